@@ -1,0 +1,1 @@
+"""Repair Portal: customer tracking portal and staff back office for repair shops."""

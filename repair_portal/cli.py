@@ -1,0 +1,217 @@
+"""`python -m repair_portal <command>`: set-up and maintenance for a shop's machine."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sqlite3
+import sys
+from pathlib import Path
+
+from .settings import get_settings
+
+BANNER_WIDTH = 78
+
+
+def _banner(lines: list[str]) -> str:
+    bar = "=" * BANNER_WIDTH
+    return "\n".join([bar, *lines, bar])
+
+
+def cmd_migrate(_args) -> int:
+    from .migrations import upgrade_to_head
+
+    upgrade_to_head(get_settings().database_url)
+    print("Database schema is up to date.")
+    return 0
+
+
+def _print_demo(result, settings) -> None:
+    lines = [
+        "  REPAIR PORTAL — DEMO SHOP CREATED (shown once; the password is not stored anywhere readable)",
+        "",
+        f"  Staff sign-in:  {settings.staff_url()}",
+        f"  Email:          {result.owner_email}",
+        f"  Password:       {result.owner_password}",
+        "",
+        "  Customer tracking links (open on a phone; last name for the portal's check):",
+    ]
+    for link in result.links:
+        lines.append(f"  - {link.reference}  {link.stage:<26} last name: {link.last_name}")
+        lines.append(f"    {settings.track_url(link.code)}")
+    lines += [
+        "",
+        f"  {result.orders} orders for {result.customers} customers at 2 locations.",
+        "  The app is ready when Reflex prints 'App running at'.",
+    ]
+    print(_banner(lines), flush=True)
+
+
+def _seed(settings) -> int:
+    from .db import write_session
+    from .services.demo import seed_demo
+
+    with write_session() as session:
+        result = seed_demo(session, settings.secret_key, settings.uploads_dir)
+    _print_demo(result, settings)
+    return 0
+
+
+def cmd_bootstrap(_args) -> int:
+    """What `make run` does before starting the app: migrate, seed an empty database."""
+    from .db import session_scope
+    from .migrations import upgrade_to_head
+    from .services.demo import database_is_empty
+
+    settings = get_settings()
+    upgrade_to_head(settings.database_url)
+    with session_scope() as session:
+        empty = database_is_empty(session)
+    if empty and settings.demo_mode:
+        return _seed(settings)
+    if empty:
+        print(
+            _banner(
+                ["  No staff account yet. Create the owner with:", "    .venv/bin/python -m repair_portal create-admin"]
+            ),
+            flush=True,
+        )
+        return 0
+    print(_banner([f"  Repair Portal staff sign-in: {settings.staff_url()}"]), flush=True)
+    return 0
+
+
+def cmd_seed_demo(_args) -> int:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from .db import session_scope
+    from .migrations import upgrade_to_head
+    from .models import Order
+
+    settings = get_settings()
+    upgrade_to_head(settings.database_url)
+    with session_scope() as session:
+        if session.exec(select(func.count()).select_from(Order)).one():
+            print(
+                "This database already has orders; demo data goes into an empty database "
+                "(point DATA_DIR or DATABASE_URL somewhere new).",
+                file=sys.stderr,
+            )
+            return 1
+    return _seed(settings)
+
+
+def _read_new_password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (12+ characters): ")
+    second = getpass.getpass("Repeat password: ")
+    if first != second:
+        raise SystemExit("The passwords don't match.")
+    return first
+
+
+def cmd_create_admin(args) -> int:
+    from .db import write_session
+    from .migrations import upgrade_to_head
+    from .models import Role
+    from .services import audit
+    from .services.passwords import PasswordPolicyError
+    from .services.staff_auth import AccountError, create_staff_user
+
+    settings = get_settings()
+    upgrade_to_head(settings.database_url)
+    email = args.email or input("Email: ").strip()
+    name = args.name or input("Name: ").strip()
+    password = _read_new_password(args)
+    try:
+        with write_session() as session:
+            _ensure_shop_basics(session, args.shop_name)
+            user = create_staff_user(session, email=email, name=name, password=password, role=Role.OWNER)
+            audit.record(session, audit.Actor("system", label="cli"), "staff.created", target=user.email, role="owner")
+    except (PasswordPolicyError, AccountError) as exc:
+        print(f"Not created: {exc}", file=sys.stderr)
+        return 1
+    print(f"Owner account {user.email} created. Sign in at {settings.staff_url()}")
+    return 0
+
+
+def _ensure_shop_basics(session, shop_name: str | None) -> None:
+    """A real shop starts with its name, one location and the default workflow."""
+    from sqlmodel import select
+
+    from .models import Location, ShopSettings, Stage
+    from .services import workflow
+
+    if session.get(ShopSettings, 1) is None:
+        session.add(ShopSettings(id=1, name=shop_name or "My Repair Shop"))
+    if not session.exec(select(Location)).first():
+        session.add(Location(name=shop_name or "Main shop"))
+    if not session.exec(select(Stage)).first():
+        workflow.create_default_stages(session)
+
+
+def cmd_backup(args) -> int:
+    settings = get_settings()
+    if not settings.is_sqlite:
+        print("backup uses SQLite's backup API; for PostgreSQL use pg_dump.", file=sys.stderr)
+        return 1
+    source_path = settings.database_url.removeprefix("sqlite:///")
+    dest = Path(args.dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source_path)
+    out = sqlite3.connect(dest)
+    try:
+        src.backup(out)
+    finally:
+        out.close()
+        src.close()
+    print(f"Backed up {source_path} to {dest}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    settings = get_settings()
+    if not settings.is_sqlite:
+        print("restore uses SQLite's backup API; for PostgreSQL use pg_restore.", file=sys.stderr)
+        return 1
+    source = Path(args.source)
+    check = sqlite3.connect(source)
+    try:
+        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            print(f"{source} fails SQLite's integrity check; not restored.", file=sys.stderr)
+            return 1
+        target = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"))
+        try:
+            check.backup(target)
+        finally:
+            target.close()
+    finally:
+        check.close()
+    print(f"Restored {source}. Restart the app.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m repair_portal", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
+    sub.add_parser("bootstrap", help="migrate; seed the demo shop into an empty database").set_defaults(
+        fn=cmd_bootstrap
+    )
+    sub.add_parser("seed-demo", help="fill an empty database with the demo shop").set_defaults(fn=cmd_seed_demo)
+    admin = sub.add_parser("create-admin", help="create an owner account for a real shop (no demo data)")
+    admin.add_argument("--email")
+    admin.add_argument("--name")
+    admin.add_argument("--shop-name")
+    admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    admin.set_defaults(fn=cmd_create_admin)
+    backup = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
+    backup.add_argument("dest")
+    backup.set_defaults(fn=cmd_backup)
+    restore = sub.add_parser("restore", help="replace the database with a backup (stop the app first)")
+    restore.add_argument("source")
+    restore.set_defaults(fn=cmd_restore)
+    args = parser.parse_args(argv)
+    return args.fn(args)

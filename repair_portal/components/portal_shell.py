@@ -1,0 +1,36 @@
+"""The customer portal layout: branded top bar, narrow column, footer."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def portal_layout(shop_name: rx.Var | str, accent: rx.Var | str, *children: rx.Component) -> rx.Component:
+    return rx.box(
+        rx.box(
+            rx.hstack(
+                rx.center(
+                    rx.icon("wrench", size=18, color="white"),
+                    width="2rem",
+                    height="2rem",
+                    border_radius="8px",
+                    background="rgba(255,255,255,0.18)",
+                ),
+                rx.text(shop_name, size="4", weight="bold", color="white", id="shop-name"),
+                spacing="3",
+                align="center",
+                max_width="40rem",
+                margin="0 auto",
+            ),
+            background=accent,
+            padding="1rem 1.25rem",
+        ),
+        rx.vstack(
+            *children, spacing="4", width="100%", max_width="40rem", margin="0 auto", padding="1.25rem 1rem 2.5rem"
+        ),
+        rx.center(rx.text("Powered by Repair Portal", size="1", color_scheme="gray"), padding_bottom="1.5rem"),
+        background="var(--gray-2)",
+        min_height="100vh",
+        width="100%",
+        overflow_x="hidden",
+    )

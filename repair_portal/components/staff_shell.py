@@ -1,0 +1,154 @@
+"""The staff back-office layout: sidebar, header, auth guard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from ..state.staff_login import StaffLoginState
+from ..state.staff_session import StaffSessionState
+from .registry import register
+
+SIDEBAR_WIDTH = "15rem"
+
+NAV = [
+    ("Orders", "/staff", "clipboard-list"),
+]
+
+ROLE_LABELS = {"owner": "Owner", "manager": "Manager", "technician": "Technician", "front_desk": "Front desk"}
+
+
+def _nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="2", weight="medium"), spacing="3", align="center"),
+        href=href,
+        underline="none",
+        padding="0.55rem 0.75rem",
+        border_radius="8px",
+        color="white" if active else "rgba(255,255,255,0.72)",
+        background="rgba(255,255,255,0.12)" if active else "transparent",
+        _hover={"background": "rgba(255,255,255,0.08)", "color": "white"},
+        width="100%",
+    )
+
+
+def _role_label() -> rx.Var:
+    return rx.match(
+        StaffSessionState.staff_role,
+        *[(key, label) for key, label in ROLE_LABELS.items()],
+        "",
+    )
+
+
+def sidebar(active: str) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.center(
+                rx.icon("wrench", size=18, color="white"),
+                width="2rem",
+                height="2rem",
+                border_radius="8px",
+                background="var(--teal-9)",
+            ),
+            rx.vstack(
+                rx.text("Repair Portal", size="3", weight="bold", color="white"),
+                rx.text("Back office", size="1", color="rgba(255,255,255,0.6)"),
+                spacing="0",
+            ),
+            spacing="3",
+            align="center",
+            padding_bottom="1rem",
+        ),
+        rx.vstack(
+            *[_nav_item(label, href, icon, href == active) for label, href, icon in NAV], spacing="1", width="100%"
+        ),
+        rx.spacer(),
+        rx.vstack(
+            rx.hstack(
+                rx.avatar(
+                    fallback=StaffSessionState.staff_name.to(str)[:1],
+                    size="2",
+                    radius="full",
+                    color_scheme="teal",
+                    variant="solid",
+                ),
+                rx.vstack(
+                    rx.text(StaffSessionState.staff_name, size="2", weight="medium", color="white", id="staff-name"),
+                    rx.text(_role_label(), size="1", color="rgba(255,255,255,0.6)"),
+                    spacing="0",
+                ),
+                spacing="2",
+                align="center",
+            ),
+            rx.button(
+                rx.icon("log-out", size=16),
+                "Sign out",
+                on_click=StaffLoginState.handle_logout,
+                variant="ghost",
+                color="rgba(255,255,255,0.8)",
+                size="2",
+                width="100%",
+                justify="start",
+                id="sign-out",
+            ),
+            spacing="3",
+            width="100%",
+            padding_top="1rem",
+            border_top="1px solid rgba(255,255,255,0.12)",
+        ),
+        height="100vh",
+        width=SIDEBAR_WIDTH,
+        min_width=SIDEBAR_WIDTH,
+        padding="1.25rem 1rem",
+        background="#0f1b2d",
+        position="sticky",
+        top="0",
+        display=["none", "none", "flex"],
+    )
+
+
+def staff_layout(
+    active: str, title: str, subtitle: rx.Component | str, body: rx.Component, actions: rx.Component | None = None
+) -> rx.Component:
+    header = rx.hstack(
+        rx.vstack(
+            rx.heading(title, size="6", weight="bold"),
+            subtitle if isinstance(subtitle, rx.Component) else rx.text(subtitle, size="2", color_scheme="gray"),
+            spacing="1",
+        ),
+        rx.spacer(),
+        actions or rx.fragment(),
+        width="100%",
+        align="end",
+    )
+    page = rx.hstack(
+        sidebar(active),
+        rx.box(
+            rx.vstack(header, body, spacing="5", width="100%", max_width="80rem"),
+            flex="1",
+            min_width="0",
+            padding=["1rem", "1.5rem", "2rem 2.5rem"],
+            background="var(--gray-2)",
+            min_height="100vh",
+        ),
+        spacing="0",
+        align="start",
+        width="100%",
+    )
+    # Nothing of the back office renders until the guard has confirmed the session.
+    return rx.cond(
+        StaffSessionState.staff_name != "",
+        page,
+        rx.center(rx.spinner(size="3"), height="100vh", background="var(--gray-2)"),
+    )
+
+
+def staff_page(route: str, title: str, on_load: list | None = None) -> Callable:
+    """Register a staff page: the guard runs before the page's own loaders."""
+
+    def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        register(route, f"{title} · Repair Portal", render, [StaffSessionState.guard, *(on_load or [])])
+        return render
+
+    return decorator

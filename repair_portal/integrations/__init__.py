@@ -1,0 +1,1 @@
+"""Thin wrappers around outside libraries and services."""

@@ -1,0 +1,46 @@
+"""All tables. Importing this package registers every table on SQLModel.metadata."""
+
+from .customer import Customer, Device
+from .order import Counter, Order, Stage, StageKind, StatusEvent
+from .quote import Payment, PaymentMethod, Quote, QuoteLine, QuoteStatus
+from .records import (
+    Attachment,
+    AttachmentKind,
+    Message,
+    MessageDirection,
+    Signature,
+    SignaturePurpose,
+)
+from .security import AuditEvent, PortalLink, RateLimitEvent
+from .shop import AccessMode, Location, ShopSettings
+from .staff import Role, StaffSession, StaffUser
+
+__all__ = [
+    "AccessMode",
+    "Attachment",
+    "AttachmentKind",
+    "AuditEvent",
+    "Counter",
+    "Customer",
+    "Device",
+    "Location",
+    "Message",
+    "MessageDirection",
+    "Order",
+    "Payment",
+    "PaymentMethod",
+    "PortalLink",
+    "Quote",
+    "QuoteLine",
+    "QuoteStatus",
+    "RateLimitEvent",
+    "Role",
+    "ShopSettings",
+    "Signature",
+    "SignaturePurpose",
+    "StaffSession",
+    "StaffUser",
+    "Stage",
+    "StageKind",
+    "StatusEvent",
+]

@@ -1,0 +1,47 @@
+"""Customers and their devices/assets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from .base import UTCDateTime, utcnow
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    first_name: str = Field(default="", max_length=100)
+    last_name: str = Field(max_length=100, index=True)
+    email: str = Field(default="", max_length=254, index=True)
+    phone: str = Field(default="", max_length=40, index=True, description="normalised, e.g. +447700900123")
+    company: str = Field(default="", max_length=200)
+    email_updates: bool = True
+    sms_updates: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Device(SQLModel, table=True):
+    """A phone, laptop, vehicle... anything a customer brings in."""
+
+    __tablename__ = "device"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: str = Field(default="phone", max_length=40)
+    make: str = Field(default="", max_length=100)
+    model: str = Field(default="", max_length=100)
+    serial: str = Field(default="", max_length=100, index=True, description="serial number, IMEI or VIN")
+    notes: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    @property
+    def label(self) -> str:
+        return " ".join(p for p in (self.make, self.model) if p) or self.kind.title()

@@ -1,0 +1,61 @@
+"""Shop-wide settings and locations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from .base import UTCDateTime, utcnow
+
+
+class AccessMode(StrEnum):
+    LINK = "link"
+    LINK_LAST_NAME = "link_last_name"
+    ACCOUNT = "account"
+
+
+class ShopSettings(SQLModel, table=True):
+    """A single row (id=1) holding the shop's portal configuration."""
+
+    __tablename__ = "shop_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    currency: str = Field(default="GBP", max_length=3)
+    tax_label: str = Field(default="VAT", max_length=40)
+    tax_rate_bp: int = Field(default=2000, description="tax rate in basis points: 2000 = 20%")
+    accent_color: str = Field(default="#2563eb", max_length=9)
+    logo_path: str | None = Field(default=None, max_length=300)
+    welcome_message: str = Field(default="", max_length=2000)
+    terms_text: str = Field(default="", max_length=20000)
+    timezone: str = Field(default="Europe/London", max_length=64)
+    access_mode: str = Field(default=AccessMode.LINK_LAST_NAME.value, max_length=20)
+    link_expiry_days: int = Field(default=30)
+    show_timeline_explanations: bool = True
+    show_photos: bool = True
+    show_documents: bool = True
+    show_quote: bool = True
+    show_payments: bool = True
+    show_messages: bool = True
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Location(SQLModel, table=True):
+    __tablename__ = "location"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=254)
+    address: str = Field(default="", max_length=500)
+    opening_hours_json: str = Field(
+        default="{}", max_length=2000, description='{"mon": "09:00-17:30", ...}; missing day = closed'
+    )
+    accent_color: str | None = Field(default=None, max_length=9)
+    logo_path: str | None = Field(default=None, max_length=300)
+    welcome_message: str | None = Field(default=None, max_length=2000)
+    access_mode: str | None = Field(default=None, max_length=20)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,20 @@
+"""App wiring only: pages and API routes (the theme is a plugin in rxconfig.py)."""
+
+import reflex as rx
+
+from . import pages  # noqa: F401  (registers every page)
+from .api import api_routes, security_headers
+from .components.registry import PAGES
+
+app = rx.App(
+    head_components=[
+        rx.el.meta(name="referrer", content="no-referrer"),
+        rx.el.meta(name="theme-color", content="#0f766e"),
+    ],
+    api_transformer=[api_routes(), security_headers],
+)
+
+for spec in PAGES:
+    app.add_page(spec.render, route=spec.route, title=spec.title, on_load=spec.on_load)
+
+app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect("/staff/login"), title="Repair Portal")

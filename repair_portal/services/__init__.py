@@ -1,0 +1,1 @@
+"""Domain rules as plain functions `fn(session, ...)`. No Reflex imports here."""

@@ -1,0 +1,51 @@
+"""Payments and refunds (negative amounts) against an order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..models import Order, Payment, PaymentMethod
+from . import audit, clock
+
+
+class PaymentError(ValueError):
+    pass
+
+
+def record_payment(
+    session: Session,
+    order: Order,
+    amount_minor: int,
+    method: PaymentMethod | str,
+    actor: audit.Actor,
+    *,
+    reference: str = "",
+    note: str = "",
+    received_at: datetime | None = None,
+) -> Payment:
+    method = PaymentMethod(method)
+    if amount_minor == 0:
+        raise PaymentError("Enter an amount.")
+    if amount_minor < 0 and not note.strip():
+        raise PaymentError("Give a reason for the refund.")
+    payment = Payment(
+        order_id=order.id,
+        amount_minor=amount_minor,
+        method=method.value,
+        reference=reference.strip(),
+        note=note.strip(),
+        received_at=received_at or clock.now(),
+        staff_user_id=actor.id if actor.kind == "staff" else None,
+    )
+    session.add(payment)
+    audit.record(session, actor, "payment.recorded", order_id=order.id, amount_minor=amount_minor, method=method.value)
+    return payment
+
+
+def paid_total(session: Session, order_id: int) -> int:
+    return session.exec(
+        select(func.coalesce(func.sum(Payment.amount_minor), 0)).where(Payment.order_id == order_id)
+    ).one()

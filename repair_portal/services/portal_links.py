@@ -1,0 +1,116 @@
+"""Customer tracking links: issue, resolve, revoke/rotate, expire."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from ..models import Location, Order, PortalLink, ShopSettings
+from . import audit, clock
+from .tokens import derive_token, hash_token
+
+PURPOSE = "portal-link"
+MAX_CODE_LENGTH = 64
+
+
+def _token_for(secret_key: str, link: PortalLink) -> str:
+    return derive_token(secret_key, PURPOSE, link.salt)
+
+
+def issue_link(session: Session, secret_key: str, order: Order, actor: audit.Actor | None = None) -> str:
+    """Create a new link for the order, revoking any previous one. Returns the code."""
+    now = clock.now()
+    for old in session.exec(
+        select(PortalLink).where(PortalLink.order_id == order.id).where(PortalLink.revoked_at.is_(None))
+    ).all():
+        old.revoked_at = now
+        session.add(old)
+    salt = secrets.token_urlsafe(24)
+    link = PortalLink(
+        order_id=order.id,
+        salt=salt,
+        token_hash="",
+        created_at=now,
+        created_by_id=actor.id if actor and actor.kind == "staff" else None,
+    )
+    code = _token_for(secret_key, link)
+    link.token_hash = hash_token(code)
+    session.add(link)
+    session.flush()
+    if actor is not None:
+        audit.record(session, actor, "portal_link.issued", order_id=order.id)
+    return code
+
+
+def current_code(session: Session, secret_key: str, order_id: int) -> str | None:
+    """The order's live code (recomputed from its salt and the key), for emails and tickets."""
+    link = session.exec(
+        select(PortalLink)
+        .where(PortalLink.order_id == order_id)
+        .where(PortalLink.revoked_at.is_(None))
+        .order_by(PortalLink.created_at.desc())
+    ).first()
+    return _token_for(secret_key, link) if link else None
+
+
+class LinkStatus(StrEnum):
+    OK = "ok"
+    NOT_FOUND = "not_found"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    status: LinkStatus
+    order_id: int | None = None
+    link_id: int | None = None
+
+
+def _expiry_days(session: Session) -> int:
+    shop = session.get(ShopSettings, 1)
+    return shop.link_expiry_days if shop else 30
+
+
+def resolve(session: Session, code: str) -> Resolution:
+    """Map a code from a URL to its order. Opening a link changes nothing."""
+    if not code or len(code) > MAX_CODE_LENGTH:
+        return Resolution(LinkStatus.NOT_FOUND)
+    wanted = hash_token(code)
+    link = session.exec(select(PortalLink).where(PortalLink.token_hash == wanted)).first()
+    if link is None or not hmac.compare_digest(link.token_hash, wanted):
+        return Resolution(LinkStatus.NOT_FOUND)
+    if link.revoked_at is not None:
+        return Resolution(LinkStatus.REVOKED, link.order_id, link.id)
+    order = session.get(Order, link.order_id)
+    if order is None:
+        return Resolution(LinkStatus.NOT_FOUND)
+    if order.collected_at is not None and clock.now() >= order.collected_at + timedelta(days=_expiry_days(session)):
+        return Resolution(LinkStatus.EXPIRED, order.id, link.id)
+    return Resolution(LinkStatus.OK, order.id, link.id)
+
+
+def revoke(session: Session, order_id: int, actor: audit.Actor) -> int:
+    now = clock.now()
+    links = session.exec(
+        select(PortalLink).where(PortalLink.order_id == order_id).where(PortalLink.revoked_at.is_(None))
+    ).all()
+    for link in links:
+        link.revoked_at = now
+        session.add(link)
+    audit.record(session, actor, "portal_link.revoked", order_id=order_id, count=len(links))
+    return len(links)
+
+
+def contact_location(session: Session, order_id: int | None) -> Location | None:
+    """The location whose phone number a dead-link page shows."""
+    if order_id is not None:
+        order = session.get(Order, order_id)
+        if order is not None:
+            return session.get(Location, order.location_id)
+    return session.exec(select(Location).where(Location.active).order_by(Location.id)).first()

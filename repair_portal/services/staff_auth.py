@@ -1,0 +1,185 @@
+"""Staff sign-in, server-side sessions and account creation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from ..models import Role, StaffSession, StaffUser
+from ..settings import Settings
+from . import audit, clock, ratelimit
+from .passwords import burn_dummy_check, check_password_policy, hash_password, verify_password
+from .tokens import hash_token, new_token
+
+GENERIC_LOGIN_ERROR = "That email and password don't match an active account."
+LAST_SEEN_WRITE_INTERVAL = timedelta(seconds=60)
+
+
+def account_limit(settings: Settings) -> ratelimit.Limit:
+    return ratelimit.Limit(
+        "staff_login_account",
+        settings.login_max_failures_per_account,
+        timedelta(minutes=settings.login_failure_window_minutes),
+    )
+
+
+def ip_limit(settings: Settings) -> ratelimit.Limit:
+    return ratelimit.Limit(
+        "staff_login_ip", settings.login_max_failures_per_ip, timedelta(minutes=settings.login_ip_window_minutes)
+    )
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+class AccountError(ValueError):
+    """A message safe to show when creating or changing an account."""
+
+
+def create_staff_user(
+    session: Session, *, email: str, name: str, password: str, role: Role | str, location_id: int | None = None
+) -> StaffUser:
+    email = normalise_email(email)
+    if "@" not in email or "." not in email.split("@")[-1] or len(email) > 254:
+        raise AccountError("Enter a valid email address.")
+    if not name.strip():
+        raise AccountError("Enter a name.")
+    role = Role(role)
+    check_password_policy(password, email)
+    if session.exec(select(StaffUser).where(StaffUser.email == email)).first():
+        raise AccountError("A staff account with that email already exists.")
+    user = StaffUser(
+        email=email, name=name.strip(), password_hash=hash_password(password), role=role.value, location_id=location_id
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    ok: bool
+    token: str | None = None
+    user_id: int | None = None
+    error: str = ""
+
+
+def sign_in(
+    session: Session, settings: Settings, *, email: str, password: str, ip: str = "", user_agent: str = ""
+) -> LoginResult:
+    """Check credentials under rate limits; on success open a new server-side session.
+
+    The answer for an unknown email, a wrong password and a deactivated account is
+    the same message after the same bcrypt work.
+    """
+    email = normalise_email(email)
+    actor = audit.Actor(kind="staff", label=email, ip=ip, user_agent=user_agent)
+    acc_limit, addr_limit = account_limit(settings), ip_limit(settings)
+    for limit, key in ((acc_limit, email), (addr_limit, ip or "unknown")):
+        verdict = ratelimit.check(session, limit, key)
+        if verdict.blocked:
+            burn_dummy_check(password)
+            audit.record(session, actor, "staff.login.blocked", scope=limit.scope)
+            return LoginResult(
+                ok=False,
+                error=f"Too many failed sign-ins. Try again in {verdict.retry_after_minutes} minute"
+                f"{'s' if verdict.retry_after_minutes != 1 else ''}.",
+            )
+
+    user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
+    if user is None:
+        burn_dummy_check(password)
+        valid = False
+    else:
+        valid = verify_password(password, user.password_hash) and user.active
+    if not valid:
+        ratelimit.record_failure(session, acc_limit, email)
+        ratelimit.record_failure(session, addr_limit, ip or "unknown")
+        audit.record(session, actor, "staff.login.failure")
+        return LoginResult(ok=False, error=GENERIC_LOGIN_ERROR)
+
+    ratelimit.clear(session, acc_limit, email)
+    token = new_token()
+    now = clock.now()
+    session.add(
+        StaffSession(
+            token_hash=hash_token(token),
+            staff_user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.staff_session_absolute_hours),
+            ip=ip[:64],
+            user_agent=user_agent[:400],
+        )
+    )
+    user.last_login_at = now
+    session.add(user)
+    audit.record(session, audit.Actor("staff", user.id, user.email, ip, user_agent), "staff.login.success")
+    return LoginResult(ok=True, token=token, user_id=user.id)
+
+
+@dataclass(frozen=True)
+class StaffIdentity:
+    """What the state layer keeps about the signed-in staff member."""
+
+    user_id: int
+    email: str
+    name: str
+    role: str
+    session_id: int
+
+
+def resolve_session(session: Session, settings: Settings, token: str | None) -> StaffIdentity | None:
+    """Return who holds this session token, or None if it is unknown, revoked, expired or idle."""
+    if not token:
+        return None
+    row = session.exec(select(StaffSession).where(StaffSession.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    now = clock.now()
+    idle_limit = timedelta(minutes=settings.staff_session_idle_minutes)
+    if now >= row.expires_at or now - row.last_seen_at >= idle_limit:
+        return None
+    user = session.get(StaffUser, row.staff_user_id)
+    if user is None or not user.active:
+        return None
+    if now - row.last_seen_at >= LAST_SEEN_WRITE_INTERVAL:
+        row.last_seen_at = now
+        session.add(row)
+    return StaffIdentity(user.id, user.email, user.name, user.role, row.id)
+
+
+def sign_out(session: Session, token: str | None, *, ip: str = "", user_agent: str = "") -> bool:
+    if not token:
+        return False
+    row = session.exec(select(StaffSession).where(StaffSession.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = clock.now()
+    session.add(row)
+    audit.record(session, audit.Actor("staff", row.staff_user_id, "", ip, user_agent), "staff.logout")
+    return True
+
+
+def revoke_all_sessions(session: Session, user_id: int) -> int:
+    rows = session.exec(
+        select(StaffSession).where(StaffSession.staff_user_id == user_id).where(StaffSession.revoked_at.is_(None))
+    ).all()
+    now = clock.now()
+    for row in rows:
+        row.revoked_at = now
+        session.add(row)
+    return len(rows)
+
+
+def deactivate_user(session: Session, user_id: int, actor: audit.Actor) -> None:
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise AccountError("No such staff account.")
+    user.active = False
+    session.add(user)
+    revoked = revoke_all_sessions(session, user_id)
+    audit.record(session, actor, "staff.deactivated", target=user.email, sessions_revoked=revoked)

@@ -1,0 +1,34 @@
+"""Human-friendly times in the shop's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from . import clock
+
+
+def local(dt: datetime, tz: str = "Europe/London") -> datetime:
+    return dt.astimezone(ZoneInfo(tz))
+
+
+def ago(dt: datetime, now: datetime | None = None) -> str:
+    seconds = int(((now or clock.now()) - dt).total_seconds())
+    if seconds < 60:
+        return "just now"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{hours} h ago"
+    days = hours // 24
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def short(dt: datetime | None, tz: str = "Europe/London") -> str:
+    return local(dt, tz).strftime("%-d %b %Y, %H:%M") if dt else ""
+
+
+def date(dt: datetime | None, tz: str = "Europe/London") -> str:
+    return local(dt, tz).strftime("%-d %b %Y") if dt else ""

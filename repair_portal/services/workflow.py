@@ -1,0 +1,114 @@
+"""The stage workflow: default stages and moving an order between them."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..models import Order, Stage, StageKind, StatusEvent
+from . import audit, clock
+
+DEFAULT_STAGES: list[dict] = [
+    dict(
+        name="Booked in",
+        customer_label="Booked in",
+        customer_explanation="We have your device and it is in the queue. A technician will look at it shortly.",
+        color="gray",
+    ),
+    dict(
+        name="Diagnosing",
+        customer_label="Diagnosing",
+        customer_explanation="A technician is testing your device to find the cause and the best fix.",
+        color="blue",
+    ),
+    dict(
+        name="Awaiting approval",
+        customer_label="Waiting for your approval",
+        customer_explanation="We have sent you a quote. Nothing is repaired or charged until you approve it.",
+        kind=StageKind.AWAITING_APPROVAL,
+        notify_customer=True,
+        color="amber",
+    ),
+    dict(
+        name="Awaiting parts",
+        customer_label="",
+        customer_explanation=None,  # internal: customers see the previous public stage
+        color="orange",
+    ),
+    dict(
+        name="Repairing",
+        customer_label="Repair in progress",
+        customer_explanation="Your repair is under way. We test everything again before we call you.",
+        color="violet",
+    ),
+    dict(
+        name="Ready for collection",
+        customer_label="Ready to collect",
+        customer_explanation="All done. Bring your reference number; you can pay any balance when you collect.",
+        kind=StageKind.READY,
+        notify_customer=True,
+        color="green",
+    ),
+    dict(
+        name="Collected",
+        customer_label="Collected",
+        customer_explanation="You have collected your device. Thank you for choosing us.",
+        kind=StageKind.COLLECTED,
+        is_terminal=True,
+        color="teal",
+    ),
+]
+
+
+def create_default_stages(session: Session) -> list[Stage]:
+    stages = []
+    for position, spec in enumerate(DEFAULT_STAGES, start=1):
+        spec = dict(spec)
+        kind = spec.pop("kind", StageKind.NORMAL)
+        stage = Stage(position=position, kind=StageKind(kind).value, **spec)
+        session.add(stage)
+        stages.append(stage)
+    session.flush()
+    return stages
+
+
+def active_stages(session: Session) -> list[Stage]:
+    return list(session.exec(select(Stage).where(Stage.active).order_by(Stage.position)).all())
+
+
+def first_stage(session: Session) -> Stage:
+    stage = session.exec(select(Stage).where(Stage.active).order_by(Stage.position)).first()
+    if stage is None:
+        raise LookupError("The workflow has no active stages.")
+    return stage
+
+
+class StageChangeError(ValueError):
+    pass
+
+
+def change_stage(
+    session: Session, order: Order, stage: Stage, actor: audit.Actor, *, note: str = "", at=None
+) -> StatusEvent:
+    """Move an order to a stage of the workflow, recording who and when."""
+    if not stage.active:
+        raise StageChangeError(f"The stage “{stage.name}” is not in the active workflow.")
+    if order.stage_id == stage.id:
+        raise StageChangeError(f"The order is already at “{stage.name}”.")
+    at = at or clock.now()
+    event = StatusEvent(
+        order_id=order.id,
+        from_stage_id=order.stage_id,
+        to_stage_id=stage.id,
+        staff_user_id=actor.id if actor.kind == "staff" else None,
+        note=note,
+        at=at,
+    )
+    order.stage_id = stage.id
+    order.updated_at = at
+    order.version += 1
+    if stage.kind == StageKind.COLLECTED:
+        order.collected_at = at
+    session.add(event)
+    session.add(order)
+    audit.record(session, actor, "order.stage_changed", order_id=order.id, to=stage.name)
+    return event

@@ -1,0 +1,133 @@
+"""One Settings object, read from the environment once.
+
+Everything configurable lives here so tests can build their own Settings
+(a temp data dir, a test database) without touching global state.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "test", "placeholder"}
+
+
+class SettingsError(RuntimeError):
+    """Raised for configuration a shop must fix before the app can start."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    public_url: str
+    secret_key: str
+    demo_mode: bool
+    redis_url: str | None = None
+    sendgrid_api_key: str | None = None
+    mail_from: str = "no-reply@localhost"
+    staff_session_idle_minutes: int = 120
+    staff_session_absolute_hours: int = 12
+    login_max_failures_per_account: int = 5
+    login_failure_window_minutes: int = 15
+    login_max_failures_per_ip: int = 20
+    login_ip_window_minutes: int = 60
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Private customer files; never under Reflex's public upload folder."""
+        return self.data_dir / "files"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """Websocket Origin allow-list: the public URL, plus its loopback twin for the shop PC itself."""
+        from urllib.parse import urlsplit
+
+        origins = [self.public_url]
+        parts = urlsplit(self.public_url)
+        if parts.hostname in ("localhost", "127.0.0.1"):
+            port = f":{parts.port}" if parts.port else ""
+            twin = "127.0.0.1" if parts.hostname == "localhost" else "localhost"
+            origins.append(f"{parts.scheme}://{twin}{port}")
+        return origins
+
+    def track_url(self, code: str) -> str:
+        return f"{self.public_url.rstrip('/')}/track/{code}"
+
+    def staff_url(self, path: str = "/staff/login") -> str:
+        return f"{self.public_url.rstrip('/')}{path}"
+
+
+def _load_or_create_secret_key(data_dir: Path) -> str:
+    """A per-installation key kept in the data dir (mode 600), created on first use."""
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'repair_portal.db'}"
+    demo_mode = _env_bool("DEMO_MODE", True)
+    secret_key = os.environ.get("SECRET_KEY")
+    if secret_key is None:
+        secret_key = _load_or_create_secret_key(data_dir)
+    elif (secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(secret_key) < 32) and not demo_mode:
+        raise SettingsError(
+            "SECRET_KEY is a placeholder or shorter than 32 characters. "
+            "Unset it (a random key is generated in DATA_DIR) or set a real one."
+        )
+    sendgrid_key = os.environ.get("SENDGRID_API_KEY") or None
+    if sendgrid_key and sendgrid_key.strip().lower() in PLACEHOLDER_SECRETS and not demo_mode:
+        raise SettingsError("SENDGRID_API_KEY is a placeholder; unset it to use the outbox.")
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        public_url=os.environ.get("PUBLIC_URL", "http://localhost:3000").rstrip("/"),
+        secret_key=secret_key,
+        demo_mode=demo_mode,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        sendgrid_api_key=sendgrid_key,
+        mail_from=os.environ.get("MAIL_FROM", "no-reply@localhost"),
+        staff_session_idle_minutes=_env_int("STAFF_SESSION_IDLE_MINUTES", 120),
+        staff_session_absolute_hours=_env_int("STAFF_SESSION_ABSOLUTE_HOURS", 12),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

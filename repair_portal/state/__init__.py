@@ -1,0 +1,1 @@
+"""Reflex state classes: thin wiring between pages and services."""

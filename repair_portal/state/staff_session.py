@@ -1,0 +1,58 @@
+"""The staff session guard every /staff page and handler goes through."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ..db import session_scope
+from ..services import audit
+from ..services.staff_auth import StaffIdentity, resolve_session
+from ..settings import get_settings
+
+SESSION_COOKIE = "rp_staff_session"
+LOGIN_ROUTE = "/staff/login"
+HOME_ROUTE = "/staff"
+
+
+class StaffSessionState(rx.State):
+    """Holds the opaque session token (cookie) and what the page may show about the user.
+
+    Authorisation never trusts these display vars: every handler calls
+    `_require_staff()`, which checks the token against the database.
+    """
+
+    session_token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="strict", max_age=60 * 60 * 24)
+    staff_name: str = ""
+    staff_role: str = ""
+    staff_email: str = ""
+
+    def _identity(self) -> StaffIdentity | None:
+        with session_scope() as session:
+            return resolve_session(session, get_settings(), self.session_token)
+
+    def _actor(self, identity: StaffIdentity) -> audit.Actor:
+        return audit.Actor("staff", identity.user_id, identity.email, *self._client())
+
+    def _client(self) -> tuple[str, str]:
+        return self.router.session.client_ip or "", (self.router.headers.user_agent or "")[:400]
+
+    def _require_staff(self) -> StaffIdentity | None:
+        """Return the signed-in staff member, or None after clearing what the page shows."""
+        identity = self._identity()
+        if identity is None:
+            self.staff_name = self.staff_role = self.staff_email = ""
+            return None
+        self.staff_name, self.staff_role, self.staff_email = identity.name, identity.role, identity.email
+        return identity
+
+    def _login_redirect(self):
+        path = self.router.url.path or HOME_ROUTE
+        target = LOGIN_ROUTE if path in ("", "/", HOME_ROUTE) else f"{LOGIN_ROUTE}?next={path}"
+        return rx.redirect(target, replace=True)
+
+    @rx.event
+    def guard(self):
+        """on_load of every staff page: bounce to the sign-in page without a live session."""
+        if self._require_staff() is None:
+            return self._login_redirect()
+        return None

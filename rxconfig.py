@@ -1,0 +1,23 @@
+"""Reflex configuration. Values come from repair_portal.settings (environment variables)."""
+
+import reflex as rx
+from reflex.plugins.sitemap import SitemapPlugin
+
+from repair_portal.settings import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="repair_portal",
+    db_url=settings.database_url,
+    redis_url=settings.redis_url,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    cors_allowed_origins=settings.allowed_origins,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="teal", gray_color="slate", radius="medium", appearance="light")
+        )
+    ],
+    disable_plugins=[SitemapPlugin],
+)
