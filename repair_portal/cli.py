@@ -177,10 +177,17 @@ def cmd_restore(args) -> int:
         print("restore uses SQLite's backup API; for PostgreSQL use pg_restore.", file=sys.stderr)
         return 1
     source = Path(args.source)
-    check = sqlite3.connect(source)
+    if not source.is_file():
+        print(f"{source} does not exist.", file=sys.stderr)
+        return 1
+    check = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            print(f"{source} fails SQLite's integrity check; not restored.", file=sys.stderr)
+        try:
+            healthy = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        except sqlite3.DatabaseError:
+            healthy = False
+        if not healthy:
+            print(f"{source} is not a healthy SQLite database; nothing was restored.", file=sys.stderr)
             return 1
         target = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"))
         try:

@@ -1,0 +1,100 @@
+"""Shared fixtures: a real SQLite file database per test, migrated with Alembic."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+
+from repair_portal.db import make_engine, session_scope, write_session
+from repair_portal.migrations import upgrade_to_head
+from repair_portal.settings import Settings
+
+TEST_SECRET_KEY = "test-installation-key-" + "x" * 32
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    upgrade_to_head(url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url):
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str) -> Settings:
+    return Settings(
+        data_dir=tmp_path,
+        database_url=db_url,
+        public_url="http://shop.test",
+        secret_key=TEST_SECRET_KEY,
+        demo_mode=True,
+    )
+
+
+@pytest.fixture
+def session(engine):
+    """A session committed at the end of the test (objects stay usable).
+
+    Its transaction starts deferred; commit before another session writes.
+    """
+    with session_scope(engine) as s:
+        yield s
+
+
+@pytest.fixture
+def write(engine):
+    """Open a committed-on-exit write transaction: `with write() as s: ...`."""
+    return lambda: write_session(engine)
+
+
+@pytest.fixture
+def read(engine):
+    """Open a fresh read session: `with read() as s: ...`."""
+    return lambda: session_scope(engine)
+
+
+class FrozenClock:
+    def __init__(self, start: datetime):
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **kwargs) -> None:
+        self.current += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> FrozenClock:
+    """Every service reads time through repair_portal.services.clock.now."""
+    frozen = FrozenClock(datetime(2026, 11, 2, 9, 30, tzinfo=UTC))
+    monkeypatch.setattr("repair_portal.services.clock.now", frozen.now)
+    return frozen
+
+
+@pytest.fixture
+def app_env(monkeypatch, tmp_path: Path, db_url: str):
+    """Point the app-level settings/engine (used by state classes) at the test database."""
+    from repair_portal import db
+    from repair_portal import settings as settings_mod
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SECRET_KEY", TEST_SECRET_KEY)
+    monkeypatch.setenv("PUBLIC_URL", "http://shop.test")
+    settings_mod.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    yield settings_mod.get_settings()
+    settings_mod.get_settings.cache_clear()
+    db.get_engine.cache_clear()

@@ -1,0 +1,155 @@
+"""Start the real app (`reflex run --env prod`) on a fresh data dir, drive it with Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from repair_portal.settings import PROJECT_ROOT
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1440, "height": 900}}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 3.0) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except Exception:
+        return 0
+
+
+@dataclass
+class LiveApp:
+    base_url: str
+    bootstrap_output: str
+    data_dir: Path
+    log_path: Path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory) -> LiveApp:
+    port = _free_port()
+    data_dir = tmp_path_factory.mktemp("app-data")
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / "app.log"
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "PUBLIC_URL": f"http://localhost:{port}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+        "PATH": f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}:{bin_dir}:{os.environ.get('PATH', '')}",
+    }
+    for key in ("DATABASE_URL", "SECRET_KEY", "REDIS_URL"):
+        env.pop(key, None)
+    boot = subprocess.run(
+        [sys.executable, "-m", "repair_portal", "bootstrap"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert boot.returncode == 0, boot.stderr
+    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [str(bin_dir / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://localhost:{port}"
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.flush()
+            pytest.fail(f"the app exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
+        if _get(base + "/api/health") == 200 and _get(base + "/staff/login/") == 200:
+            break
+        time.sleep(1)
+    else:
+        pytest.fail(f"the app did not start within 600 s:\n{log_path.read_text()[-4000:]}")
+    yield LiveApp(base, boot.stdout, data_dir, log_path)
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(**DESKTOP)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

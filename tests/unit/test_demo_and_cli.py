@@ -1,0 +1,162 @@
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import func
+from sqlmodel import select
+
+from repair_portal.db import make_engine, session_scope, write_session
+from repair_portal.models import Attachment, Customer, Location, Order, Payment, Quote, StaffUser, Stage
+from repair_portal.services import portal_links, staff_auth
+from repair_portal.services.demo import seed_demo
+from repair_portal.settings import PROJECT_ROOT, Settings
+
+from ..conftest import TEST_SECRET_KEY
+
+
+def _count(s, model) -> int:
+    return s.exec(select(func.count()).select_from(model)).one()
+
+
+def test_demo_shop_is_believable_and_complete(engine, settings, tmp_path):
+    with write_session(engine) as s:
+        result = seed_demo(s, TEST_SECRET_KEY, tmp_path / "files")
+    with session_scope(engine) as s:
+        assert _count(s, Location) == 2
+        assert _count(s, Customer) == result.customers == 20
+        assert _count(s, Order) == result.orders == 40
+        assert _count(s, StaffUser) >= 2
+        stages_used = s.exec(select(func.count(func.distinct(Order.stage_id)))).one()
+        assert stages_used == _count(s, Stage) == 7
+        assert s.exec(select(func.count()).select_from(Quote).where(Quote.status == "sent")).one() >= 3
+        assert _count(s, Payment) >= 5
+        photos = s.exec(select(Attachment)).all()
+        assert len(photos) >= 3
+        for photo in photos:
+            data = (tmp_path / "files" / photo.storage_name).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == photo.sha256
+            with Image.open(tmp_path / "files" / photo.storage_name) as img:
+                img.verify()
+        # links: several stages, one awaiting approval, each resolves to the printed reference
+        assert len(result.links) >= 3
+        assert len({link.stage for link in result.links}) == len(result.links)
+        assert result.links[0].stage == "Waiting for your approval"
+        for link in result.links:
+            resolved = portal_links.resolve(s, link.code)
+            assert s.get(Order, resolved.order_id).reference == link.reference
+            assert s.get(Customer, s.get(Order, resolved.order_id).customer_id).last_name == link.last_name
+    with write_session(engine) as s:
+        login = staff_auth.sign_in(s, settings, email=result.owner_email, password=result.owner_password)
+    assert login.ok
+
+
+def _cli(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "PUBLIC_URL": "http://counter-pc:3000"}
+    env.pop("DATABASE_URL", None)
+    env.pop("SECRET_KEY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "repair_portal", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
+
+
+def test_bootstrap_seeds_once_and_prints_credentials_only_the_first_time(tmp_path):
+    first = _cli(tmp_path, "bootstrap")
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "DEMO SHOP CREATED" in out
+    email = re.search(r"Email:\s+(\S+)", out).group(1)
+    password = re.search(r"Password:\s+(\S+)", out).group(1)
+    links = re.findall(r"http://counter-pc:3000/track/(\S+)", out)
+    assert "http://counter-pc:3000/staff/login" in out
+    assert len(links) >= 3
+    second = _cli(tmp_path, "bootstrap")
+    assert second.returncode == 0
+    assert "Password" not in second.stdout and password not in second.stdout
+    assert "http://counter-pc:3000/staff/login" in second.stdout
+    # the printed credentials and links work against the database the app will use
+    data = tmp_path / "data"
+    engine = make_engine(f"sqlite:///{data / 'repair_portal.db'}")
+    key = (data / "secret_key").read_text()
+    assert oct((data / "secret_key").stat().st_mode & 0o777) == "0o600"
+    settings = Settings(data_dir=data, database_url=str(engine.url), public_url="x", secret_key=key, demo_mode=True)
+    with write_session(engine) as s:
+        assert staff_auth.sign_in(s, settings, email=email, password=password).ok
+        for code in links:
+            assert portal_links.resolve(s, code).status == "ok"
+    # nothing secret is kept in readable form
+    db_bytes = (data / "repair_portal.db").read_bytes()
+    assert password.encode() not in db_bytes
+    assert all(code.encode() not in db_bytes for code in links)
+    engine.dispose()
+    # seed-demo refuses a database that already has orders
+    again = _cli(tmp_path, "seed-demo")
+    assert again.returncode == 1 and "already has orders" in again.stderr
+
+
+def test_create_admin_for_a_real_shop_without_demo_data(tmp_path):
+    weak = _cli(
+        tmp_path, "create-admin", "--email", "me@myshop.com", "--name", "Me", "--password-stdin", stdin="password1234\n"
+    )
+    assert weak.returncode == 1 and "too common" in weak.stderr
+    made = _cli(
+        tmp_path,
+        "create-admin",
+        "--email",
+        "Me@MyShop.com",
+        "--name",
+        "Me",
+        "--shop-name",
+        "My Shop",
+        "--password-stdin",
+        stdin="river-lamp-orchard-77\n",
+    )
+    assert made.returncode == 0, made.stderr
+    assert "river-lamp-orchard-77" not in made.stdout + made.stderr
+    boot = _cli(tmp_path, "bootstrap")
+    assert "DEMO SHOP CREATED" not in boot.stdout and "staff sign-in" in boot.stdout
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'repair_portal.db'}")
+    with session_scope(engine) as s:
+        assert _count(s, Order) == 0
+        user = s.exec(select(StaffUser)).one()
+        assert (user.email, user.role) == ("me@myshop.com", "owner")
+        assert user.verify_password("river-lamp-orchard-77")
+        assert _count(s, Stage) == 7
+    engine.dispose()
+
+
+def test_backup_and_restore_round_trip(tmp_path):
+    assert _cli(tmp_path, "bootstrap").returncode == 0
+    backup = tmp_path / "backups" / "shop.db"
+    done = _cli(tmp_path, "backup", str(backup))
+    assert done.returncode == 0, done.stderr
+    db_path = tmp_path / "data" / "repair_portal.db"
+    engine = make_engine(f"sqlite:///{db_path}")
+    with write_session(engine) as s:
+        for order in s.exec(select(Order)).all():
+            order.problem = "overwritten by mistake"
+            s.add(order)
+    engine.dispose()
+    restored = _cli(tmp_path, "restore", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    engine = make_engine(f"sqlite:///{db_path}")
+    with session_scope(engine) as s:
+        problems = {o.problem for o in s.exec(select(Order))}
+        assert "overwritten by mistake" not in problems and len(problems) > 1
+        from sqlalchemy import text
+
+        assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    engine.dispose()
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database" * 100)
+    refused = _cli(tmp_path, "restore", str(junk))
+    assert refused.returncode == 1 and "not a healthy SQLite database" in refused.stderr

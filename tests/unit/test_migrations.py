@@ -1,0 +1,134 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlmodel import SQLModel
+
+import repair_portal.models  # noqa: F401
+from repair_portal.migrations import current_revision, head_revision, upgrade_to_head
+from repair_portal.settings import PROJECT_ROOT
+
+EXPECTED_TABLES = {
+    "shop_settings",
+    "location",
+    "staff_user",
+    "staff_session",
+    "customer",
+    "device",
+    "repair_order",
+    "stage",
+    "status_event",
+    "quote",
+    "quote_line",
+    "payment",
+    "attachment",
+    "signature",
+    "message",
+    "portal_link",
+    "audit_event",
+    "rate_limit_event",
+    "counter",
+}
+
+
+def _drift(url: str) -> list:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            return compare_metadata(ctx, SQLModel.metadata)
+    finally:
+        engine.dispose()
+
+
+def test_empty_database_upgrades_to_head_with_every_table(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    assert current_revision(url) is None
+    upgrade_to_head(url)
+    assert current_revision(url) == head_revision(url)
+    engine = create_engine(url)
+    assert set(inspect(engine).get_table_names()) >= EXPECTED_TABLES
+    engine.dispose()
+
+
+def test_models_match_the_migrated_schema(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade_to_head(url)
+    assert _drift(url) == []
+
+
+def test_alembic_cli_upgrade_head_works_from_the_project_root(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "DATA_DIR": str(tmp_path)}
+    alembic = Path(sys.executable).parent / "alembic"
+    done = subprocess.run([str(alembic), "upgrade", "head"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert current_revision(env["DATABASE_URL"]) == head_revision(env["DATABASE_URL"])
+
+
+def test_reflex_db_migrate_brings_an_empty_database_to_head(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'rx.db'}",
+        "DATA_DIR": str(tmp_path),
+        "REFLEX_TELEMETRY_ENABLED": "false",
+    }
+    reflex = Path(sys.executable).parent / "reflex"
+    done = subprocess.run(
+        [str(reflex), "db", "migrate"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert current_revision(env["DATABASE_URL"]) == head_revision(env["DATABASE_URL"])
+
+
+def test_downgrade_to_base_and_back(tmp_path):
+    from alembic import command
+    from repair_portal.migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade_to_head(url)
+    command.downgrade(alembic_config(url), "base")
+    engine = create_engine(url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+    upgrade_to_head(url)
+    assert _drift(url) == []
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 2})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return url
+    except Exception as exc:
+        print(f"PostgreSQL not reachable at {url}: {exc}")
+        return None
+
+
+@pytest.fixture
+def pg_url():
+    base = _postgres_url()
+    if base is None:
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (the default SQLite set-up doesn't need it)")
+    name = f"rp_test_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_postgresql_upgrades_to_head_without_drift(pg_url):
+    upgrade_to_head(pg_url)
+    assert current_revision(pg_url) == head_revision(pg_url)
+    assert _drift(pg_url) == []
