@@ -9,6 +9,9 @@ TOOLS := .tools
 BUN_VERSION := 1.4.5
 BUN := $(TOOLS)/node_modules/.bin/bun
 PORT ?= 3000
+# The address customers and staff use; printed links, QR codes and the websocket origin check follow it.
+PUBLIC_URL ?= http://localhost:$(PORT)
+export PUBLIC_URL
 
 export PATH := $(abspath $(TOOLS)/node_modules/.bin):$(abspath $(VENV)/bin):$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import re
+import socket
 import urllib.request
 
 from playwright.sync_api import expect
@@ -97,3 +100,23 @@ def test_responses_carry_no_referrer_and_nosniff_headers(live_app):
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert code not in live_app.log_path.read_text()  # tokens never written to logs
+
+
+def _socket_handshake(app, origin: str) -> int:
+    """Status of a raw websocket upgrade to Reflex's event endpoint with the given Origin."""
+    host, port = app.base_url.removeprefix("http://").split(":")
+    request = (
+        "GET /_event/?EIO=4&transport=websocket HTTP/1.1\r\n"
+        f"Host: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\nSec-WebSocket-Version: 13\r\n"
+        f"Origin: {origin}\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request.encode())
+        status_line = sock.recv(1024).split(b"\r\n", 1)[0].decode()
+    return int(status_line.split()[1])
+
+
+def test_websocket_accepts_only_the_public_origin(live_app):
+    assert _socket_handshake(live_app, live_app.base_url) == 101
+    assert _socket_handshake(live_app, "http://evil.example") >= 400
