@@ -5,6 +5,7 @@ import reflex as rx
 from . import pages  # noqa: F401  (registers every page)
 from .api import api_routes, security_headers
 from .components.registry import PAGES
+from .mail_worker import delivery_loop
 
 app = rx.App(
     head_components=[
@@ -18,3 +19,5 @@ for spec in PAGES:
     app.add_page(spec.render, route=spec.route, title=spec.title, on_load=spec.on_load)
 
 app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect("/staff/login"), title="Repair Portal")
+
+app.register_lifespan_task(delivery_loop)

@@ -48,6 +48,7 @@ class Settings:
     redis_url: str | None = None
     sendgrid_api_key: str | None = None
     mail_from: str = "no-reply@localhost"
+    sendgrid_api_host: str = "https://api.sendgrid.com"
     staff_session_idle_minutes: int = 120
     staff_session_absolute_hours: int = 12
     login_max_failures_per_account: int = 5
@@ -59,6 +60,10 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def mail_backend_name(self) -> str:
+        return "sendgrid" if self.sendgrid_api_key else "outbox"
 
     @property
     def uploads_dir(self) -> Path:
@@ -123,6 +128,7 @@ def load_settings() -> Settings:
         redis_url=os.environ.get("REDIS_URL") or None,
         sendgrid_api_key=sendgrid_key,
         mail_from=os.environ.get("MAIL_FROM", "no-reply@localhost"),
+        sendgrid_api_host=os.environ.get("SENDGRID_API_HOST", "https://api.sendgrid.com"),
         staff_session_idle_minutes=_env_int("STAFF_SESSION_IDLE_MINUTES", 120),
         staff_session_absolute_hours=_env_int("STAFF_SESSION_ABSOLUTE_HOURS", 12),
     )

@@ -1,6 +1,7 @@
 """All tables. Importing this package registers every table on SQLModel.metadata."""
 
 from .customer import Customer, Device
+from .mail import EmailTemplateText, MailStatus, OutboxMessage
 from .order import Counter, Order, Stage, StageKind, StatusEvent
 from .quote import Payment, PaymentMethod, Quote, QuoteLine, QuoteStatus
 from .records import (
@@ -23,10 +24,13 @@ __all__ = [
     "Counter",
     "Customer",
     "Device",
+    "EmailTemplateText",
     "Location",
+    "MailStatus",
     "Message",
     "MessageDirection",
     "Order",
+    "OutboxMessage",
     "Payment",
     "PaymentMethod",
     "PortalLink",

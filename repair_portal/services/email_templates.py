@@ -1,0 +1,230 @@
+"""Email templates: defaults in code, subject and intro editable per shop.
+
+Placeholders like {reference} are replaced from a fixed list of names, never
+with str.format, so a shop's edited text can't reach into Python objects.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from ..models import EmailTemplateText
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    key: str
+    label: str
+    audience: str  # customer or shop
+    subject: str
+    intro: str
+    button: str = "Follow your repair"
+
+
+TEMPLATES: dict[str, TemplateSpec] = {
+    spec.key: spec
+    for spec in [
+        TemplateSpec(
+            "order_booked",
+            "Order booked in",
+            "customer",
+            "We've booked in your {device} ({reference})",
+            "Hi {first_name}, thanks for choosing {shop_name}. We've booked in your {device} and will keep you "
+            "updated at every step. You can follow the repair, see photos and approve any quote from the link below.",
+        ),
+        TemplateSpec(
+            "stage_changed",
+            "Stage changed",
+            "customer",
+            "Update on your repair {reference}: {stage}",
+            "Hi {first_name}, your repair has moved on: {stage}.",
+        ),
+        TemplateSpec(
+            "quote_ready",
+            "Quote ready for approval",
+            "customer",
+            "Your quote for {reference} is ready",
+            "Hi {first_name}, we've finished looking at your {device}. Your quote is ready: please approve or "
+            "decline it online. We won't start chargeable work until you approve.",
+            button="View and approve the quote",
+        ),
+        TemplateSpec(
+            "ready_for_collection",
+            "Ready for collection",
+            "customer",
+            "Your {device} is ready to collect",
+            "Hi {first_name}, good news: your {device} is ready to collect. Bring your reference {reference}; "
+            "you can pay any balance when you collect.",
+        ),
+        TemplateSpec(
+            "staff_reply",
+            "Reply to the customer",
+            "customer",
+            "New message from {shop_name} about {reference}",
+            "Hi {first_name}, we've replied to your message:",
+            button="Read and reply",
+        ),
+        TemplateSpec(
+            "portal_link",
+            "Portal link (sent by staff)",
+            "customer",
+            "Follow your repair {reference} online",
+            "Hi {first_name}, here is your private link to follow your repair at {shop_name}.",
+        ),
+        TemplateSpec(
+            "quote_decided",
+            "Quote approved/declined (to the shop)",
+            "shop",
+            "{customer_name} {decision} the quote for {reference}",
+            "{customer_name} {decision} quote version {quote_version} for {reference}.",
+            button="Open the order",
+        ),
+        TemplateSpec(
+            "customer_message",
+            "New customer message (to the shop)",
+            "shop",
+            "New message from {customer_name} about {reference}",
+            "{customer_name} sent a message about {reference}:",
+            button="Open the order",
+        ),
+        TemplateSpec(
+            "feedback_received",
+            "Feedback received (to the shop)",
+            "shop",
+            "Feedback from {customer_name} on {reference}",
+            "{customer_name} left feedback on {reference}:",
+            button="Open the order",
+        ),
+    ]
+}
+
+PLACEHOLDERS = (
+    "reference",
+    "first_name",
+    "customer_name",
+    "shop_name",
+    "device",
+    "stage",
+    "decision",
+    "quote_version",
+)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace known {placeholders}; unknown ones stay as typed."""
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
+
+
+def texts_for(session: Session, key: str) -> tuple[str, str]:
+    """(subject, intro) with the shop's edits applied."""
+    spec = TEMPLATES[key]
+    custom = session.get(EmailTemplateText, key)
+    return (custom.subject if custom else spec.subject, custom.intro if custom else spec.intro)
+
+
+class TemplateError(ValueError):
+    pass
+
+
+def save_texts(session: Session, key: str, subject: str, intro: str) -> EmailTemplateText:
+    if key not in TEMPLATES:
+        raise TemplateError("Unknown email template.")
+    subject, intro = subject.strip(), intro.strip()
+    if not subject or not intro:
+        raise TemplateError("Subject and intro can't be empty.")
+    if len(subject) > 200 or "\n" in subject or "\r" in subject:
+        raise TemplateError("Keep the subject on one line, under 200 characters.")
+    row = session.get(EmailTemplateText, key) or EmailTemplateText(key=key, subject=subject, intro=intro)
+    row.subject, row.intro = subject, intro[:4000]
+    session.add(row)
+    return row
+
+
+@dataclass(frozen=True)
+class Branding:
+    shop_name: str
+    accent: str
+    location_name: str
+    address: str
+    phone: str
+    email: str
+    hours: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(
+    spec: TemplateSpec,
+    subject: str,
+    intro: str,
+    values: dict[str, str],
+    brand: Branding,
+    link: str | None,
+    *,
+    details: list[tuple[str, str]] = (),
+    quote_block: str = "",
+) -> Rendered:
+    """Plain-text and HTML bodies. Every value is escaped in the HTML version."""
+    subject_line = " ".join(fill(subject, values).split())[:300]
+    intro_text = fill(intro, values)
+    esc = html.escape
+    lines = [intro_text, ""]
+    if quote_block:
+        lines += [quote_block, ""]
+    lines += [f"{label}: {value}" for label, value in details]
+    if link:
+        lines += ["", f"{spec.button}: {link}"]
+    footer = [brand.shop_name, brand.location_name, brand.address, brand.phone, brand.email]
+    footer += [f"{day}: {hours}" for day, hours in brand.hours]
+    text = "\n".join([*lines, "", "--", *[f for f in footer if f]]) + "\n"
+
+    accent = brand.accent if re.fullmatch(r"#[0-9a-fA-F]{6}", brand.accent or "") else "#0f766e"
+    detail_rows = "".join(
+        f'<tr><td style="padding:4px 12px 4px 0;color:#64748b">{esc(label)}</td>'
+        f'<td style="padding:4px 0;font-weight:600">{esc(value)}</td></tr>'
+        for label, value in details
+    )
+    quote_html = (
+        f'<blockquote style="margin:16px 0;padding:12px 16px;background:#f1f5f9;border-left:4px solid {accent};'
+        f'white-space:pre-wrap">{esc(quote_block)}</blockquote>'
+        if quote_block
+        else ""
+    )
+    button = (
+        f'<p style="margin:24px 0"><a href="{esc(link)}" style="background:{accent};color:#ffffff;'
+        f'padding:12px 20px;border-radius:8px;text-decoration:none;font-weight:600;display:inline-block">'
+        f"{esc(spec.button)}</a></p>"
+        f'<p style="font-size:12px;color:#64748b">Or copy this link: {esc(link)}</p>'
+        if link
+        else ""
+    )
+    hours_html = "<br>".join(f"{esc(day)}: {esc(h)}" for day, h in brand.hours)
+    footer_html = "<br>".join(esc(f) for f in footer[1:] if f)
+    body = f"""<!doctype html>
+<html><body style="margin:0;background:#f1f5f9;font-family:Helvetica,Arial,sans-serif;color:#0f172a">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0">
+<tr><td align="center" style="padding:24px 12px">
+<table role="presentation" width="100%" style="max-width:560px;background:#ffffff;border-radius:12px;overflow:hidden">
+<tr><td style="background:{accent};color:#ffffff;padding:18px 24px;font-size:18px;font-weight:700">
+{esc(brand.shop_name)}</td></tr>
+<tr><td style="padding:24px">
+<p style="margin:0 0 12px;font-size:16px;line-height:1.5;white-space:pre-wrap">{esc(intro_text)}</p>
+{quote_html}
+<table role="presentation" style="font-size:14px">{detail_rows}</table>
+{button}
+</td></tr>
+<tr><td style="padding:16px 24px;background:#f8fafc;font-size:12px;color:#64748b;line-height:1.6">
+<strong>{esc(brand.shop_name)}</strong><br>{footer_html}{"<br><br>" + hours_html if hours_html else ""}
+</td></tr></table></td></tr></table></body></html>
+"""
+    return Rendered(subject_line, text, body)

@@ -1,0 +1,154 @@
+"""Queue emails about an order into the outbox (delivery happens elsewhere, off the request path)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from ..models import (
+    Customer,
+    Device,
+    Location,
+    Order,
+    OutboxMessage,
+    Quote,
+    ShopSettings,
+    Stage,
+)
+from . import audit, clock, money, portal_links, tracking
+from .email_templates import TEMPLATES, Branding, render, texts_for
+
+DAY_NAMES = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """What mail needs from Settings: where links point and the key they derive from."""
+
+    public_url: str
+    secret_key: str
+
+
+def opening_hours(location: Location | None) -> list[tuple[str, str]]:
+    try:
+        raw = json.loads(location.opening_hours_json) if location else {}
+    except ValueError:
+        raw = {}
+    return [(DAY_NAMES[d], raw[d]) for d in DAY_NAMES if raw.get(d)]
+
+
+def branding(session: Session, location: Location | None) -> Branding:
+    shop = session.get(ShopSettings, 1)
+    return Branding(
+        shop_name=shop.name if shop else "Repair Portal",
+        accent=(location.accent_color if location and location.accent_color else None)
+        or (shop.accent_color if shop else "#0f766e"),
+        location_name=location.name if location else "",
+        address=location.address if location else "",
+        phone=location.phone if location else "",
+        email=location.email if location else "",
+        hours=opening_hours(location),
+    )
+
+
+class NotSent(Exception):
+    """Why a message was not queued (no address, no consent); already audited."""
+
+
+def queue_order_email(
+    session: Session,
+    links: LinkSettings,
+    template: str,
+    order_id: int,
+    actor: audit.Actor,
+    *,
+    extra: dict[str, str] | None = None,
+    quote_block: str = "",
+    respect_consent: bool = True,
+) -> OutboxMessage:
+    """Render a template for an order and add it to the outbox.
+
+    Customer emails go to the customer (only with their consent unless a staff
+    member sends explicitly); shop emails go to the order's location.
+    """
+    spec = TEMPLATES[template]
+    order = session.get(Order, order_id)
+    customer = session.get(Customer, order.customer_id)
+    location = session.get(Location, order.location_id)
+    device = session.get(Device, order.device_id) if order.device_id else None
+    stage = tracking.public_stage(session, session.get(Stage, order.stage_id))
+    brand = branding(session, location)
+    if spec.audience == "customer":
+        to_email, to_name = customer.email.strip(), customer.full_name
+        if not to_email:
+            audit.record(session, actor, "email.skipped", order_id=order_id, template=template, reason="no_email")
+            raise NotSent("The customer has no email address.")
+        if respect_consent and not customer.email_updates:
+            audit.record(session, actor, "email.skipped", order_id=order_id, template=template, reason="no_consent")
+            raise NotSent("The customer has not agreed to email updates.")
+    else:
+        shop = session.get(ShopSettings, 1)
+        to_email, to_name = (location.email if location else "").strip(), brand.shop_name
+        if not to_email:
+            audit.record(session, actor, "email.skipped", order_id=order_id, template=template, reason="no_shop_email")
+            raise NotSent(f"The location has no email address ({shop.name if shop else ''}).")
+
+    code = portal_links.current_code(session, links.secret_key, order_id)
+    if spec.audience == "customer":
+        link = f"{links.public_url.rstrip('/')}/track/{code}" if code else None
+    else:
+        link = f"{links.public_url.rstrip('/')}/staff/orders/{order_id}"
+    values = {
+        "reference": order.reference,
+        "first_name": customer.first_name or customer.full_name,
+        "customer_name": customer.full_name,
+        "shop_name": brand.shop_name,
+        "device": device.label if device else "device",
+        "stage": stage.customer_label or stage.name,
+        **(extra or {}),
+    }
+    details = [("Reference", order.reference), ("Device", values["device"]), ("Status", values["stage"])]
+    if template == "quote_ready":
+        quote = session.exec(
+            select(Quote).where(Quote.order_id == order_id).where(Quote.status == "sent").order_by(Quote.version.desc())
+        ).first()
+        if quote is not None:
+            from .quotes import quote_totals
+
+            details.append(("Quote total", money.format_money(quote_totals(session, quote).total, quote.currency)))
+    subject, intro = texts_for(session, template)
+    rendered = render(spec, subject, intro, values, brand, link, details=details, quote_block=quote_block)
+    message = OutboxMessage(
+        order_id=order_id,
+        template=template,
+        audience=spec.audience,
+        to_email=to_email,
+        to_name=to_name,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        created_at=clock.now(),
+        next_attempt_at=clock.now(),
+    )
+    session.add(message)
+    session.flush()
+    audit.record(session, actor, "email.queued", order_id=order_id, template=template, message_id=message.id)
+    return message
+
+
+def messages_for_order(session: Session, order_id: int) -> list[OutboxMessage]:
+    return list(
+        session.exec(
+            select(OutboxMessage).where(OutboxMessage.order_id == order_id).order_by(OutboxMessage.created_at.desc())
+        )
+    )
