@@ -19,10 +19,11 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup setup-dev run dev test test-fast bench lint migrate chromium clean
+.PHONY: setup setup-dev run dev test test-fast lint migrate test-tools clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "Could not create a virtualenv with $(PYTHON); on Debian/Ubuntu: apt-get install python3.11-venv"; exit 1; }; }
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	@touch $@
 
@@ -36,23 +37,29 @@ $(BUN):
 
 setup: $(VENV)/.runtime $(BUN)
 
-setup-dev: setup $(VENV)/.dev chromium
+setup-dev: setup $(VENV)/.dev test-tools
 
-# Debian's Chromium for the browser tests (Playwright can't download its own here).
-chromium:
-	@command -v chromium >/dev/null || { \
+# Debian's Chromium for the browser tests (Playwright can't download its own here) and
+# poppler-utils (pdftoppm) to render PDFs for the QR-scan tests.
+test-tools:
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  if [ -n "$$SUDO" ] && ! command -v sudo >/dev/null; then \
+	    echo "As root, run: apt-get install chromium poppler-utils"; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	fi
 
 migrate: setup
 	$(PY) -m repair_portal migrate
 
-# What a shop runs: migrations, demo data on an empty database, one port.
+# What a shop runs: migrations, demo data on an empty database (DEMO_MODE=false to skip), one port.
+run: export DEMO_MODE ?= true
 run: setup
 	$(PY) -m repair_portal bootstrap
 	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT)
 
 # Hot reload for development (frontend :3000, backend :8000).
+dev: export DEMO_MODE ?= true
 dev: setup
 	$(PY) -m repair_portal bootstrap
 	$(VENV)/bin/reflex run --env dev
@@ -62,9 +69,6 @@ test: setup-dev
 
 test-fast: setup-dev
 	$(PY) -m pytest -m "not e2e"
-
-bench: setup
-	$(PY) bench/run_all.py
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

@@ -1,17 +1,30 @@
-"""Plain HTTP routes and response hardening around the Reflex ASGI app."""
+"""Plain HTTP routes (PDFs, QR codes, health) and response hardening around the Reflex ASGI app.
+
+Every route authorises from server-side data: staff routes from the session
+cookie checked against the database, customer routes from the tracking code.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from .db import session_scope, write_session
+from .services import audit
+from .services.permissions import Action, can
 
 SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
 ]
+STAFF_COOKIE = "rp_staff_session"
+PDF_LAYOUTS = {"a4", "letter", "receipt80"}
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -19,13 +32,181 @@ async def health(_request: Request) -> JSONResponse:
 
     from .db import get_engine
 
-    with get_engine().connect() as conn:
-        conn.execute(text("SELECT 1"))
+    def check():
+        with get_engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    await asyncio.to_thread(check)
     return JSONResponse({"status": "ok"})
 
 
+def _file(body: bytes, media_type: str, filename: str, *, inline: bool = True) -> Response:
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _denied(status: int = 403, text: str = "Not allowed") -> Response:
+    return PlainTextResponse(text, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def _staff_identity(request: Request):
+    from .services.staff_auth import resolve_session
+    from .settings import get_settings
+
+    with write_session() as session:
+        return resolve_session(session, get_settings(), request.cookies.get(STAFF_COOKIE))
+
+
+def _client(request: Request) -> tuple[str, str]:
+    return (request.client.host if request.client else ""), request.headers.get("user-agent", "")[:400]
+
+
+def _document(order_id: int):
+    from .services.documents import document_context
+    from .settings import get_settings
+
+    settings = get_settings()
+    with session_scope() as session:
+        return document_context(session, order_id, settings.public_url, settings.secret_key)
+
+
+def _render_staff_document(kind: str, order_id: int, layout: str):
+    """(bytes, media type, filename) or None when the order has nothing of that kind."""
+    from .integrations import pdf, pdf_ticket, qr
+
+    doc = _document(order_id)
+    ref = doc.order.reference
+    if kind == "ticket":
+        return pdf_ticket.intake_ticket_pdf(doc, layout), "application/pdf", f"{ref}-ticket-{layout}.pdf"
+    if kind == "label":
+        return pdf_ticket.device_label_pdf(doc), "application/pdf", f"{ref}-label.pdf"
+    if kind == "qr":
+        if not doc.tracking_url:
+            return None
+        return qr.qr_png(doc.tracking_url), "image/png", f"{ref}-qr.png"
+    if kind == "quote":
+        return (pdf.quote_pdf(doc), "application/pdf", f"{ref}-quote.pdf") if doc.quote else None
+    if kind == "invoice":
+        return (pdf.invoice_pdf(doc), "application/pdf", f"{ref}-invoice.pdf") if doc.quote else None
+    return None
+
+
+def staff_document(kind: str) -> Callable:
+    async def endpoint(request: Request) -> Response:
+        identity = await asyncio.to_thread(_staff_identity, request)
+        if identity is None:
+            return _denied(401, "Sign in first")
+        if not can(identity.role, Action.PRINT_DOCUMENTS):
+            return _denied()
+        try:
+            order_id = int(request.path_params["order_id"])
+        except ValueError:
+            return _denied(404, "No such order")
+        layout = request.query_params.get("layout", "a4")
+        if layout not in PDF_LAYOUTS:
+            layout = "a4"
+        from .models import Order
+
+        with session_scope() as session:
+            if session.get(Order, order_id) is None:
+                return _denied(404, "No such order")
+        rendered = await asyncio.to_thread(_render_staff_document, kind, order_id, layout)
+        if rendered is None:
+            return _denied(404, "Nothing to print yet")
+        body, media, filename = rendered
+        ip, ua = _client(request)
+        with write_session() as session:
+            audit.record(
+                session,
+                audit.Actor("staff", identity.user_id, identity.email, ip, ua),
+                "document.downloaded",
+                order_id=order_id,
+                kind=kind,
+            )
+        return _file(body, media, filename)
+
+    return endpoint
+
+
+def _portal_order(code: str, *, needs_full_access: bool) -> tuple[int | None, str]:
+    """(order id, problem) for a tracking code. The live code is the customer's authorisation.
+
+    Documents with personal details need more than the link when the shop's access
+    mode asks for a last-name check or an account; until the portal's verification
+    is in place those requests are refused rather than served on the link alone.
+    """
+    from .models import AccessMode, Location, Order, ShopSettings
+    from .services.portal_links import LinkStatus, resolve
+
+    with session_scope() as session:
+        result = resolve(session, code)
+        if result.status != LinkStatus.OK:
+            return None, "This link doesn't work any more"
+        if needs_full_access:
+            order = session.get(Order, result.order_id)
+            location = session.get(Location, order.location_id)
+            shop = session.get(ShopSettings, 1)
+            mode = (location.access_mode if location and location.access_mode else None) or (
+                shop.access_mode if shop else AccessMode.LINK.value
+            )
+            if mode != AccessMode.LINK.value:
+                return None, "Open your tracking page and confirm it's you first"
+    return result.order_id, ""
+
+
+def portal_document(kind: str) -> Callable:
+    async def endpoint(request: Request) -> Response:
+        order_id, problem = await asyncio.to_thread(
+            lambda: _portal_order(request.path_params["code"], needs_full_access=kind != "qr")
+        )
+        if order_id is None:
+            return _denied(404 if kind == "qr" or "link" in problem else 403, problem)
+
+        def render():
+            from .integrations import pdf, qr
+
+            doc = _document(order_id)
+            ref = doc.order.reference
+            if kind == "qr":
+                if not doc.tracking_url:
+                    return None
+                return qr.qr_png(doc.tracking_url, box_size=8), "image/png", f"{ref}-qr.png"
+            if not doc.quote:
+                return None
+            if kind == "quote":
+                return pdf.quote_pdf(doc), "application/pdf", f"{ref}-quote.pdf"
+            return pdf.invoice_pdf(doc), "application/pdf", f"{ref}-invoice.pdf"
+
+        rendered = await asyncio.to_thread(render)
+        if rendered is None:
+            return _denied(404, "There is no quote for this order yet")
+        body, media, filename = rendered
+        return _file(body, media, filename)
+
+    return endpoint
+
+
 def api_routes() -> Starlette:
-    return Starlette(routes=[Route("/api/health", health)])
+    routes = [Route("/api/health", health)]
+    for kind, suffix in (
+        ("ticket", "ticket.pdf"),
+        ("label", "label.pdf"),
+        ("qr", "qr.png"),
+        ("quote", "quote.pdf"),
+        ("invoice", "invoice.pdf"),
+    ):
+        routes.append(Route(f"/api/staff/orders/{{order_id}}/{suffix}", staff_document(kind)))
+    for kind, suffix in (("qr", "qr.png"), ("quote", "quote.pdf"), ("invoice", "invoice.pdf")):
+        routes.append(Route(f"/api/track/{{code}}/{suffix}", portal_document(kind)))
+    return Starlette(routes=routes)
 
 
 def security_headers(app):

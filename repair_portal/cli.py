@@ -160,14 +160,20 @@ def cmd_backup(args) -> int:
     source_path = settings.database_url.removeprefix("sqlite:///")
     dest = Path(args.dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source_path)
+    if not Path(source_path).is_file():
+        print(f"No database at {source_path}.", file=sys.stderr)
+        return 1
+    src = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     out = sqlite3.connect(dest)
     try:
         src.backup(out)
     finally:
         out.close()
         src.close()
-    print(f"Backed up {source_path} to {dest}")
+    print(
+        f"Backed up {source_path} to {dest}. Keep {settings.data_dir / 'secret_key'} and "
+        f"{settings.uploads_dir} with it: links and photos need them."
+    )
     return 0
 
 
@@ -196,6 +202,9 @@ def cmd_restore(args) -> int:
             target.close()
     finally:
         check.close()
+    from .migrations import upgrade_to_head
+
+    upgrade_to_head(settings.database_url)  # an older backup is brought up to this version's schema
     print(f"Restored {source}. Restart the app.")
     return 0
 

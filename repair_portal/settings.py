@@ -105,9 +105,9 @@ def _load_or_create_secret_key(data_dir: Path) -> str:
 
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("DATA_DIR", PROJECT_ROOT / "data")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'repair_portal.db'}"
-    demo_mode = _env_bool("DEMO_MODE", True)
+    demo_mode = _env_bool("DEMO_MODE", False)
     secret_key = os.environ.get("SECRET_KEY")
     if secret_key is None:
         secret_key = _load_or_create_secret_key(data_dir)

@@ -98,3 +98,15 @@ def app_env(monkeypatch, tmp_path: Path, db_url: str):
     yield settings_mod.get_settings()
     settings_mod.get_settings.cache_clear()
     db.get_engine.cache_clear()
+
+
+def database_bytes(engine) -> bytes:
+    """Everything the database holds on disk: the main file after a WAL checkpoint, plus any WAL left."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute(text("SELECT 1"))
+    path = Path(engine.url.database)
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")

@@ -13,7 +13,9 @@ from .registry import register
 SIDEBAR_WIDTH = "15rem"
 
 NAV = [
-    ("Orders", "/staff", "clipboard-list"),
+    ("Orders", "/staff", "clipboard-list", None),
+    ("New order", "/staff/orders/new", "circle-plus", None),
+    ("Emails", "/staff/settings/emails", "mail", ("owner", "manager")),
 ]
 
 ROLE_LABELS = {"owner": "Owner", "manager": "Manager", "technician": "Technician", "front_desk": "Front desk"}
@@ -33,6 +35,17 @@ def _nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
     )
 
 
+def _nav_entry(label: str, href: str, icon: str, active: bool, roles) -> rx.Component:
+    """Links a role can't use are hidden (the pages refuse them server-side anyway)."""
+    item = _nav_item(label, href, icon, active)
+    if not roles:
+        return item
+    allowed = StaffSessionState.staff_role == roles[0]
+    for role in roles[1:]:
+        allowed = allowed | (StaffSessionState.staff_role == role)
+    return rx.cond(allowed, item)
+
+
 def _role_label() -> rx.Var:
     return rx.match(
         StaffSessionState.staff_role,
@@ -42,6 +55,17 @@ def _role_label() -> rx.Var:
 
 
 def sidebar(active: str) -> rx.Component:
+    return rx.box(
+        _sidebar_content(active),
+        width=SIDEBAR_WIDTH,
+        min_width=SIDEBAR_WIDTH,
+        background="#0f1b2d",
+        align_self="stretch",
+        display=["none", "none", "block"],
+    )
+
+
+def _sidebar_content(active: str) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.center(
@@ -61,7 +85,9 @@ def sidebar(active: str) -> rx.Component:
             padding_bottom="1rem",
         ),
         rx.vstack(
-            *[_nav_item(label, href, icon, href == active) for label, href, icon in NAV], spacing="1", width="100%"
+            *[_nav_entry(label, href, icon, href == active, roles) for label, href, icon, roles in NAV],
+            spacing="1",
+            width="100%",
         ),
         rx.spacer(),
         rx.vstack(
@@ -98,13 +124,10 @@ def sidebar(active: str) -> rx.Component:
             border_top="1px solid rgba(255,255,255,0.12)",
         ),
         height="100vh",
-        width=SIDEBAR_WIDTH,
-        min_width=SIDEBAR_WIDTH,
+        width="100%",
         padding="1.25rem 1rem",
-        background="#0f1b2d",
         position="sticky",
         top="0",
-        display=["none", "none", "flex"],
     )
 
 

@@ -18,7 +18,7 @@ from ..models import (
     Stage,
 )
 from . import audit, clock, money, portal_links, tracking
-from .email_templates import TEMPLATES, Branding, render, texts_for
+from .email_templates import TEMPLATES, Branding, Rendered, render, texts_for
 
 DAY_NAMES = {
     "mon": "Monday",
@@ -85,8 +85,6 @@ def queue_order_email(
     order = session.get(Order, order_id)
     customer = session.get(Customer, order.customer_id)
     location = session.get(Location, order.location_id)
-    device = session.get(Device, order.device_id) if order.device_id else None
-    stage = tracking.public_stage(session, session.get(Stage, order.stage_id))
     brand = branding(session, location)
     if spec.audience == "customer":
         to_email, to_name = customer.email.strip(), customer.full_name
@@ -103,6 +101,43 @@ def queue_order_email(
             audit.record(session, actor, "email.skipped", order_id=order_id, template=template, reason="no_shop_email")
             raise NotSent(f"The location has no email address ({shop.name if shop else ''}).")
 
+    rendered = compose(session, links, template, order_id, extra=extra, quote_block=quote_block)
+    message = OutboxMessage(
+        order_id=order_id,
+        template=template,
+        audience=spec.audience,
+        to_email=to_email,
+        to_name=to_name,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        created_at=clock.now(),
+        next_attempt_at=clock.now(),
+    )
+    session.add(message)
+    session.flush()
+    audit.record(session, actor, "email.queued", order_id=order_id, template=template, message_id=message.id)
+    return message
+
+
+def compose(
+    session: Session,
+    links: LinkSettings,
+    template: str,
+    order_id: int,
+    *,
+    extra: dict[str, str] | None = None,
+    quote_block: str = "",
+    texts: tuple[str, str] | None = None,
+) -> Rendered:
+    """Render a template for an order without queueing it (also the settings preview)."""
+    spec = TEMPLATES[template]
+    order = session.get(Order, order_id)
+    customer = session.get(Customer, order.customer_id)
+    location = session.get(Location, order.location_id)
+    device = session.get(Device, order.device_id) if order.device_id else None
+    stage = tracking.public_stage(session, session.get(Stage, order.stage_id))
+    brand = branding(session, location)
     code = portal_links.current_code(session, links.secret_key, order_id)
     if spec.audience == "customer":
         link = f"{links.public_url.rstrip('/')}/track/{code}" if code else None
@@ -126,24 +161,9 @@ def queue_order_email(
             from .quotes import quote_totals
 
             details.append(("Quote total", money.format_money(quote_totals(session, quote).total, quote.currency)))
-    subject, intro = texts_for(session, template)
+    subject, intro = texts or texts_for(session, template)
     rendered = render(spec, subject, intro, values, brand, link, details=details, quote_block=quote_block)
-    message = OutboxMessage(
-        order_id=order_id,
-        template=template,
-        audience=spec.audience,
-        to_email=to_email,
-        to_name=to_name,
-        subject=rendered.subject,
-        text_body=rendered.text,
-        html_body=rendered.html,
-        created_at=clock.now(),
-        next_attempt_at=clock.now(),
-    )
-    session.add(message)
-    session.flush()
-    audit.record(session, actor, "email.queued", order_id=order_id, template=template, message_id=message.id)
-    return message
+    return rendered
 
 
 def messages_for_order(session: Session, order_id: int) -> list[OutboxMessage]:

@@ -7,6 +7,7 @@ a 'sending' row that is re-queued after STALE_AFTER (at-least-once delivery).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +30,13 @@ BACKOFF = [
 MAX_ATTEMPTS = len(BACKOFF) + 1
 STALE_AFTER = timedelta(minutes=10)
 MAILER = audit.Actor(kind="system", label="mailer")
+
+
+TRACKING_CODE = re.compile(r"(/track/)[A-Za-z0-9_-]{16,}")
+
+
+def redact_tracking_codes(text: str) -> str:
+    return TRACKING_CODE.sub(r"\1[private link]", text)
 
 
 @dataclass
@@ -97,6 +105,9 @@ def _record(
             outcome = "failed"
         session.add(message)
         if outcome != "retrying":
+            # The tracking code was needed to send; it isn't kept in the outbox afterwards.
+            message.text_body = redact_tracking_codes(message.text_body)
+            message.html_body = redact_tracking_codes(message.html_body)
             audit.record(
                 session,
                 MAILER,

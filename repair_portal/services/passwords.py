@@ -83,6 +83,7 @@ def verify_password(password: str, password_hash: str | None) -> bool:
     try:
         return bcrypt.checkpw(_prehash(password or ""), password_hash.encode("ascii"))
     except ValueError:
+        burn_dummy_check(password)  # a corrupt hash must not answer faster than a real one
         return False
 
 

@@ -55,7 +55,12 @@ def current_code(session: Session, secret_key: str, order_id: int) -> str | None
         .where(PortalLink.revoked_at.is_(None))
         .order_by(PortalLink.created_at.desc())
     ).first()
-    return _token_for(secret_key, link) if link else None
+    if link is None:
+        return None
+    code = _token_for(secret_key, link)
+    # A different installation key (a restore onto a new machine without its key file)
+    # would derive a dead code: better no link than a wrong one in an email.
+    return code if hmac.compare_digest(hash_token(code), link.token_hash) else None
 
 
 class LinkStatus(StrEnum):

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from ..db import session_scope, write_session
 from ..models import Role, StaffSession, StaffUser
 from ..settings import Settings
 from . import audit, clock, ratelimit
@@ -67,58 +70,66 @@ class LoginResult:
     error: str = ""
 
 
+def _blocked_message(minutes: int) -> str:
+    return f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+
+
 def sign_in(
-    session: Session, settings: Settings, *, email: str, password: str, ip: str = "", user_agent: str = ""
+    engine: Engine, settings: Settings, *, email: str, password: str, ip: str = "", user_agent: str = ""
 ) -> LoginResult:
     """Check credentials under rate limits; on success open a new server-side session.
 
-    The answer for an unknown email, a wrong password and a deactivated account is
-    the same message after the same bcrypt work.
+    Three short steps so bcrypt (~250 ms) never runs inside a write transaction:
+    read the counters and the account, verify the password with no transaction
+    open, then record the outcome in a brief BEGIN IMMEDIATE transaction. The
+    answer for an unknown email, a wrong password and a deactivated account is the
+    same message after the same bcrypt work.
     """
     email = normalise_email(email)
     actor = audit.Actor(kind="staff", label=email, ip=ip, user_agent=user_agent)
     acc_limit, addr_limit = account_limit(settings), ip_limit(settings)
-    for limit, key in ((acc_limit, email), (addr_limit, ip or "unknown")):
-        verdict = ratelimit.check(session, limit, key)
-        if verdict.blocked:
-            burn_dummy_check(password)
-            audit.record(session, actor, "staff.login.blocked", scope=limit.scope)
-            return LoginResult(
-                ok=False,
-                error=f"Too many failed sign-ins. Try again in {verdict.retry_after_minutes} minute"
-                f"{'s' if verdict.retry_after_minutes != 1 else ''}.",
-            )
+    keys = ((acc_limit, email), (addr_limit, ip or "unknown"))
+    with session_scope(engine) as session:
+        blocked = next(((limit, v) for limit, key in keys if (v := ratelimit.check(session, limit, key)).blocked), None)
+        user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
+        account = (user.id, user.email, user.password_hash, user.active) if user else None
 
-    user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
-    if user is None:
+    if blocked is not None:
+        burn_dummy_check(password)
+        limit, verdict = blocked
+        with write_session(engine) as session:
+            audit.record(session, actor, "staff.login.blocked", scope=limit.scope)
+        return LoginResult(ok=False, error=_blocked_message(verdict.retry_after_minutes))
+
+    if account is None:
         burn_dummy_check(password)
         valid = False
     else:
-        valid = verify_password(password, user.password_hash) and user.active
-    if not valid:
-        ratelimit.record_failure(session, acc_limit, email)
-        ratelimit.record_failure(session, addr_limit, ip or "unknown")
-        audit.record(session, actor, "staff.login.failure")
-        return LoginResult(ok=False, error=GENERIC_LOGIN_ERROR)
+        valid = verify_password(password, account[2]) and account[3]
 
-    ratelimit.clear(session, acc_limit, email)
-    token = new_token()
-    now = clock.now()
-    session.add(
-        StaffSession(
-            token_hash=hash_token(token),
-            staff_user_id=user.id,
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + timedelta(hours=settings.staff_session_absolute_hours),
-            ip=ip[:64],
-            user_agent=user_agent[:400],
+    with write_session(engine) as session:
+        if not valid:
+            for limit, key in keys:
+                ratelimit.record_failure(session, limit, key)
+            audit.record(session, actor, "staff.login.failure")
+            return LoginResult(ok=False, error=GENERIC_LOGIN_ERROR)
+        ratelimit.clear(session, acc_limit, email)
+        token = new_token()
+        now = clock.now()
+        session.add(
+            StaffSession(
+                token_hash=hash_token(token),
+                staff_user_id=account[0],
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + timedelta(hours=settings.staff_session_absolute_hours),
+                ip=ip[:64],
+                user_agent=user_agent[:400],
+            )
         )
-    )
-    user.last_login_at = now
-    session.add(user)
-    audit.record(session, audit.Actor("staff", user.id, user.email, ip, user_agent), "staff.login.success")
-    return LoginResult(ok=True, token=token, user_id=user.id)
+        session.execute(update(StaffUser).where(StaffUser.id == account[0]).values(last_login_at=now))
+        audit.record(session, audit.Actor("staff", account[0], account[1], ip, user_agent), "staff.login.success")
+    return LoginResult(ok=True, token=token, user_id=account[0])
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from ..models import Customer, Device, Location, Order, ShopSettings, Stage
+from . import timefmt
 
 
 @dataclass(frozen=True)
@@ -29,21 +30,18 @@ class TrackingView:
     location_address: str
 
 
+def _is_public():
+    return Stage.customer_explanation.is_not(None) & (Stage.customer_explanation != "")
+
+
 def public_stage(session: Session, stage: Stage) -> Stage:
     """Internal stages (no customer explanation) show as the nearest earlier public stage."""
     if stage.customer_explanation:
         return stage
     earlier = session.exec(
-        select(Stage)
-        .where(Stage.position < stage.position)
-        .where(Stage.customer_explanation.is_not(None))
-        .order_by(Stage.position.desc())
+        select(Stage).where(Stage.position < stage.position).where(_is_public()).order_by(Stage.position.desc())
     ).first()
     return earlier or stage
-
-
-def _date(value) -> str:
-    return value.strftime("%-d %b %Y") if value else ""
 
 
 def tracking_view(session: Session, order_id: int) -> TrackingView:
@@ -51,15 +49,12 @@ def tracking_view(session: Session, order_id: int) -> TrackingView:
     if order is None:
         raise LookupError(order_id)
     shop = session.get(ShopSettings, 1)
+    tz = shop.timezone if shop else "Europe/London"
     customer = session.get(Customer, order.customer_id)
     device = session.get(Device, order.device_id) if order.device_id else None
     location = session.get(Location, order.location_id)
     stage = public_stage(session, session.get(Stage, order.stage_id))
-    public = list(
-        session.exec(
-            select(Stage).where(Stage.active).where(Stage.customer_explanation.is_not(None)).order_by(Stage.position)
-        ).all()
-    )
+    public = list(session.exec(select(Stage).where(Stage.active).where(_is_public()).order_by(Stage.position)).all())
     position = next((i for i, s in enumerate(public, start=1) if s.id == stage.id), 1)
     return TrackingView(
         reference=order.reference,
@@ -69,8 +64,8 @@ def tracking_view(session: Session, order_id: int) -> TrackingView:
         customer_first_name=customer.first_name if customer else "",
         device=device.label if device else "",
         problem=order.problem,
-        booked_in_at=_date(order.booked_in_at),
-        promised_at=_date(order.promised_at),
+        booked_in_at=timefmt.date(order.booked_in_at, tz),
+        promised_at=timefmt.date(order.promised_at, tz),
         stage_label=stage.customer_label or stage.name,
         stage_explanation=stage.customer_explanation or "",
         stage_position=position,

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import posixpath
+from urllib.parse import urlsplit
+
 import reflex as rx
 
-from ..db import write_session
+from ..db import get_engine, write_session
 from ..services import staff_auth
 from ..settings import get_settings
 from .staff_session import HOME_ROUTE, StaffSessionState
 
 
 def _safe_next(target: str) -> str:
-    """Only same-site staff paths; never an absolute or protocol-relative URL."""
-    if target.startswith("/staff") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only same-site staff paths: never another host, scheme or a path that climbs out of /staff."""
+    parts = urlsplit(target or "")
+    if parts.scheme or parts.netloc or "\\" in target or parts.query or parts.fragment:
+        return HOME_ROUTE
+    path = posixpath.normpath(parts.path) if parts.path else ""
+    if path == HOME_ROUTE or path.startswith(HOME_ROUTE + "/"):
+        return path
     return HOME_ROUTE
 
 
@@ -42,10 +49,9 @@ class StaffLoginState(StaffSessionState):
         password = str(form_data.get("password", ""))[:1024]
 
         def attempt():
-            with write_session() as session:
-                return staff_auth.sign_in(
-                    session, get_settings(), email=email, password=password, ip=ip, user_agent=user_agent
-                )
+            return staff_auth.sign_in(
+                get_engine(), get_settings(), email=email, password=password, ip=ip, user_agent=user_agent
+            )
 
         result = await rx.run_in_thread(attempt)
         async with self:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..db import session_scope
+from ..db import write_session
 from ..services import audit
 from ..services.staff_auth import StaffIdentity, resolve_session
 from ..settings import get_settings
@@ -21,13 +21,21 @@ class StaffSessionState(rx.State):
     `_require_staff()`, which checks the token against the database.
     """
 
-    session_token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="strict", max_age=60 * 60 * 24)
+    session_token: str = rx.Cookie(
+        "",
+        name=SESSION_COOKIE,
+        same_site="strict",
+        max_age=60 * 60 * 24,
+        secure=get_settings().public_url.startswith("https://"),
+    )
     staff_name: str = ""
     staff_role: str = ""
     staff_email: str = ""
 
     def _identity(self) -> StaffIdentity | None:
-        with session_scope() as session:
+        # A write transaction: resolving may refresh last_seen_at, and a deferred
+        # transaction that reads then writes can fail at once under concurrency.
+        with write_session() as session:
             return resolve_session(session, get_settings(), self.session_token)
 
     def _actor(self, identity: StaffIdentity) -> audit.Actor:

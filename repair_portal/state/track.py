@@ -42,6 +42,7 @@ class TrackState(rx.State):
     location_phone: str = ""
     location_email: str = ""
     location_address: str = ""
+    qr_src: str = ""
 
     @rx.var
     def progress_percent(self) -> int:
@@ -80,8 +81,10 @@ class TrackState(rx.State):
                 shop = session.get(ShopSettings, 1)
                 self.shop_name = shop.name if shop else ""
                 self.reference = ""
+                self.qr_src = ""
                 return
             view = tracking.tracking_view(session, result.order_id)
+        self.qr_src = f"/api/track/{code}/qr.png"
         # Until the customer portal's access checks exist, show only what the
         # link alone may reveal: no names, device or problem description.
         for field in PUBLIC_FIELDS:

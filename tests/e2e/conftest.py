@@ -72,6 +72,7 @@ def live_app(tmp_path_factory) -> LiveApp:
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
+        "DEMO_MODE": "true",
         "PUBLIC_URL": f"http://localhost:{port}",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",

@@ -17,8 +17,7 @@ def _signed_in_token(app_env, engine) -> str:
         factories.staff(s, email="desk@example.com")
         for _ in range(30):
             factories.order(s, location)
-    with write_session(engine) as s:
-        return staff_auth.sign_in(s, app_env, email="desk@example.com", password=factories.STAFF_PASSWORD).token
+    return staff_auth.sign_in(engine, app_env, email="desk@example.com", password=factories.STAFF_PASSWORD).token
 
 
 def test_staff_pages_redirect_without_a_session(state_factory, engine):
@@ -79,5 +78,14 @@ def test_logout_revokes_the_session_server_side(state_factory, engine, app_env):
 
 def test_after_login_redirect_only_goes_to_staff_pages():
     assert _safe_next("/staff/orders/5") == "/staff/orders/5"
-    for evil in ("https://evil.example/", "//evil.example/staff", "/track/abc", "/staff\\..\\x", "javascript:x"):
+    for evil in (
+        "https://evil.example/",
+        "//evil.example/staff",
+        "/track/abc",
+        "/staff\\..\\x",
+        "javascript:x",
+        "/staffX",
+        "/staff/../track/abc",
+        "/staff/x?y=https://evil",
+    ):
         assert _safe_next(evil) == "/staff"

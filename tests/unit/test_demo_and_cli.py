@@ -49,13 +49,12 @@ def test_demo_shop_is_believable_and_complete(engine, settings, tmp_path):
             resolved = portal_links.resolve(s, link.code)
             assert s.get(Order, resolved.order_id).reference == link.reference
             assert s.get(Customer, s.get(Order, resolved.order_id).customer_id).last_name == link.last_name
-    with write_session(engine) as s:
-        login = staff_auth.sign_in(s, settings, email=result.owner_email, password=result.owner_password)
+    login = staff_auth.sign_in(engine, settings, email=result.owner_email, password=result.owner_password)
     assert login.ok
 
 
 def _cli(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "PUBLIC_URL": "http://counter-pc:3000"}
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "PUBLIC_URL": "http://counter-pc:3000", "DEMO_MODE": "1"}
     env.pop("DATABASE_URL", None)
     env.pop("SECRET_KEY", None)
     return subprocess.run(
@@ -89,8 +88,8 @@ def test_bootstrap_seeds_once_and_prints_credentials_only_the_first_time(tmp_pat
     key = (data / "secret_key").read_text()
     assert oct((data / "secret_key").stat().st_mode & 0o777) == "0o600"
     settings = Settings(data_dir=data, database_url=str(engine.url), public_url="x", secret_key=key, demo_mode=True)
+    assert staff_auth.sign_in(engine, settings, email=email, password=password).ok
     with write_session(engine) as s:
-        assert staff_auth.sign_in(s, settings, email=email, password=password).ok
         for code in links:
             assert portal_links.resolve(s, code).status == "ok"
     # nothing secret is kept in readable form

@@ -52,6 +52,9 @@ def test_booking_email_goes_through_the_real_sendgrid_client(engine, booked, sta
     with read() as s:
         message = s.exec(select(OutboxMessage)).one()
         assert (message.status, message.backend, message.attempts) == ("sent", "sendgrid", 1)
+        # the link was needed to send; the outbox doesn't keep it afterwards
+        assert booked.code not in message.text_body + message.html_body
+        assert "/track/[private link]" in message.text_body
         assert message.provider_id == "standin-1" and message.sent_at is not None
         actions = [e.action for e in s.exec(select(AuditEvent).where(AuditEvent.order_id == booked.order.id))]
         assert "email.queued" in actions and "email.sent" in actions

@@ -42,7 +42,7 @@ def test_two_threads_booking_orders_never_share_a_reference(engine, write, read)
     assert numbers == list(range(10001, 10001 + 2 * per_thread))
 
 
-def test_references_never_reuse_a_number_after_a_rolled_back_transaction(engine, write):
+def test_a_rolled_back_booking_leaves_no_gap_in_the_numbering(engine, write):
     with write() as s:
         assert next_order_reference(s) == "R-10001"
     try:
@@ -52,5 +52,5 @@ def test_references_never_reuse_a_number_after_a_rolled_back_transaction(engine,
     except RuntimeError:
         pass
     with write() as s:
-        # the rolled-back number is handed out again: no gaps and no duplicates
+        # the rolled-back order never existed, so its number goes to the next one: no gap, no duplicate
         assert next_order_reference(s) == "R-10002"

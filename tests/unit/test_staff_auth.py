@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import bcrypt
 import pytest
 from sqlmodel import select
@@ -10,13 +8,11 @@ from repair_portal.services.passwords import PasswordPolicyError
 from repair_portal.services.tokens import hash_token
 
 from .. import factories
+from ..conftest import database_bytes
 
 
 def _sign_in(engine, settings, email="tech@example.com", password=factories.STAFF_PASSWORD, ip="198.51.100.7"):
-    from repair_portal.db import write_session
-
-    with write_session(engine) as s:
-        return staff_auth.sign_in(s, settings, email=email, password=password, ip=ip, user_agent="pytest")
+    return staff_auth.sign_in(engine, settings, email=email, password=password, ip=ip, user_agent="pytest")
 
 
 @pytest.fixture
@@ -37,8 +33,7 @@ def test_sign_in_opens_a_session_whose_token_is_stored_only_hashed(engine, setti
         identity = staff_auth.resolve_session(s, settings, result.token)
         assert identity.user_id == tech.id and identity.role == Role.TECHNICIAN
         assert [e.action for e in s.exec(select(AuditEvent))][-1] == "staff.login.success"
-    raw = engine.url.database
-    assert result.token.encode() not in Path(raw).read_bytes()
+    assert result.token.encode() not in database_bytes(engine)
 
 
 def test_unknown_email_wrong_password_and_inactive_get_the_same_answer(engine, settings, tech, session):
@@ -150,3 +145,55 @@ def test_create_staff_user_applies_the_password_rules(session):
     factories.staff(session, email="dup@example.com")
     with pytest.raises(staff_auth.AccountError, match="already exists"):
         factories.staff(session, email="DUP@example.com")
+
+
+def test_a_corrupt_stored_hash_still_costs_a_full_bcrypt_check(monkeypatch):
+    from repair_portal.services.passwords import verify_password
+
+    calls = []
+    real = bcrypt.checkpw
+    monkeypatch.setattr(bcrypt, "checkpw", lambda pw, h: calls.append(h[:7]) or real(pw, h))
+    assert not verify_password("whatever password", "$2b$12$corrupt")
+    assert calls and calls[-1] == b"$2b$12$"
+
+
+def test_every_demo_account_is_hashed_at_full_cost(engine, tmp_path):
+    from repair_portal.db import write_session
+    from repair_portal.models import StaffUser
+    from repair_portal.services.demo import seed_demo
+
+    with write_session(engine) as s:
+        seed_demo(s, "k" * 40, tmp_path / "files")
+    with write_session(engine) as s:
+        assert {u.password_hash[:7] for u in s.exec(select(StaffUser))} == {"$2b$12$"}
+
+
+def test_concurrent_session_checks_and_sign_ins_do_not_fail(engine, settings, tech):
+    """Session refreshes write; several at once must queue, never fail with 'database is locked'."""
+    import threading
+
+    from repair_portal.db import write_session
+
+    token = _sign_in(engine, settings).token
+    errors = []
+
+    def check():
+        try:
+            for _ in range(10):
+                with write_session(engine) as s:
+                    assert staff_auth.resolve_session(s, settings, token) is not None
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def login():
+        try:
+            _sign_in(engine, settings, password="wrong password here", ip="192.0.2.1")
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=check) for _ in range(3)] + [threading.Thread(target=login) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

@@ -31,6 +31,9 @@ def _row(row: OrderRowView) -> rx.Component:
         rx.table.cell(row.location),
         rx.table.cell(rx.tooltip(rx.text(row.updated, color_scheme="gray"), content=row.updated_exact)),
         class_name="order-row",
+        on_click=rx.redirect("/staff/orders/" + row.id.to(str)),
+        cursor="pointer",
+        _hover={"background": "var(--teal-2)"},
     )
 
 
@@ -116,4 +119,7 @@ def orders_page() -> rx.Component:
         spacing="4",
         width="100%",
     )
-    return staff_layout("/staff", "Orders", StaffOrdersState.shop_name, body)
+    new_order = rx.link(
+        rx.button(rx.icon("plus", size=16), "New order", size="2", id="new-order"), href="/staff/orders/new"
+    )
+    return staff_layout("/staff", "Orders", StaffOrdersState.shop_name, body, actions=new_order)

@@ -68,6 +68,41 @@ def _status_card() -> rx.Component:
     )
 
 
+def _qr_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(
+                rx.icon("qr-code", size=16),
+                "Show my QR code",
+                variant="soft",
+                color_scheme="gray",
+                size="3",
+                width="100%",
+                id="show-qr",
+            )
+        ),
+        rx.dialog.content(
+            rx.vstack(
+                rx.dialog.title("Your order ", TrackState.reference),
+                rx.text(
+                    "Show this at the counter, or scan it with another phone to open this page.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.center(
+                    rx.image(
+                        src=TrackState.qr_src, width="15rem", height="15rem", alt="QR code of this page", id="portal-qr"
+                    ),
+                    width="100%",
+                ),
+                rx.dialog.close(rx.button("Close", variant="soft", size="3", width="100%")),
+                spacing="3",
+            ),
+            max_width="22rem",
+        ),
+    )
+
+
 def _contact_card() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -162,7 +197,7 @@ def track_page() -> rx.Component:
     return rx.match(
         TrackState.status,
         ("loading", rx.center(rx.spinner(size="3"), min_height="100vh")),
-        ("ok", portal_layout(shop_name, TrackState.accent_color, _status_card(), _contact_card())),
+        ("ok", portal_layout(shop_name, TrackState.accent_color, _status_card(), _contact_card(), _qr_dialog())),
         portal_layout(shop_name, "#334155", _problem_page()),
     )
 

@@ -1,0 +1,171 @@
+"""/staff/orders/new: book a repair in."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...components.staff_shell import staff_layout, staff_page
+from ...state.staff_intake import Option, StaffIntakeState
+
+S = StaffIntakeState
+DEVICE_KINDS = [
+    ("phone", "Phone"),
+    ("tablet", "Tablet"),
+    ("laptop", "Laptop"),
+    ("desktop", "Desktop"),
+    ("console", "Games console"),
+    ("watch", "Watch"),
+    ("vehicle", "Vehicle"),
+    ("other", "Other"),
+]
+
+
+def field(label: str, name: str, *, required: bool = False, hint: str = "", **props) -> rx.Component:
+    control = props.pop("control", None) or rx.input(name=name, id=f"f-{name}", size="2", width="100%", **props)
+    return rx.vstack(
+        rx.text(
+            label,
+            rx.cond(required, rx.text.span(" *", color="var(--red-9)"), rx.fragment()),
+            as_="label",
+            html_for=f"f-{name}",
+            size="2",
+            weight="medium",
+        ),
+        control,
+        rx.cond(
+            S.errors.contains(name),
+            rx.text(S.errors[name], size="1", color_scheme="red", id=f"err-{name}", role="alert"),
+            rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray"), rx.fragment()),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _option(option: Option) -> rx.Component:
+    return rx.select.item(option.name, value=option.id)
+
+
+def _section(title: str, *children) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.text(title, size="3", weight="bold"), *children, spacing="3", width="100%"), size="3", width="100%"
+    )
+
+
+def _row(*children) -> rx.Component:
+    return rx.flex(*children, gap="1rem", direction=rx.breakpoints(initial="column", sm="row"), width="100%")
+
+
+def _form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            _section(
+                "Customer",
+                _row(
+                    field("First name", "first_name", auto_complete="off"),
+                    field("Last name", "last_name", required=True, hint="The portal asks for it.", auto_complete="off"),
+                ),
+                _row(
+                    field("Mobile phone", "phone", type="tel", placeholder="07700 900123", on_blur=S.check_contact),
+                    field("Email", "email", type="email", placeholder="name@example.com", on_blur=S.check_contact),
+                ),
+                rx.cond(
+                    S.match_notice != "",
+                    rx.callout(S.match_notice, icon="user-check", color_scheme="blue", size="1", id="customer-match"),
+                ),
+                _row(
+                    field("Company (optional)", "company"),
+                    rx.vstack(
+                        rx.text("Updates", size="2", weight="medium"),
+                        rx.checkbox(
+                            "Email me updates about this repair",
+                            name="email_updates",
+                            default_checked=True,
+                            id="f-email_updates",
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
+                ),
+            ),
+            _section(
+                "Device",
+                _row(
+                    field(
+                        "Type",
+                        "device_kind",
+                        control=rx.select.root(
+                            rx.select.trigger(width="100%", id="f-device_kind"),
+                            rx.select.content(*[rx.select.item(label, value=value) for value, label in DEVICE_KINDS]),
+                            name="device_kind",
+                            default_value="phone",
+                        ),
+                    ),
+                    field("Make", "make", placeholder="Apple"),
+                    field("Model", "model", placeholder="iPhone 14"),
+                ),
+                field("Serial number / IMEI", "serial"),
+            ),
+            _section(
+                "Repair",
+                field(
+                    "Problem (in the customer's words)",
+                    "problem",
+                    required=True,
+                    control=rx.text_area(name="problem", id="f-problem", rows="3", width="100%"),
+                ),
+                field(
+                    "Condition at intake",
+                    "intake_condition",
+                    hint="Scratches, dents, missing parts, accessories.",
+                    control=rx.text_area(name="intake_condition", id="f-intake_condition", rows="2", width="100%"),
+                ),
+                _row(
+                    field("Promised by", "promised_date", type="date"),
+                    field(
+                        "Location",
+                        "location_id",
+                        required=True,
+                        control=rx.select.root(
+                            rx.select.trigger(placeholder="Choose…", width="100%", id="f-location_id"),
+                            rx.select.content(rx.foreach(S.locations, _option)),
+                            name="location_id",
+                        ),
+                    ),
+                    field(
+                        "Technician",
+                        "assigned_to_id",
+                        control=rx.select.root(
+                            rx.select.trigger(placeholder="Unassigned", width="100%", id="f-assigned_to_id"),
+                            rx.select.content(rx.foreach(S.technicians, _option)),
+                            name="assigned_to_id",
+                        ),
+                    ),
+                ),
+            ),
+            rx.hstack(
+                rx.link(
+                    rx.button("Cancel", variant="soft", color_scheme="gray", size="3", type="button"), href="/staff"
+                ),
+                rx.button(rx.icon("check", size=16), "Book in", type="submit", size="3", id="book-in"),
+                justify="end",
+                width="100%",
+            ),
+            spacing="4",
+            width="100%",
+            max_width="52rem",
+        ),
+        on_submit=S.handle_book_in,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+@staff_page("/staff/orders/new", "New order", on_load=[StaffIntakeState.load_intake])
+def intake_page() -> rx.Component:
+    return staff_layout(
+        "/staff/orders/new",
+        "Book in a repair",
+        "The customer gets their tracking link by email; print the ticket for the counter.",
+        _form(),
+    )

@@ -1,0 +1,247 @@
+"""/staff/orders/[order_id]: one order."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...components.staff_shell import staff_layout, staff_page
+from ...state.staff_order import EmailRow, HistoryRow, StaffOrderState, StageOption
+
+S = StaffOrderState
+
+
+def _api(path: str) -> rx.Var:
+    return "/api/staff/orders/" + S.order_id.to(str) + path
+
+
+def _card(title: str, *children, **props) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.text(title, size="2", weight="bold", color_scheme="gray"), *children, spacing="3", width="100%"),
+        size="2",
+        width="100%",
+        **props,
+    )
+
+
+def _fact(label: str, value) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"),
+        rx.text(value, size="2", weight="medium"),
+        spacing="0",
+        min_width="9rem",
+    )
+
+
+def _summary() -> rx.Component:
+    return _card(
+        "Repair",
+        rx.flex(
+            _fact("Customer", S.customer_name),
+            _fact("Phone", rx.cond(S.customer_phone != "", S.customer_phone, "—")),
+            _fact("Email", rx.cond(S.customer_email != "", S.customer_email, "—")),
+            _fact("Device", S.device),
+            _fact("Serial / IMEI", rx.cond(S.serial != "", S.serial, "—")),
+            _fact("Location", S.location),
+            _fact("Booked in", S.booked_in),
+            _fact("Promised", rx.cond(S.promised != "", S.promised, "—")),
+            _fact("Technician", S.assigned_to),
+            gap="1rem 2rem",
+            wrap="wrap",
+        ),
+        rx.divider(),
+        rx.vstack(
+            rx.text("Reported problem", size="1", color_scheme="gray"),
+            rx.text(S.problem, size="2", white_space="pre-wrap"),
+            spacing="1",
+        ),
+        rx.cond(
+            S.intake_condition != "",
+            rx.vstack(
+                rx.text("Condition at intake", size="1", color_scheme="gray"),
+                rx.text(S.intake_condition, size="2", white_space="pre-wrap"),
+                spacing="1",
+            ),
+        ),
+    )
+
+
+def _history_row(item: HistoryRow) -> rx.Component:
+    return rx.hstack(
+        rx.box(
+            width="0.6rem",
+            height="0.6rem",
+            border_radius="999px",
+            background=f"var(--{item.color}-9)",
+            margin_top="0.35rem",
+            flex_shrink="0",
+        ),
+        rx.vstack(
+            rx.text(item.stage, size="2", weight="medium"),
+            rx.text(item.at, " · ", item.by, size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        align="start",
+        spacing="3",
+    )
+
+
+def _email_row(item: EmailRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(item.template),
+        rx.table.cell(rx.text(item.recipient, color_scheme="gray")),
+        rx.table.cell(
+            rx.vstack(
+                rx.badge(
+                    item.status,
+                    color_scheme=rx.match(
+                        item.status, ("Sent", "green"), ("Failed", "red"), ("Queued", "gray"), "amber"
+                    ),
+                    variant="soft",
+                ),
+                rx.cond(item.error != "", rx.text(item.error, size="1", color_scheme="red")),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(rx.text(item.when, color_scheme="gray")),
+        class_name="email-row",
+    )
+
+
+def _emails() -> rx.Component:
+    return _card(
+        "Emails",
+        rx.cond(
+            S.emails.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(*[rx.table.column_header_cell(h) for h in ("Email", "To", "Status", "When")])
+                ),
+                rx.table.body(rx.foreach(S.emails, _email_row)),
+                size="1",
+                width="100%",
+            ),
+            rx.text("No emails for this order yet.", size="2", color_scheme="gray"),
+        ),
+        rx.button(rx.icon("refresh-cw", size=14), "Refresh", on_click=S.refresh_emails, variant="ghost", size="1"),
+    )
+
+
+def _stage_option(option: StageOption) -> rx.Component:
+    return rx.select.item(option.name, value=option.id)
+
+
+def _stage_card() -> rx.Component:
+    return _card(
+        "Stage",
+        rx.badge(S.stage, color_scheme=S.stage_color, size="3", variant="soft", id="current-stage"),
+        rx.cond(
+            S.can_change_stage,
+            rx.form(
+                rx.hstack(
+                    rx.box(
+                        rx.select.root(
+                            rx.select.trigger(placeholder="Move to…", width="100%", id="stage-select"),
+                            rx.select.content(rx.foreach(S.stage_options, _stage_option)),
+                            name="stage_id",
+                            size="2",
+                        ),
+                        flex="1",
+                        min_width="0",
+                    ),
+                    rx.button("Move", type="submit", size="2", id="stage-submit", flex_shrink="0"),
+                    width="100%",
+                ),
+                on_submit=S.handle_change_stage,
+                reset_on_submit=True,
+                width="100%",
+            ),
+        ),
+        rx.vstack(rx.foreach(S.history, _history_row), spacing="3", padding_top="0.5rem"),
+    )
+
+
+def _link_card() -> rx.Component:
+    return _card(
+        "Customer portal link",
+        rx.cond(
+            S.tracking_url != "",
+            rx.vstack(
+                rx.code(S.tracking_url, size="1", variant="soft", id="tracking-url", style={"word_break": "break-all"}),
+                rx.hstack(
+                    rx.button(
+                        rx.icon("copy", size=14),
+                        "Copy for SMS/WhatsApp",
+                        on_click=S.handle_copy_link,
+                        variant="soft",
+                        size="2",
+                        id="copy-link",
+                    ),
+                    rx.cond(
+                        S.can_send_link & (S.customer_email != ""),
+                        rx.button(
+                            rx.icon("send", size=14),
+                            "Email link",
+                            on_click=S.handle_send_link,
+                            size="2",
+                            id="send-link",
+                        ),
+                    ),
+                    wrap="wrap",
+                ),
+                rx.link("Preview as customer", href=S.tracking_url, is_external=True, size="2"),
+                rx.image(
+                    src=_api("/qr.png"), width="8rem", height="8rem", alt="QR code of the portal link", id="staff-qr"
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            rx.text("This order has no live link.", size="2", color_scheme="gray"),
+        ),
+    )
+
+
+def _print_link(label: str, path: str, icon: str, element_id: str) -> rx.Component:
+    return rx.link(
+        rx.button(rx.icon(icon, size=14), label, variant="surface", size="2", width="100%", justify="start"),
+        href=_api(path),
+        is_external=True,
+        id=element_id,
+        width="100%",
+    )
+
+
+def _print_card() -> rx.Component:
+    return rx.cond(
+        S.can_print,
+        _card(
+            "Print",
+            _print_link("Intake ticket (A4)", "/ticket.pdf?layout=a4", "file-text", "print-ticket-a4"),
+            _print_link("Intake ticket (Letter)", "/ticket.pdf?layout=letter", "file-text", "print-ticket-letter"),
+            _print_link("Receipt (80 mm)", "/ticket.pdf?layout=receipt80", "receipt", "print-receipt"),
+            _print_link("Device label (62 × 29 mm)", "/label.pdf", "tag", "print-label"),
+            rx.cond(S.has_quote, _print_link("Quote PDF", "/quote.pdf", "file-spreadsheet", "print-quote")),
+            rx.cond(S.has_quote, _print_link("Invoice / receipt PDF", "/invoice.pdf", "file-check", "print-invoice")),
+        ),
+    )
+
+
+def _missing() -> rx.Component:
+    return rx.callout("This order doesn't exist (or was removed).", icon="circle-alert", color_scheme="red")
+
+
+@staff_page("/staff/orders/[order_id]", "Order", on_load=[StaffOrderState.load_order])
+def order_page() -> rx.Component:
+    body = rx.cond(
+        S.found,
+        rx.flex(
+            rx.vstack(_summary(), _emails(), spacing="4", flex="2", min_width="0", width="100%"),
+            rx.vstack(_stage_card(), _link_card(), _print_card(), spacing="4", flex="1", min_width="0", width="100%"),
+            direction=rx.breakpoints(initial="column", md="row"),
+            gap="1rem",
+            width="100%",
+            align="start",
+        ),
+        _missing(),
+    )
+    subtitle = rx.hstack(rx.link("← All orders", href="/staff", size="2"), spacing="2")
+    return staff_layout("/staff", "Order " + S.reference, subtitle, body)

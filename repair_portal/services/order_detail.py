@@ -1,0 +1,151 @@
+"""Everything the staff order page shows, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from ..models import (
+    Customer,
+    Device,
+    Location,
+    Order,
+    OutboxMessage,
+    Quote,
+    QuoteStatus,
+    ShopSettings,
+    StaffUser,
+    Stage,
+    StatusEvent,
+)
+from . import portal_links, timefmt
+from .email_templates import TEMPLATES
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    stage: str
+    color: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class EmailItem:
+    id: int
+    template: str
+    to: str
+    status: str
+    backend: str
+    when: str
+    error: str
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    id: int
+    reference: str
+    version: int
+    stage_id: int
+    stage: str
+    stage_color: str
+    customer_name: str
+    customer_email: str
+    customer_phone: str
+    email_updates: bool
+    device: str
+    serial: str
+    problem: str
+    intake_condition: str
+    location: str
+    booked_in: str
+    promised: str
+    assigned_to: str
+    tracking_code: str | None
+    has_quote: bool
+    history: list[HistoryItem]
+    emails: list[EmailItem]
+
+
+EMAIL_STATUS_LABELS = {"queued": "Queued", "sending": "Sending", "sent": "Sent", "failed": "Failed"}
+
+
+def email_items(session: Session, order_id: int, tz: str) -> list[EmailItem]:
+    rows = session.exec(
+        select(OutboxMessage).where(OutboxMessage.order_id == order_id).order_by(OutboxMessage.created_at.desc())
+    ).all()
+    items = []
+    for m in rows:
+        status = EMAIL_STATUS_LABELS.get(m.status, m.status)
+        if m.status == "sent" and m.backend == "outbox":
+            status = "In outbox (email not set up)"
+        elif m.status == "queued" and m.attempts:
+            status = f"Retrying (attempt {m.attempts + 1})"
+        items.append(
+            EmailItem(
+                id=m.id,
+                template=TEMPLATES[m.template].label if m.template in TEMPLATES else m.template,
+                to=m.to_email,
+                status=status,
+                backend=m.backend,
+                when=timefmt.short(m.sent_at or m.created_at, tz),
+                error=m.last_error,
+            )
+        )
+    return items
+
+
+def order_detail(session: Session, order_id: int, secret_key: str) -> OrderDetail | None:
+    order = session.get(Order, order_id)
+    if order is None:
+        return None
+    shop = session.get(ShopSettings, 1)
+    tz = shop.timezone if shop else "Europe/London"
+    customer = session.get(Customer, order.customer_id)
+    device = session.get(Device, order.device_id) if order.device_id else None
+    stage = session.get(Stage, order.stage_id)
+    location = session.get(Location, order.location_id)
+    tech = session.get(StaffUser, order.assigned_to_id) if order.assigned_to_id else None
+    stages = {s.id: s for s in session.exec(select(Stage))}
+    staff_names = {u.id: u.name for u in session.exec(select(StaffUser))}
+    events = session.exec(
+        select(StatusEvent)
+        .where(StatusEvent.order_id == order_id)
+        .order_by(StatusEvent.at.desc(), StatusEvent.id.desc())
+    ).all()
+    return OrderDetail(
+        id=order.id,
+        reference=order.reference,
+        version=order.version,
+        stage_id=stage.id,
+        stage=stage.name,
+        stage_color=stage.color,
+        customer_name=customer.full_name,
+        customer_email=customer.email,
+        customer_phone=customer.phone,
+        email_updates=customer.email_updates,
+        device=device.label if device else "—",
+        serial=device.serial if device else "",
+        problem=order.problem,
+        intake_condition=order.intake_condition,
+        location=location.name if location else "",
+        booked_in=timefmt.short(order.booked_in_at, tz),
+        promised=timefmt.date(order.promised_at, tz),
+        assigned_to=tech.name if tech else "Unassigned",
+        tracking_code=portal_links.current_code(session, secret_key, order.id),
+        has_quote=session.exec(
+            select(Quote.id).where(Quote.order_id == order.id).where(Quote.status != QuoteStatus.DRAFT.value)
+        ).first()
+        is not None,
+        history=[
+            HistoryItem(
+                stages[e.to_stage_id].name,
+                stages[e.to_stage_id].color,
+                timefmt.short(e.at, tz),
+                staff_names.get(e.staff_user_id, "System") if e.staff_user_id else "System",
+            )
+            for e in events
+        ],
+        emails=email_items(session, order_id, tz),
+    )

@@ -1,0 +1,41 @@
+"""Who may do what. One table, checked server-side by every staff handler and route."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ..models import Role
+
+
+class Action(StrEnum):
+    VIEW_ORDERS = "view_orders"
+    CREATE_ORDER = "create_order"
+    CHANGE_STAGE = "change_stage"
+    PRINT_DOCUMENTS = "print_documents"
+    SEND_PORTAL_LINK = "send_portal_link"
+    MANAGE_LINKS = "manage_links"
+    EDIT_SETTINGS = "edit_settings"
+    MANAGE_USERS = "manage_users"
+
+
+_ALL = set(Action)
+MATRIX: dict[Role, set[Action]] = {
+    Role.OWNER: _ALL,
+    Role.MANAGER: _ALL - {Action.MANAGE_USERS},
+    Role.TECHNICIAN: {Action.VIEW_ORDERS, Action.CHANGE_STAGE, Action.PRINT_DOCUMENTS, Action.SEND_PORTAL_LINK},
+    Role.FRONT_DESK: {
+        Action.VIEW_ORDERS,
+        Action.CREATE_ORDER,
+        Action.CHANGE_STAGE,
+        Action.PRINT_DOCUMENTS,
+        Action.SEND_PORTAL_LINK,
+        Action.MANAGE_LINKS,
+    },
+}
+
+
+def can(role: str | Role, action: Action) -> bool:
+    try:
+        return action in MATRIX[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,121 @@
+"""Settings → Emails: each template's subject and intro, with a live preview."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+from sqlmodel import select
+
+from ..db import session_scope, write_session
+from ..models import Order
+from ..services import audit
+from ..services.email_templates import PLACEHOLDERS, TEMPLATES, TemplateError, save_texts, texts_for
+from ..services.mail import compose
+from ..services.permissions import Action, can
+from .staff_order import links
+from .staff_session import StaffSessionState
+
+
+@dataclasses.dataclass
+class TemplateOption:
+    key: str
+    label: str
+    audience: str
+
+
+class EmailSettingsState(StaffSessionState):
+    templates: list[TemplateOption] = []
+    selected: str = "order_booked"
+    subject: str = ""
+    intro: str = ""
+    preview_subject: str = ""
+    preview_html: str = ""
+    error: str = ""
+    placeholders: str = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+
+    def _allowed(self):
+        identity = self._require_staff()
+        if identity is None:
+            return None, self._login_redirect()
+        if not can(identity.role, Action.EDIT_SETTINGS):
+            return None, [
+                rx.redirect("/staff", replace=True),
+                rx.toast.error("Only owners and managers can change settings."),
+            ]
+        return identity, None
+
+    def _preview(self) -> None:
+        with session_scope() as session:
+            order_id = session.exec(select(Order.id).order_by(Order.id.desc())).first()
+            if order_id is None:
+                self.preview_subject, self.preview_html = "", ""
+                return
+            rendered = compose(
+                session,
+                links(),
+                self.selected,
+                order_id,
+                extra={"decision": "approved", "quote_version": "1"},
+                quote_block="(the customer's message appears here)"
+                if self.selected in {"customer_message", "staff_reply", "feedback_received"}
+                else "",
+                texts=(self.subject, self.intro),
+            )
+        self.preview_subject, self.preview_html = rendered.subject, rendered.html
+
+    def _select(self, key: str) -> None:
+        self.selected = key if key in TEMPLATES else "order_booked"
+        with session_scope() as session:
+            self.subject, self.intro = texts_for(session, self.selected)
+        self.error = ""
+        self._preview()
+
+    @rx.event
+    def load_email_settings(self):
+        _, denied = self._allowed()
+        if denied:
+            return denied
+        self.templates = [TemplateOption(t.key, t.label, t.audience) for t in TEMPLATES.values()]
+        self._select(self.selected)
+        return None
+
+    @rx.event
+    def choose(self, key: str):
+        _, denied = self._allowed()
+        if denied:
+            return denied
+        self._select(str(key))
+        return None
+
+    @rx.event
+    def edit_subject(self, value: str):
+        self.subject = str(value)[:300]
+
+    @rx.event
+    def edit_intro(self, value: str):
+        self.intro = str(value)[:4000]
+
+    @rx.event
+    def refresh_preview(self):
+        _, denied = self._allowed()
+        if denied:
+            return denied
+        self._preview()
+        return None
+
+    @rx.event
+    def handle_save(self):
+        identity, denied = self._allowed()
+        if denied:
+            return denied
+        try:
+            with write_session() as session:
+                save_texts(session, self.selected, self.subject, self.intro)
+                audit.record(session, self._actor(identity), "settings.email_template_changed", template=self.selected)
+        except TemplateError as exc:
+            self.error = str(exc)
+            return rx.toast.error(str(exc))
+        self.error = ""
+        self._preview()
+        return rx.toast.success("Saved. New emails use this text.")

@@ -1,0 +1,95 @@
+"""Booking a new order in at the counter."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+from sqlmodel import select
+
+from ..db import session_scope, write_session
+from ..models import Location, StaffUser
+from ..services import notifications
+from ..services.intake import IntakeError, IntakeForm, book_in, find_customer
+from ..services.permissions import Action, can
+from ..settings import get_settings
+from .staff_order import links
+from .staff_session import StaffSessionState
+
+
+@dataclasses.dataclass
+class Option:
+    id: str
+    name: str
+
+
+class StaffIntakeState(StaffSessionState):
+    locations: list[Option] = []
+    technicians: list[Option] = []
+    errors: dict[str, str] = {}
+    match_notice: str = ""
+    _last_form: str = ""
+    _last_order_id: int = 0
+
+    @rx.event
+    def load_intake(self):
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.CREATE_ORDER):
+            return [rx.redirect("/staff", replace=True), rx.toast.error("Your role can't book orders in.")]
+        self.errors, self.match_notice = {}, ""
+        with session_scope() as session:
+            self.locations = [
+                Option(str(loc.id), loc.name)
+                for loc in session.exec(select(Location).where(Location.active).order_by(Location.id))
+            ]
+            self.technicians = [
+                Option(str(u.id), u.name)
+                for u in session.exec(select(StaffUser).where(StaffUser.active).order_by(StaffUser.name))
+            ]
+        return None
+
+    @rx.event
+    def check_contact(self, value: str):
+        """On leaving the phone or email field: say when this customer is already on file."""
+        if self._require_staff() is None:
+            return
+        value = str(value or "").strip()[:254]
+        if not value:
+            return
+        email, phone = (value.lower(), "") if "@" in value else ("", value)
+        with session_scope() as session:
+            match = find_customer(session, email, phone)
+            self.match_notice = (
+                f"On file: {match.full_name} ({match.phone or match.email}). With the last name "
+                f"“{match.last_name}” the order joins their record; another last name makes a new customer."
+                if match
+                else ""
+            )
+
+    @rx.event
+    def handle_book_in(self, form_data: dict):
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.CREATE_ORDER):
+            return rx.toast.error("Your role can't book orders in.")
+        form = IntakeForm.from_form(form_data)
+        fingerprint = repr(form)
+        if fingerprint == self._last_form and self._last_order_id:
+            # a double-click or a resubmitted form: one order, not two
+            return rx.redirect(f"/staff/orders/{self._last_order_id}")
+        actor = self._actor(identity)
+        try:
+            with write_session() as session:
+                result = book_in(session, get_settings().secret_key, form, actor)
+                emailed = notifications.order_booked(session, links(), result.new.order, actor)
+                order_id, reference = result.new.order.id, result.new.order.reference
+        except IntakeError as exc:
+            self.errors = exc.errors
+            return rx.toast.error("Check the highlighted fields.")
+        self.errors = {}
+        self._last_form, self._last_order_id = fingerprint, order_id
+        note = " Confirmation email queued." if emailed else " No email sent (no address or no consent)."
+        return [rx.redirect(f"/staff/orders/{order_id}"), rx.toast.success(f"Booked in as {reference}.{note}")]

@@ -1,0 +1,196 @@
+"""The staff order page: stage changes, sharing the portal link, printing, email status."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from ..db import session_scope, write_session
+from ..models import Order, ShopSettings, Stage
+from ..services import notifications, workflow
+from ..services.mail import LinkSettings, NotSent
+from ..services.order_detail import order_detail
+from ..services.permissions import Action, can
+from ..settings import get_settings
+from .staff_session import StaffSessionState
+
+
+@dataclasses.dataclass
+class HistoryRow:
+    stage: str
+    color: str
+    at: str
+    by: str
+
+
+@dataclasses.dataclass
+class EmailRow:
+    id: int
+    template: str
+    recipient: str
+    status: str
+    when: str
+    error: str
+
+
+@dataclasses.dataclass
+class StageOption:
+    id: str
+    name: str
+
+
+def links() -> LinkSettings:
+    settings = get_settings()
+    return LinkSettings(settings.public_url, settings.secret_key)
+
+
+class StaffOrderState(StaffSessionState):
+    found: bool = True
+    order_id: int = 0
+    reference: str = ""
+    stage: str = ""
+    stage_color: str = "gray"
+    stage_id: str = ""
+    customer_name: str = ""
+    customer_email: str = ""
+    customer_phone: str = ""
+    email_updates: bool = False
+    device: str = ""
+    serial: str = ""
+    problem: str = ""
+    intake_condition: str = ""
+    location: str = ""
+    booked_in: str = ""
+    promised: str = ""
+    assigned_to: str = ""
+    tracking_url: str = ""
+    share_text: str = ""
+    history: list[HistoryRow] = []
+    emails: list[EmailRow] = []
+    stage_options: list[StageOption] = []
+    has_quote: bool = False
+    can_print: bool = False
+    can_change_stage: bool = False
+    can_send_link: bool = False
+    _version: int = 0
+
+    def _order_id_from_url(self) -> int:
+        parts = [p for p in (self.router.url.path or "").split("/") if p]
+        if len(parts) >= 3 and parts[0] == "staff" and parts[1] == "orders" and parts[2].isdigit():
+            return int(parts[2])
+        return 0
+
+    def _reload(self) -> None:
+        settings = get_settings()
+        with session_scope() as session:
+            detail = order_detail(session, self.order_id, settings.secret_key)
+            shop = session.get(ShopSettings, 1)
+            self.stage_options = [StageOption(str(s.id), s.name) for s in workflow.active_stages(session)]
+        if detail is None:
+            self.found = False
+            return
+        self.found = True
+        for field in (
+            "reference",
+            "stage",
+            "stage_color",
+            "customer_name",
+            "customer_email",
+            "customer_phone",
+            "email_updates",
+            "device",
+            "serial",
+            "problem",
+            "intake_condition",
+            "location",
+            "booked_in",
+            "promised",
+            "assigned_to",
+            "has_quote",
+        ):
+            setattr(self, field, getattr(detail, field))
+        self.stage_id = str(detail.stage_id)
+        self._version = detail.version
+        self.tracking_url = settings.track_url(detail.tracking_code) if detail.tracking_code else ""
+        self.share_text = (
+            notifications.share_text(shop.name if shop else "", detail.reference, self.tracking_url)
+            if self.tracking_url
+            else ""
+        )
+        self.history = [HistoryRow(h.stage, h.color, h.at, h.by) for h in detail.history]
+        self.emails = [EmailRow(e.id, e.template, e.to, e.status, e.when, e.error) for e in detail.emails]
+
+    @rx.event
+    def load_order(self):
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        self.order_id = self._order_id_from_url()
+        self.can_print = can(identity.role, Action.PRINT_DOCUMENTS)
+        self.can_change_stage = can(identity.role, Action.CHANGE_STAGE)
+        self.can_send_link = can(identity.role, Action.SEND_PORTAL_LINK)
+        self._reload()
+        return None
+
+    @rx.event
+    def refresh_emails(self):
+        if self._require_staff() is None:
+            return self._login_redirect()
+        self._reload()
+        return None
+
+    @rx.event
+    def handle_change_stage(self, form_data: dict):
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.CHANGE_STAGE):
+            return rx.toast.error("Your role can't change stages.")
+        raw = str(form_data.get("stage_id", ""))
+        if not raw.isdigit():
+            return rx.toast.error("Choose a stage.")
+        actor = self._actor(identity)
+        with write_session() as session:
+            order = session.get(Order, self.order_id)
+            stage = session.get(Stage, int(raw))
+            if order is None or stage is None:
+                return rx.toast.error("That order or stage no longer exists.")
+            if order.version != self._version:
+                self._reload()
+                return rx.toast.warning(
+                    "Someone else changed this order a moment ago. "
+                    "The page now shows their changes; check and try again."
+                )
+            try:
+                workflow.change_stage(session, order, stage, actor)
+            except workflow.StageChangeError as exc:
+                return rx.toast.error(str(exc))
+            emailed = notifications.stage_changed(session, links(), order, stage, actor)
+        self._reload()
+        return rx.toast.success(f"Moved to “{stage.name}”" + (" — customer emailed." if emailed else "."))
+
+    @rx.event
+    def handle_send_link(self):
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.SEND_PORTAL_LINK):
+            return rx.toast.error("Your role can't send portal links.")
+        actor = self._actor(identity)
+        with write_session() as session:
+            order = session.get(Order, self.order_id)
+            if order is None:
+                return rx.toast.error("That order no longer exists.")
+            try:
+                notifications.send_portal_link(session, links(), order, actor)
+            except NotSent as exc:
+                return rx.toast.error(f"Not sent: {exc}")
+        self._reload()
+        return rx.toast.success(f"Portal link queued for {self.customer_email}.")
+
+    @rx.event
+    def handle_copy_link(self):
+        if self._require_staff() is None or not self.share_text:
+            return rx.toast.error("There is no live link to copy.")
+        return [rx.set_clipboard(self.share_text), rx.toast.success("Copied: paste it into SMS or WhatsApp.")]

@@ -1,0 +1,100 @@
+"""Booking in, the order page, printing and email status, template settings: the real app in Chromium."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import expect
+
+from .conftest import shot
+from .test_foundation_e2e import _sign_in
+
+
+def _book_in(page, app, last_name: str, email: str) -> str:
+    _sign_in(page, app)
+    expect(page.locator(".order-row").first).to_be_visible()
+    page.click("#new-order")
+    expect(page.locator("#f-last_name")).to_be_visible()
+    page.fill("#f-first_name", "Łucja")
+    page.fill("#f-last_name", last_name)
+    page.fill("#f-phone", "07700 900999")
+    page.fill("#f-email", email)
+    page.fill("#f-make", "Apple")
+    page.fill("#f-model", "iPhone 15 Pro")
+    page.fill("#f-serial", "356789012345678")
+    page.fill("#f-problem", "Dropped it; the screen is black but it vibrates")
+    page.fill("#f-intake_condition", "Dent on the bottom-left corner")
+    page.fill("#f-promised_date", "2026-12-04")
+    page.click("#f-location_id")
+    page.get_by_role("option", name="FixPoint Islington").click()
+    shot(page, "staff-intake-desktop")
+    page.click("#book-in")
+    expect(page).to_have_url(re.compile(r"/staff/orders/\d+$"), timeout=20_000)
+    expect(page.locator("#current-stage")).to_have_text("Booked in")
+    return page.url
+
+
+def test_front_desk_books_in_a_repair_and_the_customer_email_is_queued(live_app, desktop):
+    order_url = _book_in(desktop, live_app, "Kowalska", "lucja.kowalska@example.com")
+    expect(desktop.get_by_text("Order booked in").first).to_be_visible()
+    # the delivery loop runs every 2 s in the app; without SendGrid the message lands in the outbox
+    for _ in range(10):
+        desktop.click("text=Refresh")
+        if desktop.get_by_text("In outbox (email not set up)").count():
+            break
+        desktop.wait_for_timeout(1000)
+    expect(desktop.get_by_text("In outbox (email not set up)").first).to_be_visible()
+    assert "lucja.kowalska@example.com" in desktop.locator(".email-row").first.inner_text()
+    tracking_url = desktop.locator("#tracking-url").inner_text()
+    assert tracking_url.startswith(live_app.base_url + "/track/")
+    # the printed ticket carries a QR code of exactly this link
+    response = desktop.request.get(order_url.replace("/staff/orders/", "/api/staff/orders/") + "/qr.png")
+    assert response.status == 200
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(response.body())))
+    assert [d.text for d in decoded] == [tracking_url]
+    ticket = desktop.request.get(order_url.replace("/staff/orders/", "/api/staff/orders/") + "/ticket.pdf?layout=a4")
+    assert ticket.status == 200 and ticket.body().startswith(b"%PDF")
+    shot(desktop, "staff-order-desktop")
+
+
+def test_moving_the_stage_records_history_and_the_portal_follows(live_app, desktop, phone):
+    _book_in(desktop, live_app, "Brennan", "")
+    tracking_url = desktop.locator("#tracking-url").inner_text()
+    desktop.click("#stage-select")
+    desktop.get_by_role("option", name="Diagnosing").click()
+    desktop.click("#stage-submit")
+    expect(desktop.locator("#current-stage")).to_have_text("Diagnosing")
+    expect(desktop.get_by_text("Diagnosing").nth(1)).to_be_visible()
+    phone.goto(tracking_url)
+    expect(phone.locator("#stage-label")).to_have_text("Diagnosing")
+    phone.click("#show-qr")
+    qr = phone.locator("#portal-qr")
+    expect(qr).to_be_visible()
+    phone.wait_for_function("document.querySelector('#portal-qr').naturalWidth > 0")
+    shot(phone, "track-qr-phone")
+
+
+def test_staff_pages_for_orders_refuse_anonymous_visitors(live_app, browser):
+    context = browser.new_context()
+    response = context.request.get(live_app.url("/api/staff/orders/1/ticket.pdf"))
+    assert response.status == 401
+    page = context.new_page()
+    page.goto(live_app.url("/staff/orders/1"))
+    expect(page).to_have_url(re.compile(r"/staff/login"))
+    context.close()
+
+
+def test_owner_edits_an_email_subject_and_sees_the_preview(live_app, desktop):
+    _sign_in(desktop, live_app)
+    expect(desktop.locator(".order-row").first).to_be_visible()
+    desktop.goto(live_app.url("/staff/settings/emails"))
+    expect(desktop.locator("#tpl-subject")).to_have_value(re.compile(r"booked in"))
+    desktop.fill("#tpl-subject", "Your {device} is with us — {reference}")
+    desktop.click("#tpl-save")
+    expect(desktop.locator("#preview-subject")).to_have_text(re.compile(r"^Your .+ is with us — R-\d+$"))
+    shot(desktop, "staff-email-settings-desktop")
+    desktop.reload()
+    expect(desktop.locator("#tpl-subject")).to_have_value("Your {device} is with us — {reference}")

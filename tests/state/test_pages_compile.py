@@ -1,0 +1,27 @@
+"""Every registered page builds its component tree (fast feedback before the browser tests)."""
+
+import pytest
+
+import repair_portal.repair_portal  # noqa: F401
+from repair_portal.components.registry import PAGES
+
+EXPECTED_ROUTES = {
+    "/staff",
+    "/staff/login",
+    "/staff/orders/new",
+    "/staff/orders/[order_id]",
+    "/staff/settings/emails",
+    "/track/[code]",
+}
+
+
+def test_all_pages_are_registered():
+    assert {p.route for p in PAGES} >= EXPECTED_ROUTES
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.route)
+def test_page_builds(spec):
+    component = spec.render()
+    assert component.render()  # the tree serialises for the compiler
+    staff = spec.route.startswith("/staff") and spec.route != "/staff/login"
+    assert not staff or spec.on_load[0].fn.__name__ == "guard"  # every staff page runs the session guard first
