@@ -24,6 +24,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 STAFF_COOKIE = "rp_staff_session"
+DEVICE_COOKIE = "rp_device"
 PDF_LAYOUTS = {"a4", "letter", "receipt80"}
 
 
@@ -136,14 +137,11 @@ def staff_document(kind: str) -> Callable:
     return endpoint
 
 
-def _portal_order(code: str, *, needs_full_access: bool) -> tuple[int | None, str]:
-    """(order id, problem) for a tracking code. The live code is the customer's authorisation.
-
-    Documents with personal details need more than the link when the shop's access
-    mode asks for a last-name check or an account; until the portal's verification
-    is in place those requests are refused rather than served on the link alone.
-    """
-    from .models import AccessMode, Location, Order, ShopSettings
+def _portal_order(code: str, device_token: str | None, *, needs_full_access: bool) -> tuple[int | None, str]:
+    """(order id, problem) for a tracking code. The live code is the customer's authorisation;
+    documents with personal details also need this device to have passed the shop's access check."""
+    from .models import Order
+    from .services import portal_access
     from .services.portal_links import LinkStatus, resolve
 
     with session_scope() as session:
@@ -152,12 +150,7 @@ def _portal_order(code: str, *, needs_full_access: bool) -> tuple[int | None, st
             return None, "This link doesn't work any more"
         if needs_full_access:
             order = session.get(Order, result.order_id)
-            location = session.get(Location, order.location_id)
-            shop = session.get(ShopSettings, 1)
-            mode = (location.access_mode if location and location.access_mode else None) or (
-                shop.access_mode if shop else AccessMode.LINK.value
-            )
-            if mode != AccessMode.LINK.value:
+            if not portal_access.can_view(session, order, device_token):
                 return None, "Open your tracking page and confirm it's you first"
     return result.order_id, ""
 
@@ -165,7 +158,9 @@ def _portal_order(code: str, *, needs_full_access: bool) -> tuple[int | None, st
 def portal_document(kind: str) -> Callable:
     async def endpoint(request: Request) -> Response:
         order_id, problem = await asyncio.to_thread(
-            lambda: _portal_order(request.path_params["code"], needs_full_access=kind != "qr")
+            lambda: _portal_order(
+                request.path_params["code"], request.cookies.get(DEVICE_COOKIE), needs_full_access=kind != "qr"
+            )
         )
         if order_id is None:
             return _denied(404 if kind == "qr" or "link" in problem else 403, problem)
@@ -194,6 +189,35 @@ def portal_document(kind: str) -> Callable:
     return endpoint
 
 
+async def portal_file(request: Request) -> Response:
+    """A photo or document the shop marked visible, for a customer who may see the order."""
+    from .models import Attachment, AttachmentKind, ShopSettings
+    from .settings import get_settings
+
+    order_id, problem = await asyncio.to_thread(
+        lambda: _portal_order(request.path_params["code"], request.cookies.get(DEVICE_COOKIE), needs_full_access=True)
+    )
+    if order_id is None:
+        return _denied(403, problem)
+    try:
+        attachment_id = int(request.path_params["attachment_id"])
+    except ValueError:
+        return _denied(404, "No such file")
+    with session_scope() as session:
+        item = session.get(Attachment, attachment_id)
+        shop = session.get(ShopSettings, 1)
+        allowed_kinds = {AttachmentKind.PHOTO.value} if shop and shop.show_photos else set()
+        if shop and shop.show_documents:
+            allowed_kinds.add(AttachmentKind.DOCUMENT.value)
+        if item is None or item.order_id != order_id or not item.visible_to_customer or item.kind not in allowed_kinds:
+            return _denied(404, "No such file")
+        path = get_settings().uploads_dir / item.storage_name
+        media, name = item.content_type, item.original_filename or item.storage_name
+    body = await asyncio.to_thread(path.read_bytes)
+    safe_name = "".join(ch for ch in name if ch.isalnum() or ch in "._- ")[:80] or "file"
+    return _file(body, media, safe_name)
+
+
 def api_routes() -> Starlette:
     routes = [Route("/api/health", health)]
     for kind, suffix in (
@@ -206,6 +230,7 @@ def api_routes() -> Starlette:
         routes.append(Route(f"/api/staff/orders/{{order_id}}/{suffix}", staff_document(kind)))
     for kind, suffix in (("qr", "qr.png"), ("quote", "quote.pdf"), ("invoice", "invoice.pdf")):
         routes.append(Route(f"/api/track/{{code}}/{suffix}", portal_document(kind)))
+    routes.append(Route("/api/track/{code}/files/{attachment_id}", portal_file))
     return Starlette(routes=routes)
 
 

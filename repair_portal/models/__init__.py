@@ -12,7 +12,7 @@ from .records import (
     Signature,
     SignaturePurpose,
 )
-from .security import AuditEvent, PortalLink, RateLimitEvent
+from .security import AuditEvent, PortalLink, PortalVerification, RateLimitEvent
 from .shop import AccessMode, Location, ShopSettings
 from .staff import Role, StaffSession, StaffUser
 
@@ -34,6 +34,7 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PortalLink",
+    "PortalVerification",
     "Quote",
     "QuoteLine",
     "QuoteStatus",

@@ -50,3 +50,24 @@ class RateLimitEvent(SQLModel, table=True):
     scope: str = Field(max_length=40)
     key_hash: str = Field(max_length=64)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PortalVerification(SQLModel, table=True):
+    """A device that passed the order's access check (last name), remembered server-side.
+
+    The device holds a random token in a cookie; only its SHA-256 is stored here.
+    Rotating or revoking the order's link revokes these too.
+    """
+
+    __tablename__ = "portal_verification"
+    __table_args__ = (Index("ix_portal_verification_device_order", "device_hash", "order_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_hash: str = Field(max_length=64)
+    order_id: int = Field(foreign_key="repair_order.id", index=True)
+    method: str = Field(max_length=30, description="last_name, account, staff_preview")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=400)

@@ -25,11 +25,16 @@ def _token_for(secret_key: str, link: PortalLink) -> str:
 def issue_link(session: Session, secret_key: str, order: Order, actor: audit.Actor | None = None) -> str:
     """Create a new link for the order, revoking any previous one. Returns the code."""
     now = clock.now()
-    for old in session.exec(
+    previous = session.exec(
         select(PortalLink).where(PortalLink.order_id == order.id).where(PortalLink.revoked_at.is_(None))
-    ).all():
+    ).all()
+    for old in previous:
         old.revoked_at = now
         session.add(old)
+    if previous:
+        from .portal_access import forget_devices
+
+        forget_devices(session, order.id)
     salt = secrets.token_urlsafe(24)
     link = PortalLink(
         order_id=order.id,
@@ -108,6 +113,9 @@ def revoke(session: Session, order_id: int, actor: audit.Actor) -> int:
     for link in links:
         link.revoked_at = now
         session.add(link)
+    from .portal_access import forget_devices
+
+    forget_devices(session, order_id)
     audit.record(session, actor, "portal_link.revoked", order_id=order_id, count=len(links))
     return len(links)
 

@@ -1,94 +1,228 @@
-"""The customer's tracking page (first version: resolve the link, show the order)."""
+"""The customer's tracking page. Every handler re-derives the order from the URL and the device's
+verification (server-side); nothing a browser sends can choose another order."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import reflex as rx
 
 from ..db import session_scope, write_session
-from ..services import audit, portal_links, tracking
+from ..models import Customer, Order, ShopSettings
+from ..services import audit, messages, notifications, portal_access, portal_links, portal_view
 from ..services.portal_links import LinkStatus
+from ..services.tokens import new_token
+from ..settings import get_settings
 
-PUBLIC_FIELDS = (
-    "reference",
-    "shop_name",
-    "accent_color",
-    "booked_in_at",
-    "promised_at",
-    "stage_label",
-    "stage_explanation",
-    "stage_position",
-    "stage_count",
-    "location_name",
-    "location_phone",
-    "location_email",
-    "location_address",
-)
+TABS = ("status", "quote", "documents", "messages")
+DEVICE_COOKIE = "rp_device"
+
+
+@dataclasses.dataclass
+class StepRow:
+    label: str
+    explanation: str
+    state: str
+    at: str
+
+
+@dataclasses.dataclass
+class FileRow:
+    id: int
+    title: str
+    is_photo: bool
+    added: str
+    url: str
+
+
+@dataclasses.dataclass
+class PaymentRow:
+    date: str
+    method: str
+    amount: str
+    refund: bool
+
+
+@dataclasses.dataclass
+class MessageRow:
+    id: int
+    from_customer: bool
+    author: str
+    body: str
+    at: str
+
+
+@dataclasses.dataclass
+class HoursRow:
+    day: str
+    hours: str
 
 
 class TrackState(rx.State):
-    """Everything here is public to whoever holds the link; nothing else is loaded."""
+    """What the customer's browser holds: only this order's public-facing data, after the access check."""
 
-    status: str = "loading"  # loading, ok, not_found, revoked, expired
+    status: str = "loading"  # loading, gate, ok, not_found, revoked, expired
+    device_token: str = rx.Cookie("", name=DEVICE_COOKIE, max_age=60 * 60 * 24 * 90, same_site="lax")
+    tab: str = "status"
+    gate_error: str = ""
+    notice: str = ""
     reference: str = ""
     shop_name: str = ""
     accent_color: str = "#0f766e"
+    welcome: str = ""
+    first_name: str = ""
+    device: str = ""
+    problem: str = ""
     booked_in_at: str = ""
     promised_at: str = ""
     stage_label: str = ""
     stage_explanation: str = ""
-    stage_position: int = 0
-    stage_count: int = 0
+    steps: list[StepRow] = []
+    show_explanations: bool = True
+    show_photos: bool = True
+    show_documents: bool = True
+    show_quote: bool = True
+    show_payments: bool = True
+    show_messages: bool = True
+    files: list[FileRow] = []
+    payments: list[PaymentRow] = []
+    total: str = ""
+    paid: str = ""
+    balance: str = ""
+    has_total: bool = False
+    thread: list[MessageRow] = []
     location_name: str = ""
     location_phone: str = ""
     location_email: str = ""
     location_address: str = ""
+    hours: list[HoursRow] = []
     qr_src: str = ""
+    _order_id: int = 0
+
+    @rx.var
+    def stage_position(self) -> int:
+        return next((i for i, s in enumerate(self.steps, start=1) if s.state == "current"), len(self.steps))
+
+    @rx.var
+    def stage_count(self) -> int:
+        return len(self.steps)
 
     @rx.var
     def progress_percent(self) -> int:
-        if self.stage_count <= 1:
+        if len(self.steps) <= 1:
             return 100
-        return round(100 * (self.stage_position - 1) / (self.stage_count - 1))
+        return round(100 * (self.stage_position - 1) / (len(self.steps) - 1))
 
     @rx.var
     def phone_href(self) -> str:
         return "tel:" + "".join(ch for ch in self.location_phone if ch.isdigit() or ch == "+")
 
-    def _code_from_url(self) -> str:
-        path = self.router.url.path or ""
-        parts = [p for p in path.split("/") if p]
+    # --- helpers (not events) ---------------------------------------------------------------
+
+    def _code(self) -> str:
+        parts = [p for p in (self.router.url.path or "").split("/") if p]
         return parts[1] if len(parts) >= 2 and parts[0] == "track" else ""
+
+    def _client(self) -> tuple[str, str]:
+        return self.router.session.client_ip or "", (self.router.headers.user_agent or "")[:400]
+
+    def _authorised_order(self, session) -> Order | None:
+        """The order this tab may act on: live link from the URL and, unless link-only, this device verified."""
+        result = portal_links.resolve(session, self._code())
+        if result.status != LinkStatus.OK:
+            return None
+        order = session.get(Order, result.order_id)
+        if order is None or not portal_access.can_view(session, order, self.device_token):
+            return None
+        return order
 
     def _fill_contact(self, session, order_id) -> None:
         location = portal_links.contact_location(session, order_id)
+        shop = session.get(ShopSettings, 1)
+        self.shop_name = shop.name if shop else ""
+        self.accent_color = (location.accent_color if location and location.accent_color else None) or (
+            shop.accent_color if shop else "#0f766e"
+        )
         self.location_name = location.name if location else ""
         self.location_phone = location.phone if location else ""
         self.location_email = location.email if location else ""
         self.location_address = location.address if location else ""
 
+    def _clear_order_data(self) -> None:
+        self.reference = self.first_name = self.device = self.problem = self.welcome = ""
+        self.steps, self.files, self.payments, self.thread, self.hours = [], [], [], [], []
+        self.total = self.paid = self.balance = self.qr_src = ""
+        self._order_id = 0
+
+    def _fill_view(self, session, order: Order) -> None:
+        view = portal_view.portal_view(session, order.id)
+        code = self._code()
+        self._order_id = order.id
+        for name in (
+            "reference",
+            "shop_name",
+            "first_name",
+            "device",
+            "problem",
+            "stage_label",
+            "stage_explanation",
+            "show_explanations",
+            "show_photos",
+            "show_documents",
+            "show_quote",
+            "show_payments",
+            "show_messages",
+            "total",
+            "paid",
+            "balance",
+            "has_total",
+            "location_name",
+            "location_phone",
+            "location_email",
+            "location_address",
+            "welcome",
+        ):
+            setattr(self, name, getattr(view, name))
+        self.accent_color = view.accent
+        self.booked_in_at, self.promised_at = view.booked_in, view.promised
+        self.steps = [StepRow(s.label, s.explanation, s.state, s.at) for s in view.steps]
+        self.files = [
+            FileRow(f.id, f.title, f.is_photo, f.added, f"/api/track/{code}/files/{f.id}") for f in view.files
+        ]
+        self.payments = [PaymentRow(p.date, p.method, p.amount, p.refund) for p in view.payments]
+        self.thread = [MessageRow(m.id, m.from_customer, m.author, m.body, m.at) for m in view.thread]
+        self.hours = [HoursRow(day, hours) for day, hours in view.hours]
+        self.qr_src = f"/api/track/{code}/qr.png"
+
+    def _ensure_device_token(self) -> str:
+        if not self.device_token or len(self.device_token) < 20:
+            self.device_token = new_token()
+        return self.device_token
+
+    # --- events -----------------------------------------------------------------------------
+
     @rx.event
     def load_tracking(self):
-        code = self._code_from_url()
-        ip = self.router.session.client_ip or ""
-        user_agent = (self.router.headers.user_agent or "")[:400]
+        """Opening a link changes nothing (mail scanners open links): it only reads, and audits the view."""
+        requested = self.router.url.query_parameters.get("tab", "status")
+        self.tab = requested if requested in TABS else "status"
+        self.gate_error = self.notice = ""
+        ip, user_agent = self._client()
         with session_scope() as session:
-            result = portal_links.resolve(session, code)
-            self.status = result.status.value
+            result = portal_links.resolve(session, self._code())
+            self._fill_contact(session, result.order_id)
             if result.status != LinkStatus.OK:
-                self._fill_contact(session, result.order_id)
-                from ..models import ShopSettings
-
-                shop = session.get(ShopSettings, 1)
-                self.shop_name = shop.name if shop else ""
-                self.reference = ""
-                self.qr_src = ""
+                self.status = result.status.value
+                self._clear_order_data()
                 return
-            view = tracking.tracking_view(session, result.order_id)
-        self.qr_src = f"/api/track/{code}/qr.png"
-        # Until the customer portal's access checks exist, show only what the
-        # link alone may reveal: no names, device or problem description.
-        for field in PUBLIC_FIELDS:
-            setattr(self, field, getattr(view, field))
+            order = session.get(Order, result.order_id)
+            if not portal_access.can_view(session, order, self.device_token):
+                self._clear_order_data()
+                self.reference = order.reference
+                self.status = "gate"
+                return
+            self._fill_view(session, order)
+            self.status = "ok"
         with write_session() as session:
             audit.record(
                 session,
@@ -96,3 +230,67 @@ class TrackState(rx.State):
                 "portal.link_viewed",
                 order_id=result.order_id,
             )
+
+    @rx.event
+    def reload(self):
+        """Re-read everything from the database (live updates call this)."""
+        with session_scope() as session:
+            order = self._authorised_order(session)
+            if order is None:
+                return TrackState.load_tracking
+            self._fill_view(session, order)
+        return None
+
+    @rx.event
+    def handle_last_name(self, form_data: dict):
+        ip, user_agent = self._client()
+        attempt = str(form_data.get("last_name", ""))[:200]
+        device = self._ensure_device_token()
+        with write_session() as session:
+            result = portal_links.resolve(session, self._code())
+            if result.status != LinkStatus.OK:
+                return TrackState.load_tracking
+            order = session.get(Order, result.order_id)
+            outcome = portal_access.check_last_name(
+                session, order, result.link_id, attempt, device, ip=ip, user_agent=user_agent
+            )
+        if not outcome.ok:
+            self.gate_error = outcome.error
+            return None
+        self.gate_error = ""
+        return TrackState.load_tracking
+
+    @rx.event
+    def set_tab(self, tab: str):
+        self.tab = tab if tab in TABS else "status"
+
+    @rx.event
+    def handle_message(self, form_data: dict):
+        return self._post(form_data.get("body", ""), is_feedback=False)
+
+    @rx.event
+    def handle_feedback(self, form_data: dict):
+        return self._post(form_data.get("feedback", ""), is_feedback=True)
+
+    def _post(self, body, *, is_feedback: bool):
+        ip, user_agent = self._client()
+        settings = get_settings()
+        links = notifications.mail.LinkSettings(settings.public_url, settings.secret_key)
+        with write_session() as session:
+            order = self._authorised_order(session)
+            if order is None or not session.get(ShopSettings, 1).show_messages:
+                return TrackState.load_tracking
+            customer = session.get(Customer, order.customer_id)
+            actor = audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
+            try:
+                messages.post_customer_message(
+                    session, order.id, str(body), customer.full_name, actor, is_feedback=is_feedback
+                )
+            except messages.MessageError as exc:
+                return rx.toast.error(str(exc))
+            if is_feedback:
+                notifications.feedback_received(session, links, order, actor, str(body)[:2000])
+            else:
+                notifications.customer_message(session, links, order, actor, str(body)[:2000])
+            self._fill_view(session, order)
+        return rx.toast.success("Thanks! We've got your feedback." if is_feedback else "Message sent.")

@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from .conftest import shot
-from .test_foundation_e2e import _sign_in
+from .test_foundation_e2e import _sign_in, open_verified
 
 
 def _book_in(page, app, last_name: str, email: str) -> str:
@@ -68,7 +68,7 @@ def test_moving_the_stage_records_history_and_the_portal_follows(live_app, deskt
     desktop.click("#stage-submit")
     expect(desktop.locator("#current-stage")).to_have_text("Diagnosing")
     expect(desktop.get_by_text("Diagnosing").nth(1)).to_be_visible()
-    phone.goto(tracking_url)
+    open_verified(phone, tracking_url, "brennan")
     expect(phone.locator("#stage-label")).to_have_text("Diagnosing")
     phone.click("#show-qr")
     qr = phone.locator("#portal-qr")

@@ -20,9 +20,24 @@ def _credentials(app) -> tuple[str, str]:
 
 def _links(app) -> list[tuple[str, str, str]]:
     """(reference, stage, url) for each printed demo link."""
-    found = re.findall(r"- (R-\d+)\s+(.+?)\s+last name: .+\n\s+(http\S+)", app.bootstrap_output)
+    return [(ref, stage, url) for ref, stage, _, url in demo_links(app)]
+
+
+def demo_links(app) -> list[tuple[str, str, str, str]]:
+    """(reference, stage, last name, url) for each printed demo link, URLs pointing at the test app."""
+    found = re.findall(r"- (R-\d+)\s+(.+?)\s+last name: (.+)\n\s+(http\S+)", app.bootstrap_output)
     assert len(found) >= 3, app.bootstrap_output
-    return found
+    return [
+        (ref, stage.strip(), last.strip(), app.base_url + "/track/" + url.rsplit("/track/", 1)[1])
+        for ref, stage, last, url in found
+    ]
+
+
+def open_verified(page, url: str, last_name: str) -> None:
+    page.goto(url)
+    page.fill("#last-name", last_name)
+    page.click("#gate-submit")
+    expect(page.locator("#stage-label")).to_be_visible()
 
 
 def _sign_in(page, app, password: str | None = None):
@@ -76,8 +91,8 @@ def test_staff_pages_need_a_session_and_sign_out_ends_it(live_app, desktop):
 
 
 def test_a_tracking_link_shows_its_order_on_a_phone(live_app, phone):
-    for reference, stage, url in _links(live_app)[:2]:
-        phone.goto(url.replace(url.split("/track/")[0], live_app.base_url))
+    for reference, stage, last_name, url in demo_links(live_app)[:2]:
+        open_verified(phone, url, last_name)
         expect(phone.locator("#order-reference")).to_have_text(reference)
         expect(phone.locator("#stage-label")).to_have_text(stage.strip())
         expect(phone.locator("#call-shop")).to_have_attribute("href", re.compile(r"^tel:\+44"))

@@ -2,59 +2,118 @@ import pytest
 from sqlmodel import select
 
 from repair_portal.db import write_session
-from repair_portal.models import AuditEvent
+from repair_portal.models import AuditEvent, Message, OutboxMessage, ShopSettings
 from repair_portal.services import audit, portal_links
 from repair_portal.state.track import TrackState
 
 from .. import factories
 
 
-def _order(engine):
+def _order(engine, *, mode="link_last_name"):
     with write_session(engine) as s:
-        _, location = factories.shop(s)
+        shop, location = factories.shop(s)
+        shop.access_mode = mode
         new = factories.order(s, location, last_name="Kowalski", first_name="Jan", problem="Water damage")
         return new.code, new.order.reference, new.order.id
 
 
-def test_a_valid_code_shows_reference_and_stage_and_is_audited(state_factory, engine):
-    code, reference, order_id = _order(engine)
+def _open(state_factory, code, device=""):
     state = state_factory(TrackState, path=f"/track/{code}")
+    state.device_token = device
     state.load_tracking()
-    assert state.status == "ok"
-    assert state.reference == reference and state.stage_label == "Booked in"
-    assert state.location_phone == "+44 20 0000 0000"
+    return state
+
+
+def test_last_name_mode_shows_the_gate_and_nothing_private(state_factory, engine):
+    code, reference, _ = _order(engine)
+    state = _open(state_factory, code)
+    assert state.status == "gate" and state.reference == reference
+    sent = str(state.dict())
+    assert "Kowalski" not in sent and "Water damage" not in sent and "iPhone" not in sent and "Jan" not in sent
+
+
+def test_the_right_last_name_opens_the_order_and_is_remembered_on_the_device(state_factory, engine):
+    code, _, order_id = _order(engine)
+    state = _open(state_factory, code)
+    state.handle_last_name({"last_name": "  kowalski "})
+    assert state.device_token and state.gate_error == ""
+    state.load_tracking()
+    assert state.status == "ok" and state.device == "Apple iPhone 13" and state.problem == "Water damage"
+    assert [s.state for s in state.steps][:2] == ["current", "upcoming"] and state.stage_label == "Booked in"
+    again = _open(state_factory, code, device=state.device_token)  # a new tab on the same phone
+    assert again.status == "ok"
+    other_phone = _open(state_factory, code, device="some-other-device-token-000")
+    assert other_phone.status == "gate"
     with write_session(engine) as s:
-        viewed = s.exec(select(AuditEvent).where(AuditEvent.action == "portal.link_viewed")).one()
-        assert viewed.order_id == order_id and viewed.ip == "203.0.113.9"
+        viewed = s.exec(select(AuditEvent).where(AuditEvent.action == "portal.link_viewed")).all()
+        assert len(viewed) == 2 and all(v.order_id == order_id and v.ip == "203.0.113.9" for v in viewed)
         for row in s.exec(select(AuditEvent)):  # tokens never written to logs or the audit trail
             assert code not in f"{row.detail}{row.actor_label}{row.user_agent}"
 
 
-def test_the_page_sends_nothing_private_before_the_customer_portal_checks_exist(state_factory, engine):
+def test_a_wrong_last_name_gets_a_clear_message(state_factory, engine):
     code, _, _ = _order(engine)
-    state = state_factory(TrackState, path=f"/track/{code}")
-    state.load_tracking()
-    sent = str(state.dict())
-    assert "Kowalski" not in sent and "Water damage" not in sent and "iPhone" not in sent
+    state = _open(state_factory, code)
+    state.handle_last_name({"last_name": "Smith"})
+    assert "doesn't match" in state.gate_error and state.status == "gate"
+
+
+def test_link_only_mode_opens_straight_away(state_factory, engine):
+    code, reference, _ = _order(engine, mode="link")
+    state = _open(state_factory, code)
+    assert state.status == "ok" and state.reference == reference
 
 
 def test_unknown_and_revoked_codes_show_the_friendly_page_without_order_data(state_factory, engine):
-    code, reference, order_id = _order(engine)
-    unknown = state_factory(TrackState, path="/track/not-a-real-code")
-    unknown.load_tracking()
+    code, reference, order_id = _order(engine, mode="link")
+    unknown = _open(state_factory, "not-a-real-code")
     assert unknown.status == "not_found" and unknown.reference == ""
     assert unknown.location_phone  # the shop's phone number is still there to call
     with write_session(engine) as s:
         portal_links.revoke(s, order_id, audit.SYSTEM)
-    revoked = state_factory(TrackState, path=f"/track/{code}")
-    revoked.load_tracking()
+    revoked = _open(state_factory, code)
     assert revoked.status == "revoked" and revoked.reference == "" and reference not in str(revoked.dict())
 
 
 def test_the_code_comes_from_the_url_not_from_arguments(state_factory, engine):
-    code, _, _ = _order(engine)
+    code, _, _ = _order(engine, mode="link")
     state = state_factory(TrackState, path="/track/wrong")
     with pytest.raises(TypeError):
         state.load_tracking(code)  # a forged event can't pass a code in
     state.load_tracking()
     assert state.status == "not_found" and state.reference == ""
+
+
+def test_messages_need_access_and_reach_the_shop(state_factory, engine):
+    code, _, order_id = _order(engine)
+    with write_session(engine) as s:
+        s.get(ShopSettings, 1)  # location email from factories: shop@example.com
+    stranger = _open(state_factory, code)  # on the gate, not verified
+    stranger.handle_message({"body": "let me in"})
+    with write_session(engine) as s:
+        assert s.exec(select(Message)).all() == []
+    state = _open(state_factory, code)
+    state.handle_last_name({"last_name": "Kowalski"})
+    state.load_tracking()
+    state.handle_message({"body": "Can you also check the battery?"})
+    state.handle_feedback({"feedback": "Lovely service"})
+    with write_session(engine) as s:
+        rows = s.exec(select(Message).order_by(Message.id)).all()
+        assert [(m.body, m.is_feedback, m.order_id) for m in rows] == [
+            ("Can you also check the battery?", False, order_id),
+            ("Lovely service", True, order_id),
+        ]
+        assert {m.template for m in s.exec(select(OutboxMessage))} == {"customer_message", "feedback_received"}
+    assert [m.body for m in state.thread][-1] == "Lovely service"
+
+
+def test_tab_deep_links_are_limited_to_known_tabs(state_factory, engine):
+    code, _, _ = _order(engine, mode="link")
+    state = state_factory(TrackState, path=f"/track/{code}")
+    state.router = state.router.__class__.from_router_data(
+        {"pathname": f"/track/{code}", "asPath": f"/track/{code}?tab=messages", "headers": {}, "ip": "1.2.3.4"}
+    )
+    state.load_tracking()
+    assert state.tab == "messages"
+    state.set_tab("admin")
+    assert state.tab == "status"

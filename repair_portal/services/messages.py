@@ -1,0 +1,93 @@
+"""The message thread between a customer and the shop, and customer feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from ..models import Message, MessageDirection
+from . import audit, clock, ratelimit
+
+MAX_LENGTH = 2000
+CUSTOMER_MESSAGE_LIMIT = ratelimit.Limit("portal_messages", 20, timedelta(hours=1))
+
+
+class MessageError(ValueError):
+    pass
+
+
+def _clean(body: str) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise MessageError("Write a message first.")
+    if len(text) > MAX_LENGTH:
+        raise MessageError(f"Messages can be up to {MAX_LENGTH} characters.")
+    return text
+
+
+def post_customer_message(
+    session: Session, order_id: int, body: str, author_name: str, actor: audit.Actor, *, is_feedback: bool = False
+) -> Message:
+    text = _clean(body)
+    key = f"order:{order_id}"
+    if ratelimit.check(session, CUSTOMER_MESSAGE_LIMIT, key).blocked:
+        raise MessageError("You've sent a lot of messages in the last hour. Please call us if it's urgent.")
+    ratelimit.record_failure(session, CUSTOMER_MESSAGE_LIMIT, key)  # counts messages, not failures
+    message = Message(
+        order_id=order_id,
+        direction=MessageDirection.FROM_CUSTOMER.value,
+        author_name=author_name[:200],
+        body=text,
+        is_feedback=is_feedback,
+        created_at=clock.now(),
+    )
+    session.add(message)
+    session.flush()
+    audit.record(
+        session, actor, "portal.feedback" if is_feedback else "portal.message", order_id=order_id, message_id=message.id
+    )
+    return message
+
+
+def post_staff_reply(session: Session, order_id: int, body: str, staff_name: str, actor: audit.Actor) -> Message:
+    message = Message(
+        order_id=order_id,
+        direction=MessageDirection.TO_CUSTOMER.value,
+        author_staff_id=actor.id,
+        author_name=staff_name[:200],
+        body=_clean(body),
+        created_at=clock.now(),
+    )
+    session.add(message)
+    session.flush()
+    audit.record(session, actor, "order.message_sent", order_id=order_id, message_id=message.id)
+    return message
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    id: int
+    from_customer: bool
+    author: str
+    body: str
+    at: str
+    is_feedback: bool
+
+
+def thread(session: Session, order_id: int, tz: str) -> list[ThreadItem]:
+    from . import timefmt
+
+    rows = session.exec(select(Message).where(Message.order_id == order_id).order_by(Message.created_at, Message.id))
+    return [
+        ThreadItem(
+            m.id,
+            m.direction == MessageDirection.FROM_CUSTOMER.value,
+            m.author_name,
+            m.body,
+            timefmt.short(m.created_at, tz),
+            m.is_feedback,
+        )
+        for m in rows
+    ]

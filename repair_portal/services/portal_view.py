@@ -1,0 +1,211 @@
+"""Everything the customer portal shows for one order, as plain data, honouring the shop's toggles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..models import (
+    Attachment,
+    AttachmentKind,
+    Device,
+    Location,
+    Order,
+    Payment,
+    Quote,
+    QuoteStatus,
+    ShopSettings,
+    Stage,
+    StatusEvent,
+)
+from . import mail, messages, money, timefmt, tracking
+from .quotes import quote_totals
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    explanation: str
+    state: str  # done, current, upcoming
+    at: str
+
+
+@dataclass(frozen=True)
+class FileItem:
+    id: int
+    title: str
+    is_photo: bool
+    added: str
+
+
+@dataclass(frozen=True)
+class PaymentItem:
+    date: str
+    method: str
+    amount: str
+    refund: bool
+
+
+@dataclass(frozen=True)
+class PortalView:
+    reference: str
+    shop_name: str
+    accent: str
+    welcome: str
+    first_name: str
+    device: str
+    problem: str
+    booked_in: str
+    promised: str
+    stage_label: str
+    stage_explanation: str
+    steps: list[Step]
+    show_explanations: bool
+    show_photos: bool
+    show_documents: bool
+    show_quote: bool
+    show_payments: bool
+    show_messages: bool
+    files: list[FileItem]
+    payments: list[PaymentItem]
+    total: str
+    paid: str
+    balance: str
+    has_total: bool
+    thread: list[messages.ThreadItem]
+    location_name: str
+    location_phone: str
+    location_email: str
+    location_address: str
+    hours: list[tuple[str, str]] = field(default_factory=list)
+
+
+METHOD_LABELS = {"cash": "Cash", "card": "Card", "bank_transfer": "Bank transfer", "other": "Other"}
+
+
+def billed_total(session: Session, order_id: int) -> tuple[int, str] | None:
+    """(total, currency) of the approved quote, else of the quote awaiting a decision."""
+    for status in (QuoteStatus.APPROVED, QuoteStatus.SENT):
+        quote = session.exec(
+            select(Quote)
+            .where(Quote.order_id == order_id)
+            .where(Quote.status == status.value)
+            .order_by(Quote.version.desc())
+        ).first()
+        if quote is not None:
+            return quote_totals(session, quote).total, quote.currency
+    return None
+
+
+def _steps(session: Session, order: Order, current: Stage, tz: str) -> list[Step]:
+    public = tracking.public_stages(session)
+    reached = {
+        stage_id: at
+        for stage_id, at in session.exec(
+            select(StatusEvent.to_stage_id, func.max(StatusEvent.at))
+            .where(StatusEvent.order_id == order.id)
+            .group_by(StatusEvent.to_stage_id)
+        ).all()
+    }
+    steps = []
+    for stage in public:
+        if stage.position < current.position or (stage.id == current.id and stage.is_terminal):
+            state = "done"
+        elif stage.id == current.id:
+            state = "current"
+        else:
+            state = "upcoming"
+        at = reached.get(stage.id)
+        steps.append(
+            Step(
+                stage.customer_label or stage.name,
+                stage.customer_explanation or "",
+                state,
+                timefmt.short(at, tz) if at and state != "upcoming" else "",
+            )
+        )
+    return steps
+
+
+def portal_view(session: Session, order_id: int) -> PortalView:
+    order = session.get(Order, order_id)
+    shop = session.get(ShopSettings, 1) or ShopSettings(id=1, name="")
+    tz = shop.timezone
+    location = session.get(Location, order.location_id)
+    device = session.get(Device, order.device_id) if order.device_id else None
+    current = tracking.public_stage(session, session.get(Stage, order.stage_id))
+    from ..models import Customer
+
+    customer = session.get(Customer, order.customer_id)
+    kinds = []
+    if shop.show_photos:
+        kinds.append(AttachmentKind.PHOTO.value)
+    if shop.show_documents:
+        kinds.append(AttachmentKind.DOCUMENT.value)
+    files = (
+        session.exec(
+            select(Attachment)
+            .where(Attachment.order_id == order_id)
+            .where(Attachment.visible_to_customer)
+            .where(Attachment.kind.in_(kinds))
+            .order_by(Attachment.created_at)
+        ).all()
+        if kinds
+        else []
+    )
+    billed = billed_total(session, order_id)
+    currency = billed[1] if billed else shop.currency
+    payment_rows = session.exec(select(Payment).where(Payment.order_id == order_id).order_by(Payment.received_at))
+    payments = list(payment_rows)
+    paid = sum(p.amount_minor for p in payments)
+    total = billed[0] if billed else 0
+    return PortalView(
+        reference=order.reference,
+        shop_name=shop.name,
+        accent=(location.accent_color if location and location.accent_color else None) or shop.accent_color,
+        welcome=(location.welcome_message if location and location.welcome_message else None) or shop.welcome_message,
+        first_name=customer.first_name if customer else "",
+        device=device.label if device else "",
+        problem=order.problem,
+        booked_in=timefmt.date(order.booked_in_at, tz),
+        promised=timefmt.date(order.promised_at, tz),
+        stage_label=current.customer_label or current.name,
+        stage_explanation=current.customer_explanation or "",
+        steps=_steps(session, order, current, tz),
+        show_explanations=shop.show_timeline_explanations,
+        show_photos=shop.show_photos,
+        show_documents=shop.show_documents,
+        show_quote=shop.show_quote,
+        show_payments=shop.show_payments,
+        show_messages=shop.show_messages,
+        files=[
+            FileItem(
+                f.id,
+                f.title or ("Photo" if f.kind == "photo" else "Document"),
+                f.kind == "photo",
+                timefmt.date(f.created_at, tz),
+            )
+            for f in files
+        ],
+        payments=[
+            PaymentItem(
+                timefmt.date(p.received_at, tz),
+                METHOD_LABELS.get(p.method, p.method),
+                money.format_money(p.amount_minor, currency),
+                p.amount_minor < 0,
+            )
+            for p in payments
+        ],
+        total=money.format_money(total, currency),
+        paid=money.format_money(paid, currency),
+        balance=money.format_money(total - paid, currency),
+        has_total=billed is not None,
+        thread=messages.thread(session, order_id, tz),
+        location_name=location.name if location else "",
+        location_phone=location.phone if location else "",
+        location_email=location.email if location else "",
+        location_address=location.address if location else "",
+        hours=mail.opening_hours(location),
+    )

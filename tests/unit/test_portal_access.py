@@ -1,0 +1,95 @@
+import pytest
+from sqlmodel import select
+
+from repair_portal.models import AccessMode, AuditEvent, PortalLink, RateLimitEvent
+from repair_portal.services import audit, portal_access, portal_links
+from repair_portal.services.tokens import new_token
+
+from .. import factories
+from ..conftest import TEST_SECRET_KEY
+
+
+@pytest.fixture
+def order(write):
+    with write() as s:
+        shop, location = factories.shop(s)
+        shop.access_mode = AccessMode.LINK_LAST_NAME.value
+        new = factories.order(s, location, last_name="O'Brien-Smith")
+        link = s.exec(select(PortalLink)).one()
+        return new.order, link.id
+
+
+@pytest.mark.parametrize("typed", ["O'Brien-Smith", "  o'brien-smith ", "O’BRIEN-SMITH", "o'brien-smith\t"])
+def test_last_name_check_ignores_case_spaces_and_curly_apostrophes(write, order, typed):
+    order_obj, link_id = order
+    device = new_token()
+    with write() as s:
+        assert not portal_access.can_view(s, order_obj, device)
+        assert portal_access.check_last_name(s, order_obj, link_id, typed, device, ip="198.51.100.1").ok
+    with write() as s:
+        assert portal_access.can_view(s, order_obj, device)  # remembered on this device
+        assert not portal_access.can_view(s, order_obj, new_token())  # but not on another
+
+
+def test_wrong_names_get_a_generic_message_and_five_lock_the_link(write, order, clock):
+    order_obj, link_id = order
+    device = new_token()
+    with write() as s:
+        for wrong in ["Smith", "OBrien", "", "O'Brien", "Brien-Smith"]:
+            result = portal_access.check_last_name(s, order_obj, link_id, wrong, device, ip="198.51.100.2")
+            assert not result.ok and result.error == portal_access.GENERIC_MISMATCH
+        locked = portal_access.check_last_name(s, order_obj, link_id, "O'Brien-Smith", device, ip="198.51.100.3")
+        assert not locked.ok and "try again in 15 minutes" in locked.error
+        assert not portal_access.can_view(s, order_obj, device)
+        assert len(s.exec(select(RateLimitEvent)).all()) == 10  # counters are rows: they survive a restart
+    clock.advance(minutes=15, seconds=1)
+    with write() as s:
+        assert portal_access.check_last_name(s, order_obj, link_id, "o'brien-smith", device, ip="198.51.100.3").ok
+
+
+def test_one_address_guessing_across_orders_is_limited(write, order):
+    order_obj, link_id = order
+    with write() as s:
+        for i in range(20):
+            portal_access.check_last_name(s, order_obj, 1000 + i, "Nope", new_token(), ip="203.0.113.77")
+        blocked = portal_access.check_last_name(s, order_obj, link_id, "O'Brien-Smith", new_token(), ip="203.0.113.77")
+        assert not blocked.ok and "Too many attempts" in blocked.error
+        actions = [e.action for e in s.exec(select(AuditEvent))]
+        assert "portal.last_name_blocked" in actions and "portal.last_name_failed" in actions
+
+
+def test_rotating_the_link_forgets_remembered_devices(write, order):
+    order_obj, link_id = order
+    device = new_token()
+    with write() as s:
+        assert portal_access.check_last_name(s, order_obj, link_id, "O'Brien-Smith", device).ok
+    with write() as s:
+        portal_links.issue_link(s, TEST_SECRET_KEY, order_obj, audit.SYSTEM)
+    with write() as s:
+        assert not portal_access.can_view(s, order_obj, device)
+
+
+def test_remembered_devices_expire(write, order, clock):
+    order_obj, link_id = order
+    device = new_token()
+    with write() as s:
+        assert portal_access.check_last_name(s, order_obj, link_id, "O'Brien-Smith", device).ok
+    clock.advance(days=90, seconds=1)
+    with write() as s:
+        assert not portal_access.can_view(s, order_obj, device)
+
+
+def test_link_only_mode_needs_no_check_and_location_overrides_the_shop(write, order):
+    from repair_portal.models import Location, ShopSettings
+
+    order_obj, _ = order
+    with write() as s:
+        s.get(ShopSettings, 1).access_mode = AccessMode.LINK.value
+        s.flush()
+        assert portal_access.can_view(s, order_obj, None)
+        location = s.get(Location, order_obj.location_id)
+        location.access_mode = AccessMode.LINK_LAST_NAME.value
+        s.add(location)
+        s.flush()
+        assert portal_access.access_mode(s, order_obj) == AccessMode.LINK_LAST_NAME
+        assert not portal_access.can_view(s, order_obj, None)
