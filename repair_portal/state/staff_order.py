@@ -6,9 +6,10 @@ import dataclasses
 
 import reflex as rx
 
+from .. import live
 from ..db import session_scope, write_session
 from ..models import Order, ShopSettings, Stage
-from ..services import notifications, workflow
+from ..services import messages, notifications, workflow
 from ..services.mail import LinkSettings, NotSent
 from ..services.order_detail import order_detail
 from ..services.permissions import Action, can
@@ -35,6 +36,16 @@ class EmailRow:
 
 
 @dataclasses.dataclass
+class ThreadRow:
+    id: int
+    from_customer: bool
+    author: str
+    body: str
+    at: str
+    is_feedback: bool
+
+
+@dataclasses.dataclass
 class StageOption:
     id: str
     name: str
@@ -47,7 +58,7 @@ def links() -> LinkSettings:
 
 class StaffOrderState(StaffSessionState):
     found: bool = True
-    order_id: int = 0
+    current_order_id: int = 0
     reference: str = ""
     stage: str = ""
     stage_color: str = "gray"
@@ -69,11 +80,13 @@ class StaffOrderState(StaffSessionState):
     history: list[HistoryRow] = []
     emails: list[EmailRow] = []
     stage_options: list[StageOption] = []
+    thread: list[ThreadRow] = []
     has_quote: bool = False
     can_print: bool = False
     can_change_stage: bool = False
     can_send_link: bool = False
     _version: int = 0
+    _published_stage_change: bool = False
 
     def _order_id_from_url(self) -> int:
         parts = [p for p in (self.router.url.path or "").split("/") if p]
@@ -84,7 +97,7 @@ class StaffOrderState(StaffSessionState):
     def _reload(self) -> None:
         settings = get_settings()
         with session_scope() as session:
-            detail = order_detail(session, self.order_id, settings.secret_key)
+            detail = order_detail(session, self.current_order_id, settings.secret_key)
             shop = session.get(ShopSettings, 1)
             self.stage_options = [StageOption(str(s.id), s.name) for s in workflow.active_stages(session)]
         if detail is None:
@@ -120,18 +133,29 @@ class StaffOrderState(StaffSessionState):
         )
         self.history = [HistoryRow(h.stage, h.color, h.at, h.by) for h in detail.history]
         self.emails = [EmailRow(e.id, e.template, e.to, e.status, e.when, e.error) for e in detail.emails]
+        with session_scope() as session:
+            shop = session.get(ShopSettings, 1)
+            self.thread = [
+                ThreadRow(m.id, m.from_customer, m.author, m.body, m.at, m.is_feedback)
+                for m in messages.thread(session, self.current_order_id, shop.timezone if shop else "Europe/London")
+            ]
 
     @rx.event
     def load_order(self):
         identity = self._require_staff()
         if identity is None:
             return self._login_redirect()
-        self.order_id = self._order_id_from_url()
+        self.current_order_id = self._order_id_from_url()
         self.can_print = can(identity.role, Action.PRINT_DOCUMENTS)
         self.can_change_stage = can(identity.role, Action.CHANGE_STAGE)
         self.can_send_link = can(identity.role, Action.SEND_PORTAL_LINK)
         self._reload()
-        return None
+        return StaffOrderState.start_live if self.found else None
+
+    @rx.event
+    async def start_live(self):
+        if self._require_staff() is not None and self.current_order_id:
+            await live.link_to_order(self, self.current_order_id)
 
     @rx.event
     def refresh_emails(self):
@@ -141,7 +165,14 @@ class StaffOrderState(StaffSessionState):
         return None
 
     @rx.event
-    def handle_change_stage(self, form_data: dict):
+    async def handle_change_stage(self, form_data: dict):
+        result = self._change_stage(form_data)
+        if self._published_stage_change:
+            self._published_stage_change = False
+            await live.publish(self.current_order_id, "stage")
+        return result
+
+    def _change_stage(self, form_data: dict):
         identity = self._require_staff()
         if identity is None:
             return self._login_redirect()
@@ -152,7 +183,7 @@ class StaffOrderState(StaffSessionState):
             return rx.toast.error("Choose a stage.")
         actor = self._actor(identity)
         with write_session() as session:
-            order = session.get(Order, self.order_id)
+            order = session.get(Order, self.current_order_id)
             stage = session.get(Stage, int(raw))
             if order is None or stage is None:
                 return rx.toast.error("That order or stage no longer exists.")
@@ -168,6 +199,7 @@ class StaffOrderState(StaffSessionState):
                 return rx.toast.error(str(exc))
             emailed = notifications.stage_changed(session, links(), order, stage, actor)
         self._reload()
+        self._published_stage_change = True
         return rx.toast.success(f"Moved to “{stage.name}”" + (" — customer emailed." if emailed else "."))
 
     @rx.event
@@ -179,7 +211,7 @@ class StaffOrderState(StaffSessionState):
             return rx.toast.error("Your role can't send portal links.")
         actor = self._actor(identity)
         with write_session() as session:
-            order = session.get(Order, self.order_id)
+            order = session.get(Order, self.current_order_id)
             if order is None:
                 return rx.toast.error("That order no longer exists.")
             try:
@@ -194,3 +226,23 @@ class StaffOrderState(StaffSessionState):
         if self._require_staff() is None or not self.share_text:
             return rx.toast.error("There is no live link to copy.")
         return [rx.set_clipboard(self.share_text), rx.toast.success("Copied: paste it into SMS or WhatsApp.")]
+
+    @rx.event
+    async def handle_reply(self, form_data: dict):
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        body = str(form_data.get("reply", ""))[:2000]
+        actor = self._actor(identity)
+        with write_session() as session:
+            order = session.get(Order, self.current_order_id)
+            if order is None:
+                return rx.toast.error("That order no longer exists.")
+            try:
+                messages.post_staff_reply(session, order.id, body, identity.name, actor)
+            except messages.MessageError as exc:
+                return rx.toast.error(str(exc))
+            notifications.staff_reply(session, links(), order, actor, body)
+        self._reload()
+        await live.publish(self.current_order_id, "messages")
+        return rx.toast.success("Reply sent.")

@@ -3,10 +3,12 @@ verification (server-side); nothing a browser sends can choose another order."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import reflex as rx
 
+from .. import live
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
 from ..services import audit, messages, notifications, portal_access, portal_links, portal_view
@@ -97,6 +99,7 @@ class TrackState(rx.State):
     location_address: str = ""
     hours: list[HoursRow] = []
     qr_src: str = ""
+    highlight: str = ""  # the part that just changed live: stage, files, payments, messages
     _order_id: int = 0
 
     @rx.var
@@ -230,16 +233,43 @@ class TrackState(rx.State):
                 "portal.link_viewed",
                 order_id=result.order_id,
             )
+        return TrackState.start_live
+
+    @rx.event
+    async def start_live(self):
+        """Join the order's live channel, only after the access check passed on the server."""
+        with session_scope() as session:
+            order = self._authorised_order(session)
+        if order is not None:
+            await live.link_to_order(self, order.id)
 
     @rx.event
     def reload(self):
-        """Re-read everything from the database (live updates call this)."""
+        """Re-read everything from the database (the live channel calls this when the order changes)."""
+        before = (self.stage_label, len(self.files), self.paid, len(self.thread), self.total)
         with session_scope() as session:
             order = self._authorised_order(session)
             if order is None:
                 return TrackState.load_tracking
             self._fill_view(session, order)
-        return None
+        after = (self.stage_label, len(self.files), self.paid, len(self.thread), self.total)
+        if self.status != "ok" or before == after or not before[0]:
+            return None
+        parts = ["stage", "files", "payments", "messages", "payments"]
+        self.highlight = next(part for part, a, b in zip(parts, before, after, strict=True) if a != b)
+        message = {
+            "stage": f"Update: {self.stage_label}",
+            "files": "New photos or documents from the shop",
+            "payments": "Your payment summary changed",
+            "messages": "New message from the shop",
+        }[self.highlight]
+        return [rx.toast.info(message), TrackState.clear_highlight]
+
+    @rx.event(background=True)
+    async def clear_highlight(self):
+        await asyncio.sleep(4)
+        async with self:
+            self.highlight = ""
 
     @rx.event
     def handle_last_name(self, form_data: dict):
@@ -265,8 +295,11 @@ class TrackState(rx.State):
         self.tab = tab if tab in TABS else "status"
 
     @rx.event
-    def handle_message(self, form_data: dict):
-        return self._post(form_data.get("body", ""), is_feedback=False)
+    async def handle_message(self, form_data: dict):
+        result = self._post(form_data.get("body", ""), is_feedback=False)
+        if self._order_id and result is not TrackState.load_tracking:
+            await live.publish(self._order_id, "messages")
+        return result
 
     @rx.event
     def handle_feedback(self, form_data: dict):

@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 from sqlmodel import select
 
@@ -89,13 +91,13 @@ def test_messages_need_access_and_reach_the_shop(state_factory, engine):
     with write_session(engine) as s:
         s.get(ShopSettings, 1)  # location email from factories: shop@example.com
     stranger = _open(state_factory, code)  # on the gate, not verified
-    stranger.handle_message({"body": "let me in"})
+    asyncio.run(stranger.handle_message({"body": "let me in"}))
     with write_session(engine) as s:
         assert s.exec(select(Message)).all() == []
     state = _open(state_factory, code)
     state.handle_last_name({"last_name": "Kowalski"})
     state.load_tracking()
-    state.handle_message({"body": "Can you also check the battery?"})
+    asyncio.run(state.handle_message({"body": "Can you also check the battery?"}))
     state.handle_feedback({"feedback": "Lovely service"})
     with write_session(engine) as s:
         rows = s.exec(select(Message).order_by(Message.id)).all()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
-from ...state.staff_order import EmailRow, HistoryRow, StaffOrderState, StageOption
+from ...live import live_refresh
+from ...state.staff_order import EmailRow, HistoryRow, StaffOrderState, StageOption, ThreadRow
 
 S = StaffOrderState
 
 
 def _api(path: str) -> rx.Var:
-    return "/api/staff/orders/" + S.order_id.to(str) + path
+    return "/api/staff/orders/" + S.current_order_id.to(str) + path
 
 
 def _card(title: str, *children, **props) -> rx.Component:
@@ -126,6 +127,54 @@ def _emails() -> rx.Component:
     )
 
 
+def _thread_item(m: ThreadRow) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.text(m.author, size="1", weight="bold"),
+            rx.cond(m.is_feedback, rx.badge("Feedback", color_scheme="amber", size="1")),
+            rx.text(m.at, size="1", color_scheme="gray"),
+            spacing="2",
+            align="center",
+        ),
+        rx.text(m.body, size="2", white_space="pre-wrap"),
+        align_self=rx.cond(m.from_customer, "flex-start", "flex-end"),
+        background=rx.cond(m.from_customer, "var(--gray-3)", "var(--teal-3)"),
+        padding="0.5rem 0.75rem",
+        border_radius="10px",
+        max_width="85%",
+        class_name="staff-message",
+    )
+
+
+def _messages() -> rx.Component:
+    return _card(
+        "Messages with the customer",
+        rx.cond(
+            S.thread.length() > 0,
+            rx.flex(rx.foreach(S.thread, _thread_item), direction="column", gap="0.5rem", width="100%"),
+            rx.text("No messages yet.", size="2", color_scheme="gray"),
+        ),
+        rx.form(
+            rx.hstack(
+                rx.text_area(
+                    name="reply",
+                    placeholder="Reply to the customer…",
+                    rows="2",
+                    width="100%",
+                    id="staff-reply",
+                    max_length=2000,
+                ),
+                rx.button(rx.icon("send", size=14), "Reply", type="submit", size="2", id="staff-reply-send"),
+                width="100%",
+                align="end",
+            ),
+            on_submit=S.handle_reply,
+            reset_on_submit=True,
+            width="100%",
+        ),
+    )
+
+
 def _stage_option(option: StageOption) -> rx.Component:
     return rx.select.item(option.name, value=option.id)
 
@@ -234,7 +283,16 @@ def order_page() -> rx.Component:
     body = rx.cond(
         S.found,
         rx.flex(
-            rx.vstack(_summary(), _emails(), spacing="4", flex="2", min_width="0", width="100%"),
+            rx.vstack(
+                live_refresh(S.refresh_emails),
+                _summary(),
+                _messages(),
+                _emails(),
+                spacing="4",
+                flex="2",
+                min_width="0",
+                width="100%",
+            ),
             rx.vstack(_stage_card(), _link_card(), _print_card(), spacing="4", flex="1", min_width="0", width="100%"),
             direction=rx.breakpoints(initial="column", md="row"),
             gap="1rem",

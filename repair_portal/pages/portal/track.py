@@ -6,6 +6,7 @@ import reflex as rx
 
 from ...components.portal_shell import portal_layout
 from ...components.registry import register
+from ...live import live_refresh
 from ...state.track import FileRow, HoursRow, MessageRow, PaymentRow, StepRow, TrackState
 
 T = TrackState
@@ -63,7 +64,17 @@ def _hero() -> rx.Component:
         ),
         size="3",
         width="100%",
+        id="hero",
+        style=_flash("stage"),
     )
+
+
+def _flash(part: str) -> dict:
+    """A soft glow on the card whose content just changed live."""
+    return {
+        "transition": "box-shadow 0.4s ease",
+        "box_shadow": rx.cond(T.highlight == part, "0 0 0 3px var(--amber-7)", "none"),
+    }
 
 
 def _step(step: StepRow) -> rx.Component:
@@ -421,6 +432,7 @@ def _quote_tab() -> rx.Component:
 
 def _portal() -> rx.Component:
     return rx.vstack(
+        live_refresh(T.reload),
         rx.cond(T.welcome != "", rx.text(T.welcome, size="2", color_scheme="gray")),
         _hero(),
         rx.tabs.root(

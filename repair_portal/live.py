@@ -1,0 +1,65 @@
+"""Live updates over the websocket: one small shared channel per order.
+
+The channel holds only a revision counter and the name of the part that
+changed, never order data: every tab linked to it re-reads what it is allowed
+to see from the database (the source of truth) when the revision moves.
+Tabs are linked by their own handlers after authorisation, with a token
+derived server-side from the order id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import reflex as rx
+from reflex.istate.manager.token import BaseStateToken
+
+log = logging.getLogger("repair_portal.live")
+
+
+class OrderChannel(rx.SharedState):
+    revision: int = 0
+    changed: str = ""
+
+
+def order_token(order_id: int) -> str:
+    return f"order{int(order_id)}"  # no underscores: Reflex reserves them in link tokens
+
+
+async def link_to_order(state: rx.State, order_id: int) -> None:
+    channel = await state.get_state(OrderChannel)
+    await channel._link_to(order_token(order_id))
+
+
+_PENDING: set[asyncio.Task] = set()
+
+
+async def publish(order_id: int, part: str) -> None:
+    """Tell every open page for this order that `part` changed. Never fails the caller's action.
+
+    The update runs in its own task: the calling event may itself hold the channel's
+    lock (its tab is linked to the same order), so waiting here would deadlock.
+    """
+    task = asyncio.create_task(_publish(order_id, part))
+    _PENDING.add(task)
+    task.add_done_callback(_PENDING.discard)
+
+
+async def _publish(order_id: int, part: str) -> None:
+    from .repair_portal import app
+
+    try:
+        async with app.modify_state(BaseStateToken(ident=order_token(order_id), cls=OrderChannel)) as root:
+            channel = await root.get_state(OrderChannel)
+            channel.revision += 1
+            channel.changed = part
+    except Exception:  # the change is saved; open pages catch up on their next load
+        log.exception("live update for order %s failed", order_id)
+
+
+def live_refresh(handler) -> rx.Component:
+    """An invisible element re-mounted whenever the channel moves, which asks the page to reload."""
+    # The key sits on the parent: Reflex wraps a component's on_mount in its own memo
+    # wrapper, so only a child of the keyed element mounts again when the key changes.
+    return rx.box(rx.box(on_mount=handler, display="none"), key=OrderChannel.revision.to(str), display="none")

@@ -1,0 +1,43 @@
+"""Both directions live over the websocket: staff change → open portal page; customer message → staff page."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from .test_backoffice_e2e import _book_in
+from .test_foundation_e2e import open_verified
+
+
+def test_stage_change_and_messages_travel_live_both_ways(live_app, desktop, phone):
+    _book_in(desktop, live_app, "Nakamura", "")
+    tracking_url = desktop.locator("#tracking-url").inner_text()
+    open_verified(phone, tracking_url, "Nakamura")
+    expect(phone.locator("#stage-label")).to_have_text("Booked in")
+    phone.wait_for_timeout(1500)  # let the page join the live channel
+
+    desktop.click("#stage-select")
+    desktop.get_by_role("option", name="Diagnosing").click()
+    started = time.monotonic()
+    desktop.click("#stage-submit")
+    phone.wait_for_function(
+        "document.querySelector('#stage-label') && document.querySelector('#stage-label').innerText === 'Diagnosing'",
+        timeout=10_000,
+    )
+    latency = time.monotonic() - started
+    print(f"\nLIVE: staff stage change reached the open portal page in {latency * 1000:.0f} ms")
+    assert latency < 5
+    expect(phone.get_by_text("Update: Diagnosing")).to_be_visible()  # and the customer is told what changed
+
+    phone.click("#tab-messages")
+    phone.fill("#message-body", "Is the data on it safe?")
+    phone.click("#message-send")
+    expect(desktop.locator(".staff-message").last).to_contain_text("Is the data on it safe?", timeout=10_000)
+
+    desktop.fill("#staff-reply", "Yes, we don't touch your data.")
+    desktop.click("#staff-reply-send")
+    expect(phone.locator(".message-bubble").last).to_contain_text(
+        re.compile("we don't touch your data"), timeout=10_000
+    )
