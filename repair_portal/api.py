@@ -97,6 +97,11 @@ def _render_staff_document(kind: str, order_id: int, layout: str):
         return (pdf.quote_pdf(doc), "application/pdf", f"{ref}-quote.pdf") if doc.quote else None
     if kind == "invoice":
         return (pdf.invoice_pdf(doc), "application/pdf", f"{ref}-invoice.pdf") if doc.quote else None
+    if kind == "signed":
+        signed = [s for s in doc.signatures if s.document_kind == "quote"]
+        if not signed:
+            return None
+        return pdf.signed_authorisation_pdf(doc, signed[-1]), "application/pdf", f"{ref}-signed-authorisation.pdf"
     return None
 
 
@@ -226,6 +231,7 @@ def api_routes() -> Starlette:
         ("qr", "qr.png"),
         ("quote", "quote.pdf"),
         ("invoice", "invoice.pdf"),
+        ("signed", "signed.pdf"),
     ):
         routes.append(Route(f"/api/staff/orders/{{order_id}}/{suffix}", staff_document(kind)))
     for kind, suffix in (("qr", "qr.png"), ("quote", "quote.pdf"), ("invoice", "invoice.pdf")):

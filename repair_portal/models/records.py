@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import LargeBinary
+from sqlalchemy import LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import UTCDateTime, utcnow
@@ -48,6 +48,8 @@ class Signature(SQLModel, table=True):
     """Append-only; each record's hash covers its content and the previous hash."""
 
     __tablename__ = "signature"
+    # Each record links to exactly one predecessor: a second record claiming the same one is a fork.
+    __table_args__ = (UniqueConstraint("prev_hash", name="uq_signature_prev_hash"),)
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="repair_order.id", index=True)

@@ -383,13 +383,13 @@ def _demo_quote(session: Session, order: Order, kind: str, actor: audit.Actor, a
     specs = [
         quotes.LineSpec(d, q, p, *(rest or [False])) for d, q, p, *rest in QUOTE_LINES.get(kind, QUOTE_LINES["phone"])
     ]
-    quote = quotes.create_quote(session, order, specs, actor, valid_until=at + timedelta(days=14))
+    quote = quotes.create_quote(session, order, specs, actor, valid_until=at + timedelta(days=30))
     quotes.send_quote(session, quote, actor, at=at)
     if decided:
         quote.status = "approved"
         quote.decided_at = at + timedelta(hours=2)
         quote.decision_channel = "phone"
-        quote.decided_by_name = "customer (by phone)"
+        quote.decided_by_name = session.get(Customer, order.customer_id).full_name
         session.add(quote)
 
 

@@ -9,7 +9,7 @@ import reflex as rx
 from .. import live
 from ..db import session_scope, write_session
 from ..models import Order, ShopSettings, Stage
-from ..services import messages, notifications, workflow
+from ..services import messages, notifications, quote_decisions, signatures, workflow
 from ..services.mail import LinkSettings, NotSent
 from ..services.order_detail import order_detail
 from ..services.permissions import Action, can
@@ -81,6 +81,9 @@ class StaffOrderState(StaffSessionState):
     emails: list[EmailRow] = []
     stage_options: list[StageOption] = []
     thread: list[ThreadRow] = []
+    quote_summary: str = ""
+    quote_state: str = ""
+    signed: list[str] = []
     has_quote: bool = False
     can_print: bool = False
     can_change_stage: bool = False
@@ -134,6 +137,22 @@ class StaffOrderState(StaffSessionState):
         self.history = [HistoryRow(h.stage, h.color, h.at, h.by) for h in detail.history]
         self.emails = [EmailRow(e.id, e.template, e.to, e.status, e.when, e.error) for e in detail.emails]
         with session_scope() as session:
+            view = quote_decisions.customer_view_of_quote(session, self.current_order_id)
+            if view is None:
+                self.quote_state, self.quote_summary = "", "No quote sent yet."
+            else:
+                self.quote_state = view.status
+                decided = (
+                    f" by {view.decided_by_name} ({view.decision_channel}) on {view.decided_at_text}"
+                    if view.decided_at_text
+                    else ""
+                )
+                reason = f" Reason: {view.decline_reason}" if view.decline_reason else ""
+                self.quote_summary = f"Version {view.version}, total {view.total}: {view.status}{decided}.{reason}"
+            self.signed = [
+                f"{s.purpose_label}: {s.signer_name}, {s.signed_at_text} (quote v{s.document_version})"
+                for s in signatures.signatures_for_order(session, self.current_order_id)
+            ]
             shop = session.get(ShopSettings, 1)
             self.thread = [
                 ThreadRow(m.id, m.from_customer, m.author, m.body, m.at, m.is_feedback)

@@ -1,4 +1,5 @@
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlmodel import select
@@ -9,6 +10,12 @@ from repair_portal.services import audit, portal_links
 from repair_portal.state.track import TrackState
 
 from .. import factories
+
+
+def _run(coro):
+    """Run an async handler to completion on its own loop (the browser tests may own this thread's loop)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def _order(engine, *, mode="link_last_name"):
@@ -91,13 +98,13 @@ def test_messages_need_access_and_reach_the_shop(state_factory, engine):
     with write_session(engine) as s:
         s.get(ShopSettings, 1)  # location email from factories: shop@example.com
     stranger = _open(state_factory, code)  # on the gate, not verified
-    asyncio.run(stranger.handle_message({"body": "let me in"}))
+    _run(stranger.handle_message({"body": "let me in"}))
     with write_session(engine) as s:
         assert s.exec(select(Message)).all() == []
     state = _open(state_factory, code)
     state.handle_last_name({"last_name": "Kowalski"})
     state.load_tracking()
-    asyncio.run(state.handle_message({"body": "Can you also check the battery?"}))
+    _run(state.handle_message({"body": "Can you also check the battery?"}))
     state.handle_feedback({"feedback": "Lovely service"})
     with write_session(engine) as s:
         rows = s.exec(select(Message).order_by(Message.id)).all()

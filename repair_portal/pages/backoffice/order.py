@@ -175,6 +175,30 @@ def _messages() -> rx.Component:
     )
 
 
+def _quote_card() -> rx.Component:
+    return _card(
+        "Quote and signatures",
+        rx.hstack(
+            rx.match(
+                S.quote_state,
+                ("sent", rx.badge("Awaiting customer", color_scheme="amber")),
+                ("approved", rx.badge("Approved", color_scheme="green")),
+                ("declined", rx.badge("Declined", color_scheme="red")),
+                rx.fragment(),
+            ),
+            rx.text(S.quote_summary, size="2", id="staff-quote-summary"),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.foreach(S.signed, lambda line: rx.text(line, size="1", color_scheme="gray", class_name="staff-signed")),
+        rx.cond(
+            S.signed.length() > 0,
+            rx.link("Signed authorisation (PDF)", href=_api("/signed.pdf"), is_external=True, size="2"),
+        ),
+    )
+
+
 def _stage_option(option: StageOption) -> rx.Component:
     return rx.select.item(option.name, value=option.id)
 
@@ -286,6 +310,7 @@ def order_page() -> rx.Component:
             rx.vstack(
                 live_refresh(S.refresh_emails),
                 _summary(),
+                _quote_card(),
                 _messages(),
                 _emails(),
                 spacing="4",

@@ -1,22 +1,315 @@
-"""The quote tab of the customer portal."""
+"""The quote tab of the customer portal: lines, totals, optional extras, approve with signature or decline."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from ...components.signature_pad import signature_pad
+from ...state.track import TrackState
+from ...state.track_quote import QuoteLineRow, SignedRow, TrackQuoteState
 
-def quote_panel() -> rx.Component:
-    return rx.card(
+Q = TrackQuoteState
+T = TrackState
+
+
+def _line(line: QuoteLineRow) -> rx.Component:
+    return rx.hstack(
         rx.vstack(
-            rx.text("Quote", size="2", weight="bold"),
             rx.text(
-                "When we've diagnosed your device, your quote appears here for you to approve.",
+                line.description,
                 size="2",
-                color_scheme="gray",
+                weight="medium",
+                color=rx.cond(line.included, "var(--gray-12)", "var(--gray-9)"),
+                text_decoration=rx.cond(line.included, "none", "line-through"),
             ),
-            spacing="2",
+            rx.text(line.quantity, " × ", line.unit_price, size="1", color_scheme="gray"),
+            rx.cond(
+                line.optional,
+                rx.cond(
+                    Q.can_decide,
+                    rx.hstack(
+                        rx.switch(
+                            checked=line.included,
+                            on_change=lambda v: Q.toggle_line(line.id, v),
+                            size="1",
+                            class_name="optional-toggle",
+                        ),
+                        rx.text(
+                            rx.cond(line.included, "Included (optional extra)", "Not included (optional)"),
+                            size="1",
+                            color_scheme="gray",
+                        ),
+                        align="center",
+                        spacing="2",
+                    ),
+                    rx.badge("Optional", size="1", variant="soft", color_scheme="gray"),
+                ),
+            ),
+            spacing="1",
+            align="start",
+        ),
+        rx.spacer(),
+        rx.text(
+            line.line_total, size="2", weight="medium", color=rx.cond(line.included, "var(--gray-12)", "var(--gray-9)")
+        ),
+        width="100%",
+        align="start",
+        padding_y="0.5rem",
+        border_bottom="1px solid var(--gray-4)",
+        class_name="quote-line",
+    )
+
+
+def _total_row(label, value, *, strong: bool = False, element_id: str | None = None) -> rx.Component:
+    return rx.hstack(
+        rx.text(label, size="3" if strong else "2", weight="bold" if strong else "regular"),
+        rx.spacer(),
+        rx.text(value, size="3" if strong else "2", weight="bold" if strong else "medium", id=element_id),
+        width="100%",
+    )
+
+
+def _status_badge() -> rx.Component:
+    return rx.match(
+        Q.quote_status,
+        ("sent", rx.badge("Waiting for your decision", color_scheme="amber", size="2")),
+        ("approved", rx.badge("Approved", color_scheme="green", size="2", id="quote-approved")),
+        ("declined", rx.badge("Declined", color_scheme="red", size="2", id="quote-declined")),
+        rx.fragment(),
+    )
+
+
+def _approve_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text("Approve and sign", size="3", weight="bold"),
+            rx.cond(
+                Q.terms_text != "",
+                rx.scroll_area(
+                    rx.text(Q.terms_text, size="1", white_space="pre-wrap", color_scheme="gray"),
+                    max_height="8rem",
+                    type="auto",
+                ),
+            ),
+            rx.checkbox(
+                "I agree to the repair terms and authorise this repair", name="agree", id="agree-terms", size="2"
+            ),
+            rx.input(
+                name="signer_name",
+                placeholder="Your full name",
+                size="3",
+                width="100%",
+                id="signer-name",
+                auto_complete="name",
+                max_length=200,
+            ),
+            signature_pad(),
+            rx.text(Q.consent_text, size="1", color_scheme="gray"),
+            rx.hstack(
+                rx.button(
+                    "Cancel", type="button", variant="soft", color_scheme="gray", size="3", on_click=Q.open_form("")
+                ),
+                rx.button(
+                    rx.icon("pen-line", size=16),
+                    "Approve ",
+                    Q.quote_total,
+                    type="submit",
+                    size="3",
+                    flex="1",
+                    id="approve-submit",
+                    style={"background": T.accent_color},
+                ),
+                width="100%",
+            ),
+            spacing="3",
             width="100%",
         ),
-        size="2",
+        on_submit=Q.prepare_approval,
+        reset_on_submit=False,
         width="100%",
+    )
+
+
+def _decline_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text("Decline the quote", size="3", weight="bold"),
+            rx.text(
+                "Tell us why, so we can help: we'll get your device ready to collect.", size="2", color_scheme="gray"
+            ),
+            rx.text_area(
+                name="reason",
+                placeholder="e.g. too expensive, I'll replace the device",
+                rows="3",
+                width="100%",
+                id="decline-reason",
+                max_length=2000,
+            ),
+            rx.hstack(
+                rx.button(
+                    "Cancel", type="button", variant="soft", color_scheme="gray", size="3", on_click=Q.open_form("")
+                ),
+                rx.button("Decline quote", type="submit", color_scheme="red", size="3", flex="1", id="decline-submit"),
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=Q.handle_decline,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _decision_area() -> rx.Component:
+    return rx.cond(
+        Q.can_decide,
+        rx.vstack(
+            rx.cond(
+                Q.quote_error != "",
+                rx.callout(
+                    Q.quote_error,
+                    icon="circle-alert",
+                    color_scheme="red",
+                    size="1",
+                    width="100%",
+                    id="quote-error",
+                    role="alert",
+                ),
+            ),
+            rx.match(
+                Q.deciding,
+                ("approve", _approve_form()),
+                ("decline", _decline_form()),
+                rx.vstack(
+                    rx.button(
+                        rx.icon("check", size=16),
+                        "Approve quote",
+                        size="3",
+                        width="100%",
+                        on_click=Q.open_form("approve"),
+                        id="approve-open",
+                        style={"background": T.accent_color},
+                    ),
+                    rx.button(
+                        "Decline",
+                        size="3",
+                        width="100%",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=Q.open_form("decline"),
+                        id="decline-open",
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        rx.match(
+            Q.quote_status,
+            (
+                "approved",
+                rx.callout(
+                    rx.text("Approved by ", Q.decided_by, " on ", Q.decided_at, "."),
+                    icon="circle-check",
+                    color_scheme="green",
+                    size="1",
+                    width="100%",
+                ),
+            ),
+            (
+                "declined",
+                rx.callout(
+                    rx.text("Declined on ", Q.decided_at, ". Reason: ", Q.decline_reason),
+                    icon="circle-x",
+                    color_scheme="red",
+                    size="1",
+                    width="100%",
+                ),
+            ),
+            rx.fragment(),
+        ),
+    )
+
+
+def _signed_row(row: SignedRow) -> rx.Component:
+    return rx.vstack(
+        rx.text(row.purpose, size="2", weight="medium"),
+        rx.text(
+            "Signed by ",
+            row.signer,
+            " on ",
+            row.signed_at,
+            " · quote v",
+            row.version,
+            " · document ",
+            row.sha,
+            "…",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="0",
+        class_name="signed-item",
+    )
+
+
+def quote_panel() -> rx.Component:
+    return rx.vstack(
+        rx.card(
+            rx.cond(
+                Q.has_quote,
+                rx.vstack(
+                    rx.hstack(
+                        rx.text("Quote v", Q.quote_version, size="2", weight="bold"),
+                        rx.spacer(),
+                        _status_badge(),
+                        width="100%",
+                        align="center",
+                    ),
+                    rx.cond(Q.quote_notes != "", rx.text(Q.quote_notes, size="2", color_scheme="gray")),
+                    rx.vstack(rx.foreach(Q.quote_lines, _line), spacing="0", width="100%"),
+                    _total_row("Subtotal", Q.quote_subtotal),
+                    _total_row(Q.tax_label + " (" + Q.tax_rate + ")", Q.quote_tax),
+                    _total_row("Total", Q.quote_total, strong=True, element_id="quote-total"),
+                    rx.cond(
+                        Q.valid_until != "",
+                        rx.text(
+                            rx.cond(Q.quote_expired, "This quote expired on ", "Valid until "),
+                            Q.valid_until,
+                            size="1",
+                            color=rx.cond(Q.quote_expired, "var(--amber-11)", "var(--gray-10)"),
+                        ),
+                    ),
+                    _decision_area(),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.text(
+                    "When we've diagnosed your device, your quote appears here for you to approve.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+            ),
+            size="2",
+            width="100%",
+            id="quote-card",
+        ),
+        rx.cond(
+            Q.signed.length() > 0,
+            rx.card(
+                rx.vstack(
+                    rx.text("What you signed", size="2", weight="bold"),
+                    rx.foreach(Q.signed, _signed_row),
+                    spacing="2",
+                    width="100%",
+                ),
+                size="2",
+                width="100%",
+            ),
+        ),
+        spacing="4",
+        width="100%",
+        on_mount=Q.load_quote,
     )

@@ -8,6 +8,7 @@ from ...components.portal_shell import portal_layout
 from ...components.registry import register
 from ...live import live_refresh
 from ...state.track import FileRow, HoursRow, MessageRow, PaymentRow, StepRow, TrackState
+from ...state.track_quote import TrackQuoteState
 
 T = TrackState
 
@@ -432,7 +433,7 @@ def _quote_tab() -> rx.Component:
 
 def _portal() -> rx.Component:
     return rx.vstack(
-        live_refresh(T.reload),
+        live_refresh([T.reload, TrackQuoteState.load_quote]),
         rx.cond(T.welcome != "", rx.text(T.welcome, size="2", color_scheme="gray")),
         _hero(),
         rx.tabs.root(

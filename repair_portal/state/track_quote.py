@@ -1,0 +1,220 @@
+"""The quote tab: optional lines, approve with a signature, decline with a reason."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from .. import live
+from ..db import session_scope, write_session
+from ..models import Customer, Order, Quote, ShopSettings
+from ..services import audit, notifications, portal_access, quote_decisions, signatures
+from ..services.mail import LinkSettings
+from ..services.quote_view import document_sha256
+from ..settings import get_settings
+from .track import TrackState
+
+
+@dataclasses.dataclass
+class QuoteLineRow:
+    id: int
+    description: str
+    quantity: int
+    unit_price: str
+    line_total: str
+    optional: bool
+    decision: str
+    included: bool
+
+
+@dataclasses.dataclass
+class SignedRow:
+    purpose: str
+    signer: str
+    signed_at: str
+    version: str
+    sha: str
+
+
+class TrackQuoteState(TrackState):
+    has_quote: bool = False
+    quote_version: int = 0
+    quote_status: str = ""
+    can_decide: bool = False
+    quote_lines: list[QuoteLineRow] = []
+    has_optional_lines: bool = False
+    quote_subtotal: str = ""
+    quote_tax: str = ""
+    quote_total: str = ""
+    tax_label: str = ""
+    tax_rate: str = ""
+    valid_until: str = ""
+    quote_expired: bool = False
+    quote_notes: str = ""
+    terms_text: str = ""
+    consent_text: str = ""
+    decided_at: str = ""
+    decided_by: str = ""
+    decision_channel: str = ""
+    decline_reason: str = ""
+    signed: list[SignedRow] = []
+    quote_error: str = ""
+    deciding: str = ""  # "", "approve" or "decline": which form is open
+    _quote_sha: str = ""
+    _pending_name: str = ""
+    _pending_agree: bool = False
+
+    def _load_quote(self, session, order: Order) -> None:
+        shop = session.get(ShopSettings, 1)
+        view = quote_decisions.customer_view_of_quote(session, order.id) if shop and shop.show_quote else None
+        self.signed = [
+            SignedRow(s.purpose_label, s.signer_name, s.signed_at_text, s.document_version, s.document_sha256_prefix)
+            for s in signatures.signatures_for_order(session, order.id)
+        ]
+        if view is None:
+            self.has_quote, self.quote_lines, self._quote_sha = False, [], ""
+            return
+        self.has_quote = True
+        self.quote_version, self.quote_status, self.can_decide = view.version, view.status, view.can_decide
+        self.quote_lines = [
+            QuoteLineRow(
+                x.id, x.description, x.quantity, x.unit_price, x.line_total, x.optional, x.decision, x.included
+            )
+            for x in view.lines
+        ]
+        self.has_optional_lines = view.has_optional_lines
+        self.quote_subtotal, self.quote_tax, self.quote_total = view.subtotal, view.tax, view.total
+        self.tax_label, self.tax_rate, self.valid_until = view.tax_label, view.tax_rate, view.valid_until_text
+        self.quote_expired, self.quote_notes, self.terms_text = view.expired, view.notes, view.terms_text
+        self.consent_text = view.consent_text
+        self.decided_at, self.decided_by = view.decided_at_text, view.decided_by_name
+        self.decision_channel, self.decline_reason = view.decision_channel, view.decline_reason
+        # What the customer is looking at now is what an approval will cover.
+        self._quote_sha = document_sha256(session, session.get(Quote, view.quote_id))
+
+    @rx.event
+    def load_quote(self):
+        with session_scope() as session:
+            order = self._authorised_order(session)
+            if order is None:
+                self.has_quote = False
+                return
+            self._load_quote(session, order)
+
+    @rx.event
+    def open_form(self, which: str):
+        self.deciding = which if which in ("approve", "decline") else ""
+        self.quote_error = ""
+
+    def _links(self) -> LinkSettings:
+        settings = get_settings()
+        return LinkSettings(settings.public_url, settings.secret_key)
+
+    @rx.event
+    async def toggle_line(self, line_id: int, accepted: bool):
+        ip, user_agent = self._client()
+        with write_session() as session:
+            order = self._authorised_order(session)
+            if order is None:
+                return TrackState.load_tracking
+            try:
+                quote_decisions.set_optional_line(
+                    session,
+                    order.id,
+                    int(line_id),
+                    bool(accepted),
+                    audit.Actor("customer", order.customer_id, "", ip, user_agent),
+                )
+            except quote_decisions.DecisionError as exc:
+                self.quote_error = str(exc)
+                return None
+            self._load_quote(session, order)
+        await live.publish(order.id, "quote")
+        return None
+
+    @rx.event
+    def prepare_approval(self, form_data: dict):
+        """Check the form, then ask the browser for the drawn signature (as a PNG data URL)."""
+        self._pending_name = str(form_data.get("signer_name", ""))[:200]
+        self._pending_agree = str(form_data.get("agree", "")).lower() in {"on", "true", "1"}
+        if not self._pending_agree:
+            self.quote_error = "Please tick the box to confirm you agree to the repair terms."
+            return None
+        if len(self._pending_name.strip()) < 2:
+            self.quote_error = "Please type your full name."
+            return None
+        self.quote_error = ""
+        from ..components.signature_pad import READ_PNG_JS
+
+        return rx.call_script(READ_PNG_JS, callback=TrackQuoteState.finish_approval)
+
+    @rx.event
+    async def finish_approval(self, data_url: str):
+        if not data_url:
+            self.quote_error = "Please sign in the box above."
+            return None
+        ip, user_agent = self._client()
+        with write_session() as session:
+            order = self._authorised_order(session)
+            if order is None:
+                return TrackState.load_tracking
+            customer = session.get(Customer, order.customer_id)
+            actor = audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
+            try:
+                decision = quote_decisions.approve_quote(
+                    session,
+                    order.id,
+                    self.quote_version,
+                    signer_name=self._pending_name,
+                    signature_png=str(data_url)[:1_500_000],
+                    agreed_to_terms=self._pending_agree,
+                    auth_method=portal_access.access_mode(session, order).value,
+                    ip=ip,
+                    user_agent=user_agent,
+                    actor=actor,
+                    expected_sha256=self._quote_sha,
+                )
+            except quote_decisions.DecisionError as exc:
+                self.quote_error = str(exc)
+                self._load_quote(session, order)
+                return None
+            if not decision.already_decided:
+                notifications.quote_decided(
+                    session, self._links(), order, actor, approved=True, version=decision.version
+                )
+            self._load_quote(session, order)
+        self.deciding = ""
+        await live.publish(order.id, "quote")
+        return [TrackState.reload, rx.toast.success("Thank you! Your repair is approved and signed.")]
+
+    @rx.event
+    async def handle_decline(self, form_data: dict):
+        ip, user_agent = self._client()
+        with write_session() as session:
+            order = self._authorised_order(session)
+            if order is None:
+                return TrackState.load_tracking
+            customer = session.get(Customer, order.customer_id)
+            actor = audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
+            try:
+                decision = quote_decisions.decline_quote(
+                    session,
+                    order.id,
+                    self.quote_version,
+                    reason=str(form_data.get("reason", ""))[:4000],
+                    actor=actor,
+                    ip=ip,
+                    user_agent=user_agent,
+                )
+            except quote_decisions.DecisionError as exc:
+                self.quote_error = str(exc)
+                return None
+            if not decision.already_decided:
+                notifications.quote_decided(
+                    session, self._links(), order, actor, approved=False, version=decision.version
+                )
+            self._load_quote(session, order)
+        self.deciding = ""
+        await live.publish(order.id, "quote")
+        return rx.toast.success("Thanks for letting us know. We'll be in touch about collecting your device.")

@@ -1,0 +1,123 @@
+"""Quote approval with a drawn signature, decline with a reason, and staff seeing it at once."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+from sqlalchemy import func
+from sqlmodel import select
+
+from repair_portal.db import make_engine, write_session
+from repair_portal.models import AuditEvent, Location, Order, Signature
+from repair_portal.services import audit, portal_links, quotes
+from repair_portal.services.orders import create_order
+
+from .conftest import shot
+from .test_foundation_e2e import _sign_in, demo_links, open_verified
+
+
+def _engine(app):
+    return make_engine(f"sqlite:///{app.data_dir / 'repair_portal.db'}")
+
+
+def _draw_signature(page) -> None:
+    box = page.locator("canvas.signature-canvas").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.6)
+    page.mouse.down()
+    for i in range(1, 30):
+        page.mouse.move(box["x"] + 20 + i * 9, box["y"] + box["height"] * (0.6 - 0.3 * ((i % 6) / 6)), steps=2)
+    page.mouse.up()
+
+
+def _new_quoted_order(app, last_name: str) -> tuple[str, str]:
+    """Book an order with a sent quote through the service layer, as the shop would; returns (reference, url)."""
+    from repair_portal.models import Customer, Device
+
+    engine = _engine(app)
+    key = (app.data_dir / "secret_key").read_text().strip()
+    with write_session(engine) as s:
+        customer = Customer(first_name="Test", last_name=last_name, email="")
+        s.add(customer)
+        s.flush()
+        device = Device(customer_id=customer.id, make="Google", model="Pixel 8")
+        s.add(device)
+        s.flush()
+        new = create_order(
+            s,
+            key,
+            customer=customer,
+            location=s.exec(select(Location)).first(),
+            device=device,
+            problem="No sound",
+            actor=audit.SYSTEM,
+        )
+        quote = quotes.create_quote(
+            s,
+            new.order,
+            [quotes.LineSpec("Speaker module", 1, 4500), quotes.LineSpec("Waterproof seal", 1, 900, True)],
+            audit.SYSTEM,
+        )
+        quotes.send_quote(s, quote, audit.SYSTEM)
+        code = portal_links.current_code(s, key, new.order.id)
+        reference = new.order.reference
+    engine.dispose()
+    return reference, app.url(f"/track/{code}")
+
+
+def test_customer_approves_and_signs_and_staff_see_it_at_once(live_app, phone, desktop):
+    reference, _, last_name, url = next(x for x in demo_links(live_app) if x[1] == "Waiting for your approval")
+    _sign_in(desktop, live_app)
+    expect(desktop.locator(".order-row").first).to_be_visible()
+    desktop.fill("#order-search", reference)
+    expect(desktop.locator(".order-row")).to_have_count(1)
+    expect(desktop.locator(".order-row").first).to_contain_text(reference)
+    desktop.locator(".order-row").first.click()
+    expect(desktop.locator("#staff-quote-summary")).to_contain_text(": sent")
+
+    open_verified(phone, url + "?tab=quote", last_name)
+    expect(phone.locator("#quote-total")).to_have_text(re.compile(r"^£\d"))
+    phone.click("#approve-open")
+    phone.fill("#signer-name", "Chloé Bennett")
+    phone.click("#approve-submit")  # nothing ticked or drawn yet
+    expect(phone.locator("#quote-error")).to_contain_text("tick the box")
+    phone.click("#agree-terms")
+    phone.click("#approve-submit")
+    expect(phone.locator("#quote-error")).to_contain_text("sign in the box")
+    _draw_signature(phone)
+    shot(phone, "track-quote-sign-phone")
+    phone.locator("#approve-submit").dblclick()  # a double click must still mean one approval
+    expect(phone.locator("#quote-approved")).to_be_visible()
+    expect(phone.locator(".signed-item")).to_have_count(1)
+    shot(phone, "track-quote-approved-phone")
+
+    expect(desktop.locator("#staff-quote-summary")).to_contain_text("approved by Chloé Bennett", timeout=10_000)
+    expect(desktop.locator(".staff-signed")).to_have_count(1)
+    engine = _engine(live_app)
+    with write_session(engine) as s:
+        order_id = s.exec(select(Order.id).where(Order.reference == reference)).one()
+        assert s.exec(select(func.count()).select_from(Signature).where(Signature.order_id == order_id)).one() == 1
+        approvals = s.exec(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.order_id == order_id)
+            .where(AuditEvent.action == "quote.approved")
+        ).one()
+        assert approvals == 1
+    engine.dispose()
+    signed_pdf = desktop.request.get(live_app.url(f"/api/staff/orders/{order_id}/signed.pdf"))
+    assert signed_pdf.status == 200 and signed_pdf.body().startswith(b"%PDF")
+
+
+def test_customer_drops_an_optional_extra_then_declines_with_a_reason(live_app, phone):
+    _, url = _new_quoted_order(live_app, "Okonkwo")
+    open_verified(phone, url + "?tab=quote", "okonkwo")
+    total_before = phone.locator("#quote-total").inner_text()
+    phone.locator(".optional-toggle").first.click()
+    expect(phone.locator("#quote-total")).not_to_have_text(total_before)
+    assert phone.locator("#quote-total").inner_text() == "£54.00"  # £45 + 20% VAT, without the £9 seal
+    phone.click("#decline-open")
+    phone.fill("#decline-reason", "Too expensive for an old phone")
+    phone.click("#decline-submit")
+    expect(phone.locator("#quote-declined")).to_be_visible()
+    expect(phone.get_by_text("Too expensive for an old phone")).to_be_visible()
