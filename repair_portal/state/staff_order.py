@@ -9,7 +9,7 @@ import reflex as rx
 from .. import live
 from ..db import session_scope, write_session
 from ..models import Order, ShopSettings, Stage
-from ..services import messages, notifications, quote_decisions, signatures, workflow
+from ..services import messages, notifications, portal_links, quote_decisions, signatures, workflow
 from ..services.mail import LinkSettings, NotSent
 from ..services.order_detail import order_detail
 from ..services.permissions import Action, can
@@ -88,6 +88,7 @@ class StaffOrderState(StaffSessionState):
     can_print: bool = False
     can_change_stage: bool = False
     can_send_link: bool = False
+    can_manage_links: bool = False
     _version: int = 0
     _published_stage_change: bool = False
 
@@ -168,6 +169,7 @@ class StaffOrderState(StaffSessionState):
         self.can_print = can(identity.role, Action.PRINT_DOCUMENTS)
         self.can_change_stage = can(identity.role, Action.CHANGE_STAGE)
         self.can_send_link = can(identity.role, Action.SEND_PORTAL_LINK)
+        self.can_manage_links = can(identity.role, Action.MANAGE_LINKS)
         self._reload()
         return StaffOrderState.start_live if self.found else None
 
@@ -265,3 +267,20 @@ class StaffOrderState(StaffSessionState):
         self._reload()
         await live.publish(self.current_order_id, "messages")
         return rx.toast.success("Reply sent.")
+
+    @rx.event
+    async def handle_rotate_link(self):
+        """Issue a new link (new QR); the old one and every remembered device stop working."""
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.MANAGE_LINKS):
+            return rx.toast.error("Your role can't change portal links.")
+        with write_session() as session:
+            order = session.get(Order, self.current_order_id)
+            if order is None:
+                return rx.toast.error("That order no longer exists.")
+            portal_links.issue_link(session, get_settings().secret_key, order, self._actor(identity))
+        self._reload()
+        await live.publish(self.current_order_id, "link")
+        return rx.toast.success("New link issued. The old link no longer works; print a new ticket if needed.")

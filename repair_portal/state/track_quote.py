@@ -9,7 +9,7 @@ import reflex as rx
 from .. import live
 from ..db import session_scope, write_session
 from ..models import Customer, Order, Quote, ShopSettings
-from ..services import audit, notifications, portal_access, quote_decisions, signatures
+from ..services import audit, consents, notifications, portal_access, quote_decisions, signatures
 from ..services.mail import LinkSettings
 from ..services.quote_view import document_sha256
 from ..settings import get_settings
@@ -61,11 +61,26 @@ class TrackQuoteState(TrackState):
     signed: list[SignedRow] = []
     quote_error: str = ""
     deciding: str = ""  # "", "approve" or "decline": which form is open
+    pending_purpose: str = ""
+    pending_title: str = ""
+    pending_text: str = ""
+    pending_more: int = 0
+    sign_error: str = ""
     _quote_sha: str = ""
+    _pending_signer: str = ""
     _pending_name: str = ""
     _pending_agree: bool = False
 
+    def _load_pending(self, session, order: Order) -> None:
+        todo = consents.pending(session, order)
+        first = todo[0] if todo else None
+        self.pending_purpose = first.purpose if first else ""
+        self.pending_title = first.title if first else ""
+        self.pending_text = first.text if first else ""
+        self.pending_more = max(0, len(todo) - 1)
+
     def _load_quote(self, session, order: Order) -> None:
+        self._load_pending(session, order)
         shop = session.get(ShopSettings, 1)
         view = quote_decisions.customer_view_of_quote(session, order.id) if shop and shop.show_quote else None
         self.signed = [
@@ -218,3 +233,45 @@ class TrackQuoteState(TrackState):
         self.deciding = ""
         await live.publish(order.id, "quote")
         return rx.toast.success("Thanks for letting us know. We'll be in touch about collecting your device.")
+
+    @rx.event
+    def prepare_sign(self, form_data: dict):
+        self._pending_signer = str(form_data.get("signer_name", ""))[:200]
+        if len(self._pending_signer.strip()) < 2:
+            self.sign_error = "Please type your full name."
+            return None
+        self.sign_error = ""
+        from ..components.signature_pad import READ_PNG_JS
+
+        return rx.call_script(READ_PNG_JS, callback=TrackQuoteState.finish_sign)
+
+    @rx.event
+    async def finish_sign(self, data_url: str):
+        if not data_url:
+            self.sign_error = "Please sign in the box above."
+            return None
+        ip, user_agent = self._client()
+        with write_session() as session:
+            order = self._authorised_order(session)
+            if order is None:
+                return TrackState.load_tracking
+            customer = session.get(Customer, order.customer_id)
+            actor = audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
+            try:
+                consents.sign(
+                    session,
+                    order,
+                    self.pending_purpose,
+                    signer_name=self._pending_signer,
+                    png=str(data_url)[:1_500_000],
+                    auth_method=portal_access.access_mode(session, order).value,
+                    ip=ip,
+                    user_agent=user_agent,
+                    actor=actor,
+                )
+            except consents.ConsentError as exc:
+                self.sign_error = str(exc)
+                return None
+            self._load_quote(session, order)
+        await live.publish(order.id, "signature")
+        return rx.toast.success("Signed. Thank you!")

@@ -121,3 +121,28 @@ def test_customer_drops_an_optional_extra_then_declines_with_a_reason(live_app, 
     phone.click("#decline-submit")
     expect(phone.locator("#quote-declined")).to_be_visible()
     expect(phone.get_by_text("Too expensive for an old phone")).to_be_visible()
+
+
+def test_customer_signs_data_consent_and_a_rotated_link_stops_working(live_app, phone, desktop):
+    reference, url = _new_quoted_order(live_app, "Fairbanks")
+    open_verified(phone, url, "fairbanks")
+    expect(phone.locator("#pending-signature")).to_contain_text("Data-handling consent")
+    phone.fill("#consent-name", "Sam Fairbanks")
+    _draw_signature(phone)
+    phone.click("#consent-submit")
+    expect(phone.locator("#pending-signature")).to_have_count(0)
+    phone.click("#tab-quote")
+    expect(phone.locator(".signed-item")).to_contain_text("Data consent")
+
+    _sign_in(desktop, live_app)
+    expect(desktop.locator(".order-row").first).to_be_visible()
+    desktop.fill("#order-search", reference)
+    expect(desktop.locator(".order-row")).to_have_count(1)
+    desktop.locator(".order-row").first.click()
+    expect(desktop.locator(".staff-signed")).to_contain_text("Sam Fairbanks")
+    old_url = desktop.locator("#tracking-url").inner_text()
+    desktop.click("#rotate-link")
+    desktop.click("#rotate-confirm")
+    expect(desktop.locator("#tracking-url")).not_to_have_text(old_url)
+    # the open portal page on the phone is told at once: the old link is dead
+    expect(phone.locator("#link-problem")).to_have_text("This link has been replaced", timeout=10_000)

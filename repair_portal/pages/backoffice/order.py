@@ -262,6 +262,42 @@ def _link_card() -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.link("Preview as customer", href=S.tracking_url, is_external=True, size="2"),
+                rx.cond(
+                    S.can_manage_links,
+                    rx.alert_dialog.root(
+                        rx.alert_dialog.trigger(
+                            rx.button(
+                                rx.icon("refresh-ccw", size=14),
+                                "Issue a new link",
+                                variant="ghost",
+                                color_scheme="red",
+                                size="1",
+                                id="rotate-link",
+                            )
+                        ),
+                        rx.alert_dialog.content(
+                            rx.alert_dialog.title("Issue a new link?"),
+                            rx.alert_dialog.description(
+                                "The current link and QR code stop working at once, and the customer must "
+                                "confirm their last name again. Send or print the new link afterwards."
+                            ),
+                            rx.hstack(
+                                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                                rx.alert_dialog.action(
+                                    rx.button(
+                                        "Issue new link",
+                                        color_scheme="red",
+                                        on_click=S.handle_rotate_link,
+                                        id="rotate-confirm",
+                                    )
+                                ),
+                                justify="end",
+                                spacing="2",
+                                padding_top="1rem",
+                            ),
+                        ),
+                    ),
+                ),
                 rx.image(
                     src=_api("/qr.png"), width="8rem", height="8rem", alt="QR code of the portal link", id="staff-qr"
                 ),
