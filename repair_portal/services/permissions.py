@@ -13,6 +13,7 @@ class Action(StrEnum):
     CHANGE_STAGE = "change_stage"
     PRINT_DOCUMENTS = "print_documents"
     SEND_PORTAL_LINK = "send_portal_link"
+    MANAGE_QUOTES = "manage_quotes"
     MANAGE_LINKS = "manage_links"
     EDIT_SETTINGS = "edit_settings"
     MANAGE_USERS = "manage_users"
@@ -22,8 +23,15 @@ _ALL = set(Action)
 MATRIX: dict[Role, set[Action]] = {
     Role.OWNER: _ALL,
     Role.MANAGER: _ALL - {Action.MANAGE_USERS},
-    Role.TECHNICIAN: {Action.VIEW_ORDERS, Action.CHANGE_STAGE, Action.PRINT_DOCUMENTS, Action.SEND_PORTAL_LINK},
+    Role.TECHNICIAN: {
+        Action.VIEW_ORDERS,
+        Action.CHANGE_STAGE,
+        Action.PRINT_DOCUMENTS,
+        Action.SEND_PORTAL_LINK,
+        Action.MANAGE_QUOTES,
+    },
     Role.FRONT_DESK: {
+        Action.MANAGE_QUOTES,
         Action.VIEW_ORDERS,
         Action.CREATE_ORDER,
         Action.CHANGE_STAGE,

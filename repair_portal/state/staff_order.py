@@ -9,7 +9,16 @@ import reflex as rx
 from .. import live
 from ..db import session_scope, write_session
 from ..models import Order, ShopSettings, Stage
-from ..services import messages, notifications, portal_links, quote_decisions, signatures, workflow
+from ..services import (
+    messages,
+    notifications,
+    portal_links,
+    quote_builder,
+    quote_decisions,
+    quotes,
+    signatures,
+    workflow,
+)
 from ..services.mail import LinkSettings, NotSent
 from ..services.order_detail import order_detail
 from ..services.permissions import Action, can
@@ -43,6 +52,14 @@ class ThreadRow:
     body: str
     at: str
     is_feedback: bool
+
+
+@dataclasses.dataclass
+class QuoteFormRow:
+    description: str
+    quantity: str
+    price: str
+    optional: bool
 
 
 @dataclasses.dataclass
@@ -82,6 +99,11 @@ class StaffOrderState(StaffSessionState):
     stage_options: list[StageOption] = []
     thread: list[ThreadRow] = []
     quote_summary: str = ""
+    quote_version: int = 0
+    quote_rows: list[QuoteFormRow] = []
+    quote_form_open: bool = False
+    quote_form_error: str = ""
+    can_manage_quotes: bool = False
     quote_state: str = ""
     signed: list[str] = []
     has_quote: bool = False
@@ -142,7 +164,7 @@ class StaffOrderState(StaffSessionState):
             if view is None:
                 self.quote_state, self.quote_summary = "", "No quote sent yet."
             else:
-                self.quote_state = view.status
+                self.quote_state, self.quote_version = view.status, view.version
                 decided = (
                     f" by {view.decided_by_name} ({view.decision_channel}) on {view.decided_at_text}"
                     if view.decided_at_text
@@ -170,6 +192,8 @@ class StaffOrderState(StaffSessionState):
         self.can_change_stage = can(identity.role, Action.CHANGE_STAGE)
         self.can_send_link = can(identity.role, Action.SEND_PORTAL_LINK)
         self.can_manage_links = can(identity.role, Action.MANAGE_LINKS)
+        self.can_manage_quotes = can(identity.role, Action.MANAGE_QUOTES)
+        self.quote_form_open, self.quote_form_error = False, ""
         self._reload()
         return StaffOrderState.start_live if self.found else None
 
@@ -284,3 +308,110 @@ class StaffOrderState(StaffSessionState):
         self._reload()
         await live.publish(self.current_order_id, "link")
         return rx.toast.success("New link issued. The old link no longer works; print a new ticket if needed.")
+
+    # --- quotes -----------------------------------------------------------------------------
+
+    @rx.event
+    def open_quote_form(self):
+        """Start from the latest quote's lines (a revision), or from one empty line."""
+        if self._require_staff() is None:
+            return self._login_redirect()
+        with session_scope() as session:
+            view = quote_decisions.customer_view_of_quote(session, self.current_order_id)
+        self.quote_rows = (
+            [
+                QuoteFormRow(x.description, str(x.quantity), f"{x.unit_price_minor / 100:.2f}", x.optional)
+                for x in view.lines
+            ]
+            if view
+            else [QuoteFormRow("", "1", "", False)]
+        )
+        self.quote_form_open, self.quote_form_error = True, ""
+        return None
+
+    @rx.event
+    def close_quote_form(self):
+        self.quote_form_open = False
+
+    @rx.event
+    def add_quote_row(self):
+        if len(self.quote_rows) < 50:
+            self.quote_rows = [*self.quote_rows, QuoteFormRow("", "1", "", False)]
+
+    @rx.event
+    def remove_quote_row(self, index: int):
+        if 0 <= index < len(self.quote_rows):
+            self.quote_rows = [r for i, r in enumerate(self.quote_rows) if i != index]
+
+    @rx.event
+    def set_quote_cell(self, index: int, field: str, value):
+        if not (0 <= index < len(self.quote_rows)) or field not in ("description", "quantity", "price", "optional"):
+            return
+        rows = list(self.quote_rows)
+        row = rows[index]
+        clean = (value is True) if field == "optional" else str(value)[:500]
+        rows[index] = dataclasses.replace(row, **{field: clean})
+        self.quote_rows = rows
+
+    @rx.event
+    async def handle_send_quote(self):
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.MANAGE_QUOTES):
+            return rx.toast.error("Your role can't send quotes.")
+        actor = self._actor(identity)
+        rows = [quote_builder.FormLine(r.description, r.quantity, r.price, r.optional) for r in self.quote_rows]
+        try:
+            with write_session() as session:
+                order = session.get(Order, self.current_order_id)
+                if order is None:
+                    return rx.toast.error("That order no longer exists.")
+                version, moved = quote_builder.send_new_quote(session, order, rows, actor)
+                emailed = notifications.quote_sent(session, links(), order, actor)
+        except (quote_builder.QuoteFormError, quotes.QuoteError, quote_decisions.DecisionError) as exc:
+            self.quote_form_error = str(exc)
+            return None
+        self.quote_form_open = False
+        self._reload()
+        await live.publish(self.current_order_id, "quote")
+        note = " Customer emailed." if emailed else ""
+        return rx.toast.success(
+            f"Quote v{version} sent" + (" and the order moved to Awaiting approval." if moved else ".") + note
+        )
+
+    @rx.event
+    async def handle_staff_decision(self, outcome: str):
+        """The customer said yes/no by phone or at the counter."""
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.MANAGE_QUOTES):
+            return rx.toast.error("Your role can't record quote decisions.")
+        choices = {"phone-yes": (True, "phone"), "counter-yes": (True, "in_person"), "phone-no": (False, "phone")}
+        if outcome not in choices:
+            return None
+        approved, channel = choices[outcome]
+        with write_session() as session:
+            from ..models import Customer
+
+            order = session.get(Order, self.current_order_id)
+            customer = session.get(Customer, order.customer_id) if order else None
+            if order is None or customer is None:
+                return rx.toast.error("That order no longer exists.")
+            try:
+                quote_decisions.record_decision_by_staff(
+                    session,
+                    order.id,
+                    self.quote_version,
+                    approved,
+                    channel,
+                    customer.full_name,
+                    self._actor(identity),
+                    reason="Told us by phone" if not approved else "",
+                )
+            except quote_decisions.DecisionError as exc:
+                return rx.toast.error(str(exc))
+        self._reload()
+        await live.publish(self.current_order_id, "quote")
+        return rx.toast.success("Decision recorded.")

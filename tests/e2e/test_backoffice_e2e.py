@@ -98,3 +98,31 @@ def test_owner_edits_an_email_subject_and_sees_the_preview(live_app, desktop):
     shot(desktop, "staff-email-settings-desktop")
     desktop.reload()
     expect(desktop.locator("#tpl-subject")).to_have_value("Your {device} is with us — {reference}")
+
+
+def test_staff_build_and_send_a_quote_and_the_open_portal_shows_it(live_app, desktop, phone):
+    _book_in(desktop, live_app, "Haddad", "haddad@example.com")
+    tracking_url = desktop.locator("#tracking-url").inner_text()
+    open_verified(phone, tracking_url + "?tab=quote", "Haddad")
+    expect(phone.get_by_text("your quote appears here")).to_be_visible()
+    phone.wait_for_timeout(1000)  # joined the live channel
+
+    desktop.click("#quote-open")
+    desktop.locator(".q-desc input, input.q-desc").first.fill("Replacement screen")
+    desktop.locator(".q-price input, input.q-price").first.fill("120")
+    desktop.click("#quote-add-line")
+    desktop.locator(".q-desc input, input.q-desc").nth(1).fill("Screen protector")
+    desktop.locator(".q-price input, input.q-price").nth(1).fill("abc")
+    desktop.click("#quote-send")
+    expect(desktop.locator("#quote-form-error")).to_contain_text("isn't a price")
+    desktop.locator(".q-price input, input.q-price").nth(1).fill("9.99")
+    desktop.locator(".q-optional").nth(1).click()
+    desktop.click("#quote-send")
+    expect(desktop.locator("#staff-quote-summary")).to_contain_text("Version 1, total £155.99: sent")
+    expect(desktop.locator("#current-stage")).to_have_text("Awaiting approval")
+    expect(desktop.get_by_text("Quote ready for approval").first).to_be_visible()
+    shot(desktop, "staff-order-quote-desktop")
+
+    expect(phone.locator("#quote-total")).to_have_text("£155.99", timeout=10_000)  # arrived live
+    expect(phone.locator(".quote-line")).to_have_count(2)
+    expect(phone.locator("#stage-label")).to_have_text("Waiting for your approval")

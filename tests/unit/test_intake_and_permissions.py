@@ -112,7 +112,13 @@ def test_share_text_is_ready_for_sms():
 EXPECTED = {
     Role.OWNER: set(Action),
     Role.MANAGER: set(Action) - {Action.MANAGE_USERS},
-    Role.TECHNICIAN: {Action.VIEW_ORDERS, Action.CHANGE_STAGE, Action.PRINT_DOCUMENTS, Action.SEND_PORTAL_LINK},
+    Role.TECHNICIAN: {
+        Action.VIEW_ORDERS,
+        Action.CHANGE_STAGE,
+        Action.PRINT_DOCUMENTS,
+        Action.SEND_PORTAL_LINK,
+        Action.MANAGE_QUOTES,
+    },
     Role.FRONT_DESK: {
         Action.VIEW_ORDERS,
         Action.CREATE_ORDER,
@@ -120,6 +126,7 @@ EXPECTED = {
         Action.PRINT_DOCUMENTS,
         Action.SEND_PORTAL_LINK,
         Action.MANAGE_LINKS,
+        Action.MANAGE_QUOTES,
     },
 }
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
 from ...live import live_refresh
-from ...state.staff_order import EmailRow, HistoryRow, StaffOrderState, StageOption, ThreadRow
+from ...state.staff_order import EmailRow, HistoryRow, QuoteFormRow, StaffOrderState, StageOption, ThreadRow
 
 S = StaffOrderState
 
@@ -175,6 +175,99 @@ def _messages() -> rx.Component:
     )
 
 
+def _quote_row(row: QuoteFormRow, index: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.input(
+            value=row.description,
+            placeholder="Description",
+            size="2",
+            flex="1",
+            on_change=lambda v: S.set_quote_cell(index, "description", v),
+            class_name="q-desc",
+        ),
+        rx.input(
+            value=row.quantity,
+            size="2",
+            width="4rem",
+            aria_label="Quantity",
+            on_change=lambda v: S.set_quote_cell(index, "quantity", v),
+            class_name="q-qty",
+        ),
+        rx.input(
+            value=row.price,
+            placeholder="0.00",
+            size="2",
+            width="6.5rem",
+            aria_label="Unit price",
+            on_change=lambda v: S.set_quote_cell(index, "price", v),
+            class_name="q-price",
+        ),
+        rx.tooltip(
+            rx.checkbox(
+                checked=row.optional,
+                on_change=lambda v: S.set_quote_cell(index, "optional", v),
+                class_name="q-optional",
+            ),
+            content="Optional: the customer can leave it out",
+        ),
+        rx.icon_button(
+            rx.icon("x", size=14),
+            variant="ghost",
+            color_scheme="gray",
+            size="1",
+            type="button",
+            on_click=S.remove_quote_row(index),
+            aria_label="Remove line",
+        ),
+        width="100%",
+        align="center",
+        spacing="2",
+    )
+
+
+def _quote_form() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text("Description", size="1", color_scheme="gray", flex="1"),
+            rx.text("Qty", size="1", color_scheme="gray", width="4rem"),
+            rx.text("Unit price (ex. tax)", size="1", color_scheme="gray", width="6.5rem"),
+            rx.text("Opt.", size="1", color_scheme="gray", width="2.5rem"),
+            width="100%",
+        ),
+        rx.foreach(S.quote_rows, _quote_row),
+        rx.button(
+            rx.icon("plus", size=14),
+            "Add line",
+            variant="ghost",
+            size="1",
+            on_click=S.add_quote_row,
+            id="quote-add-line",
+        ),
+        rx.cond(
+            S.quote_form_error != "",
+            rx.callout(
+                S.quote_form_error,
+                icon="circle-alert",
+                color_scheme="red",
+                size="1",
+                width="100%",
+                id="quote-form-error",
+            ),
+        ),
+        rx.hstack(
+            rx.button("Cancel", variant="soft", color_scheme="gray", size="2", on_click=S.close_quote_form),
+            rx.button(
+                rx.icon("send", size=14), "Send to customer", size="2", on_click=S.handle_send_quote, id="quote-send"
+            ),
+            justify="end",
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+        padding_top="0.5rem",
+    )
+
+
 def _quote_card() -> rx.Component:
     return _card(
         "Quote and signatures",
@@ -195,6 +288,51 @@ def _quote_card() -> rx.Component:
         rx.cond(
             S.signed.length() > 0,
             rx.link("Signed authorisation (PDF)", href=_api("/signed.pdf"), is_external=True, size="2"),
+        ),
+        rx.cond(
+            S.can_manage_quotes,
+            rx.cond(
+                S.quote_form_open,
+                _quote_form(),
+                rx.flex(
+                    rx.button(
+                        rx.cond(S.quote_state == "", "Build a quote", "Revise quote"),
+                        size="2",
+                        variant="soft",
+                        on_click=S.open_quote_form,
+                        id="quote-open",
+                    ),
+                    rx.cond(
+                        S.quote_state == "sent",
+                        rx.fragment(
+                            rx.button(
+                                "Approved by phone",
+                                size="2",
+                                variant="surface",
+                                color_scheme="green",
+                                on_click=S.handle_staff_decision("phone-yes"),
+                                id="quote-phone-yes",
+                            ),
+                            rx.button(
+                                "Approved at the counter",
+                                size="2",
+                                variant="surface",
+                                color_scheme="green",
+                                on_click=S.handle_staff_decision("counter-yes"),
+                            ),
+                            rx.button(
+                                "Declined by phone",
+                                size="2",
+                                variant="surface",
+                                color_scheme="red",
+                                on_click=S.handle_staff_decision("phone-no"),
+                            ),
+                        ),
+                    ),
+                    gap="0.5rem",
+                    wrap="wrap",
+                ),
+            ),
         ),
     )
 

@@ -1,0 +1,75 @@
+"""Turning the staff quote form (text fields) into quote lines, and sending a quote."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from ..models import Order, Stage, StageKind
+from . import audit, clock, quote_decisions, quotes, workflow
+
+PRICE_RE = re.compile(r"^\s*£?\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$")
+VALID_FOR = timedelta(days=30)
+
+
+class QuoteFormError(ValueError):
+    pass
+
+
+def parse_price(text: str) -> int:
+    """'149', '149.5', '£149.50', '149,50' -> minor units; anything else is refused."""
+    match = PRICE_RE.match(text or "")
+    if not match:
+        raise QuoteFormError(f"“{text}” isn't a price. Use numbers like 149.99.")
+    whole, frac = match.group(1), (match.group(2) or "0").ljust(2, "0")
+    return int(whole) * 100 + int(frac)
+
+
+@dataclass(frozen=True)
+class FormLine:
+    description: str
+    quantity: str
+    price: str
+    optional: bool
+
+
+def to_specs(rows: list[FormLine]) -> list[quotes.LineSpec]:
+    specs = []
+    for number, row in enumerate(rows, start=1):
+        if not row.description.strip() and not row.price.strip():
+            continue  # an empty row left at the end
+        if not row.description.strip():
+            raise QuoteFormError(f"Line {number} needs a description.")
+        if not row.quantity.strip().isdigit() or not 1 <= int(row.quantity) <= 999:
+            raise QuoteFormError(f"Line {number}: the quantity must be a whole number from 1 to 999.")
+        specs.append(
+            quotes.LineSpec(row.description.strip()[:500], int(row.quantity), parse_price(row.price), row.optional)
+        )
+    if not specs:
+        raise QuoteFormError("Add at least one line to the quote.")
+    return specs
+
+
+def send_new_quote(
+    session: Session, order: Order, rows: list[FormLine], actor: audit.Actor, *, notes: str = ""
+) -> tuple[int, bool]:
+    """Create (or revise) the quote and send it; moves the order to the awaiting-approval stage.
+
+    Returns (version, moved_stage).
+    """
+    specs = to_specs(rows)
+    quote = quote_decisions.revise_quote(
+        session, order.id, specs, actor, valid_until=clock.now() + VALID_FOR, notes=notes.strip()[:2000]
+    )
+    quotes.send_quote(session, quote, actor)
+    waiting = session.exec(
+        select(Stage).where(Stage.active).where(Stage.kind == StageKind.AWAITING_APPROVAL.value)
+    ).first()
+    moved = False
+    if waiting is not None and order.stage_id != waiting.id:
+        workflow.change_stage(session, order, waiting, actor, note=f"Quote v{quote.version} sent")
+        moved = True
+    return quote.version, moved
