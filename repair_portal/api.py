@@ -183,6 +183,11 @@ def portal_document(kind: str) -> Callable:
                 return None
             if kind == "quote":
                 return pdf.quote_pdf(doc), "application/pdf", f"{ref}-quote.pdf"
+            if kind == "signed":
+                signed = [s for s in doc.signatures if s.document_kind == "quote"]
+                if not signed:
+                    return None
+                return pdf.signed_authorisation_pdf(doc, signed[-1]), "application/pdf", f"{ref}-signed.pdf"
             return pdf.invoice_pdf(doc), "application/pdf", f"{ref}-invoice.pdf"
 
         rendered = await asyncio.to_thread(render)
@@ -223,6 +228,22 @@ async def portal_file(request: Request) -> Response:
     return _file(body, media, safe_name)
 
 
+async def branding_logo(request: Request) -> Response:
+    """The logo shown on the portal and in the back office: public, like a shop sign."""
+    from .services.branding import logo_for
+    from .settings import get_settings
+
+    raw = request.path_params.get("location_id", "0")
+    location_id = int(raw) if raw.isdigit() else None
+    with session_scope() as session:
+        name = logo_for(session, location_id)
+    path = get_settings().uploads_dir / name if name else None
+    if path is None or not path.is_file():
+        return _denied(404, "No logo")
+    body = await asyncio.to_thread(path.read_bytes)
+    return Response(body, media_type="image/png", headers={"Cache-Control": "public, max-age=300"})
+
+
 def api_routes() -> Starlette:
     routes = [Route("/api/health", health)]
     for kind, suffix in (
@@ -234,9 +255,15 @@ def api_routes() -> Starlette:
         ("signed", "signed.pdf"),
     ):
         routes.append(Route(f"/api/staff/orders/{{order_id}}/{suffix}", staff_document(kind)))
-    for kind, suffix in (("qr", "qr.png"), ("quote", "quote.pdf"), ("invoice", "invoice.pdf")):
+    for kind, suffix in (
+        ("qr", "qr.png"),
+        ("quote", "quote.pdf"),
+        ("invoice", "invoice.pdf"),
+        ("signed", "signed.pdf"),
+    ):
         routes.append(Route(f"/api/track/{{code}}/{suffix}", portal_document(kind)))
     routes.append(Route("/api/track/{code}/files/{attachment_id}", portal_file))
+    routes.append(Route("/api/branding/logo/{location_id}", branding_logo))
     return Starlette(routes=routes)
 
 

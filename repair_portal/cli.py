@@ -209,6 +209,24 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_set_logo(args) -> int:
+    from .db import write_session
+    from .integrations.images import ImageRejected
+    from .services import audit
+    from .services.branding import set_logo
+
+    settings = get_settings()
+    try:
+        data = Path(args.file).read_bytes()
+        with write_session() as session:
+            set_logo(session, settings.uploads_dir, data, audit.Actor("system", label="cli"), location_id=args.location)
+    except (OSError, ImageRejected, ValueError) as exc:
+        print(f"Logo not changed: {exc}", file=sys.stderr)
+        return 1
+    print("Logo updated. Open a tracking link to see it.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m repair_portal", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,5 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     restore = sub.add_parser("restore", help="replace the database with a backup (stop the app first)")
     restore.add_argument("source")
     restore.set_defaults(fn=cmd_restore)
+    logo = sub.add_parser("set-logo", help="set the shop's logo (or one location's) from an image file")
+    logo.add_argument("file")
+    logo.add_argument("--location", type=int, help="location id for a location-specific logo")
+    logo.set_defaults(fn=cmd_set_logo)
     args = parser.parse_args(argv)
     return args.fn(args)

@@ -5,16 +5,29 @@ from __future__ import annotations
 import reflex as rx
 
 
-def portal_layout(shop_name: rx.Var | str, accent: rx.Var | str, *children: rx.Component) -> rx.Component:
+def portal_layout(
+    shop_name: rx.Var | str, accent: rx.Var | str, *children: rx.Component, logo: rx.Var | str = ""
+) -> rx.Component:
     return rx.box(
         rx.box(
             rx.hstack(
-                rx.center(
-                    rx.icon("wrench", size=18, color="white"),
-                    width="2rem",
-                    height="2rem",
-                    border_radius="8px",
-                    background="rgba(255,255,255,0.18)",
+                rx.cond(
+                    logo != "",
+                    rx.box(
+                        rx.image(
+                            src=logo, alt="", height="2rem", max_width="8rem", object_fit="contain", id="shop-logo"
+                        ),
+                        background="white",
+                        border_radius="6px",
+                        padding="0.2rem 0.4rem",
+                    ),
+                    rx.center(
+                        rx.icon("wrench", size=18, color="white"),
+                        width="2rem",
+                        height="2rem",
+                        border_radius="8px",
+                        background="rgba(255,255,255,0.18)",
+                    ),
                 ),
                 rx.text(shop_name, size="4", weight="bold", color="white", id="shop-name"),
                 spacing="3",

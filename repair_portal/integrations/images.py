@@ -90,3 +90,18 @@ def store_photo(data: bytes, files_dir: Path) -> StoredImage:
         width=width,
         height=height,
     )
+
+
+def normalise_logo(data: bytes, files_dir: Path) -> str:
+    """Validate a logo, fit it in 600×200, re-encode as PNG (keeps transparency); returns the stored name."""
+    image = _open_checked(data)
+    image = ImageOps.exif_transpose(image).convert("RGBA")
+    image.thumbnail((600, 200))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    files_dir.mkdir(parents=True, exist_ok=True)
+    name = f"logo-{secrets.token_hex(8)}.png"
+    tmp = files_dir / f".{name}.tmp"
+    tmp.write_bytes(out.getvalue())
+    os.replace(tmp, files_dir / name)
+    return name

@@ -199,6 +199,10 @@ def seed_demo(session: Session, secret_key: str, files_dir: Path, *, seed: int =
     if session.get(ShopSettings, 1) is None:
         _shop(session)
     locations = _locations(session)
+    from .branding import set_logo
+    from .demo_images import shop_logo
+
+    set_logo(session, files_dir, shop_logo("FixPoint"), DEMO_ACTOR)
     if not session.exec(select(Stage)).first():
         workflow.create_default_stages(session)
     stages = workflow.active_stages(session)

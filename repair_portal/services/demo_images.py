@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -54,4 +55,24 @@ def device_photo(kind: str, seed: int, *, cracked: bool = False, label: str = ""
         draw.text((50, height - 58), label, fill=(20, 20, 20))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=88)
+    return out.getvalue()
+
+
+def shop_logo(name: str) -> bytes:
+    """A simple wordmark: a teal badge with a spanner-like mark and the shop's name."""
+    from PIL import ImageFont
+
+    try:
+        font = ImageFont.truetype(str(Path(__file__).resolve().parents[2] / "assets/fonts/DejaVuSans-Bold.ttf"), 64)
+    except OSError:
+        font = ImageFont.load_default()
+    image = Image.new("RGBA", (620, 120), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle([0, 10, 100, 110], radius=22, fill=(15, 118, 110, 255))
+    draw.ellipse([22, 28, 62, 68], outline="white", width=9)
+    draw.line([(56, 62), (82, 90)], fill="white", width=12)
+    draw.text((120, 22), name, font=font, fill=(15, 23, 42, 255))
+    box = image.getbbox()
+    out = io.BytesIO()
+    image.crop(box).save(out, format="PNG")
     return out.getvalue()

@@ -11,7 +11,7 @@ import reflex as rx
 from .. import live
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
-from ..services import audit, messages, notifications, portal_access, portal_links, portal_view
+from ..services import audit, branding, messages, notifications, portal_access, portal_links, portal_view
 from ..services.portal_links import LinkStatus
 from ..services.tokens import new_token
 from ..settings import get_settings
@@ -99,6 +99,8 @@ class TrackState(rx.State):
     location_address: str = ""
     hours: list[HoursRow] = []
     qr_src: str = ""
+    docs_base: str = ""
+    logo_url: str = ""
     highlight: str = ""  # the part that just changed live: stage, files, payments, messages
     _order_id: int = 0
 
@@ -141,6 +143,8 @@ class TrackState(rx.State):
 
     def _fill_contact(self, session, order_id) -> None:
         location = portal_links.contact_location(session, order_id)
+        location_id = location.id if location else 0
+        self.logo_url = f"/api/branding/logo/{location_id}" if branding.logo_for(session, location_id) else ""
         shop = session.get(ShopSettings, 1)
         self.shop_name = shop.name if shop else ""
         self.accent_color = (location.accent_color if location and location.accent_color else None) or (
@@ -196,6 +200,7 @@ class TrackState(rx.State):
         self.thread = [MessageRow(m.id, m.from_customer, m.author, m.body, m.at) for m in view.thread]
         self.hours = [HoursRow(day, hours) for day, hours in view.hours]
         self.qr_src = f"/api/track/{code}/qr.png"
+        self.docs_base = f"/api/track/{code}"
 
     def _ensure_device_token(self) -> str:
         if not self.device_token or len(self.device_token) < 20:

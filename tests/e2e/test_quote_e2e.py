@@ -107,6 +107,14 @@ def test_customer_approves_and_signs_and_staff_see_it_at_once(live_app, phone, d
     engine.dispose()
     signed_pdf = desktop.request.get(live_app.url(f"/api/staff/orders/{order_id}/signed.pdf"))
     assert signed_pdf.status == 200 and signed_pdf.body().startswith(b"%PDF")
+    # the customer gets the same documents from the portal, on the device that passed the name check
+    for link_id in ("#quote-pdf", "#signed-pdf"):
+        href = phone.locator(link_id).get_attribute("href")
+        response = phone.request.get(live_app.url(href))
+        assert response.status == 200 and response.body().startswith(b"%PDF"), link_id
+    stranger = phone.context.browser.new_context()
+    assert stranger.request.get(live_app.url(href)).status == 403  # the link alone isn't enough
+    stranger.close()
 
 
 def test_customer_drops_an_optional_extra_then_declines_with_a_reason(live_app, phone):

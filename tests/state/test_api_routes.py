@@ -86,3 +86,26 @@ def test_customer_pdfs_respect_the_shops_access_mode(world, engine):
     response = client.get(f"/api/track/{world['code']}/quote.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert client.get(f"/api/track/{world['other'].code}/quote.pdf").status_code == 404  # no quote for that one
+
+
+def test_shop_logo_is_validated_stored_and_served_on_the_portal(world, engine, app_env, tmp_path):
+    from repair_portal.integrations.images import ImageRejected
+    from repair_portal.services.branding import set_logo
+    from repair_portal.state.track import TrackState
+
+    from .conftest import make_state
+
+    logo = io.BytesIO()
+    Image.new("RGBA", (1200, 300), (15, 118, 110, 255)).save(logo, format="PNG")
+    client = world["client"]
+    assert client.get("/api/branding/logo/0").status_code == 404
+    with write_session(engine) as s, pytest.raises(ImageRejected):
+        set_logo(s, app_env.uploads_dir, b"<svg onload=alert(1)>", audit.SYSTEM)
+    with write_session(engine) as s:
+        set_logo(s, app_env.uploads_dir, logo.getvalue(), audit.SYSTEM)
+    response = client.get("/api/branding/logo/0")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(response.content)).size == (600, 150)  # fitted into 600×200
+    state = make_state(TrackState, path=f"/track/{world['code']}")
+    state.load_tracking()
+    assert state.logo_url.startswith("/api/branding/logo/")

@@ -283,6 +283,27 @@ def quote_panel() -> rx.Component:
                         ),
                     ),
                     _decision_area(),
+                    rx.hstack(
+                        rx.link(
+                            rx.hstack(rx.icon("file-down", size=14), rx.text("Quote (PDF)", size="2")),
+                            href=T.docs_base + "/quote.pdf",
+                            is_external=True,
+                            id="quote-pdf",
+                        ),
+                        rx.cond(
+                            Q.quote_status == "approved",
+                            rx.link(
+                                rx.hstack(
+                                    rx.icon("signature", size=14), rx.text("Signed authorisation (PDF)", size="2")
+                                ),
+                                href=T.docs_base + "/signed.pdf",
+                                is_external=True,
+                                id="signed-pdf",
+                            ),
+                        ),
+                        spacing="4",
+                        wrap="wrap",
+                    ),
                     spacing="3",
                     width="100%",
                 ),

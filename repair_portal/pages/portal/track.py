@@ -207,6 +207,12 @@ def _payments() -> rx.Component:
                     rx.text(T.balance, size="3", weight="bold", id="balance-due"),
                     width="100%",
                 ),
+                rx.link(
+                    rx.hstack(rx.icon("file-down", size=14), rx.text("Invoice / receipt (PDF)", size="2")),
+                    href=T.docs_base + "/invoice.pdf",
+                    is_external=True,
+                    id="invoice-pdf",
+                ),
                 spacing="2",
                 width="100%",
             ),
@@ -648,9 +654,9 @@ def track_page() -> rx.Component:
     return rx.match(
         T.status,
         ("loading", rx.center(rx.spinner(size="3"), min_height="100vh")),
-        ("ok", portal_layout(shop_name, T.accent_color, _portal())),
-        ("gate", portal_layout(shop_name, T.accent_color, _gate(), _contact_card())),
-        portal_layout(shop_name, "#334155", _problem_page()),
+        ("ok", portal_layout(shop_name, T.accent_color, _portal(), logo=T.logo_url)),
+        ("gate", portal_layout(shop_name, T.accent_color, _gate(), _contact_card(), logo=T.logo_url)),
+        portal_layout(shop_name, "#334155", _problem_page(), logo=T.logo_url),
     )
 
 
