@@ -141,6 +141,12 @@ class TrackState(rx.State):
             return None
         return order
 
+    def _customer_actor(self, session, order: Order) -> audit.Actor:
+        """The customer of an authorised order, as the audit trail records them."""
+        customer = session.get(Customer, order.customer_id)
+        ip, user_agent = self._client()
+        return audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
+
     def _fill_contact(self, session, order_id) -> None:
         location = portal_links.contact_location(session, order_id)
         location_id = location.id if location else 0

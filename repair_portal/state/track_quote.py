@@ -8,7 +8,7 @@ import reflex as rx
 
 from .. import live
 from ..db import session_scope, write_session
-from ..models import Customer, Order, Quote, ShopSettings
+from ..models import Order, Quote, ShopSettings
 from ..services import audit, consents, notifications, portal_access, quote_decisions, signatures
 from ..services.mail import LinkSettings
 from ..services.quote_view import document_sha256
@@ -174,8 +174,7 @@ class TrackQuoteState(TrackState):
             order = self._authorised_order(session)
             if order is None:
                 return TrackState.load_tracking
-            customer = session.get(Customer, order.customer_id)
-            actor = audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
+            actor = self._customer_actor(session, order)
             try:
                 decision = quote_decisions.approve_quote(
                     session,
@@ -210,8 +209,7 @@ class TrackQuoteState(TrackState):
             order = self._authorised_order(session)
             if order is None:
                 return TrackState.load_tracking
-            customer = session.get(Customer, order.customer_id)
-            actor = audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
+            actor = self._customer_actor(session, order)
             try:
                 decision = quote_decisions.decline_quote(
                     session,
@@ -255,8 +253,7 @@ class TrackQuoteState(TrackState):
             order = self._authorised_order(session)
             if order is None:
                 return TrackState.load_tracking
-            customer = session.get(Customer, order.customer_id)
-            actor = audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
+            actor = self._customer_actor(session, order)
             try:
                 consents.sign(
                     session,
