@@ -14,6 +14,7 @@ class Action(StrEnum):
     PRINT_DOCUMENTS = "print_documents"
     SEND_PORTAL_LINK = "send_portal_link"
     MANAGE_QUOTES = "manage_quotes"
+    RECORD_PAYMENTS = "record_payments"
     MANAGE_LINKS = "manage_links"
     EDIT_SETTINGS = "edit_settings"
     MANAGE_USERS = "manage_users"
@@ -31,6 +32,7 @@ MATRIX: dict[Role, set[Action]] = {
         Action.MANAGE_QUOTES,
     },
     Role.FRONT_DESK: {
+        Action.RECORD_PAYMENTS,
         Action.MANAGE_QUOTES,
         Action.VIEW_ORDERS,
         Action.CREATE_ORDER,

@@ -12,7 +12,9 @@ from ..models import Order, ShopSettings, Stage
 from ..services import (
     messages,
     notifications,
+    payments,
     portal_links,
+    portal_view,
     quote_builder,
     quote_decisions,
     quotes,
@@ -104,6 +106,10 @@ class StaffOrderState(StaffSessionState):
     quote_form_open: bool = False
     quote_form_error: str = ""
     can_manage_quotes: bool = False
+    can_record_payments: bool = False
+    payment_rows: list[str] = []
+    money_summary: str = ""
+    payment_error: str = ""
     quote_state: str = ""
     signed: list[str] = []
     has_quote: bool = False
@@ -176,6 +182,15 @@ class StaffOrderState(StaffSessionState):
                 f"{s.purpose_label}: {s.signer_name}, {s.signed_at_text} (quote v{s.document_version})"
                 for s in signatures.signatures_for_order(session, self.current_order_id)
             ]
+            view_money = portal_view.portal_view(session, self.current_order_id)
+            self.payment_rows = [
+                f"{p.date} · {p.method} · {p.amount}" + (" (refund)" if p.refund else "") for p in view_money.payments
+            ]
+            self.money_summary = (
+                f"Total {view_money.total} · paid {view_money.paid} · balance {view_money.balance}"
+                if view_money.has_total
+                else f"No quote yet · paid {view_money.paid}"
+            )
             shop = session.get(ShopSettings, 1)
             self.thread = [
                 ThreadRow(m.id, m.from_customer, m.author, m.body, m.at, m.is_feedback)
@@ -193,6 +208,7 @@ class StaffOrderState(StaffSessionState):
         self.can_send_link = can(identity.role, Action.SEND_PORTAL_LINK)
         self.can_manage_links = can(identity.role, Action.MANAGE_LINKS)
         self.can_manage_quotes = can(identity.role, Action.MANAGE_QUOTES)
+        self.can_record_payments = can(identity.role, Action.RECORD_PAYMENTS)
         self.quote_form_open, self.quote_form_error = False, ""
         self._reload()
         return StaffOrderState.start_live if self.found else None
@@ -415,3 +431,35 @@ class StaffOrderState(StaffSessionState):
         self._reload()
         await live.publish(self.current_order_id, "quote")
         return rx.toast.success("Decision recorded.")
+
+    @rx.event
+    async def handle_payment(self, form_data: dict):
+        """Record a payment, or a refund (a negative amount with a reason)."""
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.RECORD_PAYMENTS):
+            return rx.toast.error("Your role can't record payments.")
+        refund = str(form_data.get("refund", "")).lower() in {"on", "true", "1"}
+        try:
+            amount = quote_builder.parse_price(str(form_data.get("amount", ""))[:20])
+            with write_session() as session:
+                order = session.get(Order, self.current_order_id)
+                if order is None:
+                    return rx.toast.error("That order no longer exists.")
+                payments.record_payment(
+                    session,
+                    order,
+                    -amount if refund else amount,
+                    str(form_data.get("method", "card")),
+                    self._actor(identity),
+                    reference=str(form_data.get("reference", ""))[:200],
+                    note=str(form_data.get("note", ""))[:2000],
+                )
+        except (quote_builder.QuoteFormError, payments.PaymentError, ValueError) as exc:
+            self.payment_error = str(exc) if not isinstance(exc, ValueError) or str(exc) else "Check the amount."
+            return None
+        self.payment_error = ""
+        self._reload()
+        await live.publish(self.current_order_id, "payments")
+        return rx.toast.success("Refund recorded." if refund else "Payment recorded.")

@@ -126,3 +126,15 @@ def test_staff_build_and_send_a_quote_and_the_open_portal_shows_it(live_app, des
     expect(phone.locator("#quote-total")).to_have_text("£155.99", timeout=10_000)  # arrived live
     expect(phone.locator(".quote-line")).to_have_count(2)
     expect(phone.locator("#stage-label")).to_have_text("Waiting for your approval")
+
+    # a deposit at the counter: the customer's open page shows it without a refresh
+    phone.click("#tab-status")
+    expect(phone.locator("#balance-due")).to_have_text("£155.99")
+    desktop.fill("#pay-amount", "50")
+    desktop.click("#pay-submit")
+    expect(desktop.locator("#staff-money")).to_contain_text("balance £105.99")
+    expect(phone.locator("#balance-due")).to_have_text("£105.99", timeout=10_000)
+    desktop.fill("#pay-amount", "10")
+    desktop.click("#pay-refund")
+    desktop.click("#pay-submit")
+    expect(desktop.locator("#pay-error")).to_contain_text("reason")  # refunds need a reason

@@ -127,6 +127,7 @@ EXPECTED = {
         Action.SEND_PORTAL_LINK,
         Action.MANAGE_LINKS,
         Action.MANAGE_QUOTES,
+        Action.RECORD_PAYMENTS,
     },
 }
 
