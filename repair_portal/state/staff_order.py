@@ -10,6 +10,7 @@ from .. import live
 from ..db import session_scope, write_session
 from ..models import Order, ShopSettings, Stage
 from ..services import (
+    attachments,
     messages,
     notifications,
     payments,
@@ -65,6 +66,15 @@ class QuoteFormRow:
 
 
 @dataclasses.dataclass
+class FileItemRow:
+    id: int
+    title: str
+    kind: str
+    visible: bool
+    size_kb: int
+
+
+@dataclasses.dataclass
 class StageOption:
     id: str
     name: str
@@ -110,6 +120,9 @@ class StaffOrderState(StaffSessionState):
     payment_rows: list[str] = []
     money_summary: str = ""
     payment_error: str = ""
+    files: list[FileItemRow] = []
+    upload_visible: bool = True
+    upload_error: str = ""
     quote_state: str = ""
     signed: list[str] = []
     has_quote: bool = False
@@ -191,6 +204,10 @@ class StaffOrderState(StaffSessionState):
                 if view_money.has_total
                 else f"No quote yet · paid {view_money.paid}"
             )
+            self.files = [
+                FileItemRow(f.id, f.title, f.kind, f.visible, f.size_kb)
+                for f in attachments.list_for_order(session, self.current_order_id)
+            ]
             shop = session.get(ShopSettings, 1)
             self.thread = [
                 ThreadRow(m.id, m.from_customer, m.author, m.body, m.at, m.is_feedback)
@@ -463,3 +480,63 @@ class StaffOrderState(StaffSessionState):
         self._reload()
         await live.publish(self.current_order_id, "payments")
         return rx.toast.success("Refund recorded." if refund else "Payment recorded.")
+
+    # --- photos and documents ---------------------------------------------------------------
+
+    @rx.event
+    def set_upload_visible(self, value: bool):
+        self.upload_visible = value is True
+
+    @rx.event
+    async def handle_upload(self, files: list[rx.UploadFile]):
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.CHANGE_STAGE):
+            return rx.toast.error("Your role can't add files.")
+        actor, added, errors = self._actor(identity), 0, []
+        files_dir = get_settings().uploads_dir
+        for upload in files[:20]:
+            data = await upload.read(attachments.MAX_FILE_BYTES + 1)  # the browser's size limit isn't trusted
+            try:
+                with write_session() as session:
+                    order = session.get(Order, self.current_order_id)
+                    if order is None:
+                        return rx.toast.error("That order no longer exists.")
+                    attachments.add_attachment(
+                        session,
+                        files_dir,
+                        order,
+                        upload.filename or "file",
+                        data,
+                        visible=self.upload_visible,
+                        actor=actor,
+                    )
+                added += 1
+            except attachments.AttachmentError as exc:
+                errors.append(str(exc))
+        self.upload_error = " ".join(errors)
+        self._reload()
+        if added:
+            await live.publish(self.current_order_id, "files")
+        if not added:
+            return rx.toast.error("Nothing was added.")
+        return rx.toast.success(f"Added {added} file{'s' if added != 1 else ''}.")
+
+    @rx.event
+    async def toggle_file_visible(self, attachment_id: int, visible: bool):
+        identity = self._require_staff()
+        if identity is None:
+            return self._login_redirect()
+        if not can(identity.role, Action.CHANGE_STAGE):
+            return rx.toast.error("Your role can't change files.")
+        try:
+            with write_session() as session:
+                attachments.set_visibility(
+                    session, self.current_order_id, int(attachment_id), visible is True, self._actor(identity)
+                )
+        except attachments.AttachmentError as exc:
+            return rx.toast.error(str(exc))
+        self._reload()
+        await live.publish(self.current_order_id, "files")
+        return None

@@ -138,3 +138,14 @@ def test_staff_build_and_send_a_quote_and_the_open_portal_shows_it(live_app, des
     desktop.click("#pay-refund")
     desktop.click("#pay-submit")
     expect(desktop.locator("#pay-error")).to_contain_text("reason")  # refunds need a reason
+
+    # a photo marked visible: it appears on the customer's Photos tab, served through the authorising route
+    photo = live_app.data_dir.parent / "bench-photo.jpg"
+    Image.new("RGB", (800, 600), "steelblue").save(photo, format="JPEG")
+    desktop.locator("#order-files input[type=file]").set_input_files(str(photo))
+    desktop.click("#upload-submit")
+    expect(desktop.locator(".staff-file")).to_contain_text("bench-photo")
+    phone.click("#tab-documents")
+    expect(phone.locator(".portal-photo")).to_have_count(1, timeout=10_000)
+    src = phone.locator(".portal-photo img").get_attribute("src")
+    assert phone.request.get(live_app.url(src)).headers["content-type"] == "image/jpeg"

@@ -6,7 +6,15 @@ import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
 from ...live import live_refresh
-from ...state.staff_order import EmailRow, HistoryRow, QuoteFormRow, StaffOrderState, StageOption, ThreadRow
+from ...state.staff_order import (
+    EmailRow,
+    FileItemRow,
+    HistoryRow,
+    QuoteFormRow,
+    StaffOrderState,
+    StageOption,
+    ThreadRow,
+)
 
 S = StaffOrderState
 
@@ -402,6 +410,84 @@ def _payments_card() -> rx.Component:
     )
 
 
+def _file_row(item: FileItemRow) -> rx.Component:
+    return rx.hstack(
+        rx.icon(rx.cond(item.kind == "photo", "image", "file-text"), size=16),
+        rx.text(item.title, size="2", flex="1", class_name="staff-file"),
+        rx.text(item.size_kb, " KB", size="1", color_scheme="gray"),
+        rx.hstack(
+            rx.switch(checked=item.visible, on_change=lambda v: S.toggle_file_visible(item.id, v), size="1"),
+            rx.text(
+                rx.cond(item.visible, "Customer sees it", "Staff only"), size="1", color_scheme="gray", width="7.5rem"
+            ),
+            align="center",
+            spacing="2",
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def _files_card() -> rx.Component:
+    return _card(
+        "Photos and documents",
+        rx.cond(
+            S.files.length() > 0,
+            rx.vstack(rx.foreach(S.files, _file_row), spacing="2", width="100%"),
+            rx.text("No files yet.", size="2", color_scheme="gray"),
+        ),
+        rx.upload(
+            rx.vstack(
+                rx.icon("upload", size=20, color="var(--gray-10)"),
+                rx.text("Drop photos or PDFs here, or click to choose", size="2", color_scheme="gray"),
+                align="center",
+                spacing="1",
+            ),
+            id="order-files",
+            multiple=True,
+            max_files=20,
+            max_size=15 * 1024 * 1024,
+            accept={
+                "image/jpeg": [".jpg", ".jpeg"],
+                "image/png": [".png"],
+                "image/webp": [".webp"],
+                "application/pdf": [".pdf"],
+            },
+            border="1px dashed var(--gray-7)",
+            border_radius="10px",
+            padding="1rem",
+            width="100%",
+        ),
+        rx.hstack(
+            rx.foreach(rx.selected_files("order-files"), lambda name: rx.badge(name, variant="soft")),
+            wrap="wrap",
+            spacing="1",
+        ),
+        rx.hstack(
+            rx.checkbox(
+                "Visible to the customer", checked=S.upload_visible, on_change=S.set_upload_visible, id="upload-visible"
+            ),
+            rx.spacer(),
+            rx.button(
+                rx.icon("upload", size=14),
+                "Upload",
+                size="2",
+                id="upload-submit",
+                on_click=[
+                    S.handle_upload(rx.upload_files(upload_id="order-files")),
+                    rx.clear_selected_files("order-files"),
+                ],
+            ),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            S.upload_error != "",
+            rx.callout(S.upload_error, icon="circle-alert", color_scheme="red", size="1", id="upload-error"),
+        ),
+    )
+
+
 def _stage_option(option: StageOption) -> rx.Component:
     return rx.select.item(option.name, value=option.id)
 
@@ -551,6 +637,7 @@ def order_page() -> rx.Component:
                 _summary(),
                 _quote_card(),
                 _payments_card(),
+                _files_card(),
                 _messages(),
                 _emails(),
                 spacing="4",

@@ -1,0 +1,105 @@
+"""Photos and documents staff add to an order: checked by content, stored privately under random names."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..integrations.images import ImageRejected, store_photo
+from ..models import Attachment, AttachmentKind, Order
+from . import audit, clock
+
+MAX_FILE_BYTES = 15 * 1024 * 1024
+MAX_ORDER_BYTES = 200 * 1024 * 1024
+
+
+class AttachmentError(ValueError):
+    pass
+
+
+def _store_pdf(data: bytes, files_dir: Path) -> tuple[str, str]:
+    files_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.pdf"
+    tmp = files_dir / f".{name}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, files_dir / name)
+    return name, hashlib.sha256(data).hexdigest()
+
+
+def add_attachment(
+    session: Session, files_dir: Path, order: Order, filename: str, data: bytes, *, visible: bool, actor: audit.Actor
+) -> Attachment:
+    """Photos are decoded and re-encoded (metadata stripped); PDFs must start with the PDF signature."""
+    if len(data) > MAX_FILE_BYTES:
+        raise AttachmentError(f"“{filename}” is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    used = session.exec(
+        select(func.coalesce(func.sum(Attachment.size_bytes), 0)).where(Attachment.order_id == order.id)
+    ).one()
+    if used + len(data) > MAX_ORDER_BYTES:
+        raise AttachmentError("This order already holds the maximum of 200 MB of files.")
+    title = Path(filename or "file").stem[:100] or "File"
+    if data[:5] == b"%PDF-":
+        name, digest = _store_pdf(data, files_dir)
+        item = Attachment(
+            order_id=order.id,
+            kind=AttachmentKind.DOCUMENT.value,
+            title=title,
+            original_filename=f"{title}.pdf",
+            storage_name=name,
+            content_type="application/pdf",
+            size_bytes=len(data),
+            sha256=digest,
+        )
+    else:
+        try:
+            stored = store_photo(data, files_dir)
+        except ImageRejected as exc:
+            raise AttachmentError(f"“{filename}”: {exc} Upload photos (JPEG, PNG, WebP) or PDF documents.") from None
+        item = Attachment(
+            order_id=order.id,
+            kind=AttachmentKind.PHOTO.value,
+            title=title,
+            original_filename=f"{title}.jpg",
+            **stored.__dict__,
+        )
+    item.visible_to_customer = visible
+    item.uploaded_by_id = actor.id if actor.kind == "staff" else None
+    item.created_at = clock.now()
+    session.add(item)
+    session.flush()
+    audit.record(
+        session, actor, "attachment.added", order_id=order.id, attachment_id=item.id, kind=item.kind, visible=visible
+    )
+    return item
+
+
+def set_visibility(session: Session, order_id: int, attachment_id: int, visible: bool, actor: audit.Actor) -> None:
+    item = session.get(Attachment, attachment_id)
+    if item is None or item.order_id != order_id:
+        raise AttachmentError("That file isn't on this order.")
+    item.visible_to_customer = visible
+    session.add(item)
+    audit.record(session, actor, "attachment.visibility", order_id=order_id, attachment_id=item.id, visible=visible)
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    id: int
+    title: str
+    kind: str
+    visible: bool
+    size_kb: int
+
+
+def list_for_order(session: Session, order_id: int) -> list[AttachmentRow]:
+    rows = session.exec(select(Attachment).where(Attachment.order_id == order_id).order_by(Attachment.created_at))
+    return [AttachmentRow(a.id, a.title, a.kind, a.visible_to_customer, max(1, a.size_bytes // 1024)) for a in rows]
