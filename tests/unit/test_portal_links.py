@@ -3,7 +3,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from repair_portal.models import AuditEvent, Order, PortalLink, Stage, StageKind
-from repair_portal.services import audit, portal_links, tracking, workflow
+from repair_portal.services import audit, portal_links, portal_view, workflow
 from repair_portal.services.portal_links import LinkStatus
 from repair_portal.services.tokens import hash_token
 
@@ -43,7 +43,7 @@ def test_opening_a_link_changes_nothing(session):
     session.commit()
     before = (new.order.version, new.order.stage_id, session.exec(select(AuditEvent)).all().__len__())
     portal_links.resolve(session, new.code)
-    tracking.tracking_view(session, new.order.id)
+    portal_view.portal_view(session, new.order.id)
     session.commit()
     order = session.get(Order, new.order.id)
     assert (order.version, order.stage_id, len(session.exec(select(AuditEvent)).all())) == before
@@ -76,17 +76,18 @@ def test_links_expire_the_configured_days_after_collection(session, clock):
     assert portal_links.resolve(session, new.code).status == LinkStatus.EXPIRED
 
 
-def test_tracking_view_shows_internal_stages_as_the_last_public_one(session):
+def test_portal_view_shows_internal_stages_as_the_last_public_one(session):
     _, location = factories.shop(session)
     new = factories.order(session, location)
     STAFF = _staff(session)
     stages = {s.name: s for s in workflow.active_stages(session)}
     workflow.change_stage(session, new.order, stages["Awaiting approval"], STAFF)
     workflow.change_stage(session, new.order, stages["Awaiting parts"], STAFF)
-    view = tracking.tracking_view(session, new.order.id)
+    view = portal_view.portal_view(session, new.order.id)
     assert view.stage_label == "Waiting for your approval"
     assert view.reference == new.order.reference
-    assert (view.stage_position, view.stage_count) == (3, 6)
+    position = next(i for i, step in enumerate(view.steps, start=1) if step.state == "current")
+    assert (position, len(view.steps)) == (3, 6)
 
 
 def test_stage_changes_are_recorded_and_bump_the_version(session, clock):
