@@ -11,6 +11,11 @@ READ_PNG_JS = f"({_REF} && {_REF}.current && !{_REF}.current.isEmpty()) ? {_REF}
 CLEAR_JS = f"{_REF} && {_REF}.current && {_REF}.current.clear()"
 
 
+def read_signature(callback) -> rx.event.EventSpec:
+    """Ask the browser for the drawn signature; `callback` receives '' or a PNG data URL."""
+    return rx.call_script(READ_PNG_JS, callback=callback)
+
+
 class SignatureCanvas(rx.NoSSRComponent):
     library = "react-signature-canvas@1.0.7"
     lib_dependencies: list[str] = ["prop-types@15.8.1"]

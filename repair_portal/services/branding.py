@@ -10,6 +10,15 @@ from ..integrations.images import normalise_logo
 from ..models import Location, ShopSettings
 from . import audit
 
+DEFAULT_ACCENT = "#0f766e"
+
+
+def accent_for(shop: ShopSettings | None, location: Location | None) -> str:
+    """The accent colour: the location's override, else the shop's."""
+    if location is not None and location.accent_color:
+        return location.accent_color
+    return shop.accent_color if shop else DEFAULT_ACCENT
+
 
 def logo_for(session: Session, location_id: int | None) -> str | None:
     """Storage name of the logo to show: the location's own, else the shop's."""

@@ -25,6 +25,7 @@ from ..models import (
     Signature,
 )
 from . import clock, payments, portal_links, quotes, timefmt
+from .branding import accent_for
 from .document_data import (
     CustomerInfo,
     DeviceInfo,
@@ -144,7 +145,7 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
     customer = session.get(Customer, order.customer_id)
     device = session.get(Device, order.device_id) if order.device_id else None
     tz = _zone(shop.timezone)
-    accent = (location.accent_color if location and location.accent_color else None) or shop.accent_color
+    accent = accent_for(shop, location)
 
     all_quotes = list(
         session.exec(select(Quote).where(Quote.order_id == order.id).order_by(Quote.version.desc())).all()

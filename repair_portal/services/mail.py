@@ -18,6 +18,7 @@ from ..models import (
     Stage,
 )
 from . import audit, clock, money, portal_links, tracking
+from .branding import accent_for
 from .email_templates import TEMPLATES, Branding, Rendered, render, texts_for
 
 DAY_NAMES = {
@@ -51,8 +52,7 @@ def branding(session: Session, location: Location | None) -> Branding:
     shop = session.get(ShopSettings, 1)
     return Branding(
         shop_name=shop.name if shop else "Repair Portal",
-        accent=(location.accent_color if location and location.accent_color else None)
-        or (shop.accent_color if shop else "#0f766e"),
+        accent=accent_for(shop, location),
         location_name=location.name if location else "",
         address=location.address if location else "",
         phone=location.phone if location else "",

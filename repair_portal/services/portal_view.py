@@ -21,6 +21,7 @@ from ..models import (
     StatusEvent,
 )
 from . import mail, messages, money, timefmt, tracking
+from .branding import accent_for
 from .quotes import quote_totals
 
 
@@ -164,7 +165,7 @@ def portal_view(session: Session, order_id: int) -> PortalView:
     return PortalView(
         reference=order.reference,
         shop_name=shop.name,
-        accent=(location.accent_color if location and location.accent_color else None) or shop.accent_color,
+        accent=accent_for(shop, location),
         welcome=(location.welcome_message if location and location.welcome_message else None) or shop.welcome_message,
         first_name=customer.first_name if customer else "",
         device=device.label if device else "",

@@ -13,7 +13,7 @@ from ..services import audit
 from ..services.email_templates import PLACEHOLDERS, TEMPLATES, TemplateError, save_texts, texts_for
 from ..services.mail import compose
 from ..services.permissions import Action, can
-from .staff_order import links
+from .mail_links import links
 from .staff_session import StaffSessionState
 
 

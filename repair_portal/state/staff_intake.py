@@ -13,7 +13,7 @@ from ..services import notifications
 from ..services.intake import IntakeError, IntakeForm, book_in, find_customer
 from ..services.permissions import Action, can
 from ..settings import get_settings
-from .staff_order import links
+from .mail_links import links
 from .staff_session import StaffSessionState
 
 

@@ -22,10 +22,11 @@ from ..services import (
     signatures,
     workflow,
 )
-from ..services.mail import LinkSettings, NotSent
+from ..services.mail import NotSent
 from ..services.order_detail import order_detail
 from ..services.permissions import Action, can
 from ..settings import get_settings
+from .mail_links import links
 from .staff_session import StaffSessionState
 
 
@@ -78,11 +79,6 @@ class FileItemRow:
 class StageOption:
     id: str
     name: str
-
-
-def links() -> LinkSettings:
-    settings = get_settings()
-    return LinkSettings(settings.public_url, settings.secret_key)
 
 
 class StaffOrderState(StaffSessionState):

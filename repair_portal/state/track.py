@@ -14,7 +14,7 @@ from ..models import Customer, Order, ShopSettings
 from ..services import audit, branding, messages, notifications, portal_access, portal_links, portal_view
 from ..services.portal_links import LinkStatus
 from ..services.tokens import new_token
-from ..settings import get_settings
+from .mail_links import links
 
 TABS = ("status", "quote", "documents", "messages")
 DEVICE_COOKIE = "rp_device"
@@ -153,9 +153,7 @@ class TrackState(rx.State):
         self.logo_url = f"/api/branding/logo/{location_id}" if branding.logo_for(session, location_id) else ""
         shop = session.get(ShopSettings, 1)
         self.shop_name = shop.name if shop else ""
-        self.accent_color = (location.accent_color if location and location.accent_color else None) or (
-            shop.accent_color if shop else "#0f766e"
-        )
+        self.accent_color = branding.accent_for(shop, location)
         self.location_name = location.name if location else ""
         self.location_phone = location.phone if location else ""
         self.location_email = location.email if location else ""
@@ -318,8 +316,6 @@ class TrackState(rx.State):
 
     def _post(self, body, *, is_feedback: bool):
         ip, user_agent = self._client()
-        settings = get_settings()
-        links = notifications.mail.LinkSettings(settings.public_url, settings.secret_key)
         with write_session() as session:
             order = self._authorised_order(session)
             if order is None or not session.get(ShopSettings, 1).show_messages:
@@ -333,8 +329,8 @@ class TrackState(rx.State):
             except messages.MessageError as exc:
                 return rx.toast.error(str(exc))
             if is_feedback:
-                notifications.feedback_received(session, links, order, actor, str(body)[:2000])
+                notifications.feedback_received(session, links(), order, actor, str(body)[:2000])
             else:
-                notifications.customer_message(session, links, order, actor, str(body)[:2000])
+                notifications.customer_message(session, links(), order, actor, str(body)[:2000])
             self._fill_view(session, order)
         return rx.toast.success("Thanks! We've got your feedback." if is_feedback else "Message sent.")

@@ -7,12 +7,12 @@ import dataclasses
 import reflex as rx
 
 from .. import live
+from ..components.signature_pad import read_signature
 from ..db import session_scope, write_session
 from ..models import Order, Quote, ShopSettings
 from ..services import audit, consents, notifications, portal_access, quote_decisions, signatures
-from ..services.mail import LinkSettings
 from ..services.quote_view import document_sha256
-from ..settings import get_settings
+from .mail_links import links
 from .track import TrackState
 
 
@@ -122,10 +122,6 @@ class TrackQuoteState(TrackState):
         self.deciding = which if which in ("approve", "decline") else ""
         self.quote_error = ""
 
-    def _links(self) -> LinkSettings:
-        settings = get_settings()
-        return LinkSettings(settings.public_url, settings.secret_key)
-
     @rx.event
     async def toggle_line(self, line_id: int, accepted: bool):
         ip, user_agent = self._client()
@@ -160,9 +156,7 @@ class TrackQuoteState(TrackState):
             self.quote_error = "Please type your full name."
             return None
         self.quote_error = ""
-        from ..components.signature_pad import READ_PNG_JS
-
-        return rx.call_script(READ_PNG_JS, callback=TrackQuoteState.finish_approval)
+        return read_signature(TrackQuoteState.finish_approval)
 
     @rx.event
     async def finish_approval(self, data_url: str):
@@ -194,9 +188,7 @@ class TrackQuoteState(TrackState):
                 self._load_quote(session, order)
                 return None
             if not decision.already_decided:
-                notifications.quote_decided(
-                    session, self._links(), order, actor, approved=True, version=decision.version
-                )
+                notifications.quote_decided(session, links(), order, actor, approved=True, version=decision.version)
             self._load_quote(session, order)
         self.deciding = ""
         await live.publish(order.id, "quote")
@@ -224,9 +216,7 @@ class TrackQuoteState(TrackState):
                 self.quote_error = str(exc)
                 return None
             if not decision.already_decided:
-                notifications.quote_decided(
-                    session, self._links(), order, actor, approved=False, version=decision.version
-                )
+                notifications.quote_decided(session, links(), order, actor, approved=False, version=decision.version)
             self._load_quote(session, order)
         self.deciding = ""
         await live.publish(order.id, "quote")
@@ -239,9 +229,7 @@ class TrackQuoteState(TrackState):
             self.sign_error = "Please type your full name."
             return None
         self.sign_error = ""
-        from ..components.signature_pad import READ_PNG_JS
-
-        return rx.call_script(READ_PNG_JS, callback=TrackQuoteState.finish_sign)
+        return read_signature(TrackQuoteState.finish_sign)
 
     @rx.event
     async def finish_sign(self, data_url: str):
