@@ -12,7 +12,7 @@ from ..models import Order
 from ..services import audit
 from ..services.email_templates import PLACEHOLDERS, TEMPLATES, TemplateError, save_texts, texts_for
 from ..services.mail import compose
-from ..services.permissions import Action, can
+from ..services.permissions import Action
 from .mail_links import links
 from .staff_session import StaffSessionState
 
@@ -35,15 +35,7 @@ class EmailSettingsState(StaffSessionState):
     placeholders: str = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
 
     def _allowed(self):
-        identity = self._require_staff()
-        if identity is None:
-            return None, self._login_redirect()
-        if not can(identity.role, Action.EDIT_SETTINGS):
-            return None, [
-                rx.redirect("/staff", replace=True),
-                rx.toast.error("Only owners and managers can change settings."),
-            ]
-        return identity, None
+        return self._require(Action.EDIT_SETTINGS, "Only owners and managers can change settings.", leave=True)
 
     def _preview(self) -> None:
         with session_scope() as session:

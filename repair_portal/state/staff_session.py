@@ -6,6 +6,7 @@ import reflex as rx
 
 from ..db import write_session
 from ..services import audit
+from ..services.permissions import Action, can
 from ..services.staff_auth import StaffIdentity, resolve_session
 from ..settings import get_settings
 
@@ -52,6 +53,20 @@ class StaffSessionState(rx.State):
             return None
         self.staff_name, self.staff_role, self.staff_email = identity.name, identity.role, identity.email
         return identity
+
+    def _require(self, action: Action | None = None, denied: str = "Your role can't do that.", *, leave: bool = False):
+        """Session check, then permission check: `(identity, None)` or `(None, events to return)`.
+
+        Every staff handler starts with this. `leave=True` (page loaders) also sends the user
+        back to the order list when the role may not use the page.
+        """
+        identity = self._require_staff()
+        if identity is None:
+            return None, self._login_redirect()
+        if action is not None and not can(identity.role, action):
+            toast = rx.toast.error(denied)
+            return None, ([rx.redirect(HOME_ROUTE, replace=True), toast] if leave else toast)
+        return identity, None
 
     def _login_redirect(self):
         path = self.router.url.path or HOME_ROUTE
