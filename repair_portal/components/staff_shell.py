@@ -12,10 +12,17 @@ from .registry import register
 
 SIDEBAR_WIDTH = "15rem"
 
+_SETTINGS_ROLES = ("owner", "manager")
+
 NAV = [
     ("Orders", "/staff", "clipboard-list", None),
     ("New order", "/staff/orders/new", "circle-plus", None),
-    ("Emails", "/staff/settings/emails", "mail", ("owner", "manager")),
+    ("Customers", "/staff/customers", "users", None),
+    ("Shop", "/staff/settings/shop", "store", _SETTINGS_ROLES),
+    ("Locations", "/staff/settings/locations", "map-pin", _SETTINGS_ROLES),
+    ("Workflow", "/staff/settings/workflow", "list-ordered", _SETTINGS_ROLES),
+    ("Staff", "/staff/settings/staff", "user-cog", ("owner",)),
+    ("Emails", "/staff/settings/emails", "mail", _SETTINGS_ROLES),
 ]
 
 ROLE_LABELS = {"owner": "Owner", "manager": "Manager", "technician": "Technician", "front_desk": "Front desk"}

@@ -1,4 +1,10 @@
-"""Pages; importing this package registers every page."""
+"""Pages; importing this package registers every page module in backoffice/ and portal/."""
 
-from .backoffice import email_settings, intake, login, order, orders  # noqa: F401
-from .portal import track  # noqa: F401
+import importlib
+import pkgutil
+
+from . import backoffice, portal
+
+for _package in (backoffice, portal):
+    for _module in sorted(m.name for m in pkgutil.iter_modules(_package.__path__)):
+        importlib.import_module(f"{_package.__name__}.{_module}")

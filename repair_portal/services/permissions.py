@@ -18,6 +18,9 @@ class Action(StrEnum):
     MANAGE_LINKS = "manage_links"
     EDIT_SETTINGS = "edit_settings"
     MANAGE_USERS = "manage_users"
+    EDIT_ORDER_DETAILS = "edit_order_details"
+    EDIT_CUSTOMERS = "edit_customers"
+    VIEW_AS_CUSTOMER = "view_as_customer"
 
 
 _ALL = set(Action)
@@ -30,6 +33,8 @@ MATRIX: dict[Role, set[Action]] = {
         Action.PRINT_DOCUMENTS,
         Action.SEND_PORTAL_LINK,
         Action.MANAGE_QUOTES,
+        Action.EDIT_ORDER_DETAILS,
+        Action.VIEW_AS_CUSTOMER,
     },
     Role.FRONT_DESK: {
         Action.RECORD_PAYMENTS,
@@ -40,6 +45,9 @@ MATRIX: dict[Role, set[Action]] = {
         Action.PRINT_DOCUMENTS,
         Action.SEND_PORTAL_LINK,
         Action.MANAGE_LINKS,
+        Action.EDIT_ORDER_DETAILS,
+        Action.EDIT_CUSTOMERS,
+        Action.VIEW_AS_CUSTOMER,
     },
 }
 

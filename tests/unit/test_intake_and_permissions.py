@@ -118,6 +118,8 @@ EXPECTED = {
         Action.PRINT_DOCUMENTS,
         Action.SEND_PORTAL_LINK,
         Action.MANAGE_QUOTES,
+        Action.EDIT_ORDER_DETAILS,
+        Action.VIEW_AS_CUSTOMER,
     },
     Role.FRONT_DESK: {
         Action.VIEW_ORDERS,
@@ -128,6 +130,9 @@ EXPECTED = {
         Action.MANAGE_LINKS,
         Action.MANAGE_QUOTES,
         Action.RECORD_PAYMENTS,
+        Action.EDIT_ORDER_DETAILS,
+        Action.EDIT_CUSTOMERS,
+        Action.VIEW_AS_CUSTOMER,
     },
 }
 
