@@ -142,9 +142,12 @@ def staff_document(kind: str) -> Callable:
     return endpoint
 
 
-def _portal_order(code: str, device_token: str | None, *, needs_full_access: bool) -> tuple[int | None, str]:
+def _portal_order(
+    code: str, device_token: str | None, *, needs_full_access: bool, staff_token: str | None = None
+) -> tuple[int | None, str]:
     """(order id, problem) for a tracking code. The live code is the customer's authorisation;
-    documents with personal details also need this device to have passed the shop's access check."""
+    documents with personal details also need this device to have passed the shop's access check,
+    or a signed-in staff member allowed to view the portal as the customer (read-only preview)."""
     from .models import Order
     from .services import portal_access
     from .services.portal_links import LinkStatus, resolve
@@ -155,16 +158,31 @@ def _portal_order(code: str, device_token: str | None, *, needs_full_access: boo
             return None, "This link doesn't work any more"
         if needs_full_access:
             order = session.get(Order, result.order_id)
-            if not portal_access.can_view(session, order, device_token):
+            if not portal_access.can_view(session, order, device_token) and not _staff_previewer(staff_token):
                 return None, "Open your tracking page and confirm it's you first"
     return result.order_id, ""
+
+
+def _staff_previewer(token: str | None) -> bool:
+    from .services.permissions import Action, can
+    from .services.staff_auth import resolve_session
+    from .settings import get_settings
+
+    if not token:
+        return False
+    with write_session() as session:
+        identity = resolve_session(session, get_settings(), token)
+    return identity is not None and can(identity.role, Action.VIEW_AS_CUSTOMER)
 
 
 def portal_document(kind: str) -> Callable:
     async def endpoint(request: Request) -> Response:
         order_id, problem = await asyncio.to_thread(
             lambda: _portal_order(
-                request.path_params["code"], request.cookies.get(DEVICE_COOKIE), needs_full_access=kind != "qr"
+                request.path_params["code"],
+                request.cookies.get(DEVICE_COOKIE),
+                needs_full_access=kind != "qr",
+                staff_token=request.cookies.get(STAFF_COOKIE),
             )
         )
         if order_id is None:
@@ -205,7 +223,12 @@ async def portal_file(request: Request) -> Response:
     from .settings import get_settings
 
     order_id, problem = await asyncio.to_thread(
-        lambda: _portal_order(request.path_params["code"], request.cookies.get(DEVICE_COOKIE), needs_full_access=True)
+        lambda: _portal_order(
+            request.path_params["code"],
+            request.cookies.get(DEVICE_COOKIE),
+            needs_full_access=True,
+            staff_token=request.cookies.get(STAFF_COOKIE),
+        )
     )
     if order_id is None:
         return _denied(403, problem)

@@ -58,6 +58,7 @@ class PortalView:
     first_name: str
     device: str
     problem: str
+    public_note: str
     booked_in: str
     promised: str
     stage_label: str
@@ -170,6 +171,7 @@ def portal_view(session: Session, order_id: int) -> PortalView:
         first_name=customer.first_name if customer else "",
         device=device.label if device else "",
         problem=order.problem,
+        public_note=order.public_note,
         booked_in=timefmt.date(order.booked_in_at, tz),
         promised=timefmt.date(order.promised_at, tz),
         stage_label=current.customer_label or current.name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
 
@@ -12,8 +13,11 @@ from .. import live
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
 from ..services import audit, branding, messages, notifications, portal_access, portal_links, portal_view
+from ..services.permissions import Action, can
 from ..services.portal_links import LinkStatus
+from ..services.staff_auth import StaffIdentity, resolve_session
 from ..services.tokens import new_token
+from ..settings import get_settings
 from .mail_links import links
 
 TABS = ("status", "quote", "documents", "messages")
@@ -75,6 +79,8 @@ class TrackState(rx.State):
     first_name: str = ""
     device: str = ""
     problem: str = ""
+    public_note: str = ""
+    preview: bool = False  # a staff member viewing as the customer: read-only, verification untouched
     booked_in_at: str = ""
     promised_at: str = ""
     stage_label: str = ""
@@ -131,8 +137,38 @@ class TrackState(rx.State):
     def _client(self) -> tuple[str, str]:
         return self.router.session.client_ip or "", (self.router.headers.user_agent or "")[:400]
 
+    def _staff_previewer(self) -> StaffIdentity | None:
+        """A signed-in staff member allowed to view the portal as the customer, asking for ?preview=staff.
+
+        The staff session cookie arrives with the websocket handshake; it is checked against the
+        database like on any staff page."""
+        if self.router.url.query_parameters.get("preview") != "staff":
+            return None
+        try:
+            morsel = SimpleCookie(self.router.headers.cookie or "").get("rp_staff_session")
+        except CookieError:
+            return None
+        if morsel is None or not morsel.value:
+            return None
+        with write_session() as session:
+            identity = resolve_session(session, get_settings(), morsel.value)
+        return identity if identity is not None and can(identity.role, Action.VIEW_AS_CUSTOMER) else None
+
+    def _readable_order(self, session) -> Order | None:
+        """The order this tab may read: the customer's authorised order, or the previewed one."""
+        if not self.preview:
+            return self._authorised_order(session)
+        result = portal_links.resolve(session, self._code())
+        if result.status != LinkStatus.OK or self._staff_previewer() is None:
+            return None
+        return session.get(Order, result.order_id)
+
     def _authorised_order(self, session) -> Order | None:
-        """The order this tab may act on: live link from the URL and, unless link-only, this device verified."""
+        """The order this tab may act on: live link from the URL and, unless link-only, this device verified.
+
+        Never in a staff preview: a preview only reads."""
+        if self.preview:
+            return None
         result = portal_links.resolve(session, self._code())
         if result.status != LinkStatus.OK:
             return None
@@ -160,7 +196,7 @@ class TrackState(rx.State):
         self.location_address = location.address if location else ""
 
     def _clear_order_data(self) -> None:
-        self.reference = self.first_name = self.device = self.problem = self.welcome = ""
+        self.reference = self.first_name = self.device = self.problem = self.welcome = self.public_note = ""
         self.steps, self.files, self.payments, self.thread, self.hours = [], [], [], [], []
         self.total = self.paid = self.balance = self.qr_src = ""
         self._order_id = 0
@@ -175,6 +211,7 @@ class TrackState(rx.State):
             "first_name",
             "device",
             "problem",
+            "public_note",
             "stage_label",
             "stage_explanation",
             "show_explanations",
@@ -220,6 +257,8 @@ class TrackState(rx.State):
         self.tab = requested if requested in TABS else "status"
         self.gate_error = self.notice = ""
         ip, user_agent = self._client()
+        previewer = self._staff_previewer()
+        self.preview = previewer is not None
         with session_scope() as session:
             result = portal_links.resolve(session, self._code())
             self._fill_contact(session, result.order_id)
@@ -228,7 +267,7 @@ class TrackState(rx.State):
                 self._clear_order_data()
                 return
             order = session.get(Order, result.order_id)
-            if not portal_access.can_view(session, order, self.device_token):
+            if previewer is None and not portal_access.can_view(session, order, self.device_token):
                 self._clear_order_data()
                 self.reference = order.reference
                 self.status = "gate"
@@ -236,19 +275,19 @@ class TrackState(rx.State):
             self._fill_view(session, order)
             self.status = "ok"
         with write_session() as session:
-            audit.record(
-                session,
-                audit.Actor("customer", None, "tracking link", ip, user_agent),
-                "portal.link_viewed",
-                order_id=result.order_id,
-            )
+            if previewer is not None:
+                actor = audit.Actor("staff", previewer.user_id, previewer.email, ip, user_agent)
+                audit.record(session, actor, "order.viewed_as_customer", order_id=result.order_id)
+            else:
+                actor = audit.Actor("customer", None, "tracking link", ip, user_agent)
+                audit.record(session, actor, "portal.link_viewed", order_id=result.order_id)
         return TrackState.start_live
 
     @rx.event
     async def start_live(self):
         """Join the order's live channel, only after the access check passed on the server."""
         with session_scope() as session:
-            order = self._authorised_order(session)
+            order = self._readable_order(session)
         if order is not None:
             await live.link_to_order(self, order.id)
 
@@ -257,7 +296,7 @@ class TrackState(rx.State):
         """Re-read everything from the database (the live channel calls this when the order changes)."""
         before = (self.stage_label, len(self.files), self.paid, len(self.thread), self.total)
         with session_scope() as session:
-            order = self._authorised_order(session)
+            order = self._readable_order(session)
             if order is None:
                 return TrackState.load_tracking
             self._fill_view(session, order)

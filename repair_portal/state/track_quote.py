@@ -111,7 +111,7 @@ class TrackQuoteState(TrackState):
     @rx.event
     def load_quote(self):
         with session_scope() as session:
-            order = self._authorised_order(session)
+            order = self._readable_order(session)
             if order is None:
                 self.has_quote = False
                 return

@@ -126,3 +126,54 @@ def test_tab_deep_links_are_limited_to_known_tabs(state_factory, engine):
     assert state.tab == "messages"
     state.set_tab("admin")
     assert state.tab == "status"
+
+
+def _preview_state(state_factory, code, staff_token, *, path_query="?preview=staff"):
+    from reflex.istate.data import RouterData
+
+    state = state_factory(TrackState, path=f"/track/{code}")
+    state.router = RouterData.from_router_data(
+        {
+            "pathname": f"/track/{code}",
+            "asPath": f"/track/{code}{path_query}",
+            "headers": {"user-agent": "staff-browser", "origin": "", "cookie": f"rp_staff_session={staff_token}"},
+            "ip": "198.51.100.7",
+        }
+    )
+    state.load_tracking()
+    return state
+
+
+def test_staff_preview_shows_the_portal_read_only_without_verifying_the_device(state_factory, engine, app_env):
+    from repair_portal.models import PortalVerification, Role
+    from repair_portal.services import staff_auth
+
+    code, reference, order_id = _order(engine)
+    with write_session(engine) as s:
+        factories.staff(s, email="tech@example.com", role=Role.TECHNICIAN)
+    token = staff_auth.sign_in(engine, app_env, email="tech@example.com", password=factories.STAFF_PASSWORD).token
+
+    state = _preview_state(state_factory, code, token)
+    assert state.preview and state.status == "ok" and state.reference == reference
+    assert state.problem == "Water damage"  # content the gate would hide
+    # Actions are refused server-side: no message is stored, nothing verified or audited as the customer.
+    state.handle_feedback({"feedback": "Great service"})
+    with write_session(engine) as s:
+        assert s.exec(select(Message)).all() == []
+        assert s.exec(select(PortalVerification)).all() == []
+        actions = [e.action for e in s.exec(select(AuditEvent).where(AuditEvent.order_id == order_id))]
+    assert "order.viewed_as_customer" in actions and "portal.link_viewed" not in actions
+
+
+def test_preview_needs_a_live_staff_session_and_the_query_flag(state_factory, engine, app_env):
+    code, _, _ = _order(engine)
+    forged = _preview_state(state_factory, code, "not-a-real-session-token")
+    assert not forged.preview and forged.status == "gate" and forged.problem == ""
+    from repair_portal.models import Role
+    from repair_portal.services import staff_auth
+
+    with write_session(engine) as s:
+        factories.staff(s, email="tech@example.com", role=Role.TECHNICIAN)
+    token = staff_auth.sign_in(engine, app_env, email="tech@example.com", password=factories.STAFF_PASSWORD).token
+    plain = _preview_state(state_factory, code, token, path_query="")
+    assert not plain.preview and plain.status == "gate"

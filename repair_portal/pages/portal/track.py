@@ -172,6 +172,16 @@ def _details() -> rx.Component:
                     spacing="0",
                 ),
             ),
+            rx.cond(
+                T.public_note != "",
+                rx.box(
+                    rx.text("Note from the shop", size="1", weight="bold", color=T.accent_color),
+                    rx.text(T.public_note, size="2", white_space="pre-wrap", id="public-note"),
+                    border_left=f"3px solid {T.accent_color}",
+                    padding="0.25rem 0 0.25rem 0.75rem",
+                    width="100%",
+                ),
+            ),
             spacing="3",
             width="100%",
         ),
@@ -499,9 +509,35 @@ def _quote_tab() -> rx.Component:
     return quote_panel()
 
 
+def _read_only(child: rx.Component) -> rx.Component:
+    """In a staff preview every button and field inside is disabled (the server refuses them anyway)."""
+    return rx.el.fieldset(
+        child, disabled=T.preview, style={"border": "0", "padding": "0", "margin": "0", "min_width": "0"}, width="100%"
+    )
+
+
+def _preview_banner() -> rx.Component:
+    return rx.cond(
+        T.preview,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("eye")),
+            rx.callout.text(
+                rx.text.strong("Staff preview. "),
+                "This is what the customer sees. Buttons are switched off, and nothing here changes the "
+                "customer's verification or records a customer visit.",
+            ),
+            color_scheme="violet",
+            size="1",
+            width="100%",
+            id="preview-banner",
+        ),
+    )
+
+
 def _portal() -> rx.Component:
     return rx.vstack(
         live_refresh([T.reload, TrackQuoteState.load_quote]),
+        _preview_banner(),
         rx.cond(T.welcome != "", rx.text(T.welcome, size="2", color_scheme="gray")),
         _hero(),
         rx.tabs.root(
@@ -514,22 +550,24 @@ def _portal() -> rx.Component:
                 style={"overflow_x": "auto"},
             ),
             rx.tabs.content(
-                rx.vstack(
-                    _pending_signature(),
-                    _timeline(),
-                    _details(),
-                    _payments(),
-                    _contact_card(),
-                    _qr_dialog(),
-                    spacing="4",
-                    padding_top="1rem",
-                    width="100%",
+                _read_only(
+                    rx.vstack(
+                        _pending_signature(),
+                        _timeline(),
+                        _details(),
+                        _payments(),
+                        _contact_card(),
+                        _qr_dialog(),
+                        spacing="4",
+                        padding_top="1rem",
+                        width="100%",
+                    )
                 ),
                 value="status",
             ),
-            rx.tabs.content(rx.box(_quote_tab(), padding_top="1rem", width="100%"), value="quote"),
+            rx.tabs.content(_read_only(rx.box(_quote_tab(), padding_top="1rem", width="100%")), value="quote"),
             rx.tabs.content(rx.box(_documents(), padding_top="1rem", width="100%"), value="documents"),
-            rx.tabs.content(rx.box(_messages(), padding_top="1rem", width="100%"), value="messages"),
+            rx.tabs.content(_read_only(rx.box(_messages(), padding_top="1rem", width="100%")), value="messages"),
             value=T.tab,
             on_change=T.set_tab,
             width="100%",

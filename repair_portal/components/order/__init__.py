@@ -1,0 +1,1 @@
+"""The staff order page, one module per card."""

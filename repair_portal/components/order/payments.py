@@ -1,0 +1,74 @@
+"""The payments card: balance, payment list, record a payment or refund."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.staff_order import StaffOrderState as S
+from ...state.staff_order_payments import StaffOrderPaymentState as P
+from .common import card
+
+
+def payments_card() -> rx.Component:
+    return card(
+        "Payments",
+        rx.text(S.money_summary, size="2", weight="medium", id="staff-money"),
+        rx.foreach(
+            S.payment_rows, lambda line: rx.text(line, size="1", color_scheme="gray", class_name="staff-payment")
+        ),
+        rx.cond(
+            S.can_record_payments,
+            rx.form(
+                rx.vstack(
+                    rx.flex(
+                        rx.input(
+                            name="amount", placeholder="Amount, e.g. 50.00", size="2", id="pay-amount", width="9rem"
+                        ),
+                        rx.select.root(
+                            rx.select.trigger(width="9rem", id="pay-method"),
+                            rx.select.content(
+                                rx.select.item("Card", value="card"),
+                                rx.select.item("Cash", value="cash"),
+                                rx.select.item("Bank transfer", value="bank_transfer"),
+                                rx.select.item("Other", value="other"),
+                            ),
+                            name="method",
+                            default_value="card",
+                            size="2",
+                        ),
+                        rx.input(
+                            name="reference", placeholder="Reference (optional)", size="2", flex="1", min_width="8rem"
+                        ),
+                        gap="0.5rem",
+                        wrap="wrap",
+                        width="100%",
+                    ),
+                    rx.flex(
+                        rx.checkbox("Refund", name="refund", id="pay-refund"),
+                        rx.input(
+                            name="note",
+                            placeholder="Reason (required for refunds)",
+                            size="2",
+                            flex="1",
+                            min_width="10rem",
+                            id="pay-note",
+                        ),
+                        rx.button("Record", type="submit", size="2", id="pay-submit"),
+                        gap="0.5rem",
+                        align="center",
+                        wrap="wrap",
+                        width="100%",
+                    ),
+                    rx.cond(
+                        P.payment_error != "",
+                        rx.callout(P.payment_error, icon="circle-alert", color_scheme="red", size="1", id="pay-error"),
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=P.handle_payment,
+                reset_on_submit=True,
+                width="100%",
+            ),
+        ),
+    )

@@ -1,0 +1,172 @@
+"""The quote card: summary, signatures, the line editor and staff-recorded decisions."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.staff_order import StaffOrderState as S
+from ...state.staff_order_quote import StaffOrderQuoteState as Q
+from ...state.staff_order_rows import QuoteFormRow
+from .common import api, card
+
+
+def _quote_row(row: QuoteFormRow, index: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.input(
+            value=row.description,
+            placeholder="Description",
+            size="2",
+            flex="1",
+            on_change=lambda v: Q.set_quote_cell(index, "description", v),
+            class_name="q-desc",
+        ),
+        rx.input(
+            value=row.quantity,
+            size="2",
+            width="4rem",
+            aria_label="Quantity",
+            on_change=lambda v: Q.set_quote_cell(index, "quantity", v),
+            class_name="q-qty",
+        ),
+        rx.input(
+            value=row.price,
+            placeholder="0.00",
+            size="2",
+            width="6.5rem",
+            aria_label="Unit price",
+            on_change=lambda v: Q.set_quote_cell(index, "price", v),
+            class_name="q-price",
+        ),
+        rx.tooltip(
+            rx.checkbox(
+                checked=row.optional,
+                on_change=lambda v: Q.set_quote_cell(index, "optional", v),
+                class_name="q-optional",
+            ),
+            content="Optional: the customer can leave it out",
+        ),
+        rx.icon_button(
+            rx.icon("x", size=14),
+            variant="ghost",
+            color_scheme="gray",
+            size="1",
+            type="button",
+            on_click=Q.remove_quote_row(index),
+            aria_label="Remove line",
+        ),
+        width="100%",
+        align="center",
+        spacing="2",
+    )
+
+
+def _quote_form() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text("Description", size="1", color_scheme="gray", flex="1"),
+            rx.text("Qty", size="1", color_scheme="gray", width="4rem"),
+            rx.text("Unit price (ex. tax)", size="1", color_scheme="gray", width="6.5rem"),
+            rx.text("Opt.", size="1", color_scheme="gray", width="2.5rem"),
+            width="100%",
+        ),
+        rx.foreach(Q.quote_rows, _quote_row),
+        rx.button(
+            rx.icon("plus", size=14),
+            "Add line",
+            variant="ghost",
+            size="1",
+            on_click=Q.add_quote_row,
+            id="quote-add-line",
+        ),
+        rx.cond(
+            Q.quote_form_error != "",
+            rx.callout(
+                Q.quote_form_error,
+                icon="circle-alert",
+                color_scheme="red",
+                size="1",
+                width="100%",
+                id="quote-form-error",
+            ),
+        ),
+        rx.hstack(
+            rx.button("Cancel", variant="soft", color_scheme="gray", size="2", on_click=Q.close_quote_form),
+            rx.button(
+                rx.icon("send", size=14), "Send to customer", size="2", on_click=Q.handle_send_quote, id="quote-send"
+            ),
+            justify="end",
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+        padding_top="0.5rem",
+    )
+
+
+def quote_card() -> rx.Component:
+    return card(
+        "Quote and signatures",
+        rx.hstack(
+            rx.match(
+                S.quote_state,
+                ("sent", rx.badge("Awaiting customer", color_scheme="amber")),
+                ("approved", rx.badge("Approved", color_scheme="green")),
+                ("declined", rx.badge("Declined", color_scheme="red")),
+                rx.fragment(),
+            ),
+            rx.text(S.quote_summary, size="2", id="staff-quote-summary"),
+            spacing="2",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.foreach(S.signed, lambda line: rx.text(line, size="1", color_scheme="gray", class_name="staff-signed")),
+        rx.cond(
+            S.signed.length() > 0,
+            rx.link("Signed authorisation (PDF)", href=api("/signed.pdf"), is_external=True, size="2"),
+        ),
+        rx.cond(
+            S.can_manage_quotes,
+            rx.cond(
+                Q.quote_form_open,
+                _quote_form(),
+                rx.flex(
+                    rx.button(
+                        rx.cond(S.quote_state == "", "Build a quote", "Revise quote"),
+                        size="2",
+                        variant="soft",
+                        on_click=Q.open_quote_form,
+                        id="quote-open",
+                    ),
+                    rx.cond(
+                        S.quote_state == "sent",
+                        rx.fragment(
+                            rx.button(
+                                "Approved by phone",
+                                size="2",
+                                variant="surface",
+                                color_scheme="green",
+                                on_click=Q.handle_staff_decision("phone-yes"),
+                                id="quote-phone-yes",
+                            ),
+                            rx.button(
+                                "Approved at the counter",
+                                size="2",
+                                variant="surface",
+                                color_scheme="green",
+                                on_click=Q.handle_staff_decision("counter-yes"),
+                            ),
+                            rx.button(
+                                "Declined by phone",
+                                size="2",
+                                variant="surface",
+                                color_scheme="red",
+                                on_click=Q.handle_staff_decision("phone-no"),
+                            ),
+                        ),
+                    ),
+                    gap="0.5rem",
+                    wrap="wrap",
+                ),
+            ),
+        ),
+    )

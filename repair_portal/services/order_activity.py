@@ -1,0 +1,131 @@
+"""An order's audit trail in words staff can read: who did what, when, from where."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from ..models import AuditEvent, StaffUser
+from . import timefmt
+from .order_edit import LABELS
+
+METHODS = {"card": "card", "cash": "cash", "bank_transfer": "bank transfer", "other": "other"}
+PURPOSES = {
+    "repair_authorisation": "repair authorisation",
+    "terms": "terms",
+    "data_consent": "data consent",
+    "collection": "collection",
+}
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    at: str
+    who: str
+    what: str
+    icon: str
+
+
+def _money(minor) -> str:
+    try:
+        value = int(minor)
+    except (TypeError, ValueError):
+        return ""
+    sign = "−" if value < 0 else ""
+    return f"{sign}{abs(value) / 100:,.2f}"
+
+
+def describe(action: str, detail: dict) -> tuple[str, str]:
+    """(sentence, lucide icon) for one audit action."""
+    d = detail
+    table = {
+        "order.created": (f"Booked in as {d.get('reference', '')}", "circle-plus"),
+        "order.stage_changed": (f"Moved to “{d.get('to', '')}”", "arrow-right-left"),
+        "order.details_changed": (
+            "Changed " + ", ".join(LABELS.get(f, f) for f in d.get("fields", [])),
+            "pencil",
+        ),
+        "order.message_sent": ("Sent a message", "message-square"),
+        "order.viewed_as_customer": ("Previewed the portal as the customer", "eye"),
+        "payment.recorded": (
+            ("Recorded a refund of " if str(d.get("amount_minor", "0")).startswith("-") else "Recorded a payment of ")
+            + _money(d.get("amount_minor"))
+            + f" ({METHODS.get(d.get('method'), d.get('method', ''))})",
+            "banknote",
+        ),
+        "quote.created": (f"Created quote v{d.get('version', '')}", "file-plus"),
+        "quote.draft_updated": (f"Updated draft quote v{d.get('version', '')}", "file-pen"),
+        "quote.sent": (f"Sent quote v{d.get('version', '')} to the customer", "send"),
+        "quote.approved": (f"Approved quote v{d.get('version', '')}" + _channel(d), "circle-check"),
+        "quote.declined": (f"Declined quote v{d.get('version', '')}" + _channel(d), "circle-x"),
+        "quote.line_decided": ("Chose optional quote lines", "list-checks"),
+        "signature.recorded": (f"Signed the {PURPOSES.get(d.get('purpose'), 'document')}", "signature"),
+        "portal.signed": (f"Signed the {PURPOSES.get(d.get('purpose'), 'document')}", "signature"),
+        "portal.link_viewed": ("Opened the tracking link", "eye"),
+        "portal.last_name_verified": ("Confirmed their last name", "shield-check"),
+        "portal.last_name_failed": ("Entered a wrong last name", "shield-alert"),
+        "portal.last_name_blocked": ("Was blocked after too many wrong last names", "shield-x"),
+        "portal_link.issued": ("Issued a new tracking link", "link"),
+        "portal_link.revoked": ("Revoked the tracking link", "link-2-off"),
+        "attachment.added": ("Added a file", "paperclip"),
+        "attachment.visibility": (
+            "Made a file " + ("visible to the customer" if d.get("visible") else "staff-only"),
+            "eye" if d.get("visible") else "eye-off",
+        ),
+        "email.queued": (f"Queued the “{_template(d)}” email", "mail"),
+        "email.skipped": (f"Did not send the “{_template(d)}” email ({_skip_reason(d)})", "mail-x"),
+    }
+    if action in table:
+        return table[action]
+    return action.replace(".", " ").replace("_", " ").capitalize(), "dot"
+
+
+def _channel(d: dict) -> str:
+    channel = d.get("channel")
+    return {"phone": " by phone", "in_person": " at the counter", "portal": " on the portal"}.get(channel, "")
+
+
+def _template(d: dict) -> str:
+    from .email_templates import TEMPLATES
+
+    key = d.get("template", "")
+    return TEMPLATES[key].label if key in TEMPLATES else key
+
+
+def _skip_reason(d: dict) -> str:
+    return {
+        "no_email": "no email address",
+        "no_consent": "customer opted out",
+        "no_shop_email": "no shop email set",
+    }.get(d.get("reason"), d.get("reason", ""))
+
+
+def order_activity(session: Session, order_id: int, tz: str, *, limit: int = 200) -> list[ActivityItem]:
+    """Newest first; staff shown by their current name, customers as recorded."""
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.order_id == order_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    staff_ids = {e.actor_id for e in events if e.actor_type == "staff" and e.actor_id}
+    names = (
+        {u.id: u.name for u in session.exec(select(StaffUser).where(StaffUser.id.in_(staff_ids)))} if staff_ids else {}
+    )
+    items = []
+    for event in events:
+        try:
+            detail = json.loads(event.detail) if event.detail else {}
+        except ValueError:
+            detail = {}
+        what, icon = describe(event.action, detail if isinstance(detail, dict) else {})
+        if event.actor_type == "staff":
+            who = names.get(event.actor_id, event.actor_label or "Staff")
+        elif event.actor_type == "customer":
+            who = "Customer" if event.actor_label in ("", "tracking link") else event.actor_label
+        else:
+            who = "System"
+        items.append(ActivityItem(timefmt.short(event.at, tz), who, what, icon))
+    return items

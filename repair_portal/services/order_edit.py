@@ -1,0 +1,168 @@
+"""Editing an order's details with optimistic locking (a three-way merge, never a silent overwrite).
+
+The editor sends what it loaded (`original`) and what it wants (`mine`). The database holds
+what is there now (`theirs`). A field both sides changed to different values is a conflict:
+the whole save is refused and the message says which fields and who saved last. Fields only
+one side changed merge, so a colleague moving the stage doesn't block a note edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from ..models import AuditEvent, Location, Order, StaffUser
+from . import audit, clock
+
+LABELS = {
+    "problem": "reported problem",
+    "intake_condition": "condition at intake",
+    "public_note": "note for the customer",
+    "internal_note": "internal note",
+    "promised": "promised date",
+    "assigned_to_id": "technician",
+    "location_id": "location",
+}
+LIMITS = {"problem": 4000, "intake_condition": 4000, "public_note": 4000, "internal_note": 8000}
+
+
+@dataclass(frozen=True)
+class DetailsForm:
+    """Editable details as the form holds them: all strings ('' = empty / unassigned)."""
+
+    problem: str = ""
+    intake_condition: str = ""
+    public_note: str = ""
+    internal_note: str = ""
+    promised: str = ""  # YYYY-MM-DD in the shop's timezone
+    assigned_to_id: str = ""
+    location_id: str = ""
+
+
+class DetailsInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Check the highlighted fields.")
+        self.errors = errors
+
+
+class EditConflict(ValueError):
+    def __init__(self, changed: list[str], by: str):
+        names = ", ".join(LABELS[f] for f in changed)
+        who = by or "Someone else"
+        super().__init__(
+            f"{who} saved this order while you were editing and changed the same {_plural(changed)}: {names}. "
+            "Your edits were not saved. Their version is shown now; copy anything you need and save again."
+        )
+        self.changed = changed
+        self.by = by
+
+
+def _plural(changed: list[str]) -> str:
+    return "field" if len(changed) == 1 else "fields"
+
+
+def form_for(order: Order, tz: str) -> DetailsForm:
+    promised = order.promised_at.astimezone(ZoneInfo(tz)).date().isoformat() if order.promised_at else ""
+    return DetailsForm(
+        problem=order.problem,
+        intake_condition=order.intake_condition,
+        public_note=order.public_note,
+        internal_note=order.internal_note,
+        promised=promised,
+        assigned_to_id=str(order.assigned_to_id or ""),
+        location_id=str(order.location_id),
+    )
+
+
+def _normalised(form: DetailsForm) -> DetailsForm:
+    """Trim text the same way for every side, so whitespace alone never looks like a change."""
+    return DetailsForm(**{f.name: str(getattr(form, f.name)).strip() for f in fields(DetailsForm)})
+
+
+def validate(session: Session, form: DetailsForm) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not form.problem:
+        errors["problem"] = "Describe the problem the customer reported."
+    for name, limit in LIMITS.items():
+        if len(getattr(form, name)) > limit:
+            errors[name] = f"Keep it under {limit} characters."
+    if form.promised:
+        try:
+            date.fromisoformat(form.promised)
+        except ValueError:
+            errors["promised"] = "Use a date like 2026-12-24."
+    if form.assigned_to_id:
+        user = session.get(StaffUser, int(form.assigned_to_id)) if form.assigned_to_id.isdigit() else None
+        if user is None or not user.active:
+            errors["assigned_to_id"] = "Choose an active staff member."
+    location = session.get(Location, int(form.location_id)) if form.location_id.isdigit() else None
+    if location is None or not location.active:
+        errors["location_id"] = "Choose an open location."
+    return errors
+
+
+def _last_editor(session: Session, order_id: int) -> str:
+    event = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.order_id == order_id)
+        .where(AuditEvent.actor_type == "staff")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ).first()
+    if event is None or event.actor_id is None:
+        return ""
+    user = session.get(StaffUser, event.actor_id)
+    return user.name if user else event.actor_label
+
+
+def _apply(order: Order, name: str, value: str, tz: str) -> None:
+    if name == "promised":
+        if value:
+            local = datetime.combine(date.fromisoformat(value), time(17, 0), ZoneInfo(tz))
+            order.promised_at = local.astimezone(ZoneInfo("UTC"))
+        else:
+            order.promised_at = None
+    elif name == "assigned_to_id":
+        order.assigned_to_id = int(value) if value else None
+    elif name == "location_id":
+        order.location_id = int(value)
+    else:
+        setattr(order, name, value)
+
+
+def save_details(
+    session: Session, order_id: int, original: DetailsForm, mine: DetailsForm, actor: audit.Actor, *, tz: str
+) -> tuple[Order, list[str]]:
+    """Apply the fields the editor changed. Returns the order and the changed field names.
+
+    Raises DetailsInvalid (field messages) or EditConflict (nothing written). Run it in a
+    write transaction (db.write_session) so the read and the write see the same row.
+    """
+    order = session.get(Order, order_id)
+    if order is None:
+        raise LookupError("That order no longer exists.")
+    original, mine = _normalised(original), _normalised(mine)
+    theirs = form_for(order, tz)
+    names = [f.name for f in fields(DetailsForm)]
+    mine_changed = [n for n in names if getattr(mine, n) != getattr(original, n)]
+    conflicts = [
+        n for n in mine_changed if getattr(theirs, n) != getattr(original, n) and getattr(theirs, n) != getattr(mine, n)
+    ]
+    if conflicts:
+        raise EditConflict(conflicts, _last_editor(session, order_id))
+    to_apply = [n for n in mine_changed if getattr(theirs, n) != getattr(mine, n)]
+    if not to_apply:
+        return order, []
+    errors = validate(session, mine)
+    errors = {k: v for k, v in errors.items() if k in to_apply}
+    if errors:
+        raise DetailsInvalid(errors)
+    for name in to_apply:
+        _apply(order, name, getattr(mine, name), tz)
+    order.updated_at = clock.now()
+    order.version += 1
+    session.add(order)
+    audit.record(session, actor, "order.details_changed", order_id=order.id, fields=to_apply)
+    return order, to_apply

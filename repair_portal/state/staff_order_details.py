@@ -1,0 +1,105 @@
+"""Editing an order's details (problem, notes, promised date, technician, location) with optimistic locking."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from .. import live
+from ..db import session_scope, write_session
+from ..services import order_edit
+from ..services.permissions import Action
+from .staff_order import StaffOrderState
+
+UNASSIGNED = "none"
+
+
+@dataclasses.dataclass
+class ConflictRow:
+    field: str
+    theirs: str
+
+
+class StaffOrderDetailsState(StaffOrderState):
+    editing: bool = False
+    form_key: int = 0
+    edit_values: dict[str, str] = {}
+    field_errors: dict[str, str] = {}
+    conflict_message: str = ""
+    conflicts: list[ConflictRow] = []
+    _original: dict[str, str] = {}
+
+    def _current_form(self) -> order_edit.DetailsForm | None:
+        with session_scope() as session:
+            order = self._order_for_write(session)
+            return order_edit.form_for(order, self._tz(session)) if order else None
+
+    @rx.event
+    def open_edit(self):
+        _, denied = self._require(Action.EDIT_ORDER_DETAILS, "Your role can't edit orders.")
+        if denied:
+            return denied
+        form = self._current_form()
+        if form is None:
+            return rx.toast.error("That order no longer exists.")
+        self._original = dataclasses.asdict(form)
+        self.edit_values = {**self._original, "assigned_to_id": form.assigned_to_id or UNASSIGNED}
+        self.field_errors, self.conflicts, self.conflict_message = {}, [], ""
+        self.form_key += 1
+        self.editing = True
+        return None
+
+    @rx.event
+    def cancel_edit(self):
+        self.editing = False
+        self.field_errors, self.conflicts, self.conflict_message = {}, [], ""
+
+    @rx.event
+    async def handle_save_details(self, form_data: dict):
+        identity, denied = self._require(Action.EDIT_ORDER_DETAILS, "Your role can't edit orders.")
+        if denied:
+            return denied
+        if not self.editing or not self._original:
+            return rx.toast.error("Open the form again: nothing was saved.")
+        raw = {k: str(form_data.get(k, self._original.get(k, "")))[:8000] for k in order_edit.LABELS}
+        if raw["assigned_to_id"] == UNASSIGNED:
+            raw["assigned_to_id"] = ""
+        mine = order_edit.DetailsForm(**raw)
+        original = order_edit.DetailsForm(**self._original)
+        self.edit_values = {**raw, "assigned_to_id": raw["assigned_to_id"] or UNASSIGNED}
+        try:
+            with write_session() as session:
+                _, changed = order_edit.save_details(
+                    session, self.current_order_id, original, mine, self._actor(identity), tz=self._tz(session)
+                )
+        except order_edit.DetailsInvalid as exc:
+            self.field_errors = exc.errors
+            return rx.toast.error(str(exc))
+        except order_edit.EditConflict as exc:
+            theirs = self._current_form()
+            self.conflict_message = str(exc)
+            self.conflicts = [ConflictRow(order_edit.LABELS[f], self._display(theirs, f)) for f in exc.changed]
+            # The user has now seen their version: saving again deliberately replaces it.
+            self._original = dataclasses.asdict(theirs) if theirs else self._original
+            self._reload()
+            return rx.toast.warning("Not saved: someone else changed the same fields.")
+        except LookupError as exc:
+            return rx.toast.error(str(exc))
+        self.editing = False
+        self.field_errors, self.conflicts, self.conflict_message = {}, [], ""
+        self._reload()
+        if not changed:
+            return rx.toast.info("Nothing to save: no changes.")
+        await live.publish(self.current_order_id, "details")
+        return rx.toast.success("Saved.")
+
+    def _display(self, form: order_edit.DetailsForm | None, field: str) -> str:
+        if form is None:
+            return ""
+        value = getattr(form, field)
+        if field == "assigned_to_id":
+            return next((o.name for o in self.staff_options if o.id == value), "Unassigned")
+        if field == "location_id":
+            return next((o.name for o in self.location_options if o.id == value), value)
+        return value or "(empty)"

@@ -1,0 +1,112 @@
+"""The staff order page's handlers, called directly: permissions, edits, conflicts, links."""
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlmodel import select
+
+from repair_portal.db import write_session
+from repair_portal.models import Order, Payment, PortalLink, Role
+from repair_portal.services import staff_auth
+from repair_portal.state.staff_order import StaffOrderState
+from repair_portal.state.staff_order_details import StaffOrderDetailsState
+from repair_portal.state.staff_order_link import StaffOrderLinkState
+from repair_portal.state.staff_order_payments import StaffOrderPaymentState
+
+from .. import factories
+from .conftest import redirect_path
+
+
+def _run(coro):
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _setup(engine, app_env):
+    with write_session(engine) as s:
+        _, location = factories.shop(s)
+        factories.staff(s, email="tech@example.com", role=Role.TECHNICIAN, name="Tess Tech")
+        factories.staff(s, email="desk@example.com", role=Role.FRONT_DESK, name="Dee Desk")
+        order_id = factories.order(s, location).order.id
+
+    def token(email):
+        return staff_auth.sign_in(engine, app_env, email=email, password=factories.STAFF_PASSWORD).token
+
+    return order_id, token
+
+
+def _open(state_factory, cls, order_id, token):
+    state = state_factory(cls, path=f"/staff/orders/{order_id}")
+    state.session_token = token
+    state.load_order()
+    return state
+
+
+def test_loading_fills_the_page_and_the_activity_trail(state_factory, engine, app_env):
+    order_id, token = _setup(engine, app_env)
+    state = _open(state_factory, StaffOrderState, order_id, token("tech@example.com"))
+    assert state.found and state.reference.startswith("R-") and state.customer_name == "Ada Nowak"
+    assert state.can_edit_details and state.can_view_as_customer and not state.can_record_payments
+    assert [a.what for a in state.activity][-1].startswith("Booked in as")
+    assert {o.name for o in state.staff_options} == {"Tess Tech", "Dee Desk"}
+
+
+def test_without_a_session_every_action_redirects_to_sign_in(state_factory, engine, app_env):
+    order_id, _ = _setup(engine, app_env)
+    state = state_factory(StaffOrderDetailsState, path=f"/staff/orders/{order_id}")
+    for result in (state.load_order(), state.open_edit(), _run(state.handle_save_details({"internal_note": "x"}))):
+        assert redirect_path(result).startswith("/staff/login?next=/staff/orders/")
+    with write_session(engine) as s:
+        assert s.get(Order, order_id).internal_note == ""
+
+
+def test_edit_save_and_a_conflicting_second_save(state_factory, engine, app_env):
+    order_id, token = _setup(engine, app_env)
+    tess = _open(state_factory, StaffOrderDetailsState, order_id, token("tech@example.com"))
+    dee = _open(state_factory, StaffOrderDetailsState, order_id, token("desk@example.com"))
+    tess.open_edit()
+    dee.open_edit()
+    form = dict(tess.edit_values)
+    _run(tess.handle_save_details({**form, "internal_note": "Tess: board damage"}))
+    assert not tess.editing and tess.internal_note == "Tess: board damage"  # substate wrote the parent's var
+    _run(dee.handle_save_details({**form, "internal_note": "Dee: customer wants a call"}))
+    assert dee.editing and "Tess Tech" in dee.conflict_message and "internal note" in dee.conflict_message
+    assert [c.theirs for c in dee.conflicts] == ["Tess: board damage"]
+    with write_session(engine) as s:
+        assert s.get(Order, order_id).internal_note == "Tess: board damage"
+    # Having seen theirs, saving again is a deliberate replace.
+    _run(dee.handle_save_details({**form, "internal_note": "Dee: customer wants a call"}))
+    assert not dee.editing
+    with write_session(engine) as s:
+        assert s.get(Order, order_id).internal_note == "Dee: customer wants a call"
+
+
+def test_invalid_details_show_field_messages_and_keep_the_typed_values(state_factory, engine, app_env):
+    order_id, token = _setup(engine, app_env)
+    state = _open(state_factory, StaffOrderDetailsState, order_id, token("desk@example.com"))
+    state.open_edit()
+    _run(state.handle_save_details({**state.edit_values, "problem": "", "promised": "tomorrow"}))
+    assert set(state.field_errors) == {"problem", "promised"} and state.editing
+    assert state.edit_values["promised"] == "tomorrow"
+
+
+def test_a_technician_cannot_record_payments_even_by_calling_the_handler(state_factory, engine, app_env):
+    order_id, token = _setup(engine, app_env)
+    state = _open(state_factory, StaffOrderPaymentState, order_id, token("tech@example.com"))
+    result = _run(state.handle_payment({"amount": "50.00", "method": "cash"}))
+    assert result is not None and state.payment_error == ""  # a denial toast, not a form error
+    with write_session(engine) as s:
+        assert s.exec(select(Payment)).all() == []
+
+
+def test_revoking_the_link_switches_the_portal_off(state_factory, engine, app_env):
+    order_id, token = _setup(engine, app_env)
+    state = _open(state_factory, StaffOrderLinkState, order_id, token("desk@example.com"))
+    assert state.tracking_url.startswith("http://shop.test/track/")
+    _run(state.handle_revoke_link())
+    assert state.tracking_url == ""
+    with write_session(engine) as s:
+        assert all(link.revoked_at for link in s.exec(select(PortalLink).where(PortalLink.order_id == order_id)))
+    tech = _open(state_factory, StaffOrderLinkState, order_id, token("tech@example.com"))
+    _run(tech.handle_rotate_link())  # technicians may not manage links
+    assert tech.tracking_url == ""
