@@ -23,6 +23,20 @@ class OrderChannel(rx.SharedState):
     changed: str = ""
 
 
+class BoardChannel(rx.SharedState):
+    """One channel for the whole shop's order board: any order change moves it."""
+
+    revision: int = 0
+
+
+BOARD_CHANNEL_ID = "board"
+
+
+async def link_to_board(state: rx.State) -> None:
+    channel = await state.get_state(BoardChannel)
+    await channel._link_to(BOARD_CHANNEL_ID)
+
+
 def order_token(order_id: int) -> str:
     return f"order{int(order_id)}"  # no underscores: Reflex reserves them in link tokens
 
@@ -46,20 +60,40 @@ async def publish(order_id: int, part: str) -> None:
     task.add_done_callback(_PENDING.discard)
 
 
-async def _publish(order_id: int, part: str) -> None:
+def publish_board() -> None:
+    """Tell open order boards that the list changed (an order was booked in)."""
+    task = asyncio.create_task(_bump_board())
+    _PENDING.add(task)
+    task.add_done_callback(_PENDING.discard)
+
+
+async def _publish(order_id: int | None, part: str) -> None:
+    from .repair_portal import app
+
+    if order_id is not None:
+        try:
+            async with app.modify_state(BaseStateToken(ident=order_token(order_id), cls=OrderChannel)) as root:
+                channel = await root.get_state(OrderChannel)
+                channel.revision += 1
+                channel.changed = part
+        except Exception:  # the change is saved; open pages catch up on their next load
+            log.exception("live update for order %s failed", order_id)
+    await _bump_board()
+
+
+async def _bump_board() -> None:
     from .repair_portal import app
 
     try:
-        async with app.modify_state(BaseStateToken(ident=order_token(order_id), cls=OrderChannel)) as root:
-            channel = await root.get_state(OrderChannel)
+        async with app.modify_state(BaseStateToken(ident=BOARD_CHANNEL_ID, cls=BoardChannel)) as root:
+            channel = await root.get_state(BoardChannel)
             channel.revision += 1
-            channel.changed = part
-    except Exception:  # the change is saved; open pages catch up on their next load
-        log.exception("live update for order %s failed", order_id)
+    except Exception:
+        log.exception("live update for the order board failed")
 
 
-def live_refresh(handler) -> rx.Component:
+def live_refresh(handler, channel: type[rx.SharedState] = OrderChannel) -> rx.Component:
     """An invisible element re-mounted whenever the channel moves, which asks the page to reload."""
     # The key sits on the parent: Reflex wraps a component's on_mount in its own memo
     # wrapper, so only a child of the keyed element mounts again when the key changes.
-    return rx.box(rx.box(on_mount=handler, display="none"), key=OrderChannel.revision.to(str), display="none")
+    return rx.box(rx.box(on_mount=handler, display="none"), key=channel.revision.to(str), display="none")

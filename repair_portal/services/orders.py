@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_, union
 from sqlmodel import Session, select
 
-from ..models import Customer, Device, Location, Order, Stage, StatusEvent
+from ..models import Customer, Device, Location, Order, StaffUser, Stage, StatusEvent
 from . import audit, clock, portal_links, workflow
 from .references import next_order_reference
 
@@ -77,44 +77,131 @@ class OrderRow:
     stage: str
     stage_color: str
     location: str
+    technician: str
+    booked_in_at: datetime
     updated_at: datetime
 
 
-def list_orders(session: Session, *, search: str = "", limit: int = 50, offset: int = 0) -> tuple[list[OrderRow], int]:
+@dataclass(frozen=True)
+class OrderFilter:
+    """What the board is narrowed to. Empty/None fields don't filter."""
+
+    search: str = ""
+    stage_id: int | None = None
+    location_id: int | None = None
+    assigned_to_id: int | None = None  # 0 = unassigned
+    booked_from: datetime | None = None  # inclusive, UTC
+    booked_before: datetime | None = None  # exclusive, UTC
+    open_only: bool = False  # hide orders at a terminal (collected) stage
+
+
+def prefix(column, value: str):
+    """`column` starts with `value`, written as a range so a plain or expression index serves it."""
+    return and_(column >= value, column < value + "\uffff")
+
+
+def _matching_order_ids(term: str):
+    """Order ids whose reference, customer (name, company, email, phone) or device serial/IMEI
+    starts with what staff typed. Each branch is an index range scan; names also match
+    "first last" and any single word of them, in any letter case."""
+    from .intake import normalise_phone
+
+    lowered = term.lower()
+    upper = term.strip().upper()
+    digits = "".join(ch for ch in term if ch.isdigit())
+    customer_conditions = [
+        prefix(func.lower(Customer.last_name), lowered),
+        prefix(func.lower(Customer.first_name), lowered),
+        prefix(func.lower(Customer.company), lowered),
+        prefix(Customer.email, lowered),
+    ]
+    first, _, rest = lowered.partition(" ")
+    if rest:
+        customer_conditions.append(
+            and_(func.lower(Customer.first_name) == first, prefix(func.lower(Customer.last_name), rest.strip()))
+        )
+    if len(digits) >= 6:
+        customer_conditions.append(prefix(Customer.phone, normalise_phone(term)))
+        customer_conditions.append(prefix(Customer.phone, "+" + digits))
+    reference_terms = {upper}
+    if digits and digits == term.strip():
+        reference_terms.add(f"R-{digits}")  # "10042" finds R-10042
+    branches = [
+        select(Order.id).where(or_(*[prefix(Order.reference, r) for r in reference_terms])),
+        select(Order.id).where(
+            Order.customer_id.in_(select(Customer.id).where(or_(*customer_conditions)).scalar_subquery())
+        ),
+        select(Order.id).where(
+            Order.device_id.in_(
+                select(Device.id).where(or_(prefix(func.upper(Device.serial), upper))).scalar_subquery()
+            )
+        ),
+    ]
+    return union(*branches)
+
+
+def _filtered(query, flt: OrderFilter):
+    """Filters on the order row itself (indexed columns), so the board never joins to count."""
+    term = flt.search.strip()[:100]
+    if term:
+        query = query.where(Order.id.in_(_matching_order_ids(term)))
+    if flt.stage_id:
+        query = query.where(Order.stage_id == flt.stage_id)
+    if flt.location_id:
+        query = query.where(Order.location_id == flt.location_id)
+    if flt.assigned_to_id is not None:
+        query = query.where(
+            Order.assigned_to_id.is_(None) if flt.assigned_to_id == 0 else Order.assigned_to_id == flt.assigned_to_id
+        )
+    if flt.booked_from:
+        query = query.where(Order.booked_in_at >= flt.booked_from)
+    if flt.booked_before:
+        query = query.where(Order.booked_in_at < flt.booked_before)
+    if flt.open_only:
+        query = query.where(Order.stage_id.in_(select(Stage.id).where(Stage.is_terminal.is_(False))))
+    return query
+
+
+def list_orders(
+    session: Session, flt: OrderFilter | None = None, *, search: str = "", limit: int = 50, offset: int = 0
+) -> tuple[list[OrderRow], int]:
     """Newest-updated first, with the total for paging."""
-    query = (
-        select(Order, Customer, Device, Stage, Location)
+    flt = flt or OrderFilter(search=search)
+    ids_query = _filtered(select(Order.id), flt)
+    total = session.exec(_filtered(select(func.count(Order.id)), flt)).one()
+    page_ids = list(
+        session.exec(ids_query.order_by(Order.updated_at.desc(), Order.id.desc()).limit(limit).offset(offset)).all()
+    )
+    if not page_ids:
+        return [], total
+    rows = session.exec(
+        select(Order, Customer, Device, Stage, Location, StaffUser)
         .join(Customer, Customer.id == Order.customer_id)
         .join(Stage, Stage.id == Order.stage_id)
         .join(Location, Location.id == Order.location_id)
         .outerjoin(Device, Device.id == Order.device_id)
-    )
-    count_query = select(func.count()).select_from(Order).join(Customer, Customer.id == Order.customer_id)
-    term = search.strip()
-    if term:
-        like = f"%{term.lower()}%"
-        condition = or_(
-            func.lower(Order.reference).like(like),
-            func.lower(Customer.last_name).like(like),
-            func.lower(Customer.first_name).like(like),
+        .outerjoin(StaffUser, StaffUser.id == Order.assigned_to_id)
+        .where(Order.id.in_(page_ids))
+    ).all()
+    by_id = {row[0].id: row for row in rows}
+    result = []
+    for order_id in page_ids:
+        order, customer, device, stage, location, tech = by_id[order_id]
+        result.append(
+            OrderRow(
+                id=order.id,
+                reference=order.reference,
+                customer=customer.full_name or customer.company,
+                device=device.label if device else "—",
+                stage=stage.name,
+                stage_color=stage.color,
+                location=location.name,
+                technician=tech.name if tech else "",
+                booked_in_at=order.booked_in_at,
+                updated_at=order.updated_at,
+            )
         )
-        query = query.where(condition)
-        count_query = count_query.where(condition)
-    total = session.exec(count_query).one()
-    rows = session.exec(query.order_by(Order.updated_at.desc(), Order.id.desc()).limit(limit).offset(offset)).all()
-    return [
-        OrderRow(
-            id=order.id,
-            reference=order.reference,
-            customer=customer.full_name,
-            device=device.label if device else "—",
-            stage=stage.name,
-            stage_color=stage.color,
-            location=location.name,
-            updated_at=order.updated_at,
-        )
-        for order, customer, device, stage, location in rows
-    ], total
+    return result, total
 
 
 def count_by_stage(session: Session) -> list[tuple[str, str, int]]:

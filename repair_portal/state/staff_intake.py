@@ -7,6 +7,7 @@ import dataclasses
 import reflex as rx
 from sqlmodel import select
 
+from .. import live
 from ..db import session_scope, write_session
 from ..models import Location, StaffUser
 from ..services import notifications
@@ -69,12 +70,10 @@ class StaffIntakeState(StaffSessionState):
             )
 
     @rx.event
-    def handle_book_in(self, form_data: dict):
-        identity = self._require_staff()
-        if identity is None:
-            return self._login_redirect()
-        if not can(identity.role, Action.CREATE_ORDER):
-            return rx.toast.error("Your role can't book orders in.")
+    async def handle_book_in(self, form_data: dict):
+        identity, denied = self._require(Action.CREATE_ORDER, "Your role can't book orders in.")
+        if denied:
+            return denied
         form = IntakeForm.from_form(form_data)
         fingerprint = repr(form)
         if fingerprint == self._last_form and self._last_order_id:
@@ -91,5 +90,6 @@ class StaffIntakeState(StaffSessionState):
             return rx.toast.error("Check the highlighted fields.")
         self.errors = {}
         self._last_form, self._last_order_id = fingerprint, order_id
+        live.publish_board()
         note = " Confirmation email queued." if emailed else " No email sent (no address or no consent)."
         return [rx.redirect(f"/staff/orders/{order_id}"), rx.toast.success(f"Booked in as {reference}.{note}")]

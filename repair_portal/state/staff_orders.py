@@ -1,17 +1,32 @@
-"""The staff order list."""
+"""The staff order board: stage tiles, filters, search, paging, live updates."""
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import reflex as rx
+from sqlmodel import select
 
+from .. import live
 from ..db import session_scope
-from ..models import ShopSettings
-from ..services import orders, timefmt
+from ..models import Location, ShopSettings, StaffUser
+from ..services import orders, timefmt, workflow
+from ..services.permissions import Action
+from .staff_order_rows import ChoiceOption
 from .staff_session import StaffSessionState
 
 PAGE_SIZE = 25
+ALL = "all"
+UNASSIGNED = "none"
+DATE_RANGES = {
+    ALL: "Any time",
+    "today": "Booked today",
+    "7d": "Last 7 days",
+    "30d": "Last 30 days",
+    "custom": "Between dates…",
+}
 
 
 @dataclasses.dataclass
@@ -23,23 +38,44 @@ class OrderRowView:
     stage: str
     stage_color: str
     location: str
+    technician: str
+    booked: str
     updated: str
     updated_exact: str
 
 
 @dataclasses.dataclass
 class StageCount:
+    id: str
     name: str
     color: str
     count: int
 
 
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 class StaffOrdersState(StaffSessionState):
     rows: list[OrderRowView] = []
     stage_counts: list[StageCount] = []
+    stage_options: list[ChoiceOption] = []
+    location_options: list[ChoiceOption] = []
+    staff_options: list[ChoiceOption] = []
     total: int = 0
     page: int = 0
     search: str = ""
+    stage_filter: str = ALL
+    location_filter: str = ALL
+    tech_filter: str = ALL
+    date_filter: str = ALL
+    date_from: str = ""
+    date_to: str = ""
+    date_error: str = ""
+    open_only: bool = False
     shop_name: str = ""
 
     @rx.var
@@ -48,7 +84,7 @@ class StaffOrdersState(StaffSessionState):
             return "No orders"
         first = self.page * PAGE_SIZE + 1
         last = min(self.total, first + PAGE_SIZE - 1)
-        return f"{first}–{last} of {self.total}"
+        return f"{first}–{last} of {self.total:,}"
 
     @rx.var
     def has_next(self) -> bool:
@@ -58,14 +94,59 @@ class StaffOrdersState(StaffSessionState):
     def has_prev(self) -> bool:
         return self.page > 0
 
+    @rx.var
+    def filtered(self) -> bool:
+        return bool(
+            self.search
+            or self.open_only
+            or self.stage_filter != ALL
+            or self.location_filter != ALL
+            or self.tech_filter != ALL
+            or self.date_filter != ALL
+        )
+
+    def _booked_range(self, tz: str) -> tuple[datetime | None, datetime | None]:
+        zone = ZoneInfo(tz)
+        today = datetime.now(zone).date()
+        start = end = None
+        if self.date_filter == "today":
+            start, end = today, today
+        elif self.date_filter == "7d":
+            start, end = today - timedelta(days=6), today
+        elif self.date_filter == "30d":
+            start, end = today - timedelta(days=29), today
+        elif self.date_filter == "custom":
+            start, end = _day(self.date_from), _day(self.date_to)
+        self.date_error = "The first date is after the second." if start and end and start > end else ""
+        if self.date_error:
+            return None, None
+        as_utc = lambda d: datetime.combine(d, time(0), zone).astimezone(ZoneInfo("UTC"))  # noqa: E731
+        return (as_utc(start) if start else None), (as_utc(end + timedelta(days=1)) if end else None)
+
+    def _filter(self, tz: str) -> orders.OrderFilter:
+        booked_from, booked_before = self._booked_range(tz)
+        as_id = lambda v: int(v) if v.isdigit() else None  # noqa: E731
+        return orders.OrderFilter(
+            search=self.search,
+            stage_id=as_id(self.stage_filter),
+            location_id=as_id(self.location_filter),
+            assigned_to_id=0 if self.tech_filter == UNASSIGNED else as_id(self.tech_filter),
+            booked_from=booked_from,
+            booked_before=booked_before,
+            open_only=self.open_only,
+        )
+
     def _load(self) -> None:
         with session_scope() as session:
             shop = session.get(ShopSettings, 1)
             tz = shop.timezone if shop else "Europe/London"
             self.shop_name = shop.name if shop else "Repair Portal"
             found, self.total = orders.list_orders(
-                session, search=self.search, limit=PAGE_SIZE, offset=self.page * PAGE_SIZE
+                session, self._filter(tz), limit=PAGE_SIZE, offset=self.page * PAGE_SIZE
             )
+            if self.page and not found and self.total:
+                self.page = (self.total - 1) // PAGE_SIZE  # the list shrank under us: show its last page
+                found, _ = orders.list_orders(session, self._filter(tz), limit=PAGE_SIZE, offset=self.page * PAGE_SIZE)
             self.rows = [
                 OrderRowView(
                     id=row.id,
@@ -75,34 +156,112 @@ class StaffOrdersState(StaffSessionState):
                     stage=row.stage,
                     stage_color=row.stage_color,
                     location=row.location,
+                    technician=row.technician or "—",
+                    booked=timefmt.date(row.booked_in_at, tz),
                     updated=timefmt.ago(row.updated_at),
                     updated_exact=timefmt.short(row.updated_at, tz),
                 )
                 for row in found
             ]
-            self.stage_counts = [StageCount(n, c, k) for n, c, k in orders.count_by_stage(session)]
+            stages = workflow.active_stages(session)
+            counts = {name: count for name, _, count in orders.count_by_stage(session)}
+            self.stage_counts = [StageCount(str(s.id), s.name, s.color, counts.get(s.name, 0)) for s in stages]
+            self.stage_options = [ChoiceOption(str(s.id), s.name) for s in stages]
+            self.location_options = [
+                ChoiceOption(str(loc.id), loc.name)
+                for loc in session.exec(select(Location).where(Location.active).order_by(Location.name))
+            ]
+            self.staff_options = [
+                ChoiceOption(str(u.id), u.name)
+                for u in session.exec(select(StaffUser).where(StaffUser.active).order_by(StaffUser.name))
+            ]
+
+    def _apply(self):
+        """Every filter change: re-check the session, go back to page one, reload."""
+        _, denied = self._require(Action.VIEW_ORDERS)
+        if denied:
+            return denied
+        self.page = 0
+        self._load()
+        return None
 
     @rx.event
     def load_orders(self):
-        if self._require_staff() is None:
-            return self._login_redirect()
-        self.page = 0
+        result = self._apply()
+        return result if result is not None else StaffOrdersState.start_live
+
+    @rx.event
+    async def start_live(self):
+        if self._require_staff() is not None:
+            await live.link_to_board(self)
+
+    @rx.event
+    def refresh(self):
+        """Another tab changed an order: re-read the current page, keeping filters and page."""
+        _, denied = self._require(Action.VIEW_ORDERS)
+        if denied:
+            return denied
         self._load()
         return None
 
     @rx.event
     def handle_search(self, value: str):
-        if self._require_staff() is None:
-            return self._login_redirect()
         self.search = str(value)[:100]
-        self.page = 0
-        self._load()
-        return None
+        return self._apply()
+
+    @rx.event
+    def set_stage_filter(self, value: str):
+        self.stage_filter = str(value) if str(value).isdigit() else ALL
+        return self._apply()
+
+    @rx.event
+    def toggle_stage_tile(self, stage_id: str):
+        self.stage_filter = ALL if self.stage_filter == str(stage_id) else str(stage_id)
+        return self._apply()
+
+    @rx.event
+    def set_location_filter(self, value: str):
+        self.location_filter = str(value) if str(value).isdigit() else ALL
+        return self._apply()
+
+    @rx.event
+    def set_tech_filter(self, value: str):
+        value = str(value)
+        self.tech_filter = value if value.isdigit() or value == UNASSIGNED else ALL
+        return self._apply()
+
+    @rx.event
+    def set_date_filter(self, value: str):
+        self.date_filter = str(value) if str(value) in DATE_RANGES else ALL
+        return self._apply()
+
+    @rx.event
+    def set_date_from(self, value: str):
+        self.date_from = str(value)[:10]
+        return self._apply()
+
+    @rx.event
+    def set_date_to(self, value: str):
+        self.date_to = str(value)[:10]
+        return self._apply()
+
+    @rx.event
+    def set_open_only(self, value: bool):
+        self.open_only = value is True
+        return self._apply()
+
+    @rx.event
+    def clear_filters(self):
+        self.search, self.open_only = "", False
+        self.stage_filter = self.location_filter = self.tech_filter = self.date_filter = ALL
+        self.date_from = self.date_to = self.date_error = ""
+        return self._apply()
 
     @rx.event
     def next_page(self):
-        if self._require_staff() is None:
-            return self._login_redirect()
+        _, denied = self._require(Action.VIEW_ORDERS)
+        if denied:
+            return denied
         if self.has_next:
             self.page += 1
         self._load()
@@ -110,8 +269,9 @@ class StaffOrdersState(StaffSessionState):
 
     @rx.event
     def prev_page(self):
-        if self._require_staff() is None:
-            return self._login_redirect()
+        _, denied = self._require(Action.VIEW_ORDERS)
+        if denied:
+            return denied
         self.page = max(0, self.page - 1)
         self._load()
         return None

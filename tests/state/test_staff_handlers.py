@@ -41,7 +41,7 @@ def test_signed_in_staff_see_orders_and_can_page_and_search(state_factory, engin
     token = _signed_in_token(app_env, engine)
     state = state_factory(StaffOrdersState, path="/staff")
     state.session_token = token
-    assert state.load_orders() is None
+    assert redirect_path(state.load_orders()) is None
     assert state.staff_name == "Tess Tech" and state.staff_role == "technician"
     assert state.total == 30 and len(state.rows) == 25
     assert state.page_label == "1–25 of 30"
@@ -55,7 +55,7 @@ def test_a_revoked_session_stops_working_at_the_next_event(state_factory, engine
     token = _signed_in_token(app_env, engine)
     state = state_factory(StaffOrdersState, path="/staff")
     state.session_token = token
-    assert state.load_orders() is None
+    assert redirect_path(state.load_orders()) is None
     with write_session(engine) as s:
         staff_auth.sign_out(s, token)
     assert redirect_path(state.next_page()) == "/staff/login"

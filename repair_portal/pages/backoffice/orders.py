@@ -5,20 +5,34 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
-from ...state.staff_orders import OrderRowView, StaffOrdersState, StageCount
+from ...live import BoardChannel, live_refresh
+from ...state.staff_order_rows import ChoiceOption
+from ...state.staff_orders import ALL, DATE_RANGES, UNASSIGNED, OrderRowView, StageCount
+from ...state.staff_orders import StaffOrdersState as S
+
+StaffOrdersState = S
 
 
 def _stage_tile(item: StageCount) -> rx.Component:
-    return rx.box(
-        rx.text(item.name, size="1", color_scheme="gray", weight="medium", trim="both"),
-        rx.text(item.count, size="6", weight="bold"),
+    selected = S.stage_filter == item.id
+    return rx.el.button(
+        rx.text(item.name, size="1", color_scheme="gray", weight="medium", trim="both", text_align="left"),
+        rx.text(item.count, size="6", weight="bold", text_align="left"),
+        on_click=S.toggle_stage_tile(item.id),
+        aria_pressed=rx.cond(selected, "true", "false"),
+        title="Show only this stage (click again for all)",
         padding="0.75rem 1rem",
-        background="var(--color-panel-solid)",
-        border="1px solid var(--gray-4)",
+        background=rx.cond(selected, f"var(--{item.color}-3)", "var(--color-panel-solid)"),
+        border=rx.cond(selected, f"1px solid var(--{item.color}-8)", "1px solid var(--gray-4)"),
         border_left=f"4px solid var(--{item.color}-9)",
         border_radius="10px",
         min_width="8.5rem",
         flex="1",
+        cursor="pointer",
+        display="flex",
+        flex_direction="column",
+        gap="0.25rem",
+        class_name="stage-tile",
     )
 
 
@@ -29,6 +43,8 @@ def _row(row: OrderRowView) -> rx.Component:
         rx.table.cell(rx.text(row.device, color_scheme="gray")),
         rx.table.cell(rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full")),
         rx.table.cell(row.location),
+        rx.table.cell(rx.text(row.technician, color_scheme="gray")),
+        rx.table.cell(rx.text(row.booked, color_scheme="gray", white_space="nowrap")),
         rx.table.cell(rx.tooltip(rx.text(row.updated, color_scheme="gray"), content=row.updated_exact)),
         class_name="order-row",
         on_click=rx.redirect("/staff/orders/" + row.id.to(str)),
@@ -41,7 +57,7 @@ HEAD_STYLE = {"position": "sticky", "top": "0", "background": "var(--gray-3)", "
 
 
 def _table() -> rx.Component:
-    headers = ["Reference", "Customer", "Device", "Stage", "Location", "Updated"]
+    headers = ["Reference", "Customer", "Device", "Stage", "Location", "Technician", "Booked in", "Updated"]
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=HEAD_STYLE) for h in headers])),
@@ -62,8 +78,23 @@ def _empty() -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.icon("inbox", size=36, color="var(--gray-8)"),
-            rx.text("No orders match", weight="medium"),
-            rx.text("Try a reference like R-10001 or a customer's name.", size="2", color_scheme="gray"),
+            rx.cond(
+                S.filtered,
+                rx.fragment(
+                    rx.text("No orders match", weight="medium"),
+                    rx.text(
+                        "Search by reference, name, phone, email or serial/IMEI, or loosen the filters.",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    rx.button("Clear filters", on_click=S.clear_filters, variant="soft", size="2"),
+                ),
+                rx.fragment(
+                    rx.text("No orders yet", weight="medium"),
+                    rx.text("Book in the first repair to see it here.", size="2", color_scheme="gray"),
+                    rx.link(rx.button(rx.icon("plus", size=14), "New order", size="2"), href="/staff/orders/new"),
+                ),
+            ),
             align="center",
             spacing="2",
         ),
@@ -79,13 +110,14 @@ def _toolbar() -> rx.Component:
     return rx.hstack(
         rx.input(
             rx.input.slot(rx.icon("search", size=16)),
-            placeholder="Search reference or customer…",
+            placeholder="Reference, name, phone, email, serial…",
             value=StaffOrdersState.search,
             on_change=StaffOrdersState.handle_search.debounce(300),
             size="2",
-            width=["100%", "22rem"],
+            width=["100%", "24rem"],
             id="order-search",
         ),
+        rx.checkbox("Open only", checked=S.open_only, on_change=S.set_open_only, id="filter-open"),
         rx.spacer(),
         rx.text(StaffOrdersState.page_label, size="2", color_scheme="gray", id="page-label"),
         rx.button(
@@ -110,11 +142,70 @@ def _toolbar() -> rx.Component:
     )
 
 
+def _option(option: ChoiceOption) -> rx.Component:
+    return rx.select.item(option.name, value=option.id)
+
+
+def _select(value, on_change, all_label: str, options, element_id: str, *extra) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(id=element_id, min_width="10rem"),
+        rx.select.content(rx.select.item(all_label, value=ALL), *extra, rx.foreach(options, _option)),
+        value=value,
+        on_change=on_change,
+        size="2",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        _select(S.stage_filter, S.set_stage_filter, "All stages", S.stage_options, "filter-stage"),
+        _select(S.location_filter, S.set_location_filter, "All locations", S.location_options, "filter-location"),
+        _select(
+            S.tech_filter,
+            S.set_tech_filter,
+            "Any technician",
+            S.staff_options,
+            "filter-tech",
+            rx.select.item("Unassigned", value=UNASSIGNED),
+        ),
+        rx.select.root(
+            rx.select.trigger(id="filter-date", min_width="10rem"),
+            rx.select.content(*[rx.select.item(label, value=key) for key, label in DATE_RANGES.items()]),
+            value=S.date_filter,
+            on_change=S.set_date_filter,
+            size="2",
+        ),
+        rx.cond(
+            S.date_filter == "custom",
+            rx.hstack(
+                rx.input(type="date", value=S.date_from, on_change=S.set_date_from, size="2", aria_label="From"),
+                rx.text("to", size="2", color_scheme="gray"),
+                rx.input(type="date", value=S.date_to, on_change=S.set_date_to, size="2", aria_label="To"),
+                align="center",
+                spacing="2",
+            ),
+        ),
+        rx.cond(S.date_error != "", rx.text(S.date_error, size="1", color_scheme="red")),
+        rx.cond(
+            S.filtered,
+            rx.button(
+                rx.icon("x", size=14), "Clear", on_click=S.clear_filters, variant="ghost", size="2", id="filter-clear"
+            ),
+        ),
+        gap="0.5rem",
+        wrap="wrap",
+        align="center",
+        width="100%",
+    )
+
+
 @staff_page("/staff", "Orders", on_load=[StaffOrdersState.load_orders])
 def orders_page() -> rx.Component:
     body = rx.vstack(
+        live_refresh(S.refresh, BoardChannel),
         rx.flex(rx.foreach(StaffOrdersState.stage_counts, _stage_tile), gap="0.75rem", wrap="wrap", width="100%"),
         _toolbar(),
+        _filters(),
         rx.cond(StaffOrdersState.rows.length() > 0, _table(), _empty()),
         spacing="4",
         width="100%",

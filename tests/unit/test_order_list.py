@@ -1,0 +1,107 @@
+"""The order board's filters and search (reference, names, phone as typed, email, serial/IMEI)."""
+
+from datetime import UTC, datetime, timedelta
+
+from repair_portal.models import Customer, Device
+from repair_portal.services import audit, workflow
+from repair_portal.services.orders import OrderFilter, count_by_stage, create_order, list_orders
+
+from .. import factories
+from ..conftest import TEST_SECRET_KEY
+
+
+def _book(s, location, *, first, last, phone="", email="", serial="", company="", tech=None, booked=None):
+    customer = Customer(first_name=first, last_name=last, phone=phone, email=email, company=company)
+    s.add(customer)
+    s.flush()
+    device = Device(customer_id=customer.id, make="Apple", model="iPhone", serial=serial)
+    s.add(device)
+    s.flush()
+    return create_order(
+        s,
+        TEST_SECRET_KEY,
+        customer=customer,
+        location=location,
+        device=device,
+        problem="Screen",
+        actor=audit.SYSTEM,
+        assigned_to_id=tech,
+        booked_in_at=booked,
+    ).order
+
+
+def _refs(s, **kw):
+    rows, total = list_orders(s, OrderFilter(**kw), limit=50)
+    assert total == len(rows)
+    return sorted(r.reference for r in rows)
+
+
+def test_search_finds_orders_by_each_kind_of_identifier(write):
+    with write() as s:
+        _, location = factories.shop(s)
+        a = _book(
+            s,
+            location,
+            first="Jan",
+            last="Kowalski",
+            phone="+447700900123",
+            email="jan@example.com",
+            serial="356938035643809",
+        )
+        b = _book(
+            s,
+            location,
+            first="Maria",
+            last="van Dijk",
+            phone="+31612345678",
+            email="maria@dijk.nl",
+            serial="C02XK1ABJG5H",
+            company="Dijk Logistics",
+        )
+        assert _refs(s, search=a.reference) == [a.reference]
+        assert _refs(s, search=a.reference.split("-")[1]) == [a.reference]  # digits only
+        assert _refs(s, search="kowal") == [a.reference]  # any case, prefix
+        assert _refs(s, search="Jan Kow") == [a.reference]  # first + last
+        assert _refs(s, search="07700 900123") == [a.reference]  # phone as a UK customer says it
+        assert _refs(s, search="+31 6 1234 5678") == [b.reference]
+        assert _refs(s, search="MARIA@dijk") == [b.reference]
+        assert _refs(s, search="c02xk1") == [b.reference]  # serial, any case
+        assert _refs(s, search="3569380356") == [a.reference]  # IMEI prefix
+        assert _refs(s, search="dijk log") == [b.reference]  # company
+        assert _refs(s, search="nobody") == []
+
+
+def test_filters_combine_and_the_board_is_newest_first(write, clock):
+    with write() as s:
+        _, location = factories.shop(s)
+        tech = factories.staff(s)
+        old = _book(s, location, first="A", last="Old", booked=datetime(2026, 9, 10, tzinfo=UTC))
+        mine = _book(s, location, first="B", last="Mine", tech=tech.id, booked=datetime(2026, 10, 5, tzinfo=UTC))
+        new = _book(s, location, first="C", last="New", booked=datetime(2026, 11, 1, tzinfo=UTC))
+        stages = workflow.active_stages(s)
+        workflow.change_stage(s, new, stages[-1], audit.SYSTEM)  # collected
+        rows, _ = list_orders(s, OrderFilter(), limit=10)
+        assert rows[0].reference == new.reference  # touched last
+        assert _refs(s, assigned_to_id=tech.id) == [mine.reference]
+        assert _refs(s, assigned_to_id=0) == sorted([old.reference, new.reference])
+        assert _refs(s, stage_id=stages[0].id) == sorted([old.reference, mine.reference])
+        assert _refs(s, open_only=True) == sorted([old.reference, mine.reference])
+        october = dict(booked_from=datetime(2026, 10, 1, tzinfo=UTC), booked_before=datetime(2026, 11, 1, tzinfo=UTC))
+        assert _refs(s, **october) == [mine.reference]
+        assert _refs(s, location_id=location.id + 1) == []
+        assert dict((n, c) for n, _, c in count_by_stage(s))["Collected"] == 1
+        rows, _ = list_orders(s, OrderFilter(assigned_to_id=tech.id))
+        assert rows[0].technician == "Tess Tech"
+
+
+def test_paging_returns_each_order_once(write):
+    with write() as s:
+        _, location = factories.shop(s)
+        base = datetime(2026, 1, 1, tzinfo=UTC)
+        for i in range(23):
+            _book(s, location, first="P", last=f"Page{i}", booked=base + timedelta(days=i))
+        seen = []
+        for page in range(3):
+            rows, total = list_orders(s, OrderFilter(), limit=10, offset=page * 10)
+            seen += [r.reference for r in rows]
+        assert total == 23 and len(seen) == len(set(seen)) == 23
