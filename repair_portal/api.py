@@ -128,6 +128,8 @@ def staff_document(kind: str) -> Callable:
         if rendered is None:
             return _denied(404, "Nothing to print yet")
         body, media, filename = rendered
+        if kind == "qr":  # shown on every order page: not a print, not worth an audit row each time
+            return _file(body, media, filename)
         ip, ua = _client(request)
         with write_session() as session:
             audit.record(

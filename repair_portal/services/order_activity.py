@@ -19,6 +19,14 @@ PURPOSES = {
     "collection": "collection",
 }
 
+DOCUMENTS = {
+    "ticket": "Printed the intake ticket",
+    "label": "Printed the device label",
+    "quote": "Downloaded the quote PDF",
+    "invoice": "Downloaded the invoice",
+    "signed": "Downloaded the signed authorisation",
+}
+
 
 @dataclass(frozen=True)
 class ActivityItem:
@@ -76,6 +84,9 @@ def describe(action: str, detail: dict) -> tuple[str, str]:
         ),
         "email.queued": (f"Queued the “{_template(d)}” email", "mail"),
         "email.skipped": (f"Did not send the “{_template(d)}” email ({_skip_reason(d)})", "mail-x"),
+        "email.sent": (f"Delivered the “{_template(d)}” email", "mail-check"),
+        "email.failed": (f"Could not deliver the “{_template(d)}” email", "mail-warning"),
+        "document.downloaded": (DOCUMENTS.get(d.get("kind"), "Downloaded a document"), "printer"),
     }
     if action in table:
         return table[action]
