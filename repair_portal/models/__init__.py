@@ -15,6 +15,7 @@ from .records import (
 from .security import AuditEvent, PortalLink, PortalVerification, RateLimitEvent
 from .shop import AccessMode, Location, ShopSettings
 from .staff import Role, StaffSession, StaffUser
+from .staff_tokens import StaffPasswordToken as StaffPasswordToken
 
 __all__ = [
     "AccessMode",

@@ -228,3 +228,30 @@ def render(
 </td></tr></table></td></tr></table></body></html>
 """
     return Rendered(subject_line, text, body)
+
+
+# Emails to staff about their own account. Kept apart from TEMPLATES: they aren't
+# about an order and aren't editable, so the set-password link is always in them.
+STAFF_TEMPLATES: dict[str, TemplateSpec] = {
+    spec.key: spec
+    for spec in [
+        TemplateSpec(
+            "staff_invite",
+            "Staff invitation",
+            "staff",
+            "You're invited to the {shop_name} back office",
+            "Hi {staff_name}, {inviter} has added you to the {shop_name} back office as {role}. "
+            "Choose your password to get started. The link works once and expires in {valid_for}.",
+            button="Choose your password",
+        ),
+        TemplateSpec(
+            "staff_password_reset",
+            "Staff password reset",
+            "staff",
+            "Choose a new password for the {shop_name} back office",
+            "Hi {staff_name}, {inviter} sent you a link to choose a new password. The link works once and "
+            "expires in {valid_for}. If you didn't ask for this, tell the shop owner.",
+            button="Choose a new password",
+        ),
+    ]
+}

@@ -1,0 +1,325 @@
+"""/staff/settings/staff (owner only): who can sign in, with which role, and their password links."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...components.staff_shell import staff_layout, staff_page
+from ...state.staff_users import Choice, StaffUsersState, StaffView
+
+S = StaffUsersState
+ROUTE = "/staff/settings/staff"
+HEAD_STYLE = {"position": "sticky", "top": "0", "background": "var(--gray-3)", "z_index": "1"}
+
+
+def _id(prefix: str, row: StaffView) -> rx.Var:
+    return prefix + row.id.to(str)
+
+
+def _choice(choice: Choice) -> rx.Component:
+    return rx.select.item(choice.label, value=choice.value)
+
+
+def _status(row: StaffView) -> rx.Component:
+    return rx.match(
+        row.status,
+        ("active", rx.badge("Active", color_scheme="green", variant="soft")),
+        ("invited", rx.badge("Invited", color_scheme="amber", variant="soft")),
+        ("no_password", rx.badge("No password yet", color_scheme="orange", variant="soft")),
+        rx.badge("Deactivated", color_scheme="gray", variant="soft"),
+    )
+
+
+def _role_cell(row: StaffView) -> rx.Component:
+    # Your own role is fixed here (another owner changes it); deactivated accounts keep theirs.
+    return rx.cond(
+        row.is_you | ~row.active,
+        rx.text(row.role_label, size="2"),
+        rx.select.root(
+            rx.select.trigger(id=_id("role-select-", row), width="9rem", aria_label="Role"),
+            rx.select.content(rx.foreach(S.role_choices, _choice)),
+            value=row.role,
+            on_change=lambda value: S.handle_change_role(row.id, value),
+            size="1",
+        ),
+    )
+
+
+def _actions(row: StaffView) -> rx.Component:
+    return rx.cond(
+        row.active,
+        rx.hstack(
+            rx.button(
+                rx.icon("key-round", size=14),
+                rx.cond(row.status == "active", "Reset password", "Resend invite"),
+                size="1",
+                variant="soft",
+                on_click=S.ask_reset(row.id),
+                id=_id("staff-reset-", row),
+            ),
+            rx.cond(
+                ~row.is_you,
+                rx.button(
+                    rx.icon("user-x", size=14),
+                    "Deactivate",
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=S.ask_deactivate(row.id),
+                    id=_id("staff-deactivate-", row),
+                ),
+            ),
+            spacing="2",
+        ),
+        rx.button(
+            rx.icon("user-check", size=14),
+            "Reactivate",
+            size="1",
+            variant="soft",
+            on_click=S.handle_reactivate(row.id),
+            id=_id("staff-reactivate-", row),
+        ),
+    )
+
+
+def _row(row: StaffView) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(row.name, weight="medium"),
+                    rx.cond(row.is_you, rx.badge("You", variant="outline", size="1")),
+                    spacing="2",
+                    align="center",
+                ),
+                rx.text(row.email, size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(_role_cell(row)),
+        rx.table.cell(rx.text(row.location, size="2")),
+        rx.table.cell(_status(row)),
+        rx.table.cell(rx.text(row.last_login, size="2", color_scheme="gray")),
+        rx.table.cell(_actions(row)),
+        id=_id("staff-row-", row),
+        class_name="staff-row",
+        opacity=rx.cond(row.active, "1", "0.65"),
+    )
+
+
+def _table() -> rx.Component:
+    headers = ["Name", "Role", "Location", "Status", "Last sign-in", ""]
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=HEAD_STYLE) for h in headers])),
+            rx.table.body(rx.foreach(S.rows, _row)),
+            variant="surface",
+            size="2",
+            width="100%",
+            id="staff-table",
+        ),
+        max_height="calc(100vh - 16rem)",
+        overflow_y="auto",
+        width="100%",
+        border_radius="10px",
+    )
+
+
+def _empty() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("users", size=36, color="var(--gray-8)"),
+            rx.text("No staff accounts", weight="medium"),
+            rx.text("Invite your team: they choose their own password from the email.", size="2", color_scheme="gray"),
+            align="center",
+            spacing="2",
+        ),
+        padding="3rem",
+        width="100%",
+        background="var(--color-panel-solid)",
+        border="1px dashed var(--gray-6)",
+        border_radius="10px",
+        id="staff-empty",
+    )
+
+
+def _issued_link() -> rx.Component:
+    return rx.cond(
+        S.issued_url != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("link")),
+            rx.vstack(
+                rx.text("Set-password link for ", S.issued_for, weight="bold", size="2"),
+                rx.code(S.issued_url, size="1", variant="soft", id="issued-link", style={"word_break": "break-all"}),
+                rx.text(S.issued_note, size="1"),
+                rx.hstack(
+                    rx.button(
+                        rx.icon("copy", size=14),
+                        "Copy link",
+                        size="1",
+                        on_click=[rx.set_clipboard(S.issued_url), rx.toast.success("Link copied.")],
+                        id="issued-link-copy",
+                    ),
+                    rx.button("Done", size="1", variant="soft", on_click=S.dismiss_link, id="issued-link-dismiss"),
+                    spacing="2",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            color_scheme="teal",
+            width="100%",
+            id="issued-link-box",
+        ),
+    )
+
+
+def _field(label: str, element_id: str, control: rx.Component, error=None) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=element_id, size="2", weight="medium"),
+        control,
+        rx.cond(error != "", rx.text(error, size="1", color_scheme="red", id=f"{element_id}-error", role="alert"))
+        if error is not None
+        else rx.fragment(),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _invite_dialog() -> rx.Component:
+    form = rx.form(
+        rx.vstack(
+            _field(
+                "Name",
+                "invite-name",
+                rx.input(id="invite-name", name="name", required=True, max_length=200, auto_focus=True, width="100%"),
+                S.name_error,
+            ),
+            _field(
+                "Email",
+                "invite-email",
+                rx.input(id="invite-email", name="email", type="email", required=True, max_length=254, width="100%"),
+                S.email_error,
+            ),
+            rx.flex(
+                _field(
+                    "Role",
+                    "invite-role",
+                    rx.select.root(
+                        rx.select.trigger(id="invite-role", width="100%"),
+                        rx.select.content(rx.foreach(S.role_choices, _choice)),
+                        name="role",
+                        value=S.invite_role,
+                        on_change=S.set_invite_role,
+                    ),
+                ),
+                _field(
+                    "Location",
+                    "invite-location",
+                    rx.select.root(
+                        rx.select.trigger(id="invite-location", width="100%"),
+                        rx.select.content(rx.foreach(S.location_choices, _choice)),
+                        name="location",
+                        value=S.invite_location,
+                        on_change=S.set_invite_location,
+                    ),
+                ),
+                gap="0.75rem",
+                width="100%",
+            ),
+            rx.text(
+                "They get an email with a link to choose their own password (valid 72 hours).",
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.cond(
+                S.invite_error != "",
+                rx.callout(S.invite_error, icon="circle-alert", color_scheme="red", size="1", id="invite-error"),
+            ),
+            rx.hstack(
+                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                rx.button("Send invitation", type="submit", id="invite-submit"),
+                justify="end",
+                spacing="2",
+                width="100%",
+                padding_top="0.5rem",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=S.handle_invite,
+        reset_on_submit=False,
+        id="invite-form",
+    )
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Invite a staff member"),
+            rx.dialog.description(
+                "Owners manage staff and settings, managers settings; everyone works on orders.",
+                size="2",
+                color_scheme="gray",
+            ),
+            form,
+            max_width="30rem",
+        ),
+        open=S.invite_open,
+        on_open_change=S.set_invite_open,
+    )
+
+
+def _confirm() -> rx.Component:
+    is_reset = S.confirm_kind == "reset"
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(rx.cond(is_reset, "Send a password link to ", "Deactivate "), S.confirm_name, "?"),
+            rx.alert_dialog.description(
+                rx.cond(
+                    is_reset,
+                    "They get an email with a link to choose a new password (valid 30 minutes, once). "
+                    "Older links stop working. Their current password works until they use the link; "
+                    "then they are signed out everywhere.",
+                    "They are signed out everywhere at once and can't sign in until you reactivate them. "
+                    "Their name stays on the orders they worked on.",
+                )
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Cancel", variant="soft", color_scheme="gray", id="staff-confirm-cancel")
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        rx.cond(is_reset, "Send link", "Deactivate"),
+                        color_scheme=rx.cond(is_reset, "teal", "red"),
+                        on_click=S.handle_confirm,
+                        id="staff-confirm",
+                    )
+                ),
+                justify="end",
+                spacing="2",
+                padding_top="1rem",
+            ),
+        ),
+        open=S.confirm_open,
+        on_open_change=S.set_confirm_open,
+    )
+
+
+@staff_page(ROUTE, "Staff", on_load=[StaffUsersState.load_staff_users])
+def staff_users_page() -> rx.Component:
+    body = rx.vstack(
+        _issued_link(),
+        rx.cond(S.rows.length() > 0, _table(), _empty()),
+        _invite_dialog(),
+        _confirm(),
+        spacing="4",
+        width="100%",
+    )
+    invite = rx.button(
+        rx.icon("user-plus", size=16), "Invite staff", size="2", on_click=S.open_invite, id="invite-open"
+    )
+    return staff_layout(
+        ROUTE,
+        "Staff",
+        "Who can sign in to the back office and what their role lets them do.",
+        body,
+        actions=invite,
+    )

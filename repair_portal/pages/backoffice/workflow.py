@@ -1,0 +1,369 @@
+"""/staff/settings/workflow: the stages orders move through, what customers see, and what each stage means."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...components.staff_shell import staff_layout, staff_page
+from ...state.staff_workflow import NONE_CHOICE, StaffWorkflowState, StageChoice, StageView
+
+S = StaffWorkflowState
+ROUTE = "/staff/settings/workflow"
+HEAD_STYLE = {"position": "sticky", "top": "0", "background": "var(--gray-3)", "z_index": "1"}
+
+
+def _id(prefix: str, row: StageView) -> rx.Var:
+    return prefix + row.id.to(str)
+
+
+def _customer_cell(row: StageView) -> rx.Component:
+    return rx.cond(
+        row.internal,
+        rx.badge(rx.icon("eye-off", size=12), "Internal — hidden from customers", color_scheme="gray", variant="soft"),
+        rx.vstack(
+            rx.text(row.customer_label, size="2", weight="medium"),
+            rx.text(
+                row.explanation,
+                size="1",
+                color_scheme="gray",
+                max_width="28rem",
+                white_space="nowrap",
+                overflow="hidden",
+                text_overflow="ellipsis",
+            ),
+            spacing="0",
+        ),
+    )
+
+
+def _icon_button(icon: str, label: str, element_id, on_click, disabled=False, color: str = "gray") -> rx.Component:
+    return rx.tooltip(
+        rx.icon_button(
+            rx.icon(icon, size=14),
+            size="1",
+            variant="soft",
+            color_scheme=color,
+            aria_label=label,
+            on_click=on_click,
+            disabled=disabled,
+            id=element_id,
+        ),
+        content=label,
+    )
+
+
+def _row(row: StageView) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row.number, color_scheme="gray", size="2")),
+        rx.table.row_header_cell(
+            rx.hstack(
+                rx.box(width="0.7rem", height="0.7rem", border_radius="50%", background=f"var(--{row.color}-9)"),
+                rx.text(row.name, weight="medium"),
+                rx.cond(row.kind_label != "", rx.badge(row.kind_label, color_scheme="teal", variant="surface")),
+                spacing="2",
+                align="center",
+            )
+        ),
+        rx.table.cell(_customer_cell(row)),
+        rx.table.cell(rx.cond(row.notify, rx.icon("mail", size=16, aria_label="Emails the customer"), rx.text("—"))),
+        rx.table.cell(rx.text(row.orders, size="2")),
+        rx.table.cell(
+            rx.hstack(
+                _icon_button("arrow-up", "Move up", _id("stage-up-", row), S.handle_move(row.id, -1), ~row.can_up),
+                _icon_button(
+                    "arrow-down", "Move down", _id("stage-down-", row), S.handle_move(row.id, 1), ~row.can_down
+                ),
+                _icon_button("pencil", "Edit", _id("stage-edit-", row), S.start_edit(row.id)),
+                _icon_button(
+                    "archive",
+                    "Deactivate",
+                    _id("stage-deactivate-", row),
+                    S.ask_deactivate(row.id),
+                    ~row.can_deactivate,
+                    "red",
+                ),
+                spacing="1",
+            )
+        ),
+        id=_id("stage-row-", row),
+        class_name="workflow-row",
+    )
+
+
+def _inactive_row(row: StageView) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(rx.text(row.name, color_scheme="gray")),
+        rx.table.cell(_customer_cell(row)),
+        rx.table.cell(
+            rx.hstack(
+                rx.button(
+                    rx.icon("archive-restore", size=14),
+                    "Reactivate",
+                    size="1",
+                    variant="soft",
+                    on_click=S.handle_reactivate(row.id),
+                    id=_id("stage-reactivate-", row),
+                ),
+                _icon_button("pencil", "Edit", _id("stage-edit-", row), S.start_edit(row.id)),
+                spacing="2",
+            )
+        ),
+        id=_id("stage-row-", row),
+        class_name="workflow-inactive-row",
+    )
+
+
+def _table(headers: list[str], rows, render, element_id: str) -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=HEAD_STYLE) for h in headers])),
+            rx.table.body(rx.foreach(rows, render)),
+            variant="surface",
+            size="2",
+            width="100%",
+            id=element_id,
+        ),
+        max_height="calc(100vh - 16rem)",
+        overflow_y="auto",
+        width="100%",
+        border_radius="10px",
+    )
+
+
+def _empty() -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon("list-ordered", size=36, color="var(--gray-8)"),
+            rx.text("No stages yet", weight="medium"),
+            rx.text("Add the first stage orders are booked into.", size="2", color_scheme="gray"),
+            align="center",
+            spacing="2",
+        ),
+        padding="3rem",
+        width="100%",
+        background="var(--color-panel-solid)",
+        border="1px dashed var(--gray-6)",
+        border_radius="10px",
+        id="workflow-empty",
+    )
+
+
+def _choice(choice: StageChoice) -> rx.Component:
+    return rx.select.item(choice.name, value=choice.id)
+
+
+def _kind_select(kind: str, label: str, hint: str, value, allow_none: bool) -> rx.Component:
+    items = [rx.select.item("No stage", value=NONE_CHOICE)] if allow_none else []
+    return rx.vstack(
+        rx.text(label, as_="label", html_for=f"kind-{kind}", size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(id=f"kind-{kind}", width="100%"),
+            rx.select.content(*items, rx.foreach(S.kind_choices, _choice)),
+            value=value,
+            on_change=lambda v: S.handle_set_kind(kind, v),
+            size="2",
+        ),
+        rx.text(hint, size="1", color_scheme="gray"),
+        spacing="1",
+        flex="1",
+        min_width="12rem",
+    )
+
+
+def _meanings() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text("What stages mean", size="3", weight="bold"),
+            rx.flex(
+                _kind_select(
+                    "awaiting_approval",
+                    "Awaiting approval",
+                    "Sending a quote moves the order here.",
+                    S.awaiting_id,
+                    True,
+                ),
+                _kind_select("ready", "Ready", "Emails the customer that it's ready to collect.", S.ready_id, True),
+                _kind_select(
+                    "collected",
+                    "Collected",
+                    "The last stage; always at the end of the workflow.",
+                    S.collected_id,
+                    False,
+                ),
+                gap="1rem",
+                wrap="wrap",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def _field_error(message, element_id: str) -> rx.Component:
+    return rx.cond(message != "", rx.text(message, size="1", color_scheme="red", id=element_id, role="alert"))
+
+
+def _colour_item(colour: str) -> rx.Component:
+    return rx.select.item(
+        rx.hstack(
+            rx.box(width="0.7rem", height="0.7rem", border_radius="50%", background=f"var(--{colour}-9)"),
+            rx.text(colour),
+            spacing="2",
+            align="center",
+        ),
+        value=colour,
+    )
+
+
+def _editor() -> rx.Component:
+    form = rx.form(
+        rx.vstack(
+            rx.text("Staff name", as_="label", html_for="stage-name", size="2", weight="medium"),
+            rx.input(
+                id="stage-name", name="name", default_value=S.f_name, required=True, max_length=100, auto_focus=True
+            ),
+            _field_error(S.name_error, "stage-name-error"),
+            rx.hstack(
+                rx.switch(id="stage-internal", checked=S.f_internal, on_change=S.set_internal),
+                rx.text("Internal — hidden from customers", as_="label", html_for="stage-internal", size="2"),
+                spacing="2",
+                align="center",
+                padding_top="0.25rem",
+            ),
+            rx.cond(
+                S.f_internal,
+                rx.text(
+                    "While an order is here, customers keep seeing the stage before it.", size="1", color_scheme="gray"
+                ),
+            ),
+            rx.text("Customer label", as_="label", html_for="stage-label", size="2", weight="medium"),
+            rx.input(
+                id="stage-label",
+                name="customer_label",
+                default_value=S.f_label,
+                placeholder="Same as the staff name",
+                max_length=100,
+                disabled=S.f_internal,
+            ),
+            _field_error(S.label_error, "stage-label-error"),
+            rx.text("What customers read", as_="label", html_for="stage-explanation", size="2", weight="medium"),
+            rx.text_area(
+                id="stage-explanation",
+                name="explanation",
+                default_value=S.f_explanation,
+                rows="3",
+                max_length=2000,
+                disabled=S.f_internal,
+                width="100%",
+            ),
+            _field_error(S.explanation_error, "stage-explanation-error"),
+            rx.checkbox(
+                "Email the customer when an order reaches this stage",
+                checked=S.f_notify,
+                on_change=S.set_notify,
+                disabled=S.f_internal,
+                id="stage-notify",
+            ),
+            rx.text("Colour", as_="label", html_for="stage-color", size="2", weight="medium"),
+            rx.select.root(
+                rx.select.trigger(id="stage-color", width="12rem"),
+                rx.select.content(rx.foreach(S.colours, _colour_item)),
+                value=S.f_color,
+                on_change=S.set_color,
+            ),
+            rx.cond(
+                S.form_error != "",
+                rx.callout(
+                    S.form_error, icon="circle-alert", color_scheme="red", size="1", id="stage-form-error", role="alert"
+                ),
+            ),
+            rx.hstack(
+                rx.dialog.close(
+                    rx.button("Cancel", variant="soft", color_scheme="gray", type="button", id="stage-cancel")
+                ),
+                rx.button("Save", type="submit", id="stage-save"),
+                justify="end",
+                spacing="2",
+                width="100%",
+                padding_top="0.5rem",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=S.handle_save_stage,
+        reset_on_submit=False,
+        id="stage-form",
+    )
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(S.editing_id == 0, "Add a stage", "Edit stage")),
+            rx.dialog.description(
+                "Staff see the name; customers see the label and explanation unless the stage is internal.",
+                size="2",
+                color_scheme="gray",
+            ),
+            form,
+            max_width="34rem",
+        ),
+        open=S.editor_open,
+        on_open_change=S.set_editor_open,
+    )
+
+
+def _confirm() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Deactivate “", S.confirm_name, "”?"),
+            rx.alert_dialog.description(
+                "It leaves the workflow: staff can't move orders to it and customers no longer see it. "
+                "Orders that passed through it keep it in their history. You can reactivate it later."
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Cancel", variant="soft", color_scheme="gray", id="stage-confirm-cancel")
+                ),
+                rx.alert_dialog.action(
+                    rx.button("Deactivate", color_scheme="red", on_click=S.confirm_deactivate, id="stage-confirm")
+                ),
+                justify="end",
+                spacing="2",
+                padding_top="1rem",
+            ),
+        ),
+        open=S.confirm_open,
+        on_open_change=S.set_confirm_open,
+    )
+
+
+@staff_page(ROUTE, "Workflow", on_load=[StaffWorkflowState.load_workflow])
+def workflow_page() -> rx.Component:
+    active_headers = ["#", "Stage", "Customers see", "Email", "Orders", ""]
+    body = rx.vstack(
+        _meanings(),
+        rx.cond(S.stages.length() > 0, _table(active_headers, S.stages, _row, "workflow-table"), _empty()),
+        rx.cond(
+            S.inactive.length() > 0,
+            rx.vstack(
+                rx.text("Inactive stages", size="3", weight="bold"),
+                rx.text("Not used for new moves; kept for the history of older orders.", size="2", color_scheme="gray"),
+                _table(["Stage", "Customers saw", ""], S.inactive, _inactive_row, "workflow-inactive-table"),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        _editor(),
+        _confirm(),
+        spacing="4",
+        width="100%",
+    )
+    add = rx.button(rx.icon("plus", size=16), "Add stage", size="2", on_click=S.start_add, id="stage-add")
+    return staff_layout(
+        ROUTE,
+        "Workflow",
+        "The stages an order moves through. Staff see the names; customers see the labels and explanations.",
+        body,
+        actions=add,
+    )

@@ -1,0 +1,271 @@
+"""Settings → Workflow: the stage list, the stage editor, moves, (de)activation and stage meanings."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from ..db import session_scope, write_session
+from ..models import StageKind
+from ..services import workflow_admin
+from ..services.permissions import Action
+from ..services.workflow_admin import KIND_LABELS, StageForm, WorkflowError
+from .staff_session import StaffSessionState
+
+NONE_CHOICE = "none"
+
+
+@dataclasses.dataclass
+class StageView:
+    id: int
+    number: int
+    name: str
+    customer_label: str
+    explanation: str
+    internal: bool
+    kind_label: str
+    color: str
+    notify: bool
+    orders: int
+    can_up: bool
+    can_down: bool
+    can_deactivate: bool
+
+
+@dataclasses.dataclass
+class StageChoice:
+    id: str
+    name: str
+
+
+def _view(row: workflow_admin.StageRow, number: int) -> StageView:
+    return StageView(
+        id=row.id,
+        number=number,
+        name=row.name,
+        customer_label=row.customer_label or row.name,
+        explanation=row.explanation,
+        internal=row.internal,
+        kind_label=KIND_LABELS.get(row.kind, ""),
+        color=row.color,
+        notify=row.notify_customer,
+        orders=row.orders,
+        can_up=False,
+        can_down=False,
+        can_deactivate=False,
+    )
+
+
+class StaffWorkflowState(StaffSessionState):
+    stages: list[StageView] = []
+    inactive: list[StageView] = []
+    kind_choices: list[StageChoice] = []
+    awaiting_id: str = NONE_CHOICE
+    ready_id: str = NONE_CHOICE
+    collected_id: str = NONE_CHOICE
+    colours: list[str] = list(workflow_admin.COLOURS)
+    # The stage editor (a dialog): editing_id 0 adds a new stage.
+    editor_open: bool = False
+    editing_id: int = 0
+    f_name: str = ""
+    f_label: str = ""
+    f_explanation: str = ""
+    f_internal: bool = False
+    f_color: str = "gray"
+    f_notify: bool = False
+    name_error: str = ""
+    label_error: str = ""
+    explanation_error: str = ""
+    form_error: str = ""
+    # The deactivate confirmation.
+    confirm_open: bool = False
+    confirm_id: int = 0
+    confirm_name: str = ""
+
+    def _allowed(self, leave: bool = False):
+        return self._require(Action.EDIT_SETTINGS, "Only owners and managers can change the workflow.", leave=leave)
+
+    def _load(self) -> None:
+        with session_scope() as session:
+            rows = workflow_admin.list_stages(session)
+        active = [r for r in rows if r.active]
+        last_index = len(active) - 1
+        self.stages = [
+            dataclasses.replace(
+                _view(r, i + 1),
+                # The collected stage stays last; the buttons that would break that are disabled.
+                can_up=i > 0 and not r.is_terminal,
+                can_down=i < last_index and not active[i + 1].is_terminal and not r.is_terminal,
+                can_deactivate=r.kind == StageKind.NORMAL.value and r.orders == 0,
+            )
+            for i, r in enumerate(active)
+        ]
+        self.inactive = [_view(r, 0) for r in rows if not r.active]
+        self.kind_choices = [StageChoice(str(r.id), r.name) for r in active if not r.internal]
+        by_kind = {r.kind: str(r.id) for r in active}
+        self.awaiting_id = by_kind.get(StageKind.AWAITING_APPROVAL.value, NONE_CHOICE)
+        self.ready_id = by_kind.get(StageKind.READY.value, NONE_CHOICE)
+        self.collected_id = by_kind.get(StageKind.COLLECTED.value, NONE_CHOICE)
+
+    @rx.event
+    def load_workflow(self):
+        _, denied = self._allowed(leave=True)
+        if denied:
+            return denied
+        self.editor_open = self.confirm_open = False
+        self._load()
+        return None
+
+    # --- the editor -------------------------------------------------------------------------
+
+    def _fill(self, view: StageView | None) -> None:
+        self.editing_id = view.id if view else 0
+        self.f_name = view.name if view else ""
+        self.f_label = view.customer_label if view and not view.internal else ""
+        self.f_explanation = view.explanation if view else ""
+        self.f_internal = view.internal if view else False
+        self.f_color = view.color if view and view.color in workflow_admin.COLOURS else "gray"
+        self.f_notify = view.notify if view else False
+        self._errors(None)
+        self.editor_open = True
+
+    def _errors(self, exc: WorkflowError | None) -> None:
+        """Show a refusal next to its field (name, label, explanation) or above the buttons."""
+        fields = {"name": "name_error", "customer_label": "label_error", "explanation": "explanation_error"}
+        self.name_error = self.label_error = self.explanation_error = self.form_error = ""
+        if exc is not None:
+            setattr(self, fields.get(exc.field, "form_error"), str(exc))
+
+    @rx.event
+    def start_add(self):
+        _, denied = self._allowed()
+        if denied:
+            return denied
+        self._fill(None)
+        return None
+
+    @rx.event
+    def start_edit(self, stage_id: int):
+        _, denied = self._allowed()
+        if denied:
+            return denied
+        view = next((s for s in self.stages + self.inactive if s.id == int(stage_id)), None)
+        if view is None:
+            return rx.toast.error("That stage no longer exists. Reload the page.")
+        self._fill(view)
+        return None
+
+    @rx.event
+    def set_editor_open(self, value: bool):
+        self.editor_open = bool(value)
+
+    @rx.event
+    def set_internal(self, value: bool):
+        self.f_internal = bool(value)
+        if self.f_internal:
+            self.f_notify = False
+
+    @rx.event
+    def set_notify(self, value: bool):
+        self.f_notify = bool(value) and not self.f_internal
+
+    @rx.event
+    def set_color(self, value: str):
+        self.f_color = str(value) if str(value) in workflow_admin.COLOURS else "gray"
+
+    @rx.event
+    def handle_save_stage(self, form_data: dict):
+        identity, denied = self._allowed()
+        if denied:
+            return denied
+        self.f_name = str(form_data.get("name", self.f_name))[:200]
+        self.f_label = str(form_data.get("customer_label", self.f_label))[:200]
+        self.f_explanation = str(form_data.get("explanation", self.f_explanation))[:4000]
+        form = StageForm(
+            name=self.f_name,
+            customer_label=self.f_label,
+            explanation=self.f_explanation,
+            internal=self.f_internal,
+            color=self.f_color,
+            notify_customer=self.f_notify,
+        )
+        actor = self._actor(identity)
+        try:
+            with write_session() as session:
+                if self.editing_id:
+                    stage = workflow_admin.update_stage(session, self.editing_id, form, actor)
+                else:
+                    stage = workflow_admin.add_stage(session, form, actor)
+                name = stage.name
+        except WorkflowError as exc:
+            self._errors(exc)
+            return None
+        added = not self.editing_id
+        self.editor_open = False
+        self._errors(None)
+        self._load()
+        return rx.toast.success(f"Added “{name}” before the collected stage." if added else f"Saved “{name}”.")
+
+    # --- moves, (de)activation, meanings -----------------------------------------------------
+
+    def _apply(self, change, success: str):
+        identity, denied = self._allowed()
+        if denied:
+            return denied
+        try:
+            with write_session() as session:
+                change(session, self._actor(identity))
+        except WorkflowError as exc:
+            self._load()
+            return rx.toast.error(str(exc))
+        self._load()
+        return rx.toast.success(success) if success else None
+
+    @rx.event
+    def handle_move(self, stage_id: int, direction: int):
+        return self._apply(lambda s, a: workflow_admin.move_stage(s, int(stage_id), int(direction), a), "")
+
+    @rx.event
+    def ask_deactivate(self, stage_id: int):
+        _, denied = self._allowed()
+        if denied:
+            return denied
+        view = next((s for s in self.stages if s.id == int(stage_id)), None)
+        if view is None:
+            return rx.toast.error("That stage is not in the active workflow.")
+        self.confirm_id, self.confirm_name, self.confirm_open = view.id, view.name, True
+        return None
+
+    @rx.event
+    def cancel_confirm(self):
+        self.confirm_open = False
+
+    @rx.event
+    def set_confirm_open(self, value: bool):
+        self.confirm_open = bool(value)
+
+    @rx.event
+    def confirm_deactivate(self):
+        self.confirm_open = False
+        stage_id, name = self.confirm_id, self.confirm_name
+        return self._apply(
+            lambda s, a: workflow_admin.deactivate_stage(s, stage_id, a),
+            f"“{name}” is no longer in the workflow. Its history is kept.",
+        )
+
+    @rx.event
+    def handle_reactivate(self, stage_id: int):
+        return self._apply(
+            lambda s, a: workflow_admin.reactivate_stage(s, int(stage_id), a),
+            "Stage is back in the workflow, just before the collected stage.",
+        )
+
+    @rx.event
+    def handle_set_kind(self, kind: str, value: str):
+        kind, value = str(kind), str(value)
+        if kind not in workflow_admin.SPECIAL_KINDS:
+            return rx.toast.error("Unknown stage meaning.")
+        stage_id = None if value == NONE_CHOICE else int(value) if value.isdigit() else -1
+        label = KIND_LABELS[kind]
+        return self._apply(lambda s, a: workflow_admin.set_kind(s, kind, stage_id, a), f"Updated “{label}”.")
