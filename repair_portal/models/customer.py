@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index, func, literal_column
 from sqlmodel import Field, SQLModel
 
 from .base import UTCDateTime, utcnow
 
 
+def _lower(column: str):
+    return func.lower(literal_column(column))
+
+
 class Customer(SQLModel, table=True):
     __tablename__ = "customer"
+    # Case-insensitive prefix search on the order board and the customer list (services/orders.prefix).
+    __table_args__ = (
+        Index("ix_customer_last_name_lower", _lower("last_name")),
+        Index("ix_customer_first_name_lower", _lower("first_name")),
+        Index("ix_customer_company_lower", _lower("company")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     first_name: str = Field(default="", max_length=100)
@@ -32,6 +43,7 @@ class Device(SQLModel, table=True):
     """A phone, laptop, vehicle... anything a customer brings in."""
 
     __tablename__ = "device"
+    __table_args__ = (Index("ix_device_serial_upper", func.upper(literal_column("serial"))),)
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)

@@ -42,6 +42,7 @@ class Order(SQLModel, table=True):
     __table_args__ = (
         Index("ix_repair_order_stage_updated", "stage_id", "updated_at"),
         Index("ix_repair_order_location_updated", "location_id", "updated_at"),
+        Index("ix_repair_order_booked_in", "booked_in_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -32,7 +32,7 @@ STALE_AFTER = timedelta(minutes=10)
 MAILER = audit.Actor(kind="system", label="mailer")
 
 
-TRACKING_CODE = re.compile(r"(/track/)[A-Za-z0-9_-]{16,}")
+TRACKING_CODE = re.compile(r"(/track/|/staff/set-password/)[A-Za-z0-9_-]{16,}")  # portal and staff password links
 
 
 def redact_tracking_codes(text: str) -> str:

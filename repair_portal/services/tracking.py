@@ -21,6 +21,10 @@ def public_stage(session: Session, stage: Stage) -> Stage:
     if stage.customer_explanation:
         return stage
     earlier = session.exec(
-        select(Stage).where(Stage.position < stage.position).where(_is_public()).order_by(Stage.position.desc())
+        select(Stage)
+        .where(Stage.active)
+        .where(Stage.position < stage.position)
+        .where(_is_public())
+        .order_by(Stage.position.desc())
     ).first()
     return earlier or stage

@@ -90,6 +90,10 @@ def change_stage(
     session: Session, order: Order, stage: Stage, actor: audit.Actor, *, note: str = "", at=None
 ) -> StatusEvent:
     """Move an order to a stage of the workflow, recording who and when."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Hold the stage row until commit, so a concurrent deactivation can't slip in between.
+        session.exec(select(Stage.id).where(Stage.id == stage.id).with_for_update(read=True)).first()
+        session.refresh(stage)
     if not stage.active:
         raise StageChangeError(f"The stage “{stage.name}” is not in the active workflow.")
     if order.stage_id == stage.id:

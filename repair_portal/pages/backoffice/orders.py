@@ -42,9 +42,9 @@ def _row(row: OrderRowView) -> rx.Component:
         rx.table.cell(row.customer),
         rx.table.cell(rx.text(row.device, color_scheme="gray")),
         rx.table.cell(rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full")),
-        rx.table.cell(row.location),
+        rx.table.cell(row.location, display=WIDE_ONLY),
         rx.table.cell(rx.text(row.technician, color_scheme="gray")),
-        rx.table.cell(rx.text(row.booked, color_scheme="gray", white_space="nowrap")),
+        rx.table.cell(rx.text(row.booked, color_scheme="gray", white_space="nowrap"), display=WIDE_ONLY),
         rx.table.cell(rx.tooltip(rx.text(row.updated, color_scheme="gray"), content=row.updated_exact)),
         class_name="order-row",
         on_click=rx.redirect("/staff/orders/" + row.id.to(str)),
@@ -54,13 +54,24 @@ def _row(row: OrderRowView) -> rx.Component:
 
 
 HEAD_STYLE = {"position": "sticky", "top": "0", "background": "var(--gray-3)", "z_index": "1"}
+WIDE_ONLY = ["none", "none", "none", "none", "table-cell"]  # from 1280 px: room for every column
+NARROW_HIDDEN = {"Location", "Booked in"}
 
 
 def _table() -> rx.Component:
     headers = ["Reference", "Customer", "Device", "Stage", "Location", "Technician", "Booked in", "Updated"]
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=HEAD_STYLE) for h in headers])),
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(
+                            h, style=HEAD_STYLE, display=WIDE_ONLY if h in NARROW_HIDDEN else "table-cell"
+                        )
+                        for h in headers
+                    ]
+                )
+            ),
             rx.table.body(rx.foreach(StaffOrdersState.rows, _row)),
             variant="surface",
             size="2",

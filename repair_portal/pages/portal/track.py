@@ -512,7 +512,16 @@ def _quote_tab() -> rx.Component:
 def _read_only(child: rx.Component) -> rx.Component:
     """In a staff preview every button and field inside is disabled (the server refuses them anyway)."""
     return rx.el.fieldset(
-        child, disabled=T.preview, style={"border": "0", "padding": "0", "margin": "0", "min_width": "0"}, width="100%"
+        child,
+        disabled=T.preview,
+        style={
+            "border": "0",
+            "padding": "0",
+            "margin": "0",
+            "min_width": "0",
+            "& :disabled": {"opacity": "0.5", "cursor": "not-allowed", "filter": "grayscale(0.6)"},
+        },
+        width="100%",
     )
 
 
