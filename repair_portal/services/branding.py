@@ -6,11 +6,12 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from ..integrations.images import normalise_logo
+from ..integrations.images import ImageRejected, normalise_logo
 from ..models import Location, ShopSettings
 from . import audit
 
 DEFAULT_ACCENT = "#0f766e"
+MAX_LOGO_BYTES = 5 * 1024 * 1024  # a logo never needs more; the browser's limit isn't trusted
 
 
 def accent_for(shop: ShopSettings | None, location: Location | None) -> str:
@@ -32,6 +33,8 @@ def logo_for(session: Session, location_id: int | None) -> str | None:
 def set_logo(
     session: Session, files_dir: Path, data: bytes, actor: audit.Actor, *, location_id: int | None = None
 ) -> str:
+    if len(data) > MAX_LOGO_BYTES:
+        raise ImageRejected(f"That logo is larger than {MAX_LOGO_BYTES // (1024 * 1024)} MB. Try a smaller PNG.")
     stored = normalise_logo(data, files_dir)
     if location_id:
         location = session.get(Location, location_id)
@@ -45,3 +48,19 @@ def set_logo(
         session.add(shop)
     audit.record(session, actor, "settings.logo_changed", location_id=location_id)
     return stored
+
+
+def remove_logo(session: Session, actor: audit.Actor, *, location_id: int | None = None) -> bool:
+    """Forget the shop's (or one location's) logo; a location then shows the shop's. False if there was none.
+
+    The file stays on disk: a backup or an open page may still point at it, and it is tiny.
+    """
+    row = session.get(Location, location_id) if location_id else session.get(ShopSettings, 1)
+    if row is None:
+        raise ValueError("No such location.")
+    if not row.logo_path:
+        return False
+    row.logo_path = None
+    session.add(row)
+    audit.record(session, actor, "settings.logo_removed", location_id=location_id)
+    return True

@@ -11,6 +11,13 @@ EXPECTED_ROUTES = {
     "/staff/orders/new",
     "/staff/orders/[order_id]",
     "/staff/settings/emails",
+    "/staff/settings/shop",
+    "/staff/settings/locations",
+    "/staff/settings/workflow",
+    "/staff/settings/staff",
+    "/staff/customers",
+    "/staff/customers/[customer_id]",
+    "/staff/set-password/[token]",
     "/track/[code]",
 }
 
@@ -23,5 +30,6 @@ def test_all_pages_are_registered():
 def test_page_builds(spec):
     component = spec.render()
     assert component.render()  # the tree serialises for the compiler
-    staff = spec.route.startswith("/staff") and spec.route != "/staff/login"
+    public = ("/staff/login", "/staff/set-password/[token]")
+    staff = spec.route.startswith("/staff") and spec.route not in public
     assert not staff or spec.on_load[0].fn.__name__ == "guard"  # every staff page runs the session guard first

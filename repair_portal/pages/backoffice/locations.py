@@ -1,0 +1,521 @@
+"""/staff/settings/locations: the shop's locations, each with contact details, hours and branding overrides."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...components.staff_shell import staff_layout, staff_page
+from ...services.branding import MAX_LOGO_BYTES
+from ...services.locations import DAYS
+from ...services.mail import DAY_NAMES
+from ...services.shop_settings import ACCESS_MODES
+from ...state.staff_locations import INHERIT_CHOICE, LocationCard, StaffLocationsState
+
+S = StaffLocationsState
+ROUTE = "/staff/settings/locations"
+LOGO_UPLOAD = "loc-logo-upload"
+LOGO_TYPES = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]}
+
+
+# --- the list ------------------------------------------------------------------------------------
+
+
+def _contact_line(icon: str, value: rx.Var) -> rx.Component:
+    return rx.cond(
+        value != "",
+        rx.hstack(
+            rx.icon(icon, size=14, color="var(--gray-10)"), rx.text(value, size="2"), spacing="2", align="center"
+        ),
+    )
+
+
+def _deactivate(row: LocationCard) -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                "Deactivate",
+                variant="ghost",
+                color_scheme="red",
+                size="1",
+                id="loc-deactivate-" + row.id.to_string(),
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Deactivate ", row.name, "?"),
+            rx.alert_dialog.description(
+                rx.cond(
+                    row.open_orders > 0,
+                    rx.text(
+                        row.name,
+                        " has ",
+                        row.open_orders,
+                        rx.cond(row.open_orders == 1, " open order", " open orders"),
+                        ". They stay there until they are finished, but no new orders can be booked into it.",
+                    ),
+                    rx.text(row.name, " has no open orders. No new orders can be booked into it."),
+                ),
+                " You can reactivate it at any time.",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Deactivate",
+                        color_scheme="red",
+                        on_click=S.handle_deactivate(row.id),
+                        id="loc-deactivate-confirm-" + row.id.to_string(),
+                    )
+                ),
+                justify="end",
+                spacing="2",
+                padding_top="1rem",
+            ),
+        ),
+    )
+
+
+def _card(row: LocationCard) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.box(
+                    width="0.9rem",
+                    height="0.9rem",
+                    border_radius="999px",
+                    background=row.accent_color,
+                    flex_shrink="0",
+                    title=rx.cond(row.own_accent, "Own accent colour", "The shop's accent colour"),
+                ),
+                rx.text(row.name, size="3", weight="bold", class_name="location-name"),
+                rx.cond(~row.active, rx.badge("Inactive", color_scheme="gray", variant="soft")),
+                rx.spacer(),
+                rx.cond(
+                    row.logo_url != "",
+                    rx.image(src=row.logo_url, alt="", height="1.5rem", max_width="6rem", object_fit="contain"),
+                ),
+                align="center",
+                width="100%",
+            ),
+            _contact_line("phone", row.phone),
+            _contact_line("mail", row.email),
+            _contact_line("map-pin", row.address),
+            rx.text(
+                rx.cond(row.hours != "", row.hours, "No opening hours set"),
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.hstack(
+                rx.badge(
+                    row.open_orders,
+                    rx.cond(row.open_orders == 1, " open order", " open orders"),
+                    variant="soft",
+                    color_scheme=rx.cond(row.open_orders > 0, "teal", "gray"),
+                ),
+                rx.spacer(),
+                rx.cond(
+                    row.active,
+                    _deactivate(row),
+                    rx.button(
+                        "Reactivate",
+                        variant="ghost",
+                        size="1",
+                        on_click=S.handle_reactivate(row.id),
+                        id="loc-reactivate-" + row.id.to_string(),
+                    ),
+                ),
+                rx.button(
+                    rx.icon("pencil", size=14),
+                    "Edit",
+                    variant="soft",
+                    size="1",
+                    on_click=S.open_edit(row.id),
+                    id="loc-edit-" + row.id.to_string(),
+                ),
+                align="center",
+                width="100%",
+                spacing="2",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+        opacity=rx.cond(row.active, "1", "0.7"),
+        id="loc-card-" + row.id.to_string(),
+        class_name="location-card",
+    )
+
+
+# --- the editor ----------------------------------------------------------------------------------
+
+
+def _error(name: str, element_id: str) -> rx.Component:
+    message = S.errors.get(name, "")
+    return rx.cond(
+        message != "",
+        rx.text(message, size="1", color_scheme="red", id=f"{element_id}-error", class_name="field-error"),
+    )
+
+
+def _field(label: str, control: rx.Component, name: str, element_id: str, hint: str = "") -> rx.Component:
+    return rx.vstack(
+        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=element_id),
+        control,
+        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        _error(name, element_id),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _input(name: str, element_id: str, **props) -> rx.Component:
+    return rx.input(
+        value=S.values.get(name, ""),
+        on_change=lambda value: S.set_value(name, value),
+        id=element_id,
+        width="100%",
+        **props,
+    )
+
+
+def _section_title(text: str) -> rx.Component:
+    return rx.text(text, size="2", weight="bold", color_scheme="gray", padding_top="0.5rem")
+
+
+def _contact_fields() -> rx.Component:
+    return rx.vstack(
+        _section_title("Contact"),
+        _field("Name", _input("name", "loc-name", max_length=200, placeholder="High Street"), "name", "loc-name"),
+        rx.grid(
+            _field(
+                "Phone",
+                _input("phone", "loc-phone", max_length=40, type="tel", placeholder="020 7946 0123"),
+                "phone",
+                "loc-phone",
+            ),
+            _field(
+                "Email",
+                _input("email", "loc-email", max_length=254, type="email", placeholder="shop@example.com"),
+                "email",
+                "loc-email",
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            gap="0.75rem 1rem",
+            width="100%",
+        ),
+        _field(
+            "Address",
+            rx.text_area(
+                value=S.values.get("address", ""),
+                on_change=lambda value: S.set_value("address", value),
+                id="loc-address",
+                rows="2",
+                max_length=500,
+                width="100%",
+            ),
+            "address",
+            "loc-address",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _hours_row(day: str) -> rx.Component:
+    closed = S.hours_closed[day]  # not .get(day, True): JS truthiness would turn False into True
+    base = f"loc-hours-{day}"
+    return rx.vstack(
+        rx.hstack(
+            rx.text(DAY_NAMES[day], size="2", width="6.5rem", flex_shrink="0"),
+            rx.el.label(
+                rx.hstack(
+                    rx.switch(
+                        checked=closed,
+                        on_change=lambda value: S.set_closed(day, value),
+                        id=f"{base}-closed",
+                        size="1",
+                    ),
+                    rx.text("Closed", size="1", color_scheme="gray"),
+                    spacing="1",
+                    align="center",
+                ),
+                width="5.5rem",
+                flex_shrink="0",
+                style={"cursor": "pointer"},
+            ),
+            rx.input(
+                type="time",
+                value=S.hours_open.get(day, ""),
+                on_change=lambda value: S.set_time(day, "open", value),
+                disabled=closed,
+                id=f"{base}-open",
+                aria_label=f"{DAY_NAMES[day]} opens",
+                size="1",
+                width="7rem",
+            ),
+            rx.text("to", size="1", color_scheme="gray"),
+            rx.input(
+                type="time",
+                value=S.hours_close.get(day, ""),
+                on_change=lambda value: S.set_time(day, "close", value),
+                disabled=closed,
+                id=f"{base}-close",
+                aria_label=f"{DAY_NAMES[day]} closes",
+                size="1",
+                width="7rem",
+            ),
+            align="center",
+            spacing="2",
+            wrap="wrap",
+        ),
+        _error(f"hours_{day}", base),
+        spacing="1",
+        width="100%",
+        class_name="hours-row",
+    )
+
+
+def _hours_fields() -> rx.Component:
+    return rx.vstack(
+        _section_title("Opening hours"),
+        rx.text("Shown on the customer's page and in emails.", size="1", color_scheme="gray"),
+        *[_hours_row(day) for day in DAYS],
+        spacing="2",
+        width="100%",
+    )
+
+
+def _branding_fields() -> rx.Component:
+    colour = rx.hstack(
+        rx.el.label(
+            rx.hstack(
+                rx.switch(checked=S.own_accent, on_change=S.set_own_accent, id="loc-own-accent", size="1"),
+                rx.text("Own colour", size="2"),
+                spacing="2",
+                align="center",
+            ),
+            style={"cursor": "pointer"},
+        ),
+        rx.cond(
+            S.own_accent,
+            rx.hstack(
+                rx.input(
+                    type="color",
+                    value=S.accent_preview,
+                    on_change=lambda value: S.set_value("accent_color", value),
+                    id="loc-accent-picker",
+                    aria_label="Pick the location's accent colour",
+                    width="3rem",
+                    padding="2px",
+                ),
+                _input("accent_color", "loc-accent", max_length=7, font_family="var(--code-font-family)"),
+                spacing="2",
+                align="center",
+            ),
+            rx.hstack(
+                rx.box(width="1rem", height="1rem", border_radius="4px", background=S.shop_accent),
+                rx.text("Uses the shop's colour", size="2", color_scheme="gray"),
+                spacing="2",
+                align="center",
+            ),
+        ),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+    )
+    access = rx.select.root(
+        rx.select.trigger(width="100%", id="loc-access"),
+        rx.select.content(
+            rx.select.item("Same as the shop (", S.shop_access_label, ")", value=INHERIT_CHOICE),
+            *[rx.select.item(label, value=mode) for mode, label in ACCESS_MODES.items()],
+        ),
+        value=S.values.get("access_mode", INHERIT_CHOICE),
+        on_change=lambda value: S.set_value("access_mode", value),
+    )
+    return rx.vstack(
+        _section_title("Branding and portal"),
+        rx.text("Anything you leave as the shop's follows Settings → Shop.", size="1", color_scheme="gray"),
+        _field("Accent colour", colour, "accent_color", "loc-accent"),
+        rx.cond(
+            S.accent_hard_to_read,
+            rx.text("White text is hard to read on this colour.", size="1", color_scheme="amber"),
+        ),
+        _field(
+            "Welcome message",
+            rx.text_area(
+                value=S.values.get("welcome_message", ""),
+                on_change=lambda value: S.set_value("welcome_message", value),
+                id="loc-welcome",
+                rows="2",
+                max_length=2000,
+                placeholder="Leave empty to use the shop's message",
+                width="100%",
+            ),
+            "welcome_message",
+            "loc-welcome",
+        ),
+        _field("Who can see an order", access, "access_mode", "loc-access"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _logo_fields() -> rx.Component:
+    remove = rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                rx.icon("trash-2", size=14), "Remove logo", variant="ghost", color_scheme="red", id="loc-logo-remove"
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Remove this location's logo?"),
+            rx.alert_dialog.description("Its customers then see the shop's logo."),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button("Remove", color_scheme="red", on_click=S.handle_remove_logo, id="loc-logo-remove-confirm")
+                ),
+                justify="end",
+                spacing="2",
+                padding_top="1rem",
+            ),
+        ),
+    )
+    return rx.cond(
+        S.editing_id > 0,
+        rx.vstack(
+            _section_title("Logo"),
+            rx.hstack(
+                rx.box(
+                    rx.cond(
+                        S.edit_logo_url != "",
+                        rx.image(src=S.edit_logo_url, alt="Logo", height="1.75rem", object_fit="contain"),
+                        rx.icon("wrench", size=16, color="white"),
+                    ),
+                    background=S.accent_preview,
+                    padding="0.5rem 0.75rem",
+                    border_radius="8px",
+                    id="loc-logo-preview",
+                ),
+                rx.text(
+                    rx.cond(
+                        S.edit_has_logo,
+                        "This location's own logo.",
+                        rx.cond(S.shop_has_logo, "Uses the shop's logo.", "No logo: the portal shows the name."),
+                    ),
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.spacer(),
+                rx.cond(S.edit_has_logo, remove),
+                align="center",
+                width="100%",
+            ),
+            rx.upload(
+                rx.text("Drop a PNG, JPEG or WebP (up to 5 MB), or click to choose", size="2", color_scheme="gray"),
+                id=LOGO_UPLOAD,
+                max_files=1,
+                max_size=MAX_LOGO_BYTES,
+                accept=LOGO_TYPES,
+                border="1px dashed var(--gray-7)",
+                border_radius="10px",
+                padding="0.75rem",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.foreach(rx.selected_files(LOGO_UPLOAD), lambda name: rx.badge(name, variant="soft")),
+                rx.spacer(),
+                rx.button(
+                    rx.icon("upload", size=14),
+                    "Upload logo",
+                    size="1",
+                    variant="soft",
+                    id="loc-logo-submit",
+                    on_click=[
+                        S.handle_logo_upload(rx.upload_files(upload_id=LOGO_UPLOAD)),
+                        rx.clear_selected_files(LOGO_UPLOAD),
+                    ],
+                ),
+                align="center",
+                width="100%",
+            ),
+            rx.cond(
+                S.logo_error != "",
+                rx.callout(S.logo_error, icon="circle-alert", color_scheme="red", size="1", id="loc-logo-error"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        rx.text("You can add a logo for this location after saving it.", size="1", color_scheme="gray"),
+    )
+
+
+def _editor() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.vstack(
+                rx.dialog.title(rx.cond(S.editing_id > 0, "Edit location", "Add location")),
+                _contact_fields(),
+                _hours_fields(),
+                _branding_fields(),
+                _logo_fields(),
+                rx.cond(
+                    S.conflict != "",
+                    rx.callout(S.conflict, icon="triangle-alert", color_scheme="amber", size="1", id="loc-conflict"),
+                ),
+                rx.cond(
+                    S.errors.length() > 0,
+                    rx.callout(
+                        "Some fields need attention; see the messages above.",
+                        icon="circle-alert",
+                        color_scheme="red",
+                        size="1",
+                        id="loc-errors",
+                    ),
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", id="loc-cancel")),
+                    rx.button(rx.icon("check", size=14), "Save", on_click=S.handle_save, id="loc-save"),
+                    justify="end",
+                    spacing="2",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            max_width="44rem",
+            max_height="90vh",
+            overflow_y="auto",
+            id="loc-editor",
+        ),
+        open=S.editing,
+        on_open_change=S.set_editor_open,
+    )
+
+
+@staff_page(ROUTE, "Locations", on_load=[StaffLocationsState.load_locations])
+def locations_page() -> rx.Component:
+    body = rx.vstack(
+        rx.cond(
+            S.rows.length() > 0,
+            rx.grid(
+                rx.foreach(S.rows, _card),
+                columns=rx.breakpoints(initial="1", md="2", xl="3"),
+                gap="1rem",
+                width="100%",
+                id="loc-list",
+            ),
+            rx.text("No locations yet. Add the place where customers drop off their devices.", size="2"),
+        ),
+        _editor(),
+        spacing="4",
+        width="100%",
+    )
+    add = rx.button(rx.icon("plus", size=14), "Add location", on_click=S.open_new, id="loc-add")
+    return staff_layout(
+        ROUTE,
+        "Locations",
+        "Where customers drop off and collect. Each location can have its own colour, logo and welcome message.",
+        body,
+        actions=add,
+    )

@@ -1,0 +1,339 @@
+"""Settings → Locations: contact details, opening hours, branding overrides, (de)activation.
+
+Location has no version column, so an edit carries the values it was loaded with (`original`);
+a save is refused whole when the row no longer matches them, naming the fields someone else changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+from sqlalchemy import func, not_
+from sqlmodel import Session, select
+
+from ..models import Location, Order, ShopSettings, Stage
+from . import audit, branding
+from .intake import EMAIL_RE, normalise_phone
+from .mail import DAY_NAMES, opening_hours
+from .shop_settings import ACCESS_MODES, normalise_colour
+
+DAYS = tuple(DAY_NAMES)  # mon..sun, the keys of opening_hours_json
+INHERIT = ""  # an override left empty: the shop's value applies
+Hours = dict[str, tuple[str, str] | None]  # day -> (open, close) as "HH:MM", or None when closed
+LABELS = {
+    "name": "name",
+    "phone": "phone",
+    "email": "email",
+    "address": "address",
+    "hours": "opening hours",
+    "accent_color": "accent colour",
+    "welcome_message": "welcome message",
+    "access_mode": "portal access",
+}
+LIMITS = {"name": 200, "phone": 40, "email": 254, "address": 500, "welcome_message": 2000}
+_PHONE_CHARS = re.compile(r"[\d\s()+\-./]+")
+_TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+_RANGE = re.compile(r"\s*(\d{1,2}:\d{2})\s*[-–—]\s*(\d{1,2}:\d{2})\s*")
+
+
+def closed_week() -> Hours:
+    return {day: None for day in DAYS}
+
+
+@dataclass(frozen=True)
+class LocationForm:
+    """An editable location. Overrides are '' when the location inherits the shop's value."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    hours: Hours = field(default_factory=closed_week)
+    accent_color: str = INHERIT
+    welcome_message: str = INHERIT
+    access_mode: str = INHERIT
+
+
+class LocationInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Check the highlighted fields.")
+        self.errors = errors
+
+
+class LocationConflict(ValueError):
+    """The location changed since the form was loaded; nothing was written."""
+
+    def __init__(self, name: str, changed: list[str]):
+        names = ", ".join(LABELS[f] for f in changed)
+        super().__init__(
+            f"Someone else saved {name} while you were editing (changed: {names}). Your changes were not saved. "
+            "The form now shows their values with your edits on top; check them and save again."
+        )
+        self.changed = changed
+
+
+class LocationError(ValueError):
+    """A refused action; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class LocationRow:
+    id: int
+    name: str
+    phone: str
+    email: str
+    address: str
+    active: bool
+    open_orders: int
+    has_logo: bool
+    accent_color: str  # what the portal uses (own or the shop's)
+    own_accent: bool
+    hours: list[tuple[str, str]]  # ("Monday", "09:00–17:30") for open days
+
+
+# --- opening hours -------------------------------------------------------------------------------
+
+
+def parse_hours(raw: str | None) -> Hours:
+    """opening_hours_json -> {day: (open, close) | None}. Unreadable days count as closed."""
+    try:
+        data = json.loads(raw or "{}")
+    except ValueError:
+        data = {}
+    hours = closed_week()
+    if not isinstance(data, dict):
+        return hours
+    for day in DAYS:
+        match = _RANGE.fullmatch(str(data.get(day) or ""))
+        if match:
+            hours[day] = (match.group(1).zfill(5), match.group(2).zfill(5))
+    return hours
+
+
+def hours_json(hours: Hours) -> str:
+    """{day: (open, close) | None} -> the JSON mail.opening_hours and the PDFs read; closed days left out."""
+    return json.dumps({day: f"{span[0]}–{span[1]}" for day in DAYS if (span := hours.get(day))}, ensure_ascii=False)
+
+
+def validate_hours(hours: Hours) -> dict[str, str]:
+    """Per-day messages keyed 'hours_<day>'."""
+    errors: dict[str, str] = {}
+    for day in DAYS:
+        span = hours.get(day)
+        if span is None:
+            continue
+        opens, closes = (str(part or "").strip() for part in span)
+        if not _TIME.fullmatch(opens) or not _TIME.fullmatch(closes):
+            errors[f"hours_{day}"] = "Enter opening and closing times like 09:00 and 17:30, or mark the day closed."
+        elif opens >= closes:
+            errors[f"hours_{day}"] = "The closing time must be after the opening time."
+    return errors
+
+
+def _clean_hours(hours: Hours) -> Hours:
+    cleaned = closed_week()
+    for day in DAYS:
+        span = (hours or {}).get(day)
+        if span is not None:
+            opens, closes = (str(part or "").strip() for part in span)
+            cleaned[day] = (opens, closes)
+    return cleaned
+
+
+# --- form ----------------------------------------------------------------------------------------
+
+
+def _clean(form: LocationForm) -> LocationForm:
+    accent = form.accent_color.strip()
+    access = form.access_mode.strip()
+    return LocationForm(
+        name=form.name.strip(),
+        phone=normalise_phone(form.phone),
+        email=form.email.strip().lower(),
+        address=form.address.strip(),
+        hours=_clean_hours(form.hours),
+        accent_color=(normalise_colour(accent) or accent) if accent else INHERIT,
+        welcome_message=form.welcome_message.strip(),
+        access_mode=INHERIT if access in ("", "inherit") else access,
+    )
+
+
+def validate(form: LocationForm) -> dict[str, str]:
+    typed_phone = form.phone.strip()
+    form = _clean(form)
+    errors: dict[str, str] = {}
+    if not form.name:
+        errors["name"] = "Give the location a name customers recognise, like “High Street”."
+    for name, limit in LIMITS.items():
+        if len(getattr(form, name)) > limit:
+            errors[name] = f"Keep it under {limit} characters."
+    digits = re.sub(r"\D", "", form.phone)
+    if typed_phone and (not _PHONE_CHARS.fullmatch(typed_phone) or not 6 <= len(digits) <= 15):
+        errors["phone"] = "Enter a phone number like 020 7946 0123 or +44 20 7946 0123."
+    if form.email and not EMAIL_RE.match(form.email) and "email" not in errors:
+        errors["email"] = "Enter an email address like shop@example.com."
+    if form.accent_color and normalise_colour(form.accent_color) is None:
+        errors["accent_color"] = "Use a colour like #0f766e, or use the shop's colour."
+    if form.access_mode and form.access_mode not in ACCESS_MODES:
+        errors["access_mode"] = "Choose how customers open their page, or use the shop's setting."
+    errors.update(validate_hours(form.hours))
+    return errors
+
+
+def form_for(location: Location) -> LocationForm:
+    return LocationForm(
+        name=location.name,
+        phone=location.phone,
+        email=location.email,
+        address=location.address,
+        hours=parse_hours(location.opening_hours_json),
+        accent_color=location.accent_color or INHERIT,
+        welcome_message=location.welcome_message or INHERIT,
+        access_mode=location.access_mode or INHERIT,
+    )
+
+
+def changed_fields(before: LocationForm, after: LocationForm) -> list[str]:
+    a, b = asdict(_clean(before)), asdict(_clean(after))
+    return [f.name for f in fields(LocationForm) if a[f.name] != b[f.name]]
+
+
+def rebase(original: LocationForm, mine: LocationForm, theirs: LocationForm) -> LocationForm:
+    """The latest saved values with this editor's own edits on top."""
+    return replace(theirs, **{name: getattr(mine, name) for name in changed_fields(original, mine)})
+
+
+def _apply(location: Location, form: LocationForm) -> None:
+    location.name = form.name
+    location.phone = form.phone
+    location.email = form.email
+    location.address = form.address
+    location.opening_hours_json = hours_json(form.hours)
+    location.accent_color = normalise_colour(form.accent_color) if form.accent_color else None
+    location.welcome_message = form.welcome_message or None
+    location.access_mode = form.access_mode or None
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+
+def open_order_count(session: Session, location_id: int) -> int:
+    """Orders at the location that have not reached a final stage."""
+    return session.exec(
+        select(func.count(Order.id))
+        .join(Stage, Stage.id == Order.stage_id)
+        .where(Order.location_id == location_id)
+        .where(not_(Stage.is_terminal))
+    ).one()
+
+
+def list_locations(session: Session) -> list[LocationRow]:
+    """Active locations first, then by creation order."""
+    shop = session.get(ShopSettings, 1)
+    rows = session.exec(select(Location).order_by(Location.active.desc(), Location.id)).all()
+    return [
+        LocationRow(
+            id=loc.id,
+            name=loc.name,
+            phone=loc.phone,
+            email=loc.email,
+            address=loc.address,
+            active=loc.active,
+            open_orders=open_order_count(session, loc.id),
+            has_logo=bool(loc.logo_path),
+            accent_color=branding.accent_for(shop, loc),
+            own_accent=bool(loc.accent_color),
+            hours=opening_hours(loc),
+        )
+        for loc in rows
+    ]
+
+
+def _get(session: Session, location_id: int) -> Location:
+    location = session.get(Location, location_id)
+    if location is None:
+        raise LocationError("That location no longer exists.")
+    return location
+
+
+# --- changes -------------------------------------------------------------------------------------
+
+
+def create_location(session: Session, form: LocationForm, actor: audit.Actor) -> Location:
+    form = _clean(form)
+    errors = validate(form)
+    if errors:
+        raise LocationInvalid(errors)
+    location = Location(name=form.name)
+    _apply(location, form)
+    session.add(location)
+    session.flush()
+    audit.record(session, actor, "settings.location_created", location_id=location.id, name=location.name)
+    return location
+
+
+def update_location(
+    session: Session, location_id: int, form: LocationForm, *, original: LocationForm, actor: audit.Actor
+) -> list[str]:
+    """Save the edit; returns the changed field names. Raises LocationInvalid or LocationConflict.
+
+    Run it in `write_session` so the comparison and the write are one transaction.
+    """
+    form = _clean(form)
+    errors = validate(form)
+    if errors:
+        raise LocationInvalid(errors)
+    location = _get(session, location_id)
+    current = form_for(location)
+    theirs = changed_fields(original, current)
+    if theirs:
+        raise LocationConflict(location.name, theirs)
+    changed = changed_fields(current, form)
+    if not changed:
+        return []
+    _apply(location, form)
+    session.add(location)
+    audit.record(session, actor, "settings.location_changed", location_id=location.id, fields=changed)
+    return changed
+
+
+def deactivate_location(session: Session, location_id: int, actor: audit.Actor) -> int:
+    """Hide the location from new orders; returns how many open orders it still has."""
+    location = _get(session, location_id)
+    if not location.active:
+        return open_order_count(session, location_id)
+    others = session.exec(
+        select(func.count(Location.id)).where(Location.active).where(Location.id != location_id)
+    ).one()
+    if others == 0:
+        raise LocationError(
+            f"{location.name} is your only active location, so it can't be deactivated. "
+            "Add or reactivate another location first."
+        )
+    open_orders = open_order_count(session, location_id)
+    location.active = False
+    session.add(location)
+    audit.record(session, actor, "settings.location_deactivated", location_id=location.id, open_orders=open_orders)
+    return open_orders
+
+
+def reactivate_location(session: Session, location_id: int, actor: audit.Actor) -> None:
+    location = _get(session, location_id)
+    if location.active:
+        return
+    location.active = True
+    session.add(location)
+    audit.record(session, actor, "settings.location_reactivated", location_id=location.id)
+
+
+def set_location_logo(session: Session, files_dir: Path, location_id: int, data: bytes, actor: audit.Actor) -> str:
+    _get(session, location_id)
+    return branding.set_logo(session, files_dir, data, actor, location_id=location_id)
+
+
+def remove_location_logo(session: Session, location_id: int, actor: audit.Actor) -> bool:
+    _get(session, location_id)
+    return branding.remove_logo(session, actor, location_id=location_id)

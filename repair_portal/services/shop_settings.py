@@ -1,0 +1,323 @@
+"""Settings → Shop: validate and save the shop-wide settings, with optimistic locking on `updated_at`.
+
+A save is refused whole when someone else saved since the editor loaded the form; the message names
+the fields they changed, and nothing of theirs is overwritten. `rebase` then gives the editor a form
+with their own edits on top of the latest values, so a second, deliberate save can go through.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import available_timezones
+
+from sqlmodel import Session, select
+
+from ..models import AccessMode, AuditEvent, ShopSettings, StaffUser
+from . import audit, branding, clock
+
+# format_money assumes two decimal places, so only currencies with cents/pence are offered (no JPY).
+CURRENCIES = {
+    "GBP": "Pound sterling (£)",
+    "EUR": "Euro (€)",
+    "USD": "US dollar ($)",
+    "CAD": "Canadian dollar (C$)",
+    "AUD": "Australian dollar (A$)",
+    "NZD": "New Zealand dollar (NZ$)",
+    "CHF": "Swiss franc (CHF)",
+    "SEK": "Swedish krona (SEK)",
+    "NOK": "Norwegian krone (NOK)",
+    "DKK": "Danish krone (DKK)",
+    "PLN": "Polish złoty (PLN)",
+    "CZK": "Czech koruna (CZK)",
+    "ZAR": "South African rand (ZAR)",
+    "INR": "Indian rupee (INR)",
+}
+# Only the modes the portal enforces today: customer accounts don't exist yet.
+ACCESS_MODES = {
+    AccessMode.LINK_LAST_NAME.value: "Link + last name check",
+    AccessMode.LINK.value: "Link only",
+}
+TOGGLES = (
+    "show_timeline_explanations",
+    "show_photos",
+    "show_documents",
+    "show_quote",
+    "show_payments",
+    "show_messages",
+)
+LABELS = {
+    "name": "shop name",
+    "accent_color": "accent colour",
+    "welcome_message": "welcome message",
+    "currency": "currency",
+    "tax_label": "tax label",
+    "tax_rate": "tax rate",
+    "timezone": "time zone",
+    "access_mode": "portal access",
+    "link_expiry_days": "link expiry",
+    "show_timeline_explanations": "stage explanations",
+    "show_photos": "photos",
+    "show_documents": "documents",
+    "show_quote": "quotes",
+    "show_payments": "payments",
+    "show_messages": "messages",
+    "terms_text": "terms",
+}
+LIMITS = {"name": 200, "welcome_message": 2000, "tax_label": 40, "terms_text": 20000}
+MAX_EXPIRY_DAYS = 3650
+_COLOUR = re.compile(r"#?([0-9a-fA-F]{6})")
+_RATE = re.compile(r"\d{1,3}(\.\d{1,2})?")
+
+
+@dataclass(frozen=True)
+class ShopForm:
+    """The editable settings as the form holds them: text as typed, switches as booleans."""
+
+    name: str = ""
+    accent_color: str = branding.DEFAULT_ACCENT
+    welcome_message: str = ""
+    currency: str = "GBP"
+    tax_label: str = "VAT"
+    tax_rate: str = "20"  # percent, as typed: "20", "17.5"
+    timezone: str = "Europe/London"
+    access_mode: str = AccessMode.LINK_LAST_NAME.value
+    link_expiry_days: str = "30"
+    show_timeline_explanations: bool = True
+    show_photos: bool = True
+    show_documents: bool = True
+    show_quote: bool = True
+    show_payments: bool = True
+    show_messages: bool = True
+    terms_text: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ShopForm:
+        """Build from untrusted input: unknown keys dropped, switches must be real booleans."""
+        values = {}
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            raw = data[f.name]
+            values[f.name] = raw is True if f.name in TOGGLES else str(raw if raw is not None else "")
+        return cls(**values)
+
+
+class ShopSettingsInvalid(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Check the highlighted fields.")
+        self.errors = errors
+
+
+class ShopSettingsConflict(ValueError):
+    """Someone saved since this form was loaded; nothing was written."""
+
+    def __init__(self, changed: list[str], by: str):
+        names = ", ".join(LABELS[f] for f in changed) or "the settings"
+        super().__init__(
+            f"{by or 'Someone else'} saved the shop settings while you were editing (changed: {names}). "
+            "Your changes were not saved. The form now shows their values with your edits on top; "
+            "check them and save again."
+        )
+        self.changed = changed
+        self.by = by
+
+
+def normalise_colour(raw: str) -> str | None:
+    """'#0F766E' or '0f766e' -> '#0f766e'; anything else -> None."""
+    match = _COLOUR.fullmatch((raw or "").strip())
+    return f"#{match.group(1).lower()}" if match else None
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on this colour (the portal header and buttons)."""
+
+    def channel(hex2: str) -> float:
+        c = int(hex2, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    rgb = colour.lstrip("#")
+    lum = 0.2126 * channel(rgb[0:2]) + 0.7152 * channel(rgb[2:4]) + 0.0722 * channel(rgb[4:6])
+    return 1.05 / (lum + 0.05)
+
+
+def parse_rate_bp(raw: str) -> int:
+    """'20' -> 2000, '17.5' -> 1750, '0' -> 0 basis points. ValueError (a message for the form) otherwise."""
+    text = (raw or "").strip().rstrip("%").strip().replace(",", ".")
+    if not _RATE.fullmatch(text):
+        raise ValueError("Enter a percentage like 20 or 17.5 (at most two decimals).")
+    try:
+        rate = Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern already rules this out
+        raise ValueError("Enter a percentage like 20 or 17.5.") from exc
+    if rate > 100:
+        raise ValueError("The tax rate must be between 0 and 100 %.")
+    return int(rate * 100)
+
+
+def format_rate_input(rate_bp: int) -> str:
+    """2000 -> '20', 1750 -> '17.5', 825 -> '8.25' (what the form shows)."""
+    whole, frac = divmod(rate_bp, 100)
+    return str(whole) if frac == 0 else f"{whole}.{frac:02d}".rstrip("0")
+
+
+@lru_cache(maxsize=1)
+def valid_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=1)
+def timezones() -> tuple[str, ...]:
+    """Time zone names a shop would pick (Area/City), sorted; any valid zoneinfo name is accepted."""
+    return tuple(sorted(z for z in valid_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
+
+
+def _clean(form: ShopForm) -> ShopForm:
+    """Trim text the same way on every side, so whitespace alone is never a change."""
+    values = {}
+    for f in fields(ShopForm):
+        value = getattr(form, f.name)
+        values[f.name] = value if f.name in TOGGLES else str(value).strip()
+    values["accent_color"] = normalise_colour(values["accent_color"]) or values["accent_color"]
+    values["currency"] = values["currency"].upper()
+    return ShopForm(**values)
+
+
+def validate(form: ShopForm) -> dict[str, str]:
+    """Per-field messages; empty when the form can be saved."""
+    form = _clean(form)
+    errors: dict[str, str] = {}
+    if not form.name:
+        errors["name"] = "Enter the shop's name, as customers know it."
+    for name, limit in LIMITS.items():
+        if len(getattr(form, name)) > limit:
+            errors[name] = f"Keep it under {limit} characters."
+    if normalise_colour(form.accent_color) is None:
+        errors["accent_color"] = "Use a colour like #0f766e (a # and six hex digits)."
+    if form.currency not in CURRENCIES:
+        errors["currency"] = "Choose one of the listed currencies."
+    try:
+        rate = parse_rate_bp(form.tax_rate)
+    except ValueError as exc:
+        errors["tax_rate"] = str(exc)
+    else:
+        if rate > 0 and not form.tax_label and "tax_label" not in errors:
+            errors["tax_label"] = "Name the tax (for example VAT or GST); it is printed on quotes."
+    if form.timezone not in valid_timezones():
+        errors["timezone"] = "Choose a time zone from the list, like Europe/London."
+    if form.access_mode not in ACCESS_MODES:
+        errors["access_mode"] = "Choose how customers open their page."
+    days = form.link_expiry_days
+    if not days.isdigit() or not 1 <= int(days) <= MAX_EXPIRY_DAYS:
+        errors["link_expiry_days"] = f"Enter a whole number of days from 1 to {MAX_EXPIRY_DAYS}."
+    return errors
+
+
+def form_for(shop: ShopSettings | None) -> ShopForm:
+    if shop is None:
+        return ShopForm()
+    return ShopForm(
+        name=shop.name,
+        accent_color=shop.accent_color,
+        welcome_message=shop.welcome_message,
+        currency=shop.currency,
+        tax_label=shop.tax_label,
+        tax_rate=format_rate_input(shop.tax_rate_bp),
+        timezone=shop.timezone,
+        access_mode=shop.access_mode,
+        link_expiry_days=str(shop.link_expiry_days),
+        terms_text=shop.terms_text,
+        **{t: getattr(shop, t) for t in TOGGLES},
+    )
+
+
+def changed_fields(before: ShopForm, after: ShopForm) -> list[str]:
+    a, b = asdict(_clean(before)), asdict(_clean(after))
+    return [f.name for f in fields(ShopForm) if a[f.name] != b[f.name]]
+
+
+def rebase(loaded: ShopForm, mine: ShopForm, theirs: ShopForm) -> ShopForm:
+    """The latest saved values with this editor's own edits (fields they changed) on top."""
+    mine_changed = set(changed_fields(loaded, mine))
+    return replace(theirs, **{name: getattr(mine, name) for name in mine_changed})
+
+
+def _last_editor(session: Session) -> str:
+    event = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.action == "settings.shop_changed")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    ).first()
+    if event is None:
+        return ""
+    user = session.get(StaffUser, event.actor_id) if event.actor_id else None
+    return user.name if user else event.actor_label
+
+
+def load(session: Session) -> tuple[ShopForm, datetime | None]:
+    """The form and the version stamp the editor must send back."""
+    shop = session.get(ShopSettings, 1)
+    return form_for(shop), shop.updated_at if shop else None
+
+
+def save_shop_settings(
+    session: Session,
+    form: ShopForm,
+    *,
+    expected_updated_at: datetime | None,
+    actor: audit.Actor,
+    loaded: ShopForm | None = None,
+) -> list[str]:
+    """Validate and store; returns the changed field names (empty: nothing to save).
+
+    Raises ShopSettingsInvalid (field messages) or ShopSettingsConflict (nothing written). Run it in
+    `write_session` so the version check and the write are one transaction.
+    """
+    form = _clean(form)
+    errors = validate(form)
+    if errors:
+        raise ShopSettingsInvalid(errors)
+    shop = session.get(ShopSettings, 1)
+    if shop is not None and shop.updated_at != expected_updated_at:
+        current = form_for(shop)
+        # Name what they changed; without the loaded form, name what differs from this save.
+        changed = changed_fields(loaded, current) if loaded is not None else changed_fields(form, current)
+        raise ShopSettingsConflict(changed, _last_editor(session))
+    if shop is None:
+        shop, changed = ShopSettings(id=1, name=form.name), [f.name for f in fields(ShopForm)]
+    else:
+        changed = changed_fields(form_for(shop), form)
+    if not changed:
+        return []
+    shop.name = form.name
+    shop.accent_color = normalise_colour(form.accent_color)
+    shop.welcome_message = form.welcome_message
+    shop.currency = form.currency
+    shop.tax_label = form.tax_label
+    shop.tax_rate_bp = parse_rate_bp(form.tax_rate)
+    shop.timezone = form.timezone
+    shop.access_mode = form.access_mode
+    shop.link_expiry_days = int(form.link_expiry_days)
+    shop.terms_text = form.terms_text
+    for toggle in TOGGLES:
+        setattr(shop, toggle, getattr(form, toggle))
+    now = clock.now()
+    # Strictly newer than before, so two saves in the same clock tick still look different.
+    previous = shop.updated_at
+    shop.updated_at = max(now, previous + timedelta(microseconds=1)) if previous else now
+    session.add(shop)
+    audit.record(session, actor, "settings.shop_changed", fields=changed)
+    return changed
+
+
+def set_shop_logo(session: Session, files_dir: Path, data: bytes, actor: audit.Actor) -> str:
+    """Validate (size cap, real image), re-encode as PNG and use it as the shop's logo."""
+    return branding.set_logo(session, files_dir, data, actor)
+
+
+def remove_shop_logo(session: Session, actor: audit.Actor) -> bool:
+    return branding.remove_logo(session, actor)

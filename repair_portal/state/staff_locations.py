@@ -1,0 +1,335 @@
+"""Settings → Locations: the list, one editor (new or existing), logos, deactivate/reactivate."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from ..db import session_scope, write_session
+from ..integrations.images import ImageRejected
+from ..models import Location, ShopSettings
+from ..services import branding, locations
+from ..services.locations import DAYS, INHERIT, LocationForm
+from ..services.permissions import Action
+from ..services.shop_settings import ACCESS_MODES, contrast_with_white, normalise_colour
+from ..settings import get_settings
+from .staff_session import StaffSessionState
+
+DENIED = "Only owners and managers can change settings."
+TEXT_FIELDS = ("name", "phone", "email", "address", "accent_color", "welcome_message", "access_mode")
+INHERIT_CHOICE = "inherit"  # what the access-mode select sends for "same as the shop" (Radix needs a value)
+DEFAULT_OPEN, DEFAULT_CLOSE = "09:00", "17:30"
+
+
+def _as_id(value) -> int:
+    """A location id from the browser (any client can send anything): a positive int, or 0."""
+    return int(value) if isinstance(value, int | str) and str(value).isdigit() else 0
+
+
+@dataclasses.dataclass
+class LocationCard:
+    id: int
+    name: str
+    phone: str
+    email: str
+    address: str
+    active: bool
+    open_orders: int
+    has_logo: bool
+    accent_color: str
+    own_accent: bool
+    hours: str  # "Monday 09:00–17:30 · Tuesday …" or ""
+    logo_url: str
+
+
+class StaffLocationsState(StaffSessionState):
+    rows: list[LocationCard] = []
+    shop_accent: str = branding.DEFAULT_ACCENT
+    shop_access_label: str = ""
+    shop_has_logo: bool = False
+    editing: bool = False
+    editing_id: int = 0  # 0: a new location
+    values: dict[str, str] = dict.fromkeys(TEXT_FIELDS, "")
+    own_accent: bool = False
+    hours_closed: dict[str, bool] = dict.fromkeys(DAYS, True)
+    hours_open: dict[str, str] = dict.fromkeys(DAYS, "")
+    hours_close: dict[str, str] = dict.fromkeys(DAYS, "")
+    errors: dict[str, str] = {}
+    conflict: str = ""
+    edit_has_logo: bool = False
+    logo_version: str = ""
+    logo_error: str = ""
+    _original: dict = {}
+    _may_edit: bool = False
+
+    @rx.var
+    def accent_preview(self) -> str:
+        if not self.own_accent:
+            return self.shop_accent
+        return normalise_colour(self.values.get("accent_color", "")) or self.shop_accent
+
+    @rx.var
+    def accent_hard_to_read(self) -> bool:
+        return contrast_with_white(self.accent_preview) < 3
+
+    @rx.var
+    def edit_logo_url(self) -> str:
+        """The logo the portal shows for this location: its own, else the shop's."""
+        if self.edit_has_logo:
+            return f"/api/branding/logo/{self.editing_id}?v={self.logo_version}"
+        return "/api/branding/logo/0" if self.shop_has_logo else ""
+
+    # --- helpers (not events) ---------------------------------------------------------------
+
+    def _allowed(self):
+        identity, denied = self._require(Action.EDIT_SETTINGS, DENIED, leave=True)
+        if denied:
+            self._may_edit = False
+            self.editing = False
+        return identity, denied
+
+    def _reload_list(self) -> None:
+        with session_scope() as session:
+            rows = locations.list_locations(session)
+            shop = session.get(ShopSettings, 1)
+            shop_logo = branding.logo_for(session, None)
+        self.shop_accent = branding.accent_for(shop, None)
+        self.shop_access_label = ACCESS_MODES.get(shop.access_mode, shop.access_mode) if shop else ""
+        self.shop_has_logo = shop_logo is not None
+        self.rows = [
+            LocationCard(
+                id=r.id,
+                name=r.name,
+                phone=r.phone,
+                email=r.email,
+                address=r.address,
+                active=r.active,
+                open_orders=r.open_orders,
+                has_logo=r.has_logo,
+                accent_color=r.accent_color,
+                own_accent=r.own_accent,
+                hours=" · ".join(f"{day[:3]} {span}" for day, span in r.hours),
+                logo_url=f"/api/branding/logo/{r.id}" if r.has_logo or shop_logo else "",
+            )
+            for r in rows
+        ]
+
+    def _show(self, form: LocationForm) -> None:
+        self.values = {
+            "name": form.name,
+            "phone": form.phone,
+            "email": form.email,
+            "address": form.address,
+            "accent_color": form.accent_color or self.shop_accent,
+            "welcome_message": form.welcome_message,
+            "access_mode": form.access_mode or INHERIT_CHOICE,
+        }
+        self.own_accent = form.accent_color != INHERIT
+        self.hours_closed = {day: form.hours.get(day) is None for day in DAYS}
+        self.hours_open = {day: (form.hours.get(day) or (DEFAULT_OPEN, ""))[0] for day in DAYS}
+        self.hours_close = {day: (form.hours.get(day) or ("", DEFAULT_CLOSE))[1] for day in DAYS}
+
+    def _draft(self) -> LocationForm:
+        access = self.values.get("access_mode", INHERIT_CHOICE)
+        return LocationForm(
+            name=self.values.get("name", ""),
+            phone=self.values.get("phone", ""),
+            email=self.values.get("email", ""),
+            address=self.values.get("address", ""),
+            hours={
+                day: None if self.hours_closed.get(day, True) else (self.hours_open[day], self.hours_close[day])
+                for day in DAYS
+            },
+            accent_color=self.values.get("accent_color", "") if self.own_accent else INHERIT,
+            welcome_message=self.values.get("welcome_message", ""),
+            access_mode=INHERIT if access == INHERIT_CHOICE else access,
+        )
+
+    def _open_editor(self, location_id: int, form: LocationForm, logo_path: str | None) -> None:
+        self.editing_id = location_id
+        self._show(form)
+        self._original = dataclasses.asdict(form)
+        self.edit_has_logo, self.logo_version = bool(logo_path), (logo_path or "")[5:13]
+        self.errors, self.conflict, self.logo_error = {}, "", ""
+        self.editing = True
+
+    # --- events -----------------------------------------------------------------------------
+
+    @rx.event
+    def load_locations(self):
+        _, denied = self._allowed()
+        if denied:
+            return denied
+        self._may_edit = True
+        self.editing = False
+        self._reload_list()
+        return None
+
+    @rx.event
+    def open_new(self):
+        _, denied = self._allowed()
+        if denied:
+            return denied
+        self._open_editor(0, LocationForm(), None)
+        return None
+
+    @rx.event
+    def open_edit(self, location_id: int):
+        _, denied = self._allowed()
+        if denied:
+            return denied
+        with session_scope() as session:
+            location = session.get(Location, _as_id(location_id))
+            if location is None:
+                self._reload_list()
+                return rx.toast.error("That location no longer exists.")
+            form, logo_path = locations.form_for(location), location.logo_path
+        self._open_editor(location.id, form, logo_path)
+        return None
+
+    @rx.event
+    def set_editor_open(self, is_open: bool):
+        if is_open is not True:
+            self.editing = False
+
+    @rx.event
+    def set_value(self, name: str, value: str):
+        if self._may_edit and self.editing and isinstance(name, str) and name in TEXT_FIELDS:
+            self.values[name] = str(value)[:2500]
+            self.errors.pop(name, None)
+
+    @rx.event
+    def set_own_accent(self, value: bool):
+        if self._may_edit and self.editing:
+            self.own_accent = value is True
+            self.errors.pop("accent_color", None)
+
+    @rx.event
+    def set_closed(self, day: str, closed: bool):
+        if self._may_edit and self.editing and day in DAYS:
+            self.hours_closed[day] = closed is True
+            if closed is not True:
+                self.hours_open[day] = self.hours_open.get(day) or DEFAULT_OPEN
+                self.hours_close[day] = self.hours_close.get(day) or DEFAULT_CLOSE
+            self.errors.pop(f"hours_{day}", None)
+
+    @rx.event
+    def set_time(self, day: str, which: str, value: str):
+        if self._may_edit and self.editing and day in DAYS and which in ("open", "close"):
+            target = self.hours_open if which == "open" else self.hours_close
+            target[day] = str(value)[:5]
+            self.errors.pop(f"hours_{day}", None)
+
+    @rx.event
+    def handle_save(self):
+        identity, denied = self._allowed()
+        if denied:
+            return denied
+        if not self.editing:
+            return rx.toast.error("Open the location again: nothing was saved.")
+        mine, actor, created_name = self._draft(), self._actor(identity), ""
+        try:
+            with write_session() as session:
+                if self.editing_id:
+                    original = LocationForm(**self._original)
+                    changed = locations.update_location(session, self.editing_id, mine, original=original, actor=actor)
+                else:
+                    created_name = locations.create_location(session, mine, actor).name
+                    changed = ["created"]
+        except locations.LocationInvalid as exc:
+            self.errors = exc.errors
+            return rx.toast.error("Not saved: " + str(exc))
+        except locations.LocationConflict as exc:
+            with session_scope() as session:
+                theirs = locations.form_for(session.get(Location, self.editing_id))
+            self._show(locations.rebase(LocationForm(**self._original), mine, theirs))
+            self._original = dataclasses.asdict(theirs)
+            self.conflict, self.errors = str(exc), {}
+            self._reload_list()
+            return rx.toast.warning("Not saved: someone else changed this location.")
+        except locations.LocationError as exc:
+            self.editing = False
+            self._reload_list()
+            return rx.toast.error(str(exc))
+        self.editing = False
+        self._reload_list()
+        if not changed:
+            return rx.toast.info("Nothing to save: no changes.")
+        if created_name:
+            return rx.toast.success(f"Added {created_name}.")
+        return rx.toast.success("Saved. The portal uses the new details now.")
+
+    @rx.event
+    def handle_deactivate(self, location_id: int):
+        identity, denied = self._allowed()
+        if denied:
+            return denied
+        try:
+            with write_session() as session:
+                open_orders = locations.deactivate_location(session, _as_id(location_id), self._actor(identity))
+        except locations.LocationError as exc:
+            self._reload_list()
+            return rx.toast.error(str(exc))
+        self._reload_list()
+        if open_orders:
+            return rx.toast.success(
+                f"Deactivated. Its {open_orders} open order{'s stay' if open_orders != 1 else ' stays'} "
+                "there until finished; new orders can't be booked into it."
+            )
+        return rx.toast.success("Deactivated. New orders can't be booked into it.")
+
+    @rx.event
+    def handle_reactivate(self, location_id: int):
+        identity, denied = self._allowed()
+        if denied:
+            return denied
+        try:
+            with write_session() as session:
+                locations.reactivate_location(session, _as_id(location_id), self._actor(identity))
+        except locations.LocationError as exc:
+            self._reload_list()
+            return rx.toast.error(str(exc))
+        self._reload_list()
+        return rx.toast.success("Reactivated.")
+
+    @rx.event
+    async def handle_logo_upload(self, files: list[rx.UploadFile]):
+        identity, denied = self._allowed()
+        if denied:
+            return denied
+        if not self.editing or not self.editing_id:
+            return rx.toast.error("Save the location first, then add its logo.")
+        if not files:
+            return rx.toast.error("Choose a PNG, JPEG or WebP file under 5 MB.")
+        data = await files[0].read(branding.MAX_LOGO_BYTES + 1)  # the browser's size limit isn't trusted
+        actor, files_dir, location_id = self._actor(identity), get_settings().uploads_dir, self.editing_id
+
+        def store() -> str:
+            with write_session() as session:
+                return locations.set_location_logo(session, files_dir, location_id, data, actor)
+
+        try:
+            stored = await rx.run_in_thread(store)
+        except (ImageRejected, locations.LocationError) as exc:
+            self.logo_error = str(exc)
+            return rx.toast.error(str(exc))
+        self.edit_has_logo, self.logo_version, self.logo_error = True, stored[5:13], ""
+        self._reload_list()
+        return rx.toast.success("Logo updated for this location.")
+
+    @rx.event
+    def handle_remove_logo(self):
+        identity, denied = self._allowed()
+        if denied:
+            return denied
+        if not self.editing or not self.editing_id:
+            return None
+        try:
+            with write_session() as session:
+                removed = locations.remove_location_logo(session, self.editing_id, self._actor(identity))
+        except locations.LocationError as exc:
+            return rx.toast.error(str(exc))
+        self.edit_has_logo, self.logo_error = False, ""
+        self._reload_list()
+        return rx.toast.success("Logo removed: the shop's logo shows instead.") if removed else None

@@ -1,0 +1,79 @@
+"""Settings in the real app: workflow labels and shop settings reach the portal; staff invitations work end to end."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import shot
+from .test_foundation_e2e import _sign_in, demo_links, open_verified
+
+
+def _stage_row(page, name: str):
+    return page.locator(".workflow-row", has=page.get_by_text(name, exact=True))
+
+
+def _set_customer_label(page, stage: str, label: str) -> None:
+    _stage_row(page, stage).locator("[id^=stage-edit-]").click()
+    page.fill("#stage-label", label)
+    page.click("#stage-save")
+    expect(_stage_row(page, stage)).to_contain_text(label)
+
+
+def test_a_renamed_customer_label_shows_on_the_open_portal(live_app, desktop, phone):
+    _, _, last_name, url = next(link for link in demo_links(live_app) if link[1] == "Diagnosing")
+    open_verified(phone, url, last_name)
+    expect(phone.locator("#stage-label")).to_have_text("Diagnosing")
+    _sign_in(desktop, live_app)
+    expect(desktop.locator(".order-row").first).to_be_visible()
+    desktop.goto(live_app.url("/staff/settings/workflow"))
+    expect(desktop.locator("#workflow-table")).to_be_visible()
+    shot(desktop, "staff-workflow-desktop")
+    try:
+        _set_customer_label(desktop, "Diagnosing", "Finding the fault")
+        phone.reload()
+        expect(phone.locator("#stage-label")).to_have_text("Finding the fault")
+    finally:
+        _set_customer_label(desktop, "Diagnosing", "Diagnosing")
+
+
+def test_owner_invites_a_technician_who_sets_a_password_and_signs_in(live_app, desktop, browser):
+    _sign_in(desktop, live_app)
+    expect(desktop.locator(".order-row").first).to_be_visible()
+    desktop.goto(live_app.url("/staff/settings/staff"))
+    desktop.click("#invite-open")
+    desktop.fill("#invite-name", "Nadia Haddad")
+    desktop.fill("#invite-email", "nadia@example.com")
+    desktop.click("#invite-submit")
+    link = desktop.locator("#issued-link")
+    expect(link).to_contain_text("/staff/set-password/")
+    shot(desktop, "staff-users-desktop")
+    path = "/staff/set-password/" + link.inner_text().rsplit("/staff/set-password/", 1)[1].strip()
+
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    try:
+        page.goto(live_app.url(path))
+        page.fill("#new-password", "NADIA@example.com")  # long enough, but it's the email
+        page.fill("#confirm-password", "NADIA@example.com")
+        page.click("#set-password-submit")
+        expect(page.locator("#new-password-error")).to_be_visible()
+        page.fill("#new-password", "lantern orchard velvet 93")
+        page.fill("#confirm-password", "lantern orchard velvet 93")
+        page.click("#set-password-submit")
+        expect(page.locator("#set-password-done")).to_be_visible()
+        # the link is single-use
+        page.goto(live_app.url(path))
+        expect(page.locator("#set-password-invalid")).to_be_visible()
+        page.goto(live_app.url("/staff/login"))
+        page.fill("#email", "nadia@example.com")
+        page.fill("#password", "lantern orchard velvet 93")
+        page.click("#sign-in")
+        expect(page.locator("#staff-name")).to_have_text("Nadia Haddad")
+        # a technician sees no settings in the sidebar, and the pages send them back
+        expect(page.get_by_role("link", name="Workflow")).to_have_count(0)
+        page.goto(live_app.url("/staff/settings/staff"))
+        expect(page).to_have_url(re.compile(r"/staff$"))
+    finally:
+        context.close()
