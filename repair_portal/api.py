@@ -177,6 +177,17 @@ def _staff_previewer(token: str | None) -> bool:
     return identity is not None and can(identity.role, Action.VIEW_AS_CUSTOMER)
 
 
+def _portal_shows(kind: str) -> bool:
+    """The shop's portal switches apply to the downloads too: invoice = payments, quote/signed = quote."""
+    from .models import ShopSettings
+
+    with session_scope() as session:
+        shop = session.get(ShopSettings, 1)
+    if shop is None or kind == "qr":
+        return True
+    return shop.show_payments if kind == "invoice" else shop.show_quote
+
+
 def portal_document(kind: str) -> Callable:
     async def endpoint(request: Request) -> Response:
         order_id, problem = await asyncio.to_thread(
@@ -189,6 +200,8 @@ def portal_document(kind: str) -> Callable:
         )
         if order_id is None:
             return _denied(404 if kind == "qr" or "link" in problem else 403, problem)
+        if not await asyncio.to_thread(_portal_shows, kind):
+            return _denied(404, "The shop doesn't share this document online")
 
         def render():
             from .integrations import pdf, qr

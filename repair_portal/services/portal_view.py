@@ -131,7 +131,9 @@ def _steps(session: Session, order: Order, current: Stage, tz: str) -> list[Step
     return steps
 
 
-def portal_view(session: Session, order_id: int) -> PortalView:
+def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -> PortalView:
+    """What the portal shows. For the customer, parts the shop switched off are left out of the
+    data itself (not just hidden), so they never reach the browser; staff get everything."""
     order = session.get(Order, order_id)
     shop = session.get(ShopSettings, 1) or ShopSettings(id=1, name="")
     tz = shop.timezone
@@ -163,6 +165,9 @@ def portal_view(session: Session, order_id: int) -> PortalView:
     payments = list(payment_rows)
     paid = sum(p.amount_minor for p in payments)
     total = billed[0] if billed else 0
+    hide_money = for_customer and not shop.show_payments
+    if hide_money:
+        payments, paid, total, billed = [], 0, 0, None
     return PortalView(
         reference=order.reference,
         shop_name=shop.name,
@@ -205,7 +210,7 @@ def portal_view(session: Session, order_id: int) -> PortalView:
         paid=money.format_money(paid, currency),
         balance=money.format_money(total - paid, currency),
         has_total=billed is not None,
-        thread=messages.thread(session, order_id, tz),
+        thread=messages.thread(session, order_id, tz) if shop.show_messages or not for_customer else [],
         location_name=location.name if location else "",
         location_phone=location.phone if location else "",
         location_email=location.email if location else "",

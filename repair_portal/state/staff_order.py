@@ -188,7 +188,7 @@ class StaffOrderState(StaffSessionState):
         ]
 
     def _load_money(self, session) -> None:
-        money = portal_view.portal_view(session, self.current_order_id)
+        money = portal_view.portal_view(session, self.current_order_id, for_customer=False)
         self.payment_rows = [
             f"{p.date} · {p.method} · {p.amount}" + (" (refund)" if p.refund else "") for p in money.payments
         ]

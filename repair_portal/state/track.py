@@ -242,6 +242,17 @@ class TrackState(rx.State):
         self.hours = [HoursRow(day, hours) for day, hours in view.hours]
         self.qr_src = f"/api/track/{code}/qr.png"
         self.docs_base = f"/api/track/{code}"
+        self.tab = self._allowed_tab(self.tab)
+
+    def _allowed_tab(self, tab: str) -> str:
+        """Tabs of parts the shop switched off can't be opened, even with ?tab=."""
+        enabled = {
+            "status": True,
+            "quote": self.show_quote,
+            "documents": self.show_photos or self.show_documents,
+            "messages": self.show_messages,
+        }
+        return tab if enabled.get(tab, False) else "status"
 
     def _ensure_device_token(self) -> str:
         if not self.device_token or len(self.device_token) < 20:
@@ -340,7 +351,7 @@ class TrackState(rx.State):
 
     @rx.event
     def set_tab(self, tab: str):
-        self.tab = tab if tab in TABS else "status"
+        self.tab = self._allowed_tab(tab)
 
     @rx.event
     async def handle_message(self, form_data: dict):

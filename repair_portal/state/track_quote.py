@@ -108,6 +108,11 @@ class TrackQuoteState(TrackState):
         # What the customer is looking at now is what an approval will cover.
         self._quote_sha = document_sha256(session, session.get(Quote, view.quote_id))
 
+    def _quote_order(self, session) -> Order | None:
+        """The authorised order, if the shop shows quotes on the portal (decisions follow the switch)."""
+        shop = session.get(ShopSettings, 1)
+        return self._authorised_order(session) if shop is None or shop.show_quote else None
+
     @rx.event
     def load_quote(self):
         with session_scope() as session:
@@ -126,7 +131,7 @@ class TrackQuoteState(TrackState):
     async def toggle_line(self, line_id: int, accepted: bool):
         ip, user_agent = self._client()
         with write_session() as session:
-            order = self._authorised_order(session)
+            order = self._quote_order(session)
             if order is None:
                 return TrackState.load_tracking
             try:
@@ -165,7 +170,7 @@ class TrackQuoteState(TrackState):
             return None
         ip, user_agent = self._client()
         with write_session() as session:
-            order = self._authorised_order(session)
+            order = self._quote_order(session)
             if order is None:
                 return TrackState.load_tracking
             actor = self._customer_actor(session, order)
@@ -198,7 +203,7 @@ class TrackQuoteState(TrackState):
     async def handle_decline(self, form_data: dict):
         ip, user_agent = self._client()
         with write_session() as session:
-            order = self._authorised_order(session)
+            order = self._quote_order(session)
             if order is None:
                 return TrackState.load_tracking
             actor = self._customer_actor(session, order)

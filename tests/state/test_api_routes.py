@@ -109,3 +109,26 @@ def test_shop_logo_is_validated_stored_and_served_on_the_portal(world, engine, a
     state = make_state(TrackState, path=f"/track/{world['code']}")
     state.load_tracking()
     assert state.logo_url.startswith("/api/branding/logo/")
+
+
+def test_portal_downloads_follow_the_shop_switches_and_staff_preview_opens_them(world, engine):
+    client, code = world["client"], world["code"]
+    with write_session(engine) as s:
+        shop = s.get(ShopSettings, 1)
+        shop.access_mode = "link"
+    assert client.get(f"/api/track/{code}/invoice.pdf").status_code == 200
+    with write_session(engine) as s:
+        shop = s.get(ShopSettings, 1)
+        shop.show_payments, shop.show_quote = False, False
+    for doc in ("invoice.pdf", "quote.pdf", "signed.pdf"):
+        assert client.get(f"/api/track/{code}/{doc}").status_code == 404
+    assert client.get(f"/api/track/{code}/qr.png").status_code == 200
+
+
+def test_a_staff_session_opens_customer_documents_behind_the_last_name_check(world, engine):
+    client, code = world["client"], world["code"]
+    with write_session(engine) as s:
+        s.get(ShopSettings, 1).access_mode = "link_last_name"
+    assert client.get(f"/api/track/{code}/quote.pdf").status_code == 403  # unverified device
+    client.cookies.set(STAFF_COOKIE, world["token"])
+    assert client.get(f"/api/track/{code}/quote.pdf").status_code == 200  # "view as customer"

@@ -177,3 +177,23 @@ def test_preview_needs_a_live_staff_session_and_the_query_flag(state_factory, en
     token = staff_auth.sign_in(engine, app_env, email="tech@example.com", password=factories.STAFF_PASSWORD).token
     plain = _preview_state(state_factory, code, token, path_query="")
     assert not plain.preview and plain.status == "gate"
+
+
+def test_switched_off_parts_never_reach_the_browser(state_factory, engine):
+    code, _, order_id = _order(engine, mode="link")
+    with write_session(engine) as s:
+        from repair_portal.models import Order
+        from repair_portal.services import messages, payments
+
+        payments.record_payment(s, s.get(Order, order_id), 5000, "cash", audit.SYSTEM)
+        messages.post_staff_reply(s, order_id, "Your part arrived", "Sam", audit.SYSTEM)
+        shop = s.get(ShopSettings, 1)
+        shop.show_payments, shop.show_messages = False, False
+    state = _open(state_factory, code)
+    assert state.status == "ok"
+    assert state.payments == [] and state.paid == "£0.00" and not state.has_total
+    assert state.thread == []
+    sent = str(state.dict())
+    assert "Your part arrived" not in sent and "50.00" not in sent
+    state.set_tab("messages")
+    assert state.tab == "status"
