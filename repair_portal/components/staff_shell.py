@@ -18,6 +18,8 @@ NAV = [
     ("Orders", "/staff", "clipboard-list", None),
     ("New order", "/staff/orders/new", "circle-plus", None),
     ("Customers", "/staff/customers", "users", None),
+]
+SETTINGS_NAV = [
     ("Shop", "/staff/settings/shop", "store", _SETTINGS_ROLES),
     ("Locations", "/staff/settings/locations", "map-pin", _SETTINGS_ROLES),
     ("Workflow", "/staff/settings/workflow", "list-ordered", _SETTINGS_ROLES),
@@ -45,12 +47,14 @@ def _nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
 def _nav_entry(label: str, href: str, icon: str, active: bool, roles) -> rx.Component:
     """Links a role can't use are hidden (the pages refuse them server-side anyway)."""
     item = _nav_item(label, href, icon, active)
-    if not roles:
-        return item
+    return rx.cond(_has_role(roles), item) if roles else item
+
+
+def _has_role(roles) -> rx.Var:
     allowed = StaffSessionState.staff_role == roles[0]
     for role in roles[1:]:
         allowed = allowed | (StaffSessionState.staff_role == role)
-    return rx.cond(allowed, item)
+    return allowed
 
 
 def _role_label() -> rx.Var:
@@ -93,6 +97,19 @@ def _sidebar_content(active: str) -> rx.Component:
         ),
         rx.vstack(
             *[_nav_entry(label, href, icon, href == active, roles) for label, href, icon, roles in NAV],
+            rx.cond(
+                _has_role(_SETTINGS_ROLES),
+                rx.text(
+                    "Settings",
+                    size="1",
+                    weight="bold",
+                    color="rgba(255,255,255,0.45)",
+                    text_transform="uppercase",
+                    letter_spacing="0.06em",
+                    padding="1rem 0.75rem 0.25rem",
+                ),
+            ),
+            *[_nav_entry(label, href, icon, href == active, roles) for label, href, icon, roles in SETTINGS_NAV],
             spacing="1",
             width="100%",
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -136,6 +137,11 @@ class DemoResult:
     customers: int = 0
 
 
+def _ascii(text: str) -> str:
+    """'chloé.bennett' -> 'chloe.bennett' (accents folded, not dropped)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def database_is_empty(session: Session) -> bool:
     staff = session.exec(select(func.count()).select_from(StaffUser)).one()
     orders = session.exec(select(func.count()).select_from(Order)).one()
@@ -245,7 +251,7 @@ def seed_demo(session: Session, secret_key: str, files_dir: Path, *, seed: int =
         customer = Customer(
             first_name=first,
             last_name=last,
-            email=f"{handle.encode('ascii', 'ignore').decode()}@example.com",
+            email=f"{_ascii(handle)}@example.com",
             phone=f"+4477009{rng.randint(10000, 99999)}",
             company="Hughes & Co Accountants" if last == "Hughes" else "",
             email_updates=True,

@@ -8,7 +8,7 @@ import reflex as rx
 from sqlmodel import select
 
 from ..db import session_scope, write_session
-from ..models import Location, Role, ShopSettings
+from ..models import Location, Role
 from ..services import staff_users, timefmt
 from ..services.permissions import Action
 from ..services.staff_users import ROLE_LABELS, StaffUserError
@@ -64,8 +64,6 @@ class StaffUsersState(StaffSessionState):
 
     def _load(self, my_id: int) -> None:
         with session_scope() as session:
-            shop = session.get(ShopSettings, 1)
-            tz = shop.timezone if shop else "Europe/London"
             users = staff_users.list_users(session)
             locations = session.exec(select(Location).order_by(Location.name)).all()
             self.location_choices = [Choice(NO_LOCATION, "All locations")] + [
@@ -87,7 +85,7 @@ class StaffUsersState(StaffSessionState):
                 else "invited"
                 if u.invite_pending
                 else "no_password",
-                last_login=timefmt.short(u.last_login_at, tz) if u.last_login_at else "Never",
+                last_login=timefmt.ago(u.last_login_at) if u.last_login_at else "Never",
                 is_you=u.id == my_id,
             )
             for u in users

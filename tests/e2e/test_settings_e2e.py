@@ -77,3 +77,59 @@ def test_owner_invites_a_technician_who_sets_a_password_and_signs_in(live_app, d
         expect(page).to_have_url(re.compile(r"/staff$"))
     finally:
         context.close()
+
+
+def _save_shop(page) -> None:
+    page.click("#shop-save")
+    expect(page.get_by_text("Saved").first).to_be_visible()
+
+
+def test_shop_settings_change_what_the_portal_shows(live_app, desktop, phone):
+    ready = next(link for link in demo_links(live_app) if link[1] == "Ready to collect")
+    _sign_in(desktop, live_app)
+    expect(desktop.locator(".order-row").first).to_be_visible()
+    desktop.goto(live_app.url("/staff/settings/shop"))
+    expect(desktop.locator("#shop-name")).to_be_visible()
+    shot(desktop, "staff-shop-settings-desktop")
+    desktop.set_viewport_size({"width": 1024, "height": 768})
+    shot(desktop, "staff-shop-settings-1024")
+    original_welcome = desktop.locator("#shop-welcome").input_value()
+    try:
+        desktop.fill("#shop-welcome", "Closed on Monday 1 December for stocktaking.")
+        desktop.click("#shop-show-payments")  # switch payments off
+        _save_shop(desktop)
+        open_verified(phone, ready[3], ready[2])
+        expect(phone.get_by_text("Closed on Monday 1 December for stocktaking.")).to_be_visible()
+        expect(phone.locator("#balance-due")).to_have_count(0)
+        shot(phone, "portal-settings-applied-phone")
+    finally:
+        desktop.fill("#shop-welcome", original_welcome)
+        desktop.click("#shop-show-payments")
+        _save_shop(desktop)
+    phone.reload()
+    expect(phone.locator("#balance-due")).to_be_visible()
+
+
+def test_new_back_office_pages_at_1440_and_1024(live_app, desktop):
+    _sign_in(desktop, live_app)
+    expect(desktop.locator(".order-row").first).to_be_visible()
+    pages = {
+        "customers": ("/staff/customers", "#customers-table"),
+        "locations": ("/staff/settings/locations", "#loc-list"),
+        "workflow": ("/staff/settings/workflow", "#workflow-table"),
+        "staff-users": ("/staff/settings/staff", "#staff-table"),
+    }
+    for name, (path, ready) in pages.items():
+        for width, height in ((1440, 900), (1024, 768)):
+            desktop.set_viewport_size({"width": width, "height": height})
+            desktop.goto(live_app.url(path))
+            expect(desktop.locator(ready)).to_be_visible()
+            overflow = desktop.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name} scrolls sideways at {width}px"
+            shot(desktop, f"staff-{name}-{width}")
+    desktop.set_viewport_size({"width": 1440, "height": 900})
+    desktop.goto(live_app.url("/staff/customers"))
+    desktop.fill("#customer-search", "07700")
+    desktop.locator(".customer-link").first.click()
+    expect(desktop.locator("#customer-orders-table")).to_be_visible()
+    shot(desktop, "staff-customer-detail-desktop")

@@ -49,27 +49,34 @@ def _actions(row: StaffView) -> rx.Component:
     return rx.cond(
         row.active,
         rx.hstack(
-            rx.button(
-                rx.icon("key-round", size=14),
-                rx.cond(row.status == "active", "Reset password", "Resend invite"),
-                size="1",
-                variant="soft",
-                on_click=S.ask_reset(row.id),
-                id=_id("staff-reset-", row),
+            rx.tooltip(
+                rx.icon_button(
+                    rx.icon("key-round", size=14),
+                    size="1",
+                    variant="soft",
+                    on_click=S.ask_reset(row.id),
+                    id=_id("staff-reset-", row),
+                    aria_label=rx.cond(row.status == "active", "Reset password", "Resend invite"),
+                ),
+                content=rx.cond(row.status == "active", "Send a password reset link", "Resend the invitation"),
             ),
             rx.cond(
                 ~row.is_you,
-                rx.button(
-                    rx.icon("user-x", size=14),
-                    "Deactivate",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=S.ask_deactivate(row.id),
-                    id=_id("staff-deactivate-", row),
+                rx.tooltip(
+                    rx.icon_button(
+                        rx.icon("user-x", size=14),
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=S.ask_deactivate(row.id),
+                        id=_id("staff-deactivate-", row),
+                        aria_label="Deactivate",
+                    ),
+                    content="Deactivate (signs them out everywhere)",
                 ),
             ),
             spacing="2",
+            justify="end",
         ),
         rx.button(
             rx.icon("user-check", size=14),
@@ -93,13 +100,18 @@ def _row(row: StaffView) -> rx.Component:
                     align="center",
                 ),
                 rx.text(row.email, size="1", color_scheme="gray"),
+                rx.hstack(
+                    rx.icon("map-pin", size=12, color="var(--gray-9)"),
+                    rx.text(row.location, size="1", color_scheme="gray"),
+                    spacing="1",
+                    align="center",
+                ),
                 spacing="0",
             )
         ),
         rx.table.cell(_role_cell(row)),
-        rx.table.cell(rx.text(row.location, size="2")),
         rx.table.cell(_status(row)),
-        rx.table.cell(rx.text(row.last_login, size="2", color_scheme="gray")),
+        rx.table.cell(rx.text(row.last_login, size="2", color_scheme="gray", white_space="nowrap")),
         rx.table.cell(_actions(row)),
         id=_id("staff-row-", row),
         class_name="staff-row",
@@ -108,7 +120,7 @@ def _row(row: StaffView) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    headers = ["Name", "Role", "Location", "Status", "Last sign-in", ""]
+    headers = ["Name", "Role", "Status", "Last sign-in", ""]
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=HEAD_STYLE) for h in headers])),
