@@ -73,3 +73,33 @@ def send_new_quote(
         workflow.change_stage(session, order, waiting, actor, note=f"Quote v{quote.version} sent")
         moved = True
     return quote.version, moved
+
+
+def save_draft(session: Session, order: Order, rows: list[FormLine], actor: audit.Actor, *, notes: str = "") -> int:
+    """Keep the lines as an unsent draft (the customer sees nothing yet). Returns the draft's version."""
+    quote = quote_decisions.revise_quote(
+        session, order.id, to_specs(rows), actor, valid_until=clock.now() + VALID_FOR, notes=notes.strip()[:2000]
+    )
+    return quote.version
+
+
+@dataclass(frozen=True)
+class Draft:
+    version: int
+    lines: list[FormLine]
+
+
+def current_draft(session: Session, order_id: int) -> Draft | None:
+    """The unsent draft the staff form should continue from, if the latest version is one."""
+    from ..models import Quote, QuoteStatus
+
+    latest = session.exec(select(Quote).where(Quote.order_id == order_id).order_by(Quote.version.desc())).first()
+    if latest is None or latest.status != QuoteStatus.DRAFT.value:
+        return None
+    return Draft(
+        latest.version,
+        [
+            FormLine(line.description, str(line.quantity), f"{line.unit_price_minor / 100:.2f}", line.optional)
+            for line in quotes.lines_of(session, latest.id)
+        ],
+    )

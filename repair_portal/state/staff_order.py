@@ -19,6 +19,7 @@ from ..services import (
     order_activity,
     order_edit,
     portal_view,
+    quote_builder,
     quote_decisions,
     signatures,
     workflow,
@@ -91,6 +92,7 @@ class StaffOrderState(StaffSessionState):
     thread: list[ThreadRow] = []
     quote_summary: str = ""
     quote_version: int = 0
+    draft_version: int = 0
     payment_rows: list[str] = []
     money_summary: str = ""
     files: list[FileItemRow] = []
@@ -170,6 +172,8 @@ class StaffOrderState(StaffSessionState):
         """Hook for substates that keep an edit form in step with the saved order."""
 
     def _load_quote(self, session) -> None:
+        draft = quote_builder.current_draft(session, self.current_order_id)
+        self.draft_version = draft.version if draft else 0
         view = quote_decisions.customer_view_of_quote(session, self.current_order_id)
         if view is None:
             self.quote_state, self.quote_summary = "", "No quote sent yet."

@@ -30,15 +30,17 @@ class StaffOrderQuoteState(StaffOrderState):
         if denied:
             return denied
         with session_scope() as session:
-            view = quote_decisions.customer_view_of_quote(session, self.current_order_id)
-        self.quote_rows = (
-            [
+            draft = quote_builder.current_draft(session, self.current_order_id)
+            view = None if draft else quote_decisions.customer_view_of_quote(session, self.current_order_id)
+        if draft:
+            self.quote_rows = [QuoteFormRow(x.description, x.quantity, x.price, x.optional) for x in draft.lines]
+        elif view:
+            self.quote_rows = [
                 QuoteFormRow(x.description, str(x.quantity), f"{x.unit_price_minor / 100:.2f}", x.optional)
                 for x in view.lines
             ]
-            if view
-            else [QuoteFormRow("", "1", "", False)]
-        )
+        else:
+            self.quote_rows = [QuoteFormRow("", "1", "", False)]
         self.quote_form_open, self.quote_form_error = True, ""
         return None
 
@@ -91,6 +93,25 @@ class StaffOrderQuoteState(StaffOrderState):
         return rx.toast.success(
             f"Quote v{version} sent" + (" and the order moved to Awaiting approval." if moved else ".") + note
         )
+
+    @rx.event
+    def handle_save_draft(self):
+        identity, denied = self._require(Action.MANAGE_QUOTES, "Your role can't build quotes.")
+        if denied:
+            return denied
+        rows = [quote_builder.FormLine(r.description, r.quantity, r.price, r.optional) for r in self.quote_rows]
+        try:
+            with write_session() as session:
+                order = self._order_for_write(session)
+                if order is None:
+                    return rx.toast.error("That order no longer exists.")
+                version = quote_builder.save_draft(session, order, rows, self._actor(identity))
+        except (quote_builder.QuoteFormError, quotes.QuoteError, quote_decisions.DecisionError) as exc:
+            self.quote_form_error = str(exc)
+            return None
+        self.quote_form_open, self.quote_form_error = False, ""
+        self._reload()
+        return rx.toast.success(f"Draft v{version} saved. The customer sees nothing until you send it.")
 
     @rx.event
     async def handle_staff_decision(self, outcome: str):

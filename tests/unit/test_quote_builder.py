@@ -50,3 +50,22 @@ def test_sending_a_quote_moves_the_order_to_awaiting_approval_and_revisions_get_
     assert (version, moved) == (2, False)
     statuses = [q.status for q in session.exec(select(Quote).order_by(Quote.version))]
     assert statuses == ["approved", "sent"]  # the signed/approved version stays as it was
+
+
+def test_a_draft_is_saved_without_telling_the_customer_then_sent_as_the_same_version(session):
+    from repair_portal.services.quote_builder import current_draft, save_draft
+
+    _, location = factories.shop(session)
+    staff = factories.staff(session)
+    actor = audit.Actor("staff", staff.id, staff.email)
+    new = factories.order(session, location)
+    assert save_draft(session, new.order, [FormLine("Battery", "1", "49.99", False)], actor) == 1
+    assert quote_decisions.customer_view_of_quote(session, new.order.id) is None  # the customer sees nothing
+    assert session.get(Stage, new.order.stage_id).name == "Booked in"
+    # editing the draft rewrites it in place: still version 1
+    assert save_draft(session, new.order, [FormLine("Battery", "2", "49.99", True)], actor) == 1
+    draft = current_draft(session, new.order.id)
+    assert draft.version == 1 and draft.lines == [FormLine("Battery", "2", "49.99", True)]
+    version, moved = send_new_quote(session, new.order, draft.lines, actor)
+    assert (version, moved) == (1, True) and current_draft(session, new.order.id) is None
+    assert quote_decisions.customer_view_of_quote(session, new.order.id).total.endswith("119.98")

@@ -92,9 +92,18 @@ def _quote_form() -> rx.Component:
         rx.hstack(
             rx.button("Cancel", variant="soft", color_scheme="gray", size="2", on_click=Q.close_quote_form),
             rx.button(
+                rx.icon("save", size=14),
+                "Save draft",
+                variant="surface",
+                size="2",
+                on_click=Q.handle_save_draft,
+                id="quote-save-draft",
+            ),
+            rx.button(
                 rx.icon("send", size=14), "Send to customer", size="2", on_click=Q.handle_send_quote, id="quote-send"
             ),
             justify="end",
+            wrap="wrap",
             width="100%",
         ),
         spacing="2",
@@ -119,6 +128,16 @@ def quote_card() -> rx.Component:
             align="center",
             wrap="wrap",
         ),
+        rx.cond(
+            S.draft_version > 0,
+            rx.callout(
+                rx.text("Draft v", S.draft_version, " saved, not sent: the customer can't see it yet."),
+                icon="file-pen",
+                color_scheme="gray",
+                size="1",
+                id="quote-draft-note",
+            ),
+        ),
         rx.foreach(S.signed, lambda line: rx.text(line, size="1", color_scheme="gray", class_name="staff-signed")),
         rx.cond(
             S.signed.length() > 0,
@@ -131,7 +150,11 @@ def quote_card() -> rx.Component:
                 _quote_form(),
                 rx.flex(
                     rx.button(
-                        rx.cond(S.quote_state == "", "Build a quote", "Revise quote"),
+                        rx.cond(
+                            S.draft_version > 0,
+                            "Continue draft",
+                            rx.cond(S.quote_state == "", "Build a quote", "Revise quote"),
+                        ),
                         size="2",
                         variant="soft",
                         on_click=Q.open_quote_form,
