@@ -19,7 +19,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup setup-dev run dev test test-fast lint migrate test-tools clean
+.PHONY: bench setup setup-dev run dev test test-fast lint migrate test-tools clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
 	@$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -73,6 +73,9 @@ test-fast: setup-dev
 lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+bench: setup
+	$(PY) bench/orders_100k.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .web .states $(VENV) $(TOOLS)

@@ -22,14 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from sqlalchemy import insert, text
+from sqlmodel import Session
 
-from repair_portal.db import make_engine  # noqa: E402
-from repair_portal.migrations import upgrade_to_head  # noqa: E402
-from repair_portal.models import Customer, Device, Location, Order, ShopSettings, StaffUser  # noqa: E402
-from repair_portal.services import workflow  # noqa: E402
-from repair_portal.services.orders import OrderFilter, count_by_stage, list_orders  # noqa: E402
+from repair_portal.db import make_engine
+from repair_portal.migrations import upgrade_to_head
+from repair_portal.models import Customer, Device, Location, Order, ShopSettings, StaffUser
+from repair_portal.services import workflow
+from repair_portal.services.orders import OrderFilter, count_by_stage, list_orders
 
 FIRST = ["Ada", "Jan", "Priya", "Tom", "Mia", "Omar", "Lena", "Kofi", "Sara", "Ivan", "Noor", "Ben", "Zoe", "Raj"]
 LAST = ["Nowak", "Kowalski", "Smith", "Patel", "Jones", "Brown", "Garcia", "Khan", "Müller", "Rossi", "Chen", "Ali"]
@@ -48,7 +48,7 @@ def seed(url: str, orders: int) -> dict:
         session.add_all(locations)
         stages = workflow.create_default_stages(session)
         staff = [
-            StaffUser(email=f"tech{i}@example.com", name=f"Tech {i}", password_hash="x", role="technician")
+            StaffUser(email=f"tech{i}@example.com", name=f"Tech {i}", password_hash="!bench", role="technician")  # noqa: S106 (unusable hash)
             for i in range(5)
         ]
         session.add_all(staff)
@@ -118,7 +118,9 @@ def seed(url: str, orders: int) -> dict:
             conn.execute(insert(Order), order_rows)
         if engine.dialect.name == "postgresql":
             for table in ("customer", "device", "repair_order"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
+                )
             conn.execute(text("ANALYZE"))
         else:
             conn.execute(text("ANALYZE"))
@@ -165,9 +167,20 @@ def main() -> None:
         ("board, page 200", lambda s: list_orders(s, OrderFilter(), limit=25, offset=25 * 199)),
         ("open orders only", lambda s: list_orders(s, OrderFilter(open_only=True), **page)),
         ("filter: stage", lambda s: list_orders(s, OrderFilter(stage_id=stage), **page)),
-        ("filter: location + technician", lambda s: list_orders(s, OrderFilter(location_id=location, assigned_to_id=tech), **page)),
-        ("filter: booked in October", lambda s: list_orders(s, OrderFilter(booked_from=last_month, booked_before=datetime(2026, 11, 1, tzinfo=UTC)), **page)),
-        ("search: reference R-154321", lambda s: list_orders(s, OrderFilter(search=f"R-{10001 + args.orders // 2}"), **page)),
+        (
+            "filter: location + technician",
+            lambda s: list_orders(s, OrderFilter(location_id=location, assigned_to_id=tech), **page),
+        ),
+        (
+            "filter: booked in October",
+            lambda s: list_orders(
+                s, OrderFilter(booked_from=last_month, booked_before=datetime(2026, 11, 1, tzinfo=UTC)), **page
+            ),
+        ),
+        (
+            "search: reference R-154321",
+            lambda s: list_orders(s, OrderFilter(search=f"R-{10001 + args.orders // 2}"), **page),
+        ),
         ("search: last name fragment 'kowalski12'", lambda s: list_orders(s, OrderFilter(search="kowalski12"), **page)),
         ("search: phone as typed '07700 012345'", lambda s: list_orders(s, OrderFilter(search="07700 012345"), **page)),
         ("search: email prefix 'customer4242@'", lambda s: list_orders(s, OrderFilter(search="customer4242@"), **page)),

@@ -1,0 +1,20 @@
+"""The 100k-order benchmark still runs (on 300 orders): it must not rot between releases."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_order_benchmark_runs_and_prints_every_case():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "orders_100k.py"), "--orders", "300", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if "median" in line]
+    assert len(lines) == 15 and all("rows" in line for line in lines)
+    assert "search: serial SN000077777" in done.stdout
