@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,8 +34,17 @@ class MailBackend(Protocol):
         """Deliver or raise DeliveryError; returns the provider's message id (may be empty)."""
 
 
+PRIVATE_LINK = re.compile(r"(/track/|/staff/set-password/)[A-Za-z0-9_-]{16,}")  # portal and password links
+
+
+def redact_private_links(text: str) -> str:
+    """Links that work as credentials, with the secret part replaced: for logs and stored copies."""
+    return PRIVATE_LINK.sub(r"\1[private link]", text)
+
+
 class OutboxBackend:
-    """No email provider: the message stays in the outbox for staff to see, and goes to the log."""
+    """No email provider: the message stays in the outbox for staff to see, and goes to the log
+    with its private links blanked (tokens never reach logs; staff copy links from the app)."""
 
     name = "outbox"
 
@@ -42,7 +52,7 @@ class OutboxBackend:
         log.info("[outbox] to %s <%s>: %s", envelope.to_name, envelope.to_email, envelope.subject)
         print(
             f"[outbox] To: {envelope.to_name} <{envelope.to_email}>\n[outbox] Subject: {envelope.subject}\n"
-            f"{envelope.text}",
+            f"{redact_private_links(envelope.text)}",
             flush=True,
         )
         return ""

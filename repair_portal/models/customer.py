@@ -16,7 +16,7 @@ def _lower(column: str):
 
 class Customer(SQLModel, table=True):
     __tablename__ = "customer"
-    # Case-insensitive prefix search on the order board and the customer list (services/orders.prefix).
+    # Case-insensitive prefix search on the order board and the customer list (services/search.py).
     __table_args__ = (
         Index("ix_customer_last_name_lower", _lower("last_name")),
         Index("ix_customer_first_name_lower", _lower("first_name")),

@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, union
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Customer, Device, Order, StaffUser, Stage
 from . import audit, clock, locking
-from .intake import EMAIL_RE, normalise_phone
-from .orders import prefix
+from .intake import EMAIL_RE
+from .phones import normalise_phone
+from .search import matching_customer_ids
 
 LABELS = {
     "first_name": "first name",
@@ -36,7 +37,6 @@ SENSITIVE_FIELDS = {"email", "phone"}  # audited by name only
 LIMITS = {"first_name": 100, "last_name": 100, "company": 200, "email": 254, "phone": 40}
 MAX_PHONE_DIGITS = 15  # E.164
 UPDATE_ACTIONS = ("customer.updated", "customer.consent_changed")
-_PHONE_TERM = re.compile(r"^\+?[\d\s().\-/]+$")
 
 
 class CustomerError(ValueError):
@@ -84,57 +84,19 @@ class CustomerRow:
     last_activity_at: datetime
 
 
-def _phone_digits(term: str) -> list[str]:
-    """Digit strings to look for in stored (normalised) numbers, or [] when the term isn't phone-like."""
-    digits = re.sub(r"\D", "", term)
-    if len(digits) < 3 or not _PHONE_TERM.match(term):
-        return []
-    wanted = {digits, normalise_phone(term).lstrip("+")}
-    return sorted(w for w in wanted if w)
-
-
-def _matching_ids(term: str):
-    """Ids of customers whose name, company, email or device serial starts with the term (any case;
-    "first last" too), or whose phone (typed in any format) contains it.
-
-    Every branch is an index range scan or a scan of one narrow index (email, phone, serial),
-    never of the customer table.
-    """
-    lowered = term.lower()
-    names = [
-        prefix(func.lower(Customer.last_name), lowered),
-        prefix(func.lower(Customer.first_name), lowered),
-        prefix(func.lower(Customer.company), lowered),
-    ]
-    first, _, rest = lowered.partition(" ")
-    if rest.strip():
-        names.append(
-            and_(func.lower(Customer.first_name) == first, prefix(func.lower(Customer.last_name), rest.strip()))
-        )
-    branches = [
-        select(Customer.id).where(or_(*names)),
-        select(Customer.id).where(prefix(Customer.email, lowered)),  # stored lower-case
-        select(Device.customer_id).where(prefix(func.upper(Device.serial), term.strip().upper())),
-    ]
-    phones = _phone_digits(term)
-    if phones:
-        branches.append(select(Customer.id).where(or_(*[Customer.phone.like(f"%{d}%") for d in phones])))
-    return union(*branches)
-
-
 def list_customers(
     session: Session, *, search: str = "", limit: int = 25, offset: int = 0
 ) -> tuple[list[CustomerRow], int]:
     """Alphabetical by last name, then first name, like a card index (the order board is the
     "what happened lately" view). Four statements whatever the page size: the total, the page
     (served by the lower(last_name) index), and order counts and latest orders for that page
-    only. The search itself only touches indexes (see `_matching_ids`).
+    only. The search is shared with the order board (services/search.py).
     """
     term = search.strip()[:100]
     query = select(Customer)
     count_query = select(func.count(Customer.id))
     if term:
-        condition = Customer.id.in_(_matching_ids(term))
+        condition = Customer.id.in_(matching_customer_ids(term, session.get_bind().dialect.name))
         query, count_query = query.where(condition), count_query.where(condition)
     total = session.exec(count_query).one()
     found = session.exec(

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from ..models import Customer, Device, Location, ShopSettings, StaffUser
 from . import audit
 from .orders import NewOrder, create_order
+from .phones import normalise_phone
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -21,21 +22,6 @@ class IntakeError(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
-
-
-def normalise_phone(raw: str, default_country_code: str = "44") -> str:
-    """'07700 900123' -> '+447700900123'; '+1 (555) 010-9999' -> '+15550109999'; '' stays ''."""
-    raw = (raw or "").strip()
-    if not raw:
-        return ""
-    digits = re.sub(r"\D", "", raw)
-    if raw.startswith("+"):
-        return "+" + digits
-    if digits.startswith("00"):
-        return "+" + digits[2:]
-    if digits.startswith("0"):
-        return f"+{default_country_code}{digits[1:]}"
-    return "+" + digits if len(digits) > 10 else digits
 
 
 @dataclass(frozen=True)

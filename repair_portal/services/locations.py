@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 
 from ..models import Location, Order, ShopSettings, Stage
 from . import audit, branding
-from .intake import EMAIL_RE, normalise_phone
+from .intake import EMAIL_RE
 from .mail import DAY_NAMES, opening_hours
+from .phones import normalise_phone
 from .shop_settings import ACCESS_MODES, normalise_colour
 
 DAYS = tuple(DAY_NAMES)  # mon..sun, the keys of opening_hours_json

@@ -7,7 +7,6 @@ a 'sending' row that is re-queued after STALE_AFTER (at-least-once delivery).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from ..db import write_session
-from ..integrations.email import DeliveryError, Envelope, MailBackend
+from ..integrations.email import DeliveryError, Envelope, MailBackend, redact_private_links
 from ..models import MailStatus, OutboxMessage
 from . import audit, clock
 
@@ -32,11 +31,7 @@ STALE_AFTER = timedelta(minutes=10)
 MAILER = audit.Actor(kind="system", label="mailer")
 
 
-TRACKING_CODE = re.compile(r"(/track/|/staff/set-password/)[A-Za-z0-9_-]{16,}")  # portal and staff password links
-
-
-def redact_tracking_codes(text: str) -> str:
-    return TRACKING_CODE.sub(r"\1[private link]", text)
+redact_tracking_codes = redact_private_links
 
 
 @dataclass

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, union
+from sqlalchemy import func, or_, union
 from sqlmodel import Session, select
 
 from ..models import Customer, Device, Location, Order, StaffUser, Stage, StatusEvent
 from . import audit, clock, portal_links, workflow
 from .references import next_order_reference
+from .search import customer_ids, prefix, serial_condition
 
 
 @dataclass(frozen=True)
@@ -95,56 +96,26 @@ class OrderFilter:
     open_only: bool = False  # hide orders at a terminal (collected) stage
 
 
-def prefix(column, value: str):
-    """`column` starts with `value`, written as a range so a plain or expression index serves it."""
-    return and_(column >= value, column < value + "\uffff")
-
-
-def _matching_order_ids(term: str):
-    """Order ids whose reference, customer (name, company, email, phone) or device serial/IMEI
-    starts with what staff typed. Each branch is an index range scan; names also match
-    "first last" and any single word of them, in any letter case."""
-    from .intake import normalise_phone
-
-    lowered = term.lower()
+def _matching_order_ids(term: str, dialect: str):
+    """Order ids whose reference starts with what staff typed ("10042" finds R-10042), or whose
+    customer or device matches (services/search.py: names, company, email, phone, serial/IMEI)."""
     upper = term.strip().upper()
     digits = "".join(ch for ch in term if ch.isdigit())
-    customer_conditions = [
-        prefix(func.lower(Customer.last_name), lowered),
-        prefix(func.lower(Customer.first_name), lowered),
-        prefix(func.lower(Customer.company), lowered),
-        prefix(Customer.email, lowered),
-    ]
-    first, _, rest = lowered.partition(" ")
-    if rest:
-        customer_conditions.append(
-            and_(func.lower(Customer.first_name) == first, prefix(func.lower(Customer.last_name), rest.strip()))
-        )
-    if len(digits) >= 6:
-        customer_conditions.append(prefix(Customer.phone, normalise_phone(term)))
-        customer_conditions.append(prefix(Customer.phone, "+" + digits))
-    reference_terms = {upper}
+    references = {upper}
     if digits and digits == term.strip():
-        reference_terms.add(f"R-{digits}")  # "10042" finds R-10042
-    branches = [
-        select(Order.id).where(or_(*[prefix(Order.reference, r) for r in reference_terms])),
-        select(Order.id).where(
-            Order.customer_id.in_(select(Customer.id).where(or_(*customer_conditions)).scalar_subquery())
-        ),
-        select(Order.id).where(
-            Order.device_id.in_(
-                select(Device.id).where(or_(prefix(func.upper(Device.serial), upper))).scalar_subquery()
-            )
-        ),
-    ]
-    return union(*branches)
+        references.add(f"R-{digits}")
+    return union(
+        select(Order.id).where(or_(*[prefix(Order.reference, r) for r in references])),
+        select(Order.id).where(Order.customer_id.in_(customer_ids(term, dialect))),
+        select(Order.id).where(Order.device_id.in_(select(Device.id).where(serial_condition(term)))),
+    )
 
 
-def _filtered(query, flt: OrderFilter):
+def _filtered(query, flt: OrderFilter, dialect: str):
     """Filters on the order row itself (indexed columns), so the board never joins to count."""
     term = flt.search.strip()[:100]
     if term:
-        query = query.where(Order.id.in_(_matching_order_ids(term)))
+        query = query.where(Order.id.in_(_matching_order_ids(term, dialect)))
     if flt.stage_id:
         query = query.where(Order.stage_id == flt.stage_id)
     if flt.location_id:
@@ -167,8 +138,9 @@ def list_orders(
 ) -> tuple[list[OrderRow], int]:
     """Newest-updated first, with the total for paging."""
     flt = flt or OrderFilter(search=search)
-    ids_query = _filtered(select(Order.id), flt)
-    total = session.exec(_filtered(select(func.count(Order.id)), flt)).one()
+    dialect = session.get_bind().dialect.name
+    ids_query = _filtered(select(Order.id), flt, dialect)
+    total = session.exec(_filtered(select(func.count(Order.id)), flt, dialect)).one()
     page_ids = list(
         session.exec(ids_query.order_by(Order.updated_at.desc(), Order.id.desc()).limit(limit).offset(offset)).all()
     )

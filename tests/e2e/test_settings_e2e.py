@@ -55,6 +55,8 @@ def test_owner_invites_a_technician_who_sets_a_password_and_signs_in(live_app, d
     page = context.new_page()
     try:
         page.goto(live_app.url(path))
+        expect(page.locator("#set-password-account")).to_contain_text("nadia@example.com")
+        shot(page, "staff-set-password-1024")
         page.fill("#new-password", "NADIA@example.com")  # long enough, but it's the email
         page.fill("#confirm-password", "NADIA@example.com")
         page.click("#set-password-submit")
@@ -85,7 +87,7 @@ def _save_shop(page) -> None:
 
 
 def test_shop_settings_change_what_the_portal_shows(live_app, desktop, phone):
-    ready = next(link for link in demo_links(live_app) if link[1] == "Ready to collect")
+    ready = next(link for link in demo_links(live_app) if link[1] == "Repair in progress")  # not the locked one
     _sign_in(desktop, live_app)
     expect(desktop.locator(".order-row").first).to_be_visible()
     desktop.goto(live_app.url("/staff/settings/shop"))

@@ -97,7 +97,8 @@ def test_unreachable_sendgrid_keeps_the_message_queued(engine, booked, read):
 def test_outbox_backend_logs_the_message_and_marks_it_delivered_to_the_outbox(engine, booked, read, capsys):
     assert deliver_due(engine, OutboxBackend(), SENDER).sent == 1
     printed = capsys.readouterr().out
-    assert "[outbox] To: Zoë Wójcik <ada@example.com>" in printed and booked.code in printed
+    assert "[outbox] To: Zoë Wójcik <ada@example.com>" in printed and booked.code not in printed
+    assert "/track/[private link]" in printed  # the log never holds a working link
     with read() as s:
         message = s.exec(select(OutboxMessage)).one()
         assert (message.status, message.backend) == ("sent", "outbox")
@@ -194,3 +195,18 @@ def test_every_template_renders_for_a_demo_order(write):
             assert new.order.reference in message.subject + message.text_body
             assert not re.search(r"\{(reference|first_name|customer_name|device|stage)\}", message.text_body)
             assert s.get(Location, location.id).name in message.text_body
+
+
+def test_the_console_outbox_never_prints_working_links(capsys):
+    from repair_portal.integrations.email import Envelope
+
+    token, code = "Zq3" * 10, "AbC_d-" * 5
+    body = f"Choose a password: https://shop.test/staff/set-password/{token}\nTrack: https://shop.test/track/{code}"
+    OutboxBackend().send(
+        Envelope(
+            to_email="a@example.com", to_name="A", subject="Hi", text=body, html=body, from_email="s@x", from_name="S"
+        )
+    )
+    printed = capsys.readouterr().out
+    assert token not in printed and code not in printed
+    assert "/staff/set-password/[private link]" in printed and "/track/[private link]" in printed

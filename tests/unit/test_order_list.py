@@ -105,3 +105,28 @@ def test_paging_returns_each_order_once(write):
             rows, total = list_orders(s, OrderFilter(), limit=10, offset=page * 10)
             seen += [r.reference for r in rows]
         assert total == 23 and len(seen) == len(set(seen)) == 23
+
+
+def test_names_with_accented_capitals_are_found_in_any_case(write):
+    from repair_portal.services.customers import list_customers
+
+    with write() as s:
+        _, location = factories.shop(s)
+        o = _book(s, location, first="Ömer", last="Özdemir")
+        e = _book(s, location, first="Émile", last="Zola")
+        for typed in ("özdemir", "Özdemir", "ÖZDEMIR", "ömer öz"):
+            assert _refs(s, search=typed) == [o.reference], typed
+            assert [r.name for r in list_customers(s, search=typed)[0]] == ["Ömer Özdemir"], typed
+        assert _refs(s, search="émile") == [e.reference]
+        assert _refs(s, search="900123") == []
+
+
+def test_board_and_customer_list_agree_on_phone_searches(write):
+    from repair_portal.services.customers import list_customers
+
+    with write() as s:
+        _, location = factories.shop(s)
+        a = _book(s, location, first="Jan", last="Kowalski", phone="+447700900123")
+        for typed in ("07700 900123", "+44 7700 900123", "900123", "(07700) 900-123"):
+            assert _refs(s, search=typed) == [a.reference], typed
+            assert [r.name for r in list_customers(s, search=typed)[0]] == ["Jan Kowalski"], typed
