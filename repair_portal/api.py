@@ -166,15 +166,13 @@ def _portal_order(
 
 
 def _staff_previewer(token: str | None) -> bool:
-    from .services.permissions import Action, can
-    from .services.staff_auth import resolve_session
+    from .services.staff_auth import portal_previewer
     from .settings import get_settings
 
     if not token:
         return False
     with write_session() as session:
-        identity = resolve_session(session, get_settings(), token)
-    return identity is not None and can(identity.role, Action.VIEW_AS_CUSTOMER)
+        return portal_previewer(session, get_settings(), token) is not None
 
 
 def _portal_shows(kind: str) -> bool:

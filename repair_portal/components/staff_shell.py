@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from ..models.staff import ROLE_LABELS
 from ..state.staff_login import StaffLoginState
 from ..state.staff_session import StaffSessionState
 from .registry import register
@@ -26,8 +27,6 @@ SETTINGS_NAV = [
     ("Staff", "/staff/settings/staff", "user-cog", ("owner",)),
     ("Emails", "/staff/settings/emails", "mail", _SETTINGS_ROLES),
 ]
-
-ROLE_LABELS = {"owner": "Owner", "manager": "Manager", "technician": "Technician", "front_desk": "Front desk"}
 
 
 def _nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:

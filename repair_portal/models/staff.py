@@ -17,6 +17,9 @@ class Role(StrEnum):
     FRONT_DESK = "front_desk"
 
 
+ROLE_LABELS = {"owner": "Owner", "manager": "Manager", "technician": "Technician", "front_desk": "Front desk"}
+
+
 class StaffUser(SQLModel, table=True):
     __tablename__ = "staff_user"
 

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Customer, Device, Order, StaffUser, Stage
-from . import audit, clock, locking
+from ..models import AuditEvent, Customer, Device, Order, Stage
+from . import audit, clock, edits, locking
 from .intake import EMAIL_RE
 from .phones import normalise_phone
 from .search import matching_customer_ids
@@ -343,13 +343,7 @@ def _recent_edits(session: Session, customer_id: int, since: datetime) -> list[t
 
 
 def _who(session: Session, event: AuditEvent | None) -> str:
-    if event is None:
-        return ""
-    if event.actor_type == "staff" and event.actor_id is not None:
-        user = session.get(StaffUser, event.actor_id)
-        if user is not None:
-            return user.name
-    return event.actor_label
+    return edits.editor_name(session, event)
 
 
 def _conflict(session: Session, customer: Customer, since: datetime, original: CustomerForm | None) -> CustomerConflict:

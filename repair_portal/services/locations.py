@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from sqlalchemy import func, not_
 from sqlmodel import Session, select
 
 from ..models import Location, Order, ShopSettings, Stage
-from . import audit, branding
+from . import audit, branding, edits
 from .intake import EMAIL_RE
 from .mail import DAY_NAMES, opening_hours
 from .phones import normalise_phone
@@ -204,7 +204,7 @@ def changed_fields(before: LocationForm, after: LocationForm) -> list[str]:
 
 def rebase(original: LocationForm, mine: LocationForm, theirs: LocationForm) -> LocationForm:
     """The latest saved values with this editor's own edits on top."""
-    return replace(theirs, **{name: getattr(mine, name) for name in changed_fields(original, mine)})
+    return edits.rebase(theirs, mine, changed_fields(original, mine))
 
 
 def _apply(location: Location, form: LocationForm) -> None:

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Location, Order, StaffUser
-from . import audit, clock
+from . import audit, clock, edits
+from .ids import parse_id
 
 LABELS = {
     "problem": "reported problem",
@@ -95,10 +96,12 @@ def validate(session: Session, form: DetailsForm) -> dict[str, str]:
         except ValueError:
             errors["promised"] = "Use a date like 2026-12-24."
     if form.assigned_to_id:
-        user = session.get(StaffUser, int(form.assigned_to_id)) if form.assigned_to_id.isdigit() else None
+        user_id = parse_id(form.assigned_to_id)
+        user = session.get(StaffUser, user_id) if user_id else None
         if user is None or not user.active:
             errors["assigned_to_id"] = "Choose an active staff member."
-    location = session.get(Location, int(form.location_id)) if form.location_id.isdigit() else None
+    location_id = parse_id(form.location_id)
+    location = session.get(Location, location_id) if location_id else None
     if location is None or not location.active:
         errors["location_id"] = "Choose an open location."
     return errors
@@ -111,10 +114,7 @@ def _last_editor(session: Session, order_id: int) -> str:
         .where(AuditEvent.actor_type == "staff")
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).first()
-    if event is None or event.actor_id is None:
-        return ""
-    user = session.get(StaffUser, event.actor_id)
-    return user.name if user else event.actor_label
+    return edits.editor_name(session, event)
 
 
 def _apply(order: Order, name: str, value: str, tz: str) -> None:

@@ -8,7 +8,7 @@ with their own edits on top of the latest values, so a second, deliberate save c
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -17,8 +17,8 @@ from zoneinfo import available_timezones
 
 from sqlmodel import Session, select
 
-from ..models import AccessMode, AuditEvent, ShopSettings, StaffUser
-from . import audit, branding, clock
+from ..models import AccessMode, AuditEvent, ShopSettings
+from . import audit, branding, clock, edits
 
 # format_money assumes two decimal places, so only currencies with cents/pence are offered (no JPY).
 CURRENCIES = {
@@ -242,8 +242,7 @@ def changed_fields(before: ShopForm, after: ShopForm) -> list[str]:
 
 def rebase(loaded: ShopForm, mine: ShopForm, theirs: ShopForm) -> ShopForm:
     """The latest saved values with this editor's own edits (fields they changed) on top."""
-    mine_changed = set(changed_fields(loaded, mine))
-    return replace(theirs, **{name: getattr(mine, name) for name in mine_changed})
+    return edits.rebase(theirs, mine, changed_fields(loaded, mine))
 
 
 def _last_editor(session: Session) -> str:
@@ -252,10 +251,7 @@ def _last_editor(session: Session) -> str:
         .where(AuditEvent.action == "settings.shop_changed")
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     ).first()
-    if event is None:
-        return ""
-    user = session.get(StaffUser, event.actor_id) if event.actor_id else None
-    return user.name if user else event.actor_label
+    return edits.editor_name(session, event)
 
 
 def load(session: Session) -> tuple[ShopForm, datetime | None]:

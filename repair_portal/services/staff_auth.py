@@ -194,3 +194,11 @@ def deactivate_user(session: Session, user_id: int, actor: audit.Actor) -> None:
     session.add(user)
     revoked = revoke_all_sessions(session, user_id)
     audit.record(session, actor, "staff.deactivated", target=user.email, sessions_revoked=revoked)
+
+
+def portal_previewer(session: Session, settings: Settings, token: str | None) -> StaffIdentity | None:
+    """The signed-in staff member behind `token`, if their role may view the portal as the customer."""
+    from .permissions import Action, can
+
+    identity = resolve_session(session, settings, token) if token else None
+    return identity if identity is not None and can(identity.role, Action.VIEW_AS_CUSTOMER) else None

@@ -20,6 +20,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from ..models import Location, OutboxMessage, Role, StaffUser
+from ..models.staff import ROLE_LABELS
 from ..models.staff_tokens import StaffPasswordToken, TokenPurpose
 from . import audit, clock, mail, ratelimit
 from .email_templates import STAFF_TEMPLATES, render
@@ -36,7 +37,6 @@ GENERIC_LINK_ERROR = "This link has expired or has already been used. Ask the sh
 SET_PASSWORD_LIMIT = ratelimit.Limit("staff_set_password_ip", 10, timedelta(hours=1))
 # Invited accounts get a hash bcrypt can't match ("!" never starts a bcrypt hash).
 UNUSABLE_PREFIX = "!"
-ROLE_LABELS = {"owner": "Owner", "manager": "Manager", "technician": "Technician", "front_desk": "Front desk"}
 _LINK_IN_TEXT = re.compile(r"(/staff/set-password/)[A-Za-z0-9_-]{16,}")
 
 

@@ -10,6 +10,7 @@ import reflex as rx
 from ..db import session_scope, write_session
 from ..models import ShopSettings
 from ..services import customers, timefmt
+from ..services.ids import parse_id
 from ..services.permissions import Action, can
 from .staff_session import StaffSessionState
 
@@ -82,6 +83,11 @@ class StaffCustomersState(StaffSessionState):
             found, self.customers_total = customers.list_customers(
                 session, search=self.customer_search, limit=PAGE_SIZE, offset=self.customers_page * PAGE_SIZE
             )
+            if self.customers_page and not found and self.customers_total:
+                self.customers_page = (self.customers_total - 1) // PAGE_SIZE  # the list shrank: its last page
+                found, _ = customers.list_customers(
+                    session, search=self.customer_search, limit=PAGE_SIZE, offset=self.customers_page * PAGE_SIZE
+                )
         self.customer_rows = [
             CustomerRowView(
                 id=row.id,
@@ -168,8 +174,8 @@ class StaffCustomerState(StaffSessionState):
 
     def _customer_id_from_url(self) -> int:
         parts = [p for p in (self.router.url.path or "").split("/") if p]
-        if len(parts) >= 3 and parts[0] == "staff" and parts[1] == "customers" and parts[2].isdigit():
-            return int(parts[2][:18])
+        if len(parts) >= 3 and parts[0] == "staff" and parts[1] == "customers":
+            return parse_id(parts[2]) or 0
         return 0
 
     def _reload(self) -> customers.CustomerDetail | None:

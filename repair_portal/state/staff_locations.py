@@ -10,6 +10,7 @@ from ..db import session_scope, write_session
 from ..integrations.images import ImageRejected
 from ..models import Location, ShopSettings
 from ..services import branding, locations
+from ..services.ids import parse_id
 from ..services.locations import DAYS, INHERIT, LocationForm
 from ..services.permissions import Action
 from ..services.shop_settings import ACCESS_MODES, contrast_with_white, normalise_colour
@@ -24,7 +25,7 @@ DEFAULT_OPEN, DEFAULT_CLOSE = "09:00", "17:30"
 
 def _as_id(value) -> int:
     """A location id from the browser (any client can send anything): a positive int, or 0."""
-    return int(value) if isinstance(value, int | str) and str(value).isdigit() else 0
+    return parse_id(value) or 0
 
 
 @dataclasses.dataclass

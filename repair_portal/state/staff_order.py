@@ -24,6 +24,7 @@ from ..services import (
     signatures,
     workflow,
 )
+from ..services.ids import parse_id
 from ..services.order_detail import order_detail
 from ..services.permissions import Action, can
 from ..settings import get_settings
@@ -111,8 +112,8 @@ class StaffOrderState(StaffSessionState):
 
     def _order_id_from_url(self) -> int:
         parts = [p for p in (self.router.url.path or "").split("/") if p]
-        if len(parts) >= 3 and parts[0] == "staff" and parts[1] == "orders" and parts[2].isdigit():
-            return int(parts[2])
+        if len(parts) >= 3 and parts[0] == "staff" and parts[1] == "orders":
+            return parse_id(parts[2]) or 0
         return 0
 
     def _tz(self, session) -> str:
@@ -251,13 +252,13 @@ class StaffOrderState(StaffSessionState):
         identity, denied = self._require(Action.CHANGE_STAGE, "Your role can't change stages.")
         if denied:
             return denied
-        raw = str(form_data.get("stage_id", ""))
-        if not raw.isdigit():
+        stage_id = parse_id(form_data.get("stage_id"))
+        if stage_id is None:
             return rx.toast.error("Choose a stage.")
         actor = self._actor(identity)
         with write_session() as session:
             order = self._order_for_write(session)
-            stage = session.get(Stage, int(raw))
+            stage = session.get(Stage, stage_id)
             if order is None or stage is None:
                 return rx.toast.error("That order or stage no longer exists.")
             if str(order.stage_id) != self.stage_id:

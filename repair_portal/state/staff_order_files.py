@@ -7,6 +7,7 @@ import reflex as rx
 from .. import live
 from ..db import write_session
 from ..services import attachments
+from ..services.ids import parse_id
 from ..services.permissions import Action
 from ..settings import get_settings
 from .staff_order import StaffOrderState
@@ -65,7 +66,7 @@ class StaffOrderFilesState(StaffOrderState):
         try:
             with write_session() as session:
                 attachments.set_visibility(
-                    session, self.current_order_id, int(attachment_id), visible is True, self._actor(identity)
+                    session, self.current_order_id, parse_id(attachment_id) or 0, visible is True, self._actor(identity)
                 )
         except (attachments.AttachmentError, TypeError, ValueError) as exc:
             return rx.toast.error(str(exc) or "That file no longer exists.")

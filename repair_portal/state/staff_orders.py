@@ -12,7 +12,8 @@ from sqlmodel import select
 from .. import live
 from ..db import session_scope
 from ..models import Location, ShopSettings, StaffUser
-from ..services import orders, timefmt, workflow
+from ..services import clock, orders, timefmt, workflow
+from ..services.ids import parse_id
 from ..services.permissions import Action
 from .staff_order_rows import ChoiceOption
 from .staff_session import StaffSessionState
@@ -107,7 +108,7 @@ class StaffOrdersState(StaffSessionState):
 
     def _booked_range(self, tz: str) -> tuple[datetime | None, datetime | None]:
         zone = ZoneInfo(tz)
-        today = datetime.now(zone).date()
+        today = clock.now().astimezone(zone).date()
         start = end = None
         if self.date_filter == "today":
             start, end = today, today
@@ -125,12 +126,11 @@ class StaffOrdersState(StaffSessionState):
 
     def _filter(self, tz: str) -> orders.OrderFilter:
         booked_from, booked_before = self._booked_range(tz)
-        as_id = lambda v: int(v) if v.isdigit() else None  # noqa: E731
         return orders.OrderFilter(
             search=self.search,
-            stage_id=as_id(self.stage_filter),
-            location_id=as_id(self.location_filter),
-            assigned_to_id=0 if self.tech_filter == UNASSIGNED else as_id(self.tech_filter),
+            stage_id=parse_id(self.stage_filter),
+            location_id=parse_id(self.location_filter),
+            assigned_to_id=0 if self.tech_filter == UNASSIGNED else parse_id(self.tech_filter),
             booked_from=booked_from,
             booked_before=booked_before,
             open_only=self.open_only,
@@ -211,23 +211,24 @@ class StaffOrdersState(StaffSessionState):
 
     @rx.event
     def set_stage_filter(self, value: str):
-        self.stage_filter = str(value) if str(value).isdigit() else ALL
+        self.stage_filter = str(parse_id(value) or ALL)
         return self._apply()
 
     @rx.event
     def toggle_stage_tile(self, stage_id: str):
-        self.stage_filter = ALL if self.stage_filter == str(stage_id) else str(stage_id)
+        wanted = str(parse_id(stage_id) or ALL)
+        self.stage_filter = ALL if self.stage_filter == wanted else wanted
         return self._apply()
 
     @rx.event
     def set_location_filter(self, value: str):
-        self.location_filter = str(value) if str(value).isdigit() else ALL
+        self.location_filter = str(parse_id(value) or ALL)
         return self._apply()
 
     @rx.event
     def set_tech_filter(self, value: str):
         value = str(value)
-        self.tech_filter = value if value.isdigit() or value == UNASSIGNED else ALL
+        self.tech_filter = UNASSIGNED if value == UNASSIGNED else str(parse_id(value) or ALL)
         return self._apply()
 
     @rx.event

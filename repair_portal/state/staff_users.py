@@ -10,6 +10,7 @@ from sqlmodel import select
 from ..db import session_scope, write_session
 from ..models import Location, Role
 from ..services import staff_users, timefmt
+from ..services.ids import parse_id
 from ..services.permissions import Action
 from ..services.staff_users import ROLE_LABELS, StaffUserError
 from .mail_links import links
@@ -152,7 +153,7 @@ class StaffUsersState(StaffSessionState):
                     name=name,
                     email=email,
                     role=role,
-                    location_id=int(location) if location.isdigit() else None,
+                    location_id=parse_id(location),
                     actor=self._actor(identity),
                 )
         except StaffUserError as exc:
@@ -167,7 +168,7 @@ class StaffUsersState(StaffSessionState):
     # --- reset link and deactivation (confirmed first) ----------------------------------------
 
     def _row(self, user_id) -> StaffView | None:
-        return next((r for r in self.rows if r.id == int(user_id)), None)
+        return next((r for r in self.rows if r.id == parse_id(user_id)), None)
 
     def _ask(self, kind: str, user_id):
         _, denied = self._allowed()
@@ -241,12 +242,13 @@ class StaffUsersState(StaffSessionState):
         role = str(role)
         label = ROLE_LABELS.get(role, role)
         return self._apply(
-            lambda s, a: staff_users.change_role(s, int(user_id), role, a), "{name} is now " + label.lower() + "."
+            lambda s, a: staff_users.change_role(s, parse_id(user_id) or 0, role, a),
+            "{name} is now " + label.lower() + ".",
         )
 
     @rx.event
     def handle_reactivate(self, user_id: int):
-        return self._apply(lambda s, a: staff_users.reactivate(s, int(user_id), a), "{name} is active again.")
+        return self._apply(lambda s, a: staff_users.reactivate(s, parse_id(user_id) or 0, a), "{name} is active again.")
 
     @rx.event
     def dismiss_link(self):

@@ -9,6 +9,7 @@ import reflex as rx
 from ..db import session_scope, write_session
 from ..models import StageKind
 from ..services import workflow_admin
+from ..services.ids import parse_id
 from ..services.permissions import Action
 from ..services.workflow_admin import KIND_LABELS, StageForm, WorkflowError
 from .staff_session import StaffSessionState
@@ -150,7 +151,7 @@ class StaffWorkflowState(StaffSessionState):
         _, denied = self._allowed()
         if denied:
             return denied
-        view = next((s for s in self.stages + self.inactive if s.id == int(stage_id)), None)
+        view = next((s for s in self.stages + self.inactive if s.id == parse_id(stage_id)), None)
         if view is None:
             return rx.toast.error("That stage no longer exists. Reload the page.")
         self._fill(view)
@@ -224,14 +225,17 @@ class StaffWorkflowState(StaffSessionState):
 
     @rx.event
     def handle_move(self, stage_id: int, direction: int):
-        return self._apply(lambda s, a: workflow_admin.move_stage(s, int(stage_id), int(direction), a), "")
+        return self._apply(
+            lambda s, a: workflow_admin.move_stage(s, parse_id(stage_id) or 0, -1 if str(direction) == "-1" else 1, a),
+            "",
+        )
 
     @rx.event
     def ask_deactivate(self, stage_id: int):
         _, denied = self._allowed()
         if denied:
             return denied
-        view = next((s for s in self.stages if s.id == int(stage_id)), None)
+        view = next((s for s in self.stages if s.id == parse_id(stage_id)), None)
         if view is None:
             return rx.toast.error("That stage is not in the active workflow.")
         self.confirm_id, self.confirm_name, self.confirm_open = view.id, view.name, True
@@ -257,7 +261,7 @@ class StaffWorkflowState(StaffSessionState):
     @rx.event
     def handle_reactivate(self, stage_id: int):
         return self._apply(
-            lambda s, a: workflow_admin.reactivate_stage(s, int(stage_id), a),
+            lambda s, a: workflow_admin.reactivate_stage(s, parse_id(stage_id) or 0, a),
             "Stage is back in the workflow, just before the collected stage.",
         )
 
@@ -266,6 +270,6 @@ class StaffWorkflowState(StaffSessionState):
         kind, value = str(kind), str(value)
         if kind not in workflow_admin.SPECIAL_KINDS:
             return rx.toast.error("Unknown stage meaning.")
-        stage_id = None if value == NONE_CHOICE else int(value) if value.isdigit() else -1
+        stage_id = None if value == NONE_CHOICE else parse_id(value) or -1
         label = KIND_LABELS[kind]
         return self._apply(lambda s, a: workflow_admin.set_kind(s, kind, stage_id, a), f"Updated “{label}”.")

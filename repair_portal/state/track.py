@@ -13,9 +13,8 @@ from .. import live
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
 from ..services import audit, branding, messages, notifications, portal_access, portal_links, portal_view
-from ..services.permissions import Action, can
 from ..services.portal_links import LinkStatus
-from ..services.staff_auth import StaffIdentity, resolve_session
+from ..services.staff_auth import StaffIdentity, portal_previewer
 from ..services.tokens import new_token
 from ..settings import get_settings
 from .mail_links import links
@@ -151,8 +150,7 @@ class TrackState(rx.State):
         if morsel is None or not morsel.value:
             return None
         with write_session() as session:
-            identity = resolve_session(session, get_settings(), morsel.value)
-        return identity if identity is not None and can(identity.role, Action.VIEW_AS_CUSTOMER) else None
+            return portal_previewer(session, get_settings(), morsel.value)
 
     def _readable_order(self, session) -> Order | None:
         """The order this tab may read: the customer's authorised order, or the previewed one."""
@@ -332,6 +330,8 @@ class TrackState(rx.State):
 
     @rx.event
     def handle_last_name(self, form_data: dict):
+        if self.preview:  # a staff preview never verifies a device or counts a failure
+            return rx.toast.info("This is a staff preview: there's nothing to confirm.")
         ip, user_agent = self._client()
         attempt = str(form_data.get("last_name", ""))[:200]
         device = self._ensure_device_token()
@@ -368,8 +368,10 @@ class TrackState(rx.State):
         ip, user_agent = self._client()
         with write_session() as session:
             order = self._authorised_order(session)
-            if order is None or not session.get(ShopSettings, 1).show_messages:
+            if order is None:
                 return TrackState.load_tracking
+            if not session.get(ShopSettings, 1).show_messages:
+                return rx.toast.error("The shop has switched messages off. Please call or email them instead.")
             customer = session.get(Customer, order.customer_id)
             actor = audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
             try:

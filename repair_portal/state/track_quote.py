@@ -11,6 +11,7 @@ from ..components.signature_pad import read_signature
 from ..db import session_scope, write_session
 from ..models import Order, Quote, ShopSettings
 from ..services import audit, consents, notifications, portal_access, quote_decisions, signatures
+from ..services.ids import parse_id
 from ..services.quote_view import document_sha256
 from .mail_links import links
 from .track import TrackState
@@ -86,6 +87,7 @@ class TrackQuoteState(TrackState):
         self.signed = [
             SignedRow(s.purpose_label, s.signer_name, s.signed_at_text, s.document_version, s.document_sha256_prefix)
             for s in signatures.signatures_for_order(session, order.id)
+            if (shop is not None and shop.show_quote) or s.document_kind != "quote"
         ]
         if view is None:
             self.has_quote, self.quote_lines, self._quote_sha = False, [], ""
@@ -117,8 +119,9 @@ class TrackQuoteState(TrackState):
     def load_quote(self):
         with session_scope() as session:
             order = self._readable_order(session)
-            if order is None:
-                self.has_quote = False
+            if order is None:  # link revoked or rotated: drop what this tab held
+                self.has_quote, self.quote_lines, self.signed, self._quote_sha = False, [], [], ""
+                self.pending_purpose = self.pending_title = self.pending_text = ""
                 return
             self._load_quote(session, order)
 
@@ -138,7 +141,7 @@ class TrackQuoteState(TrackState):
                 quote_decisions.set_optional_line(
                     session,
                     order.id,
-                    int(line_id),
+                    parse_id(line_id) or 0,
                     bool(accepted),
                     audit.Actor("customer", order.customer_id, "", ip, user_agent),
                 )

@@ -158,6 +158,7 @@ def test_staff_preview_shows_the_portal_read_only_without_verifying_the_device(s
     assert state.problem == "Water damage"  # content the gate would hide
     # Actions are refused server-side: no message is stored, nothing verified or audited as the customer.
     state.handle_feedback({"feedback": "Great service"})
+    state.handle_last_name({"last_name": "Kowalski"})  # even the right name verifies nothing in a preview
     with write_session(engine) as s:
         assert s.exec(select(Message)).all() == []
         assert s.exec(select(PortalVerification)).all() == []

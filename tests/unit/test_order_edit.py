@@ -138,3 +138,13 @@ def test_the_activity_trail_reads_as_sentences_with_staff_names(write, clock):
         assert ("Alice Able", "Changed internal note") in sentences
         assert sentences[-1][1].startswith("Booked in as R-")  # oldest last
         assert all(i.at for i in items)
+
+
+def test_out_of_range_ids_are_field_errors_not_crashes(write, clock):
+    with write() as s:
+        order, _, alice, _ = _setup(s)
+        loaded = order_edit.form_for(order, TZ)
+        bad = _edit(loaded, assigned_to_id="9" * 20, location_id="²")
+        with pytest.raises(order_edit.DetailsInvalid) as info:
+            order_edit.save_details(s, order.id, loaded, bad, alice, tz=TZ)
+        assert set(info.value.errors) == {"assigned_to_id", "location_id"}
