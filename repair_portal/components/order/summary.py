@@ -8,6 +8,7 @@ from ...state.staff_order import StaffOrderState as S
 from ...state.staff_order_details import UNASSIGNED, ConflictRow
 from ...state.staff_order_details import StaffOrderDetailsState as D
 from ...state.staff_order_rows import ChoiceOption
+from ..ui import form_field
 from .common import card, fact
 
 
@@ -63,23 +64,8 @@ def _view() -> rx.Component:
     )
 
 
-def _error(field: str) -> rx.Component:
-    message = D.field_errors.get(field, "")
-    return rx.cond(message != "", rx.text(message, size="1", color_scheme="red", class_name="field-error"))
-
-
 def _field(label: str, control: rx.Component, field: str, hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.el.label(
-            rx.text(label, size="2", weight="medium"),
-            rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-            html_for=f"edit-{field}",
-        ),
-        control,
-        _error(field),
-        spacing="1",
-        width="100%",
-    )
+    return form_field(label, control, f"edit-{field}", D.field_errors.get(field, ""), hint)
 
 
 def _area(field: str, rows: str, max_length: int) -> rx.Component:

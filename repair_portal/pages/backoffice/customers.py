@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
+from ...components.ui import STICKY_HEAD, pager
 from ...state.staff_customers import (
     CustomerOrderView,
     CustomerRowView,
@@ -16,7 +17,6 @@ from ...state.staff_customers import (
 L = StaffCustomersState
 S = StaffCustomerState
 ACTIVE = "/staff/customers"
-HEAD_STYLE = {"position": "sticky", "top": "0", "background": "var(--gray-3)", "z_index": "1"}
 
 
 def _dash(value) -> rx.Component:
@@ -74,7 +74,7 @@ def _list_table() -> rx.Component:
     headers = ["Name", "Company", "Email", "Phone", "Orders", "Last order"]
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=HEAD_STYLE) for h in headers])),
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
             rx.table.body(rx.foreach(L.customer_rows, _list_row)),
             variant="surface",
             size="2",
@@ -102,24 +102,13 @@ def _list_toolbar() -> rx.Component:
             type="search",
         ),
         rx.spacer(),
-        rx.text(L.customers_page_label, size="2", color_scheme="gray", id="customers-page-label"),
-        rx.button(
-            rx.icon("chevron-left", size=16),
-            on_click=L.prev_page,
-            disabled=~L.customers_has_prev,
-            variant="soft",
-            size="2",
-            aria_label="Previous page",
-            id="customers-prev",
-        ),
-        rx.button(
-            rx.icon("chevron-right", size=16),
-            on_click=L.next_page,
-            disabled=~L.customers_has_next,
-            variant="soft",
-            size="2",
-            aria_label="Next page",
-            id="customers-next",
+        *pager(
+            L.customers_page_label,
+            L.prev_page,
+            L.next_page,
+            L.customers_has_prev,
+            L.customers_has_next,
+            ids=("customers-page-label", "customers-prev", "customers-next"),
         ),
         width="100%",
         align="center",
@@ -398,7 +387,7 @@ def _orders_card() -> rx.Component:
     headers = ["Reference", "Device", "Stage", "Booked in", "Updated"]
     table = rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=HEAD_STYLE) for h in headers])),
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
             rx.table.body(rx.foreach(S.customer_orders, _order_row)),
             variant="surface",
             size="2",

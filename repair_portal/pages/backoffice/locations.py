@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
+from ...components.ui import field_error, form_field
 from ...services.branding import MAX_LOGO_BYTES
 from ...services.locations import DAYS
 from ...services.mail import DAY_NAMES
@@ -150,22 +151,11 @@ def _card(row: LocationCard) -> rx.Component:
 
 
 def _error(name: str, element_id: str) -> rx.Component:
-    message = S.errors.get(name, "")
-    return rx.cond(
-        message != "",
-        rx.text(message, size="1", color_scheme="red", id=f"{element_id}-error", class_name="field-error"),
-    )
+    return field_error(S.errors.get(name, ""), element_id)
 
 
 def _field(label: str, control: rx.Component, name: str, element_id: str, hint: str = "") -> rx.Component:
-    return rx.vstack(
-        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=element_id),
-        control,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
-        _error(name, element_id),
-        spacing="1",
-        width="100%",
-    )
+    return form_field(label, control, element_id, S.errors.get(name, ""), hint)
 
 
 def _input(name: str, element_id: str, **props) -> rx.Component:

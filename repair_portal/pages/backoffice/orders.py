@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
+from ...components.ui import STICKY_HEAD, pager
 from ...live import BoardChannel, live_refresh
 from ...state.staff_order_rows import ChoiceOption
 from ...state.staff_orders import ALL, DATE_RANGES, UNASSIGNED, OrderRowView, StageCount
@@ -53,7 +54,6 @@ def _row(row: OrderRowView) -> rx.Component:
     )
 
 
-HEAD_STYLE = {"position": "sticky", "top": "0", "background": "var(--gray-3)", "z_index": "1"}
 WIDE_ONLY = ["none", "none", "none", "none", "table-cell"]  # from 1280 px: room for every column
 NARROW_HIDDEN = {"Location", "Booked in"}
 
@@ -66,7 +66,7 @@ def _table() -> rx.Component:
                 rx.table.row(
                     *[
                         rx.table.column_header_cell(
-                            h, style=HEAD_STYLE, display=WIDE_ONLY if h in NARROW_HIDDEN else "table-cell"
+                            h, style=STICKY_HEAD, display=WIDE_ONLY if h in NARROW_HIDDEN else "table-cell"
                         )
                         for h in headers
                     ]
@@ -130,23 +130,7 @@ def _toolbar() -> rx.Component:
         ),
         rx.checkbox("Open only", checked=S.open_only, on_change=S.set_open_only, id="filter-open"),
         rx.spacer(),
-        rx.text(StaffOrdersState.page_label, size="2", color_scheme="gray", id="page-label"),
-        rx.button(
-            rx.icon("chevron-left", size=16),
-            on_click=StaffOrdersState.prev_page,
-            disabled=~StaffOrdersState.has_prev,
-            variant="soft",
-            size="2",
-            aria_label="Previous page",
-        ),
-        rx.button(
-            rx.icon("chevron-right", size=16),
-            on_click=StaffOrdersState.next_page,
-            disabled=~StaffOrdersState.has_next,
-            variant="soft",
-            size="2",
-            aria_label="Next page",
-        ),
+        *pager(S.page_label, S.prev_page, S.next_page, S.has_prev, S.has_next),
         width="100%",
         align="center",
         spacing="2",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
+from ...components.ui import STICKY_HEAD
 from ...state.staff_users import Choice, StaffUsersState, StaffView
 
 S = StaffUsersState
 ROUTE = "/staff/settings/staff"
-HEAD_STYLE = {"position": "sticky", "top": "0", "background": "var(--gray-3)", "z_index": "1"}
 
 
 def _id(prefix: str, row: StaffView) -> rx.Var:
@@ -123,7 +123,7 @@ def _table() -> rx.Component:
     headers = ["Name", "Role", "Status", "Last sign-in", ""]
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=HEAD_STYLE) for h in headers])),
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
             rx.table.body(rx.foreach(S.rows, _row)),
             variant="surface",
             size="2",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
+from ...components.ui import STICKY_HEAD
 from ...state.staff_workflow import NONE_CHOICE, StaffWorkflowState, StageChoice, StageView
 
 S = StaffWorkflowState
 ROUTE = "/staff/settings/workflow"
-HEAD_STYLE = {"position": "sticky", "top": "0", "background": "var(--gray-3)", "z_index": "1"}
 
 
 def _id(prefix: str, row: StageView) -> rx.Var:
@@ -116,7 +116,7 @@ def _inactive_row(row: StageView) -> rx.Component:
 def _table(headers: list[str], rows, render, element_id: str) -> rx.Component:
     return rx.box(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=HEAD_STYLE) for h in headers])),
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
             rx.table.body(rx.foreach(rows, render)),
             variant="surface",
             size="2",
