@@ -51,3 +51,23 @@ def pager(label, on_prev, on_next, has_prev, has_next, *, ids: tuple[str, str, s
             id=next_id,
         ),
     ]
+
+
+def empty_state(icon: str, title, hint, *actions: rx.Component, **props) -> rx.Component:
+    """What a list shows when there is nothing to list: an icon, a line of what and a hint of what next."""
+    return rx.center(
+        rx.vstack(
+            rx.icon(icon, size=36, color="var(--gray-8)"),
+            rx.text(title, weight="medium"),
+            rx.text(hint, size="2", color_scheme="gray", text_align="center"),
+            *actions,
+            align="center",
+            spacing="2",
+        ),
+        padding="3rem",
+        width="100%",
+        background="var(--color-panel-solid)",
+        border="1px dashed var(--gray-6)",
+        border_radius="10px",
+        **props,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, pager
+from ...components.ui import STICKY_HEAD, empty_state, pager
 from ...state.staff_customers import (
     CustomerOrderView,
     CustomerRowView,
@@ -24,21 +24,7 @@ def _dash(value) -> rx.Component:
 
 
 def _empty(icon: str, title: str, hint: str, **props) -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon(icon, size=36, color="var(--gray-8)"),
-            rx.text(title, weight="medium"),
-            rx.text(hint, size="2", color_scheme="gray", text_align="center"),
-            align="center",
-            spacing="2",
-        ),
-        padding="3rem",
-        width="100%",
-        background="var(--color-panel-solid)",
-        border="1px dashed var(--gray-6)",
-        border_radius="10px",
-        **props,
-    )
+    return empty_state(icon, title, hint, **props)
 
 
 # ---------------------------------------------------------------- list

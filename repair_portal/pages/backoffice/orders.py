@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, pager
+from ...components.ui import STICKY_HEAD, empty_state, pager
 from ...live import BoardChannel, live_refresh
 from ...state.staff_order_rows import ChoiceOption
 from ...state.staff_orders import ALL, DATE_RANGES, UNASSIGNED, OrderRowView, StageCount
@@ -86,34 +86,20 @@ def _table() -> rx.Component:
 
 
 def _empty() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("inbox", size=36, color="var(--gray-8)"),
-            rx.cond(
-                S.filtered,
-                rx.fragment(
-                    rx.text("No orders match", weight="medium"),
-                    rx.text(
-                        "Search by reference, name, phone, email or serial/IMEI, or loosen the filters.",
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                    rx.button("Clear filters", on_click=S.clear_filters, variant="soft", size="2"),
-                ),
-                rx.fragment(
-                    rx.text("No orders yet", weight="medium"),
-                    rx.text("Book in the first repair to see it here.", size="2", color_scheme="gray"),
-                    rx.link(rx.button(rx.icon("plus", size=14), "New order", size="2"), href="/staff/orders/new"),
-                ),
-            ),
-            align="center",
-            spacing="2",
+    return rx.cond(
+        S.filtered,
+        empty_state(
+            "inbox",
+            "No orders match",
+            "Search by reference, name, phone, email or serial/IMEI, or loosen the filters.",
+            rx.button("Clear filters", on_click=S.clear_filters, variant="soft", size="2"),
         ),
-        padding="3rem",
-        width="100%",
-        background="var(--color-panel-solid)",
-        border="1px dashed var(--gray-6)",
-        border_radius="10px",
+        empty_state(
+            "inbox",
+            "No orders yet",
+            "Book in the first repair to see it here.",
+            rx.link(rx.button(rx.icon("plus", size=14), "New order", size="2"), href="/staff/orders/new"),
+        ),
     )
 
 

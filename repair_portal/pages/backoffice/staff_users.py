@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD
+from ...components.ui import STICKY_HEAD, empty_state
 from ...state.staff_users import Choice, StaffUsersState, StaffView
 
 S = StaffUsersState
@@ -138,19 +138,10 @@ def _table() -> rx.Component:
 
 
 def _empty() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("users", size=36, color="var(--gray-8)"),
-            rx.text("No staff accounts", weight="medium"),
-            rx.text("Invite your team: they choose their own password from the email.", size="2", color_scheme="gray"),
-            align="center",
-            spacing="2",
-        ),
-        padding="3rem",
-        width="100%",
-        background="var(--color-panel-solid)",
-        border="1px dashed var(--gray-6)",
-        border_radius="10px",
+    return empty_state(
+        "users",
+        "No staff accounts",
+        "Invite your team: they choose their own password from the email.",
         id="staff-empty",
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD
+from ...components.ui import STICKY_HEAD, empty_state
 from ...state.staff_workflow import NONE_CHOICE, StaffWorkflowState, StageChoice, StageView
 
 S = StaffWorkflowState
@@ -131,20 +131,8 @@ def _table(headers: list[str], rows, render, element_id: str) -> rx.Component:
 
 
 def _empty() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.icon("list-ordered", size=36, color="var(--gray-8)"),
-            rx.text("No stages yet", weight="medium"),
-            rx.text("Add the first stage orders are booked into.", size="2", color_scheme="gray"),
-            align="center",
-            spacing="2",
-        ),
-        padding="3rem",
-        width="100%",
-        background="var(--color-panel-solid)",
-        border="1px dashed var(--gray-6)",
-        border_radius="10px",
-        id="workflow-empty",
+    return empty_state(
+        "list-ordered", "No stages yet", "Add the first stage orders are booked into.", id="workflow-empty"
     )
 
 
