@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from pathlib import Path
 from zoneinfo import available_timezones
 
 from sqlmodel import Session, select
@@ -308,12 +307,3 @@ def save_shop_settings(
     session.add(shop)
     audit.record(session, actor, "settings.shop_changed", fields=changed)
     return changed
-
-
-def set_shop_logo(session: Session, files_dir: Path, data: bytes, actor: audit.Actor) -> str:
-    """Validate (size cap, real image), re-encode as PNG and use it as the shop's logo."""
-    return branding.set_logo(session, files_dir, data, actor)
-
-
-def remove_shop_logo(session: Session, actor: audit.Actor) -> bool:
-    return branding.remove_logo(session, actor)

@@ -143,7 +143,7 @@ class StaffShopSettingsState(StaffSessionState):
 
         def store() -> str:
             with write_session() as session:
-                return shop_settings.set_shop_logo(session, files_dir, data, actor)
+                return branding.set_logo(session, files_dir, data, actor)
 
         try:
             stored = await rx.run_in_thread(store)
@@ -159,6 +159,6 @@ class StaffShopSettingsState(StaffSessionState):
         if denied:
             return denied
         with write_session() as session:
-            removed = shop_settings.remove_shop_logo(session, self._actor(identity))
+            removed = branding.remove_logo(session, self._actor(identity))
         self.has_logo, self.logo_error = False, ""
         return rx.toast.success("Logo removed.") if removed else rx.toast.info("There was no logo to remove.")

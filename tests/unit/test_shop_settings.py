@@ -191,9 +191,9 @@ def test_a_stale_save_is_refused_names_their_fields_and_keeps_their_save(world, 
 
 def test_logo_fake_and_oversized_files_are_refused(world, write, read, settings):
     with write() as s, pytest.raises(ImageRejected, match=r"not a readable image|not a JPEG"):
-        shop_settings.set_shop_logo(s, settings.uploads_dir, b"\x89PNG\r\n\x1a\n" + b"not really", MANAGER)
+        branding.set_logo(s, settings.uploads_dir, b"\x89PNG\r\n\x1a\n" + b"not really", MANAGER)
     with write() as s, pytest.raises(ImageRejected, match="larger than 5 MB"):
-        shop_settings.set_shop_logo(s, settings.uploads_dir, b"\0" * (branding.MAX_LOGO_BYTES + 1), MANAGER)
+        branding.set_logo(s, settings.uploads_dir, b"\0" * (branding.MAX_LOGO_BYTES + 1), MANAGER)
     with read() as s:
         assert s.get(ShopSettings, 1).logo_path is None
     assert not settings.uploads_dir.exists() or not list(settings.uploads_dir.iterdir())
@@ -202,7 +202,7 @@ def test_logo_fake_and_oversized_files_are_refused(world, write, read, settings)
 def test_a_real_logo_is_re_encoded_as_png_then_removed(world, write, read, settings):
     upload = _png(fmt="JPEG")
     with write() as s:
-        stored = shop_settings.set_shop_logo(s, settings.uploads_dir, upload, MANAGER)
+        stored = branding.set_logo(s, settings.uploads_dir, upload, MANAGER)
     saved = (settings.uploads_dir / stored).read_bytes()
     assert saved != upload
     with Image.open(io.BytesIO(saved)) as image:
@@ -210,9 +210,9 @@ def test_a_real_logo_is_re_encoded_as_png_then_removed(world, write, read, setti
     with read() as s:
         assert branding.logo_for(s, world["location_id"]) == stored  # the location inherits the shop's logo
     with write() as s:
-        assert shop_settings.remove_shop_logo(s, MANAGER) is True
+        assert branding.remove_logo(s, MANAGER) is True
     with write() as s:
-        assert shop_settings.remove_shop_logo(s, MANAGER) is False
+        assert branding.remove_logo(s, MANAGER) is False
     with read() as s:
         assert s.get(ShopSettings, 1).logo_path is None and branding.logo_for(s, None) is None
         actions = [e.action for e in s.exec(select(AuditEvent).where(AuditEvent.action.like("settings.logo%")))]
