@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from ..models import Customer, Device, Location, ShopSettings, StaffUser
-from . import audit
+from ..models import Customer, Device, Location, StaffUser
+from . import audit, timefmt
 from .orders import NewOrder, create_order
 from .phones import normalise_phone
 
@@ -145,8 +145,7 @@ def book_in(session: Session, secret_key: str, form: IntakeForm, actor: audit.Ac
     location = session.get(Location, form.location_id)
     promised_at = None
     if form.promised_date:
-        shop = session.get(ShopSettings, 1)
-        tz = ZoneInfo(shop.timezone if shop else "Europe/London")
+        tz = ZoneInfo(timefmt.shop_timezone(session))
         promised_at = datetime.combine(date.fromisoformat(form.promised_date), time(17, 0), tz)
     new = create_order(
         session,

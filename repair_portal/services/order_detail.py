@@ -14,7 +14,6 @@ from ..models import (
     OutboxMessage,
     Quote,
     QuoteStatus,
-    ShopSettings,
     StaffUser,
     Stage,
     StatusEvent,
@@ -100,8 +99,7 @@ def order_detail(session: Session, order_id: int, secret_key: str) -> OrderDetai
     order = session.get(Order, order_id)
     if order is None:
         return None
-    shop = session.get(ShopSettings, 1)
-    tz = shop.timezone if shop else "Europe/London"
+    tz = timefmt.shop_timezone(session)
     customer = session.get(Customer, order.customer_id)
     device = session.get(Device, order.device_id) if order.device_id else None
     stage = session.get(Stage, order.stage_id)

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import Customer, Order, Quote, QuoteLine, QuoteStatus, ShopSettings, Signature, SignaturePurpose
+from ..models import Customer, Order, Quote, QuoteLine, QuoteStatus, Signature, SignaturePurpose
 from . import audit, clock, locking, money, quotes, signatures, timefmt
 from .quote_view import QuoteLineView, QuoteView, customer_view_of_quote, document_sha256, view_of
 
@@ -88,11 +88,6 @@ class Decision:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _shop_tz(session: Session) -> str:
-    shop = session.get(ShopSettings, 1)
-    return shop.timezone if shop else "Europe/London"
-
-
 def _locked_quote(session: Session, order_id: int, version: int) -> Quote:
     """The quote row, read under a lock that lasts until the transaction ends."""
     if any(isinstance(v, bool) or not isinstance(v, int) for v in (order_id, version)):
@@ -147,7 +142,7 @@ def _existing(session: Session, quote: Quote, wanted: QuoteStatus) -> Decision |
         return None
     if status == wanted.value:
         return _decision(session, quote, already=True)
-    when = timefmt.short(quote.decided_at, _shop_tz(session))
+    when = timefmt.short(quote.decided_at, timefmt.shop_timezone(session))
     if status == QuoteStatus.APPROVED.value:
         raise DecisionConflict(
             f"This quote was already approved ({when}), so it can't be declined here. "

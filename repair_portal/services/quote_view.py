@@ -138,8 +138,7 @@ def document_sha256(session: Session, quote: Quote) -> str:
 
 def view_of(session: Session, quote: Quote) -> QuoteView:
     """The view of any quote (staff previews use it for drafts too)."""
-    shop = session.get(ShopSettings, 1)
-    tz = shop.timezone if shop else "Europe/London"
+    tz = timefmt.shop_timezone(session)
     cur = quote.currency
     lines = quotes.lines_of(session, quote.id)
     fields = document_fields(session, quote, lines)

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from PIL import Image, UnidentifiedImageError
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, ShopSettings, Signature, SignaturePurpose
+from ..models import AuditEvent, Signature, SignaturePurpose
 from . import audit, clock, locking, timefmt
 
 GENESIS_HASH = "0" * 64
@@ -360,8 +360,7 @@ class SignatureSummary:
 
 
 def signatures_for_order(session: Session, order_id: int) -> list[SignatureSummary]:
-    shop = session.get(ShopSettings, 1)
-    tz = shop.timezone if shop else "Europe/London"
+    tz = timefmt.shop_timezone(session)
     rows = session.exec(
         select(Signature).where(Signature.order_id == order_id).order_by(Signature.signed_at, Signature.id)
     ).all()

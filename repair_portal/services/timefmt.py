@@ -7,6 +7,16 @@ from zoneinfo import ZoneInfo
 
 from . import clock
 
+DEFAULT_TZ = "Europe/London"
+
+
+def shop_timezone(session) -> str:
+    """The shop's time zone (Settings → Shop), for every date shown to staff or customers."""
+    from ..models import ShopSettings
+
+    shop = session.get(ShopSettings, 1)
+    return shop.timezone if shop else DEFAULT_TZ
+
 
 def local(dt: datetime, tz: str = "Europe/London") -> datetime:
     return dt.astimezone(ZoneInfo(tz))

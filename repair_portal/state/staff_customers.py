@@ -8,7 +8,6 @@ from datetime import datetime
 import reflex as rx
 
 from ..db import session_scope, write_session
-from ..models import ShopSettings
 from ..services import customers, timefmt
 from ..services.ids import parse_id
 from ..services.permissions import Action, can
@@ -16,11 +15,6 @@ from .staff_session import StaffSessionState
 
 PAGE_SIZE = 25
 EDIT_DENIED = "Your role can't edit customers."
-
-
-def _tz(session) -> str:
-    shop = session.get(ShopSettings, 1)
-    return shop.timezone if shop else "Europe/London"
 
 
 @dataclasses.dataclass
@@ -79,7 +73,7 @@ class StaffCustomersState(StaffSessionState):
 
     def _load(self) -> None:
         with session_scope() as session:
-            tz = _tz(session)
+            tz = timefmt.shop_timezone(session)
             found, self.customers_total = customers.list_customers(
                 session, search=self.customer_search, limit=PAGE_SIZE, offset=self.customers_page * PAGE_SIZE
             )
@@ -181,7 +175,7 @@ class StaffCustomerState(StaffSessionState):
     def _reload(self) -> customers.CustomerDetail | None:
         with session_scope() as session:
             detail = customers.customer_detail(session, self.current_customer_id) if self.current_customer_id else None
-            tz = _tz(session)
+            tz = timefmt.shop_timezone(session)
         if detail is None:
             self.found, self.editing = False, False
             self.display_name, self.devices, self.customer_orders = "", [], []

@@ -22,6 +22,7 @@ from ..services import (
     quote_builder,
     quote_decisions,
     signatures,
+    timefmt,
     workflow,
 )
 from ..services.ids import parse_id
@@ -116,10 +117,6 @@ class StaffOrderState(StaffSessionState):
             return parse_id(parts[2]) or 0
         return 0
 
-    def _tz(self, session) -> str:
-        shop = session.get(ShopSettings, 1)
-        return shop.timezone if shop else "Europe/London"
-
     def _reload(self) -> None:
         settings = get_settings()
         with session_scope() as session:
@@ -129,7 +126,7 @@ class StaffOrderState(StaffSessionState):
                 return
             self.found = True
             shop = session.get(ShopSettings, 1)
-            tz = self._tz(session)
+            tz = timefmt.shop_timezone(session)
             order = session.get(Order, self.current_order_id)
             self.order_customer_id = order.customer_id
             self.public_note, self.internal_note = order.public_note, order.internal_note

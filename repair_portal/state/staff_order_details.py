@@ -8,7 +8,7 @@ import reflex as rx
 
 from .. import live
 from ..db import session_scope, write_session
-from ..services import order_edit
+from ..services import order_edit, timefmt
 from ..services.permissions import Action
 from .staff_order import StaffOrderState
 
@@ -33,7 +33,7 @@ class StaffOrderDetailsState(StaffOrderState):
     def _current_form(self) -> order_edit.DetailsForm | None:
         with session_scope() as session:
             order = self._order_for_write(session)
-            return order_edit.form_for(order, self._tz(session)) if order else None
+            return order_edit.form_for(order, timefmt.shop_timezone(session)) if order else None
 
     @rx.event
     def open_edit(self):
@@ -71,7 +71,12 @@ class StaffOrderDetailsState(StaffOrderState):
         try:
             with write_session() as session:
                 _, changed = order_edit.save_details(
-                    session, self.current_order_id, original, mine, self._actor(identity), tz=self._tz(session)
+                    session,
+                    self.current_order_id,
+                    original,
+                    mine,
+                    self._actor(identity),
+                    tz=timefmt.shop_timezone(session),
                 )
         except order_edit.DetailsInvalid as exc:
             self.field_errors = exc.errors

@@ -139,7 +139,7 @@ class StaffOrdersState(StaffSessionState):
     def _load(self) -> None:
         with session_scope() as session:
             shop = session.get(ShopSettings, 1)
-            tz = shop.timezone if shop else "Europe/London"
+            tz = timefmt.shop_timezone(session)
             self.shop_name = shop.name if shop else "Repair Portal"
             found, self.total = orders.list_orders(
                 session, self._filter(tz), limit=PAGE_SIZE, offset=self.page * PAGE_SIZE
