@@ -11,6 +11,13 @@ from ..services.staff_auth import StaffIdentity, resolve_session
 from ..settings import get_settings
 
 SESSION_COOKIE = "rp_staff_session"
+
+
+def client_of(state: rx.State) -> tuple[str, str]:
+    """(IP, user agent) of the browser behind an event, as the audit trail and rate limits record it."""
+    return state.router.session.client_ip or "", (state.router.headers.user_agent or "")[:400]
+
+
 LOGIN_ROUTE = "/staff/login"
 HOME_ROUTE = "/staff"
 
@@ -43,7 +50,7 @@ class StaffSessionState(rx.State):
         return audit.Actor("staff", identity.user_id, identity.email, *self._client())
 
     def _client(self) -> tuple[str, str]:
-        return self.router.session.client_ip or "", (self.router.headers.user_agent or "")[:400]
+        return client_of(self)
 
     def _require_staff(self) -> StaffIdentity | None:
         """Return the signed-in staff member, or None after clearing what the page shows."""

@@ -12,6 +12,7 @@ import reflex as rx
 
 from ..db import write_session
 from ..services import staff_users
+from .staff_session import client_of
 
 PATH_PREFIX = "/staff/set-password/"
 
@@ -32,7 +33,7 @@ class StaffSetPasswordState(rx.State):
         return ""
 
     def _client(self) -> tuple[str, str]:
-        return self.router.session.client_ip or "", (self.router.headers.user_agent or "")[:400]
+        return client_of(self)
 
     @rx.event
     def load_link(self):

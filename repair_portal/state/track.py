@@ -18,6 +18,7 @@ from ..services.staff_auth import StaffIdentity, portal_previewer
 from ..services.tokens import new_token
 from ..settings import get_settings
 from .mail_links import links
+from .staff_session import client_of
 
 TABS = ("status", "quote", "documents", "messages")
 DEVICE_COOKIE = "rp_device"
@@ -134,7 +135,7 @@ class TrackState(rx.State):
         return parts[1] if len(parts) >= 2 and parts[0] == "track" else ""
 
     def _client(self) -> tuple[str, str]:
-        return self.router.session.client_ip or "", (self.router.headers.user_agent or "")[:400]
+        return client_of(self)
 
     def _staff_previewer(self) -> StaffIdentity | None:
         """A signed-in staff member allowed to view the portal as the customer, asking for ?preview=staff.
