@@ -71,3 +71,36 @@ def empty_state(icon: str, title, hint, *actions: rx.Component, **props) -> rx.C
         border_radius="10px",
         **props,
     )
+
+
+def auth_card(title: str, *body: rx.Component, footer: rx.Component | None = None) -> rx.Component:
+    """The centred, branded card of the public staff pages (sign in, choose a password)."""
+    return rx.center(
+        rx.vstack(
+            rx.hstack(
+                rx.center(
+                    rx.icon("wrench", size=20, color="white"),
+                    width="2.5rem",
+                    height="2.5rem",
+                    border_radius="10px",
+                    background="var(--teal-9)",
+                ),
+                rx.text("Repair Portal", size="5", weight="bold"),
+                spacing="3",
+                align="center",
+            ),
+            rx.card(
+                rx.vstack(rx.heading(title, size="5"), *body, spacing="4", width="100%"),
+                size="4",
+                width="100%",
+            ),
+            footer if footer is not None else rx.fragment(),
+            spacing="5",
+            width="100%",
+            max_width="26rem",
+            align="center",
+        ),
+        min_height="100vh",
+        padding="1.5rem",
+        background="linear-gradient(160deg, var(--teal-2) 0%, var(--gray-2) 55%)",
+    )

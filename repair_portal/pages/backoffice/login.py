@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.registry import register
+from ...components.ui import auth_card
 from ...state.staff_login import StaffLoginState
 
 
@@ -69,47 +70,16 @@ def login_page() -> rx.Component:
         reset_on_submit=False,
         width="100%",
     )
-    return rx.center(
-        rx.vstack(
-            rx.hstack(
-                rx.center(
-                    rx.icon("wrench", size=20, color="white"),
-                    width="2.5rem",
-                    height="2.5rem",
-                    border_radius="10px",
-                    background="var(--teal-9)",
-                ),
-                rx.text("Repair Portal", size="5", weight="bold"),
-                spacing="3",
-                align="center",
-            ),
-            rx.card(
-                rx.vstack(
-                    rx.heading("Staff sign in", size="5"),
-                    rx.text(
-                        "Use the email and password your shop owner set up for you.", size="2", color_scheme="gray"
-                    ),
-                    form,
-                    spacing="4",
-                    width="100%",
-                ),
-                size="4",
-                width="100%",
-            ),
-            rx.text(
-                "Customers: use the tracking link from your email or receipt.",
-                size="1",
-                color_scheme="gray",
-                text_align="center",
-            ),
-            spacing="5",
-            width="100%",
-            max_width="26rem",
-            align="center",
+    return auth_card(
+        "Staff sign in",
+        rx.text("Use the email and password your shop owner set up for you.", size="2", color_scheme="gray"),
+        form,
+        footer=rx.text(
+            "Customers: use the tracking link from your email or receipt.",
+            size="1",
+            color_scheme="gray",
+            text_align="center",
         ),
-        min_height="100vh",
-        padding="1.5rem",
-        background="linear-gradient(160deg, var(--teal-2) 0%, var(--gray-2) 55%)",
     )
 
 

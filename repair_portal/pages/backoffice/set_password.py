@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.registry import register
+from ...components.ui import auth_card
 from ...services.passwords import MAX_LENGTH, MIN_LENGTH
 from ...state.staff_set_password import StaffSetPasswordState
 
@@ -117,39 +118,7 @@ def _body() -> rx.Component:
 
 
 def set_password_page() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.hstack(
-                rx.center(
-                    rx.icon("wrench", size=20, color="white"),
-                    width="2.5rem",
-                    height="2.5rem",
-                    border_radius="10px",
-                    background="var(--teal-9)",
-                ),
-                rx.text("Repair Portal", size="5", weight="bold"),
-                spacing="3",
-                align="center",
-            ),
-            rx.card(
-                rx.vstack(
-                    rx.heading("Choose your password", size="5"),
-                    _body(),
-                    spacing="4",
-                    width="100%",
-                ),
-                size="4",
-                width="100%",
-            ),
-            spacing="5",
-            width="100%",
-            max_width="26rem",
-            align="center",
-        ),
-        min_height="100vh",
-        padding="1.5rem",
-        background="linear-gradient(160deg, var(--teal-2) 0%, var(--gray-2) 55%)",
-    )
+    return auth_card("Choose your password", _body())
 
 
 # Public: the link is the credential. `load_link` checks it (a staff session isn't needed here).
