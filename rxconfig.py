@@ -11,6 +11,10 @@ config = rx.Config(
     app_name="repair_portal",
     db_url=settings.database_url,
     redis_url=settings.redis_url,
+    # One process on a shop PC keeps tab states in memory (expiring an hour after last use): nothing
+    # of a customer's or a staff member's session is ever written under .states/. With REDIS_URL the
+    # states live in Redis, which several workers share.
+    state_manager_mode="redis" if settings.redis_url else "memory",
     telemetry_enabled=False,
     show_built_with_reflex=False,
     cors_allowed_origins=settings.allowed_origins,

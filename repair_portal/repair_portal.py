@@ -6,6 +6,7 @@ from . import pages  # noqa: F401  (registers every page)
 from .api import api_routes, security_headers
 from .components.registry import PAGES
 from .mail_worker import delivery_loop
+from .state.binding import IdentityBinding
 
 app = rx.App(
     head_components=[
@@ -14,6 +15,10 @@ app = rx.App(
     ],
     api_transformer=[api_routes(), security_headers],
 )
+
+# Before Reflex's own handling of each event (hydrate included): a state whose identity cookies
+# changed is emptied first.
+app.add_middleware(IdentityBinding(), index=0)
 
 for spec in PAGES:
     app.add_page(spec.render, route=spec.route, title=spec.title, on_load=spec.on_load)

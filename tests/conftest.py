@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 
@@ -110,3 +111,38 @@ def database_bytes(engine) -> bytes:
     path = Path(engine.url.database)
     wal = path.with_name(path.name + "-wal")
     return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+# --- PostgreSQL: a scratch database per test, skipped with a reason when no server runs -------------
+
+
+def _postgres_base() -> str | None:
+    url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
+    try:
+        probe = create_engine(url, connect_args={"connect_timeout": 2})
+        with probe.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        probe.dispose()
+        return url
+    except Exception:
+        return None
+
+
+@pytest.fixture
+def pg_engine():
+    base = _postgres_base()
+    if base is None:
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (the default SQLite set-up doesn't need it)")
+    name = f"rp_test_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.rsplit("/", 1)[0] + f"/{name}"
+    upgrade_to_head(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

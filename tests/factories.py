@@ -46,3 +46,14 @@ def order(session: Session, location: Location, *, last_name: str = "Nowak", **k
         problem=kw.get("problem", "Cracked screen"),
         actor=ACTOR,
     )
+
+
+def tiny_pdf(text: str = "Report") -> bytes:
+    """A real one-page PDF (fpdf2), as a phone's scanner app would send."""
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("helvetica", size=12)
+    doc.cell(text=text)
+    return bytes(doc.output())

@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from .. import routes
 from ..models.staff import ROLE_LABELS
-from ..state.staff_login import StaffLoginState
 from ..state.staff_session import StaffSessionState
 from .registry import register
+from .ui import post_form
 
 SIDEBAR_WIDTH = "15rem"
 
@@ -130,16 +131,21 @@ def _sidebar_content(active: str) -> rx.Component:
                 spacing="2",
                 align="center",
             ),
-            rx.button(
-                rx.icon("log-out", size=16),
-                "Sign out",
-                on_click=StaffLoginState.handle_logout,
-                variant="ghost",
-                color="rgba(255,255,255,0.8)",
-                size="2",
+            post_form(
+                rx.button(
+                    rx.icon("log-out", size=16),
+                    "Sign out",
+                    type="submit",
+                    variant="ghost",
+                    color="rgba(255,255,255,0.8)",
+                    size="2",
+                    width="100%",
+                    justify="start",
+                    id="sign-out",
+                ),
+                action=routes.backend(routes.STAFF_SIGN_OUT_POST),
+                form_id="sign-out-form",
                 width="100%",
-                justify="start",
-                id="sign-out",
             ),
             spacing="3",
             width="100%",

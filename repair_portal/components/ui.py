@@ -104,3 +104,19 @@ def auth_card(title: str, *body: rx.Component, footer: rx.Component | None = Non
         padding="1.5rem",
         background="linear-gradient(160deg, var(--teal-2) 0%, var(--gray-2) 55%)",
     )
+
+
+def post_form(*children: rx.Component, action, form_id: str, **props) -> rx.Component:
+    """A form the browser really posts to one of our HTTP routes (which set HttpOnly cookies).
+
+    Reflex's form always cancels the native submit to send an event instead; this one lets that
+    happen, then submits the element itself (which fires no second submit event). The browser's own
+    `required` checks still run first."""
+    return rx.el.form(
+        *children,
+        id=form_id,
+        action=action,
+        method="post",
+        on_submit=rx.call_script(f"document.getElementById({form_id!r}).submit()"),
+        **props,
+    )

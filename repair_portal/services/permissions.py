@@ -57,3 +57,20 @@ def can(role: str | Role, action: Action) -> bool:
         return action in MATRIX[Role(role)]
     except ValueError:
         return False
+
+
+DENIED: dict[Action, str] = {
+    Action.VIEW_ORDERS: "Your role can't see orders and customers.",
+    Action.CREATE_ORDER: "Your role can't book orders in.",
+    Action.CHANGE_STAGE: "Your role can't change stages or files.",
+    Action.PRINT_DOCUMENTS: "Your role can't print documents.",
+    Action.SEND_PORTAL_LINK: "Your role can't send portal links.",
+    Action.MANAGE_QUOTES: "Your role can't build quotes or record decisions.",
+    Action.RECORD_PAYMENTS: "Your role can't record payments.",
+    Action.MANAGE_LINKS: "Your role can't change portal links.",
+    Action.EDIT_SETTINGS: "Only owners and managers can change settings.",
+    Action.MANAGE_USERS: "Only the owner can manage staff accounts.",
+    Action.EDIT_ORDER_DETAILS: "Your role can't edit orders.",
+    Action.EDIT_CUSTOMERS: "Your role can't edit customers.",
+    Action.VIEW_AS_CUSTOMER: "Your role can't view the portal as the customer.",
+}

@@ -60,6 +60,10 @@ def can_view(session: Session, order: Order, device_token: str | None) -> bool:
     return is_verified(session, order.id, device_token)
 
 
+def blocked_message(minutes: int) -> str:
+    return f"Too many attempts. Please try again in {minutes} minute{'s' if minutes != 1 else ''}, or call us."
+
+
 @dataclass(frozen=True)
 class CheckResult:
     ok: bool
@@ -79,25 +83,22 @@ def check_last_name(
 ) -> CheckResult:
     """Compare the typed last name; remember this device on success. Limited per link and per address."""
     actor = audit.Actor("customer", None, "tracking link", ip, user_agent)
+    counted = []
     for limit, key in ((CODE_LIMIT, f"link:{link_id}"), (IP_LIMIT, ip or "unknown")):
-        verdict = ratelimit.check(session, limit, key)
+        verdict, attempt_id = ratelimit.acquire(session, limit, key)  # counted before the name is compared
         if verdict.blocked:
             audit.record(session, actor, "portal.last_name_blocked", order_id=order.id, scope=limit.scope)
             minutes = verdict.retry_after_minutes
-            return CheckResult(
-                False,
-                f"Too many attempts. Please try again in {minutes} minute{'s' if minutes != 1 else ''}, or call us.",
-                minutes,
-            )
+            return CheckResult(False, blocked_message(minutes), minutes)
+        counted.append(attempt_id)
     customer = session.get(Customer, order.customer_id)
     expected = normalise_name(customer.last_name if customer else "")
     given = normalise_name(attempt[:200])
     if not expected or not given or not hmac.compare_digest(expected.encode(), given.encode()):
-        ratelimit.record_failure(session, CODE_LIMIT, f"link:{link_id}")
-        ratelimit.record_failure(session, IP_LIMIT, ip or "unknown")
         audit.record(session, actor, "portal.last_name_failed", order_id=order.id)
         return CheckResult(False, GENERIC_MISMATCH)
     ratelimit.clear(session, CODE_LIMIT, f"link:{link_id}")
+    ratelimit.release(session, counted)
     remember(session, order.id, device_token, "last_name", ip=ip, user_agent=user_agent)
     audit.record(session, actor, "portal.last_name_verified", order_id=order.id)
     return CheckResult(True)

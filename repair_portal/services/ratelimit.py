@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, text
 from sqlmodel import Session, select
 
 from ..models import RateLimitEvent
@@ -50,6 +50,38 @@ def check(session: Session, limit: Limit, key: str) -> Verdict:
     oldest_counted = rows[-1]
     retry = (oldest_counted + limit.window) - clock.now()
     return Verdict(blocked=True, retry_after_seconds=max(1, int(retry.total_seconds())))
+
+
+def _lock_key(session: Session, key_hash: str) -> None:
+    """Serialise attempts on one key. SQLite's BEGIN IMMEDIATE already holds the database's write lock;
+    PostgreSQL takes a transaction-scoped advisory lock on the key."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key_hash[:15], 16)})
+
+
+def acquire(session: Session, limit: Limit, key: str) -> tuple[Verdict, int | None]:
+    """Count an attempt *before* the secret is checked: (verdict, id of the counted attempt).
+
+    Run inside `write_session()`: the count and the insert happen under one lock, so N parallel
+    attempts check at most `max_failures` secrets. A successful check gives its attempt back
+    with `release`.
+    """
+    key_hash = _key(limit.scope, key)
+    _lock_key(session, key_hash)
+    verdict = check(session, limit, key)
+    if verdict.blocked:
+        return verdict, None
+    event = RateLimitEvent(scope=limit.scope, key_hash=key_hash, at=clock.now())
+    session.add(event)
+    session.flush()
+    return verdict, event.id
+
+
+def release(session: Session, attempt_ids) -> None:
+    """Give back attempts that turned out to be right (they were counted before the check)."""
+    ids = [i for i in attempt_ids if i is not None]
+    if ids:
+        session.execute(delete(RateLimitEvent).where(RateLimitEvent.id.in_(ids)))
 
 
 def record_failure(session: Session, limit: Limit, key: str) -> None:

@@ -9,10 +9,10 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from ..db import session_scope, write_session
+from ..db import write_session
 from ..models import Role, StaffSession, StaffUser
 from ..settings import Settings
-from . import audit, clock, ratelimit
+from . import audit, clock, known_devices, ratelimit
 from .passwords import burn_dummy_check, check_password_policy, hash_password, verify_password
 from .tokens import hash_token, new_token
 
@@ -68,38 +68,65 @@ class LoginResult:
     token: str | None = None
     user_id: int | None = None
     error: str = ""
+    retry_after_minutes: int = 0  # > 0 when the answer is "too many attempts"
+    known_device: str | None = None  # the browser's new "signed in here before" cookie value
 
 
-def _blocked_message(minutes: int) -> str:
+def blocked_message(minutes: int) -> str:
     return f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
 
 
+def device_limit(settings: Settings) -> ratelimit.Limit:
+    return ratelimit.Limit(
+        "staff_login_device",
+        settings.login_max_failures_per_account,
+        timedelta(minutes=settings.login_failure_window_minutes),
+    )
+
+
 def sign_in(
-    engine: Engine, settings: Settings, *, email: str, password: str, ip: str = "", user_agent: str = ""
+    engine: Engine,
+    settings: Settings,
+    *,
+    email: str,
+    password: str,
+    ip: str = "",
+    user_agent: str = "",
+    known_device: str | None = None,
 ) -> LoginResult:
     """Check credentials under rate limits; on success open a new server-side session.
 
-    Three short steps so bcrypt (~250 ms) never runs inside a write transaction:
-    read the counters and the account, verify the password with no transaction
-    open, then record the outcome in a brief BEGIN IMMEDIATE transaction. The
-    answer for an unknown email, a wrong password and a deactivated account is the
+    The attempt is counted *before* the password is checked, in one short locked transaction,
+    so N parallel guesses check at most the limit. bcrypt (~250 ms) runs with no transaction
+    open. A browser that signed in as this account before (`known_device`, a signed cookie)
+    is counted on its own key, so strangers' failures never lock the owner out of their own
+    device. The answer for an unknown email, a wrong password and a deactivated account is the
     same message after the same bcrypt work.
     """
     email = normalise_email(email)
     actor = audit.Actor(kind="staff", label=email, ip=ip, user_agent=user_agent)
-    acc_limit, addr_limit = account_limit(settings), ip_limit(settings)
-    keys = ((acc_limit, email), (addr_limit, ip or "unknown"))
-    with session_scope(engine) as session:
-        blocked = next(((limit, v) for limit, key in keys if (v := ratelimit.check(session, limit, key)).blocked), None)
+    with write_session(engine) as session:
         user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
         account = (user.id, user.email, user.password_hash, user.active) if user else None
-
+        device_nonce = known_devices.entries(settings.secret_key, known_device).get(account[0]) if account else None
+        if device_nonce:
+            keys = [(device_limit(settings), f"{account[0]}:{device_nonce}", True)]
+        else:
+            keys = [(account_limit(settings), email, True), (ip_limit(settings), ip or "unknown", False)]
+        counted: list[int | None] = []
+        for limit, key, _ in keys:
+            verdict, attempt_id = ratelimit.acquire(session, limit, key)
+            if verdict.blocked:
+                audit.record(session, actor, "staff.login.blocked", scope=limit.scope)
+                blocked = verdict
+                break
+            counted.append(attempt_id)
+        else:
+            blocked = None
     if blocked is not None:
-        burn_dummy_check(password)
-        limit, verdict = blocked
-        with write_session(engine) as session:
-            audit.record(session, actor, "staff.login.blocked", scope=limit.scope)
-        return LoginResult(ok=False, error=_blocked_message(verdict.retry_after_minutes))
+        burn_dummy_check(password)  # the same time as a real check
+        minutes = blocked.retry_after_minutes
+        return LoginResult(ok=False, error=blocked_message(minutes), retry_after_minutes=minutes)
 
     if account is None:
         burn_dummy_check(password)
@@ -109,11 +136,12 @@ def sign_in(
 
     with write_session(engine) as session:
         if not valid:
-            for limit, key in keys:
-                ratelimit.record_failure(session, limit, key)
             audit.record(session, actor, "staff.login.failure")
             return LoginResult(ok=False, error=GENERIC_LOGIN_ERROR)
-        ratelimit.clear(session, acc_limit, email)
+        for limit, key, clears in keys:
+            if clears:
+                ratelimit.clear(session, limit, key)
+        ratelimit.release(session, counted)
         token = new_token()
         now = clock.now()
         session.add(
@@ -129,7 +157,8 @@ def sign_in(
         )
         session.execute(update(StaffUser).where(StaffUser.id == account[0]).values(last_login_at=now))
         audit.record(session, audit.Actor("staff", account[0], account[1], ip, user_agent), "staff.login.success")
-    return LoginResult(ok=True, token=token, user_id=account[0])
+    device = known_devices.remember(settings.secret_key, known_device, account[0])
+    return LoginResult(ok=True, token=token, user_id=account[0], known_device=device)
 
 
 @dataclass(frozen=True)

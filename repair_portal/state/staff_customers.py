@@ -11,6 +11,7 @@ from ..db import session_scope, write_session
 from ..services import customers, timefmt
 from ..services.ids import parse_id
 from ..services.permissions import Action, can
+from .guard import staff_action
 from .staff_session import StaffSessionState
 
 PAGE_SIZE = 25
@@ -101,6 +102,7 @@ class StaffCustomersState(StaffSessionState):
         return self._require(Action.VIEW_ORDERS, "Your role can't see customers.", leave=True)
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS, leave=True)
     def load_customers(self):
         _, denied = self._allowed()
         if denied:
@@ -110,6 +112,7 @@ class StaffCustomersState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS, leave=True)
     def handle_search(self, value: str):
         _, denied = self._allowed()
         if denied:
@@ -120,6 +123,7 @@ class StaffCustomersState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS, leave=True)
     def next_page(self):
         _, denied = self._allowed()
         if denied:
@@ -130,6 +134,7 @@ class StaffCustomersState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS, leave=True)
     def prev_page(self):
         _, denied = self._allowed()
         if denied:
@@ -212,6 +217,7 @@ class StaffCustomerState(StaffSessionState):
         self.form_key += 1
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS, leave=True)
     def load_customer(self):
         identity, denied = self._require(Action.VIEW_ORDERS, "Your role can't see customers.", leave=True)
         if denied:
@@ -224,6 +230,7 @@ class StaffCustomerState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.EDIT_CUSTOMERS)
     def open_edit(self):
         _, denied = self._require(Action.EDIT_CUSTOMERS, EDIT_DENIED)
         if denied:
@@ -236,6 +243,7 @@ class StaffCustomerState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(None)
     def cancel_edit(self):
         _, denied = self._require()
         if denied:
@@ -245,6 +253,7 @@ class StaffCustomerState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def reload_customer(self):
         """After a conflict: show the saved record and restart the form from it."""
         identity, denied = self._require(Action.VIEW_ORDERS)
@@ -258,6 +267,7 @@ class StaffCustomerState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.EDIT_CUSTOMERS)
     def handle_save(self, form_data: dict):
         identity, denied = self._require(Action.EDIT_CUSTOMERS, EDIT_DENIED)
         if denied:

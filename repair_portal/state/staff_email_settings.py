@@ -13,6 +13,7 @@ from ..services import audit
 from ..services.email_templates import PLACEHOLDERS, TEMPLATES, TemplateError, save_texts, texts_for
 from ..services.mail import compose
 from ..services.permissions import Action
+from .guard import form_only, staff_action
 from .mail_links import links
 from .staff_session import StaffSessionState
 
@@ -64,6 +65,7 @@ class EmailSettingsState(StaffSessionState):
         self._preview()
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def load_email_settings(self):
         _, denied = self._allowed()
         if denied:
@@ -73,6 +75,7 @@ class EmailSettingsState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def choose(self, key: str):
         _, denied = self._allowed()
         if denied:
@@ -81,14 +84,17 @@ class EmailSettingsState(StaffSessionState):
         return None
 
     @rx.event
+    @form_only
     def edit_subject(self, value: str):
         self.subject = str(value)[:300]
 
     @rx.event
+    @form_only
     def edit_intro(self, value: str):
         self.intro = str(value)[:4000]
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def refresh_preview(self):
         _, denied = self._allowed()
         if denied:
@@ -97,6 +103,7 @@ class EmailSettingsState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_save(self):
         identity, denied = self._allowed()
         if denied:

@@ -14,6 +14,7 @@ from ..services import notifications
 from ..services.intake import IntakeError, IntakeForm, book_in, find_customer
 from ..services.permissions import Action, can
 from ..settings import get_settings
+from .guard import staff_action
 from .mail_links import links
 from .staff_session import StaffSessionState
 
@@ -33,6 +34,7 @@ class StaffIntakeState(StaffSessionState):
     _last_order_id: int = 0
 
     @rx.event
+    @staff_action(Action.CREATE_ORDER, leave=True)
     def load_intake(self):
         identity = self._require_staff()
         if identity is None:
@@ -52,6 +54,7 @@ class StaffIntakeState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.CREATE_ORDER)
     def check_contact(self, value: str):
         """On leaving the phone or email field: say when this customer is already on file."""
         if self._require_staff() is None:
@@ -70,6 +73,7 @@ class StaffIntakeState(StaffSessionState):
             )
 
     @rx.event
+    @staff_action(Action.CREATE_ORDER)
     async def handle_book_in(self, form_data: dict):
         identity, denied = self._require(Action.CREATE_ORDER, "Your role can't book orders in.")
         if denied:

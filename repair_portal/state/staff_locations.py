@@ -15,7 +15,9 @@ from ..services.locations import DAYS, INHERIT, LocationForm
 from ..services.permissions import Action
 from ..services.shop_settings import ACCESS_MODES, contrast_with_white, normalise_colour
 from ..settings import get_settings
+from .guard import form_only, staff_action
 from .staff_session import StaffSessionState
+from .uploads import MB, upload_limit
 
 DENIED = "Only owners and managers can change settings."
 TEXT_FIELDS = ("name", "phone", "email", "address", "accent_color", "welcome_message", "access_mode")
@@ -158,6 +160,7 @@ class StaffLocationsState(StaffSessionState):
     # --- events -----------------------------------------------------------------------------
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def load_locations(self):
         _, denied = self._allowed()
         if denied:
@@ -168,6 +171,7 @@ class StaffLocationsState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def open_new(self):
         _, denied = self._allowed()
         if denied:
@@ -176,6 +180,7 @@ class StaffLocationsState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def open_edit(self, location_id: int):
         _, denied = self._allowed()
         if denied:
@@ -190,23 +195,27 @@ class StaffLocationsState(StaffSessionState):
         return None
 
     @rx.event
+    @form_only
     def set_editor_open(self, is_open: bool):
         if is_open is not True:
             self.editing = False
 
     @rx.event
+    @form_only
     def set_value(self, name: str, value: str):
         if self._may_edit and self.editing and isinstance(name, str) and name in TEXT_FIELDS:
             self.values[name] = str(value)[:2500]
             self.errors.pop(name, None)
 
     @rx.event
+    @form_only
     def set_own_accent(self, value: bool):
         if self._may_edit and self.editing:
             self.own_accent = value is True
             self.errors.pop("accent_color", None)
 
     @rx.event
+    @form_only
     def set_closed(self, day: str, closed: bool):
         if self._may_edit and self.editing and day in DAYS:
             self.hours_closed[day] = closed is True
@@ -216,6 +225,7 @@ class StaffLocationsState(StaffSessionState):
             self.errors.pop(f"hours_{day}", None)
 
     @rx.event
+    @form_only
     def set_time(self, day: str, which: str, value: str):
         if self._may_edit and self.editing and day in DAYS and which in ("open", "close"):
             target = self.hours_open if which == "open" else self.hours_close
@@ -223,6 +233,7 @@ class StaffLocationsState(StaffSessionState):
             self.errors.pop(f"hours_{day}", None)
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_save(self):
         identity, denied = self._allowed()
         if denied:
@@ -262,6 +273,7 @@ class StaffLocationsState(StaffSessionState):
         return rx.toast.success("Saved. The portal uses the new details now.")
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_deactivate(self, location_id: int):
         identity, denied = self._allowed()
         if denied:
@@ -281,6 +293,7 @@ class StaffLocationsState(StaffSessionState):
         return rx.toast.success("Deactivated. New orders can't be booked into it.")
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_reactivate(self, location_id: int):
         identity, denied = self._allowed()
         if denied:
@@ -295,6 +308,8 @@ class StaffLocationsState(StaffSessionState):
         return rx.toast.success("Reactivated.")
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
+    @upload_limit(branding.MAX_LOGO_BYTES + MB)
     async def handle_logo_upload(self, files: list[rx.UploadFile]):
         identity, denied = self._allowed()
         if denied:
@@ -320,6 +335,7 @@ class StaffLocationsState(StaffSessionState):
         return rx.toast.success("Logo updated for this location.")
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_remove_logo(self):
         identity, denied = self._allowed()
         if denied:

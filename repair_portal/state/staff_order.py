@@ -29,6 +29,7 @@ from ..services.ids import parse_id
 from ..services.order_detail import order_detail
 from ..services.permissions import Action, can
 from ..settings import get_settings
+from .guard import staff_action
 from .mail_links import links
 from .staff_order_rows import (
     ActivityRow,
@@ -204,6 +205,7 @@ class StaffOrderState(StaffSessionState):
         return session.get(Order, self.current_order_id) if self.current_order_id else None
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def load_order(self):
         identity, denied = self._require(Action.VIEW_ORDERS)
         if denied:
@@ -224,11 +226,13 @@ class StaffOrderState(StaffSessionState):
         return StaffOrderState.start_live if self.found else None
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     async def start_live(self):
         if self._require_staff() is not None and self.current_order_id:
             await live.link_to_order(self, self.current_order_id)
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def refresh(self):
         """The live channel moved (or the user asked): re-read the order."""
         _, denied = self._require(Action.VIEW_ORDERS)
@@ -238,6 +242,7 @@ class StaffOrderState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.CHANGE_STAGE)
     async def handle_change_stage(self, form_data: dict):
         result = self._change_stage(form_data)
         if self._published_stage_change:

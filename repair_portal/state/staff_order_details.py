@@ -10,6 +10,7 @@ from .. import live
 from ..db import session_scope, write_session
 from ..services import order_edit, timefmt
 from ..services.permissions import Action
+from .guard import form_only, staff_action
 from .staff_order import StaffOrderState
 
 UNASSIGNED = "none"
@@ -36,6 +37,7 @@ class StaffOrderDetailsState(StaffOrderState):
             return order_edit.form_for(order, timefmt.shop_timezone(session)) if order else None
 
     @rx.event
+    @staff_action(Action.EDIT_ORDER_DETAILS)
     def open_edit(self):
         _, denied = self._require(Action.EDIT_ORDER_DETAILS, "Your role can't edit orders.")
         if denied:
@@ -51,11 +53,13 @@ class StaffOrderDetailsState(StaffOrderState):
         return None
 
     @rx.event
+    @form_only
     def cancel_edit(self):
         self.editing = False
         self.field_errors, self.conflicts, self.conflict_message = {}, [], ""
 
     @rx.event
+    @staff_action(Action.EDIT_ORDER_DETAILS)
     async def handle_save_details(self, form_data: dict):
         identity, denied = self._require(Action.EDIT_ORDER_DETAILS, "Your role can't edit orders.")
         if denied:

@@ -10,12 +10,14 @@ from ..services import notifications, portal_links
 from ..services.mail import NotSent
 from ..services.permissions import Action
 from ..settings import get_settings
+from .guard import staff_action
 from .mail_links import links
 from .staff_order import StaffOrderState
 
 
 class StaffOrderLinkState(StaffOrderState):
     @rx.event
+    @staff_action(Action.SEND_PORTAL_LINK)
     def handle_send_link(self):
         identity, denied = self._require(Action.SEND_PORTAL_LINK, "Your role can't send portal links.")
         if denied:
@@ -32,6 +34,7 @@ class StaffOrderLinkState(StaffOrderState):
         return rx.toast.success(f"Portal link queued for {self.customer_email}.")
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def handle_copy_link(self):
         _, denied = self._require(Action.VIEW_ORDERS)
         if denied:
@@ -41,6 +44,7 @@ class StaffOrderLinkState(StaffOrderState):
         return [rx.set_clipboard(self.share_text), rx.toast.success("Copied: paste it into SMS or WhatsApp.")]
 
     @rx.event
+    @staff_action(Action.MANAGE_LINKS)
     async def handle_rotate_link(self):
         """Issue a new link (new QR); the old one and every remembered device stop working."""
         identity, denied = self._require(Action.MANAGE_LINKS, "Your role can't change portal links.")
@@ -56,6 +60,7 @@ class StaffOrderLinkState(StaffOrderState):
         return rx.toast.success("New link issued. The old link no longer works; print a new ticket if needed.")
 
     @rx.event
+    @staff_action(Action.MANAGE_LINKS)
     async def handle_revoke_link(self):
         """Switch the portal off for this order (e.g. a link sent to the wrong person)."""
         identity, denied = self._require(Action.MANAGE_LINKS, "Your role can't change portal links.")

@@ -8,12 +8,14 @@ from .. import live
 from ..db import write_session
 from ..services import messages, notifications
 from ..services.permissions import Action
+from .guard import staff_action
 from .mail_links import links
 from .staff_order import StaffOrderState
 
 
 class StaffOrderMessagesState(StaffOrderState):
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     async def handle_reply(self, form_data: dict):
         identity, denied = self._require(Action.VIEW_ORDERS)
         if denied:

@@ -8,6 +8,7 @@ from .. import live
 from ..db import write_session
 from ..services import payments, quote_builder
 from ..services.permissions import Action
+from .guard import staff_action
 from .staff_order import StaffOrderState
 
 
@@ -15,6 +16,7 @@ class StaffOrderPaymentState(StaffOrderState):
     payment_error: str = ""
 
     @rx.event
+    @staff_action(Action.RECORD_PAYMENTS)
     async def handle_payment(self, form_data: dict):
         identity, denied = self._require(Action.RECORD_PAYMENTS, "Your role can't record payments.")
         if denied:

@@ -11,6 +11,7 @@ from ..db import session_scope, write_session
 from ..models import Customer
 from ..services import notifications, quote_builder, quote_decisions, quotes
 from ..services.permissions import Action
+from .guard import form_only, staff_action
 from .mail_links import links
 from .staff_order import StaffOrderState
 from .staff_order_rows import QuoteFormRow
@@ -24,6 +25,7 @@ class StaffOrderQuoteState(StaffOrderState):
     quote_form_error: str = ""
 
     @rx.event
+    @staff_action(Action.MANAGE_QUOTES)
     def open_quote_form(self):
         """Start from the latest quote's lines (a revision), or from one empty line."""
         _, denied = self._require(Action.MANAGE_QUOTES, "Your role can't build quotes.")
@@ -45,20 +47,24 @@ class StaffOrderQuoteState(StaffOrderState):
         return None
 
     @rx.event
+    @form_only
     def close_quote_form(self):
         self.quote_form_open = False
 
     @rx.event
+    @form_only
     def add_quote_row(self):
         if len(self.quote_rows) < 50:
             self.quote_rows = [*self.quote_rows, QuoteFormRow("", "1", "", False)]
 
     @rx.event
+    @form_only
     def remove_quote_row(self, index: int):
         if isinstance(index, int) and 0 <= index < len(self.quote_rows):
             self.quote_rows = [r for i, r in enumerate(self.quote_rows) if i != index]
 
     @rx.event
+    @form_only
     def set_quote_cell(self, index: int, field: str, value):
         if not isinstance(index, int) or not (0 <= index < len(self.quote_rows)):
             return
@@ -70,6 +76,7 @@ class StaffOrderQuoteState(StaffOrderState):
         self.quote_rows = rows
 
     @rx.event
+    @staff_action(Action.MANAGE_QUOTES)
     async def handle_send_quote(self):
         identity, denied = self._require(Action.MANAGE_QUOTES, "Your role can't send quotes.")
         if denied:
@@ -95,6 +102,7 @@ class StaffOrderQuoteState(StaffOrderState):
         )
 
     @rx.event
+    @staff_action(Action.MANAGE_QUOTES)
     def handle_save_draft(self):
         identity, denied = self._require(Action.MANAGE_QUOTES, "Your role can't build quotes.")
         if denied:
@@ -114,6 +122,7 @@ class StaffOrderQuoteState(StaffOrderState):
         return rx.toast.success(f"Draft v{version} saved. The customer sees nothing until you send it.")
 
     @rx.event
+    @staff_action(Action.MANAGE_QUOTES)
     async def handle_staff_decision(self, outcome: str):
         """The customer said yes/no by phone or at the counter; the channel and staff member are recorded."""
         identity, denied = self._require(Action.MANAGE_QUOTES, "Your role can't record quote decisions.")

@@ -15,6 +15,7 @@ from ..models import Location, ShopSettings, StaffUser
 from ..services import clock, orders, timefmt, workflow
 from ..services.ids import parse_id
 from ..services.permissions import Action
+from .guard import staff_action
 from .staff_order_rows import ChoiceOption
 from .staff_session import StaffSessionState
 
@@ -186,16 +187,19 @@ class StaffOrdersState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def load_orders(self):
         result = self._apply()
         return result if result is not None else StaffOrdersState.start_live
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     async def start_live(self):
         if self._require_staff() is not None:
             await live.link_to_board(self)
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def refresh(self):
         """Another tab changed an order: re-read the current page, keeping filters and page."""
         _, denied = self._require(Action.VIEW_ORDERS)
@@ -205,53 +209,63 @@ class StaffOrdersState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def handle_search(self, value: str):
         self.search = str(value)[:100]
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def set_stage_filter(self, value: str):
         self.stage_filter = str(parse_id(value) or ALL)
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def toggle_stage_tile(self, stage_id: str):
         wanted = str(parse_id(stage_id) or ALL)
         self.stage_filter = ALL if self.stage_filter == wanted else wanted
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def set_location_filter(self, value: str):
         self.location_filter = str(parse_id(value) or ALL)
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def set_tech_filter(self, value: str):
         value = str(value)
         self.tech_filter = UNASSIGNED if value == UNASSIGNED else str(parse_id(value) or ALL)
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def set_date_filter(self, value: str):
         self.date_filter = str(value) if str(value) in DATE_RANGES else ALL
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def set_date_from(self, value: str):
         self.date_from = str(value)[:10]
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def set_date_to(self, value: str):
         self.date_to = str(value)[:10]
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def set_open_only(self, value: bool):
         self.open_only = value is True
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def clear_filters(self):
         self.search, self.open_only = "", False
         self.stage_filter = self.location_filter = self.tech_filter = self.date_filter = ALL
@@ -259,6 +273,7 @@ class StaffOrdersState(StaffSessionState):
         return self._apply()
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def next_page(self):
         _, denied = self._require(Action.VIEW_ORDERS)
         if denied:
@@ -269,6 +284,7 @@ class StaffOrdersState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def prev_page(self):
         _, denied = self._require(Action.VIEW_ORDERS)
         if denied:

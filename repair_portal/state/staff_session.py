@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
+from .. import cookies, routes
 from ..db import write_session
 from ..services import audit
 from ..services.permissions import Action, can
 from ..services.staff_auth import StaffIdentity, resolve_session
 from ..settings import get_settings
+from .guard import CURRENT_STAFF, staff_action
 
-SESSION_COOKIE = "rp_staff_session"
+
+def connection_cookie(state: rx.State, name: str) -> str | None:
+    """A cookie of the websocket connection that sent the current event (never a state var: a
+    state can be reached again with its client token from another connection)."""
+    return cookies.parse(state.router.headers.cookie).get(name) or None
 
 
 def client_of(state: rx.State) -> tuple[str, str]:
@@ -18,24 +26,17 @@ def client_of(state: rx.State) -> tuple[str, str]:
     return state.router.session.client_ip or "", (state.router.headers.user_agent or "")[:400]
 
 
-LOGIN_ROUTE = "/staff/login"
-HOME_ROUTE = "/staff"
+LOGIN_ROUTE = routes.STAFF_LOGIN
+HOME_ROUTE = routes.STAFF_HOME
 
 
 class StaffSessionState(rx.State):
-    """Holds the opaque session token (cookie) and what the page may show about the user.
+    """What the page may show about the signed-in staff member.
 
-    Authorisation never trusts these display vars: every handler calls
-    `_require_staff()`, which checks the token against the database.
+    Authorisation never trusts these display vars: every handler calls `_require_staff()`,
+    which checks the connection's HttpOnly session cookie against the database.
     """
 
-    session_token: str = rx.Cookie(
-        "",
-        name=SESSION_COOKIE,
-        same_site="strict",
-        max_age=60 * 60 * 24,
-        secure=get_settings().public_url.startswith("https://"),
-    )
     staff_name: str = ""
     staff_role: str = ""
     staff_email: str = ""
@@ -44,7 +45,7 @@ class StaffSessionState(rx.State):
         # A write transaction: resolving may refresh last_seen_at, and a deferred
         # transaction that reads then writes can fail at once under concurrency.
         with write_session() as session:
-            return resolve_session(session, get_settings(), self.session_token)
+            return resolve_session(session, get_settings(), connection_cookie(self, cookies.STAFF_SESSION))
 
     def _actor(self, identity: StaffIdentity) -> audit.Actor:
         return audit.Actor("staff", identity.user_id, identity.email, *self._client())
@@ -54,7 +55,8 @@ class StaffSessionState(rx.State):
 
     def _require_staff(self) -> StaffIdentity | None:
         """Return the signed-in staff member, or None after clearing what the page shows."""
-        identity = self._identity()
+        # Within a guarded handler the guard has just resolved it for this very event.
+        identity = CURRENT_STAFF.get() or self._identity()
         if identity is None:
             self.staff_name = self.staff_role = self.staff_email = ""
             return None
@@ -76,11 +78,18 @@ class StaffSessionState(rx.State):
         return identity, None
 
     def _login_redirect(self):
+        """To the sign-in page. A connection still carrying a dead session cookie (expired, revoked,
+        deactivated) goes through the sign-out route, which drops the cookie: the page then loads
+        afresh and the cookieless connection finds this client's states reset."""
         path = self.router.url.path or HOME_ROUTE
-        target = LOGIN_ROUTE if path in ("", "/", HOME_ROUTE) else f"{LOGIN_ROUTE}?next={path}"
-        return rx.redirect(target, replace=True)
+        query = "" if path in ("", "/", HOME_ROUTE) else f"?next={path}"
+        if connection_cookie(self, cookies.STAFF_SESSION):
+            target = json.dumps(routes.backend(routes.STAFF_SIGN_OUT_POST + query))
+            return rx.call_script(f"window.location.replace({target})")
+        return rx.redirect(LOGIN_ROUTE + query, replace=True)
 
     @rx.event
+    @staff_action(None)
     def guard(self):
         """on_load of every staff page: bounce to the sign-in page without a live session."""
         if self._require_staff() is None:

@@ -12,6 +12,7 @@ import reflex as rx
 
 from ..db import write_session
 from ..services import staff_users
+from .guard import link_action
 from .staff_session import client_of
 
 PATH_PREFIX = "/staff/set-password/"
@@ -36,6 +37,7 @@ class StaffSetPasswordState(rx.State):
         return client_of(self)
 
     @rx.event
+    @link_action
     def load_link(self):
         """on_load: check the link before showing the form (opening it changes nothing but the failure count)."""
         self.password_error = self.confirm_error = ""
@@ -47,6 +49,7 @@ class StaffSetPasswordState(rx.State):
         self.link_state, self.link_error = ("ok", "") if user else ("invalid", error)
 
     @rx.event
+    @link_action
     async def handle_set_password(self, form_data: dict):
         if self.link_state != "ok" or self.submitting:
             return

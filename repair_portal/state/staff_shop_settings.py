@@ -13,7 +13,9 @@ from ..services import branding, shop_settings
 from ..services.permissions import Action
 from ..services.shop_settings import TOGGLES, ShopForm
 from ..settings import get_settings
+from .guard import form_only, staff_action
 from .staff_session import StaffSessionState
+from .uploads import MB, upload_limit
 
 DENIED = "Only owners and managers can change settings."
 TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(ShopForm) if f.name not in TOGGLES)
@@ -71,6 +73,7 @@ class StaffShopSettingsState(StaffSessionState):
         return ShopForm.from_dict({**self.values, **self.toggles})
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def load_shop_settings(self):
         _, denied = self._allowed()
         if denied:
@@ -80,6 +83,7 @@ class StaffShopSettingsState(StaffSessionState):
         return None
 
     @rx.event
+    @form_only
     def set_value(self, name: str, value: str):
         if self._may_edit and isinstance(name, str) and name in TEXT_FIELDS:
             self.values[name] = str(value)[:MAX_TYPED]
@@ -87,12 +91,14 @@ class StaffShopSettingsState(StaffSessionState):
             self.dirty = True
 
     @rx.event
+    @form_only
     def set_toggle(self, name: str, value: bool):
         if self._may_edit and isinstance(name, str) and name in TOGGLES:
             self.toggles[name] = value is True
             self.dirty = True
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_discard(self):
         _, denied = self._allowed()
         if denied:
@@ -101,6 +107,7 @@ class StaffShopSettingsState(StaffSessionState):
         return rx.toast.info("Changes discarded.")
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_save(self):
         identity, denied = self._allowed()
         if denied:
@@ -132,6 +139,8 @@ class StaffShopSettingsState(StaffSessionState):
         return rx.toast.success("Saved. The portal uses the new settings now.")
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
+    @upload_limit(branding.MAX_LOGO_BYTES + MB)
     async def handle_logo_upload(self, files: list[rx.UploadFile]):
         identity, denied = self._allowed()
         if denied:
@@ -154,6 +163,7 @@ class StaffShopSettingsState(StaffSessionState):
         return rx.toast.success("Logo updated.")
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_remove_logo(self):
         identity, denied = self._allowed()
         if denied:

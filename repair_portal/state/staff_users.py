@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import reflex as rx
 from sqlmodel import select
@@ -13,6 +14,7 @@ from ..services import staff_users, timefmt
 from ..services.ids import parse_id
 from ..services.permissions import Action
 from ..services.staff_users import ROLE_LABELS, StaffUserError
+from .guard import form_only, staff_action
 from .mail_links import links
 from .staff_session import StaffSessionState
 
@@ -39,6 +41,18 @@ class Choice:
     label: str
 
 
+ISSUED_LINK_ID = "issued-link"
+
+
+def show_once_script(element_id: str, text: str) -> str:
+    """JavaScript that writes `text` into the element once it has rendered (the state change that
+    renders it arrives in the same reply)."""
+    return (
+        f"(function put(n){{const el=document.getElementById({json.dumps(element_id)});"
+        f"if(el){{el.textContent={json.dumps(text)};}}else if(n<100){{setTimeout(()=>put(n+1),20);}}}})(0)"
+    )
+
+
 class StaffUsersState(StaffSessionState):
     rows: list[StaffView] = []
     role_choices: list[Choice] = [Choice(role.value, ROLE_LABELS[role.value]) for role in Role]
@@ -51,7 +65,7 @@ class StaffUsersState(StaffSessionState):
     email_error: str = ""
     invite_error: str = ""
     # A link just issued: shown once, with a Copy button (never reloaded from the server).
-    issued_url: str = ""
+    issued_shown: bool = False  # the link itself is never a state var: see _show_link
     issued_for: str = ""
     issued_note: str = ""
     # The confirmation for "reset" and "deactivate".
@@ -93,11 +107,13 @@ class StaffUsersState(StaffSessionState):
         ]
 
     @rx.event
+    @staff_action(Action.MANAGE_USERS, leave=True)
     def load_staff_users(self):
         identity, denied = self._allowed(leave=True)
         if denied:
             return denied
-        self.issued_url = self.issued_for = self.issued_note = ""
+        self.issued_for = self.issued_note = ""
+        self.issued_shown = False
         self.invite_open = self.confirm_open = False
         self._load(identity.user_id)
         return None
@@ -105,6 +121,7 @@ class StaffUsersState(StaffSessionState):
     # --- invite -------------------------------------------------------------------------------
 
     @rx.event
+    @staff_action(Action.MANAGE_USERS)
     def open_invite(self):
         _, denied = self._allowed()
         if denied:
@@ -115,27 +132,34 @@ class StaffUsersState(StaffSessionState):
         return None
 
     @rx.event
+    @form_only
     def set_invite_open(self, value: bool):
         self.invite_open = bool(value)
 
     @rx.event
+    @form_only
     def set_invite_role(self, value: str):
         self.invite_role = str(value)
 
     @rx.event
+    @form_only
     def set_invite_location(self, value: str):
         self.invite_location = str(value)
 
-    def _show_link(self, issued: staff_users.IssuedLink, emailed_to: str, name: str) -> None:
-        self.issued_url = issued.url
+    def _show_link(self, issued: staff_users.IssuedLink, emailed_to: str, name: str):
+        """Show a one-time link once: it goes to this tab as a script that writes it into the page,
+        never into a state var (which would outlive the moment and could be replayed)."""
+        self.issued_shown = True
         self.issued_for = name
         hours = "72 hours" if issued.purpose == "invite" else "30 minutes"
         self.issued_note = (
             f"Emailed to {emailed_to}. If mail isn't set up, copy the link and send it to them yourself. "
             f"It works once and expires in {hours}; it won't be shown again."
         )
+        return rx.call_script(show_once_script(ISSUED_LINK_ID, issued.url))
 
     @rx.event
+    @staff_action(Action.MANAGE_USERS)
     def handle_invite(self, form_data: dict):
         identity, denied = self._allowed()
         if denied:
@@ -161,9 +185,9 @@ class StaffUsersState(StaffSessionState):
             setattr(self, target, str(exc))
             return None
         self.invite_open = False
-        self._show_link(issued, issued.email, " ".join(name.split()))
+        show = self._show_link(issued, issued.email, " ".join(name.split()))
         self._load(identity.user_id)
-        return rx.toast.success(f"Invitation sent to {issued.email}.")
+        return [show, rx.toast.success(f"Invitation sent to {issued.email}.")]
 
     # --- reset link and deactivation (confirmed first) ----------------------------------------
 
@@ -181,18 +205,22 @@ class StaffUsersState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.MANAGE_USERS)
     def ask_reset(self, user_id: int):
         return self._ask("reset", user_id)
 
     @rx.event
+    @staff_action(Action.MANAGE_USERS)
     def ask_deactivate(self, user_id: int):
         return self._ask("deactivate", user_id)
 
     @rx.event
+    @form_only
     def set_confirm_open(self, value: bool):
         self.confirm_open = bool(value)
 
     @rx.event
+    @staff_action(Action.MANAGE_USERS)
     def handle_confirm(self):
         identity, denied = self._allowed()
         self.confirm_open = False
@@ -213,13 +241,14 @@ class StaffUsersState(StaffSessionState):
         except StaffUserError as exc:
             self._load(identity.user_id)
             return rx.toast.error(str(exc))
+        show = None
         if kind == "reset":
-            self._show_link(issued, issued.email, name)
+            show = self._show_link(issued, issued.email, name)
             message = f"Password link sent to {issued.email}."
         else:
             message = f"{name} is deactivated and signed out everywhere."
         self._load(identity.user_id)
-        return rx.toast.success(message)
+        return [e for e in (show, rx.toast.success(message)) if e is not None]
 
     # --- direct changes -------------------------------------------------------------------------
 
@@ -238,6 +267,7 @@ class StaffUsersState(StaffSessionState):
         return rx.toast.success(success.format(name=name))
 
     @rx.event
+    @staff_action(Action.MANAGE_USERS)
     def handle_change_role(self, user_id: int, role: str):
         role = str(role)
         label = ROLE_LABELS.get(role, role)
@@ -247,9 +277,12 @@ class StaffUsersState(StaffSessionState):
         )
 
     @rx.event
+    @staff_action(Action.MANAGE_USERS)
     def handle_reactivate(self, user_id: int):
         return self._apply(lambda s, a: staff_users.reactivate(s, parse_id(user_id) or 0, a), "{name} is active again.")
 
     @rx.event
+    @form_only
     def dismiss_link(self):
-        self.issued_url = self.issued_for = self.issued_note = ""
+        self.issued_for = self.issued_note = ""
+        self.issued_shown = False

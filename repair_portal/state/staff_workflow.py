@@ -12,6 +12,7 @@ from ..services import workflow_admin
 from ..services.ids import parse_id
 from ..services.permissions import Action
 from ..services.workflow_admin import KIND_LABELS, StageForm, WorkflowError
+from .guard import form_only, staff_action
 from .staff_session import StaffSessionState
 
 NONE_CHOICE = "none"
@@ -110,6 +111,7 @@ class StaffWorkflowState(StaffSessionState):
         self.collected_id = by_kind.get(StageKind.COLLECTED.value, NONE_CHOICE)
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS, leave=True)
     def load_workflow(self):
         _, denied = self._allowed(leave=True)
         if denied:
@@ -139,6 +141,7 @@ class StaffWorkflowState(StaffSessionState):
             setattr(self, fields.get(exc.field, "form_error"), str(exc))
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS)
     def start_add(self):
         _, denied = self._allowed()
         if denied:
@@ -147,6 +150,7 @@ class StaffWorkflowState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS)
     def start_edit(self, stage_id: int):
         _, denied = self._allowed()
         if denied:
@@ -158,24 +162,29 @@ class StaffWorkflowState(StaffSessionState):
         return None
 
     @rx.event
+    @form_only
     def set_editor_open(self, value: bool):
         self.editor_open = bool(value)
 
     @rx.event
+    @form_only
     def set_internal(self, value: bool):
         self.f_internal = bool(value)
         if self.f_internal:
             self.f_notify = False
 
     @rx.event
+    @form_only
     def set_notify(self, value: bool):
         self.f_notify = bool(value) and not self.f_internal
 
     @rx.event
+    @form_only
     def set_color(self, value: str):
         self.f_color = str(value) if str(value) in workflow_admin.COLOURS else "gray"
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS)
     def handle_save_stage(self, form_data: dict):
         identity, denied = self._allowed()
         if denied:
@@ -224,6 +233,7 @@ class StaffWorkflowState(StaffSessionState):
         return rx.toast.success(success) if success else None
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS)
     def handle_move(self, stage_id: int, direction: int):
         return self._apply(
             lambda s, a: workflow_admin.move_stage(s, parse_id(stage_id) or 0, -1 if str(direction) == "-1" else 1, a),
@@ -231,6 +241,7 @@ class StaffWorkflowState(StaffSessionState):
         )
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS)
     def ask_deactivate(self, stage_id: int):
         _, denied = self._allowed()
         if denied:
@@ -242,14 +253,17 @@ class StaffWorkflowState(StaffSessionState):
         return None
 
     @rx.event
+    @form_only
     def cancel_confirm(self):
         self.confirm_open = False
 
     @rx.event
+    @form_only
     def set_confirm_open(self, value: bool):
         self.confirm_open = bool(value)
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS)
     def confirm_deactivate(self):
         self.confirm_open = False
         stage_id, name = self.confirm_id, self.confirm_name
@@ -259,6 +273,7 @@ class StaffWorkflowState(StaffSessionState):
         )
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS)
     def handle_reactivate(self, stage_id: int):
         return self._apply(
             lambda s, a: workflow_admin.reactivate_stage(s, parse_id(stage_id) or 0, a),
@@ -266,6 +281,7 @@ class StaffWorkflowState(StaffSessionState):
         )
 
     @rx.event
+    @staff_action(Action.EDIT_SETTINGS)
     def handle_set_kind(self, kind: str, value: str):
         kind, value = str(kind), str(value)
         if kind not in workflow_admin.SPECIAL_KINDS:

@@ -5,23 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
 
-from .. import live
+from .. import cookies, live, routes
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
 from ..services import audit, branding, messages, notifications, portal_access, portal_links, portal_view
 from ..services.portal_links import LinkStatus
 from ..services.staff_auth import StaffIdentity, portal_previewer
-from ..services.tokens import new_token
 from ..settings import get_settings
+from .guard import customer_action, form_only, public
 from .mail_links import links
-from .staff_session import client_of
+from .staff_session import client_of, connection_cookie
 
 TABS = ("status", "quote", "documents", "messages")
-DEVICE_COOKIE = "rp_device"
 
 
 @dataclasses.dataclass
@@ -68,7 +66,6 @@ class TrackState(rx.State):
     """What the customer's browser holds: only this order's public-facing data, after the access check."""
 
     status: str = "loading"  # loading, gate, ok, not_found, revoked, expired
-    device_token: str = rx.Cookie("", name=DEVICE_COOKIE, max_age=60 * 60 * 24 * 90, same_site="lax")
     tab: str = "status"
     gate_error: str = ""
     notice: str = ""
@@ -144,14 +141,11 @@ class TrackState(rx.State):
         database like on any staff page."""
         if self.router.url.query_parameters.get("preview") != "staff":
             return None
-        try:
-            morsel = SimpleCookie(self.router.headers.cookie or "").get("rp_staff_session")
-        except CookieError:
-            return None
-        if morsel is None or not morsel.value:
+        token = connection_cookie(self, cookies.STAFF_SESSION)
+        if token is None:
             return None
         with write_session() as session:
-            return portal_previewer(session, get_settings(), morsel.value)
+            return portal_previewer(session, get_settings(), token)
 
     def _readable_order(self, session) -> Order | None:
         """The order this tab may read: the customer's authorised order, or the previewed one."""
@@ -172,7 +166,7 @@ class TrackState(rx.State):
         if result.status != LinkStatus.OK:
             return None
         order = session.get(Order, result.order_id)
-        if order is None or not portal_access.can_view(session, order, self.device_token):
+        if order is None or not portal_access.can_view(session, order, self._device()):
             return None
         return order
 
@@ -253,14 +247,27 @@ class TrackState(rx.State):
         }
         return tab if enabled.get(tab, False) else "status"
 
-    def _ensure_device_token(self) -> str:
-        if not self.device_token or len(self.device_token) < 20:
-            self.device_token = new_token()
-        return self.device_token
+    def _device(self) -> str | None:
+        """This browser's remembered-device cookie, as the current connection carries it."""
+        return connection_cookie(self, cookies.DEVICE)
+
+    def _gate_message(self) -> str:
+        """What the last-name route answered (it sends the browser back here with `?gate=`)."""
+        params = self.router.url.query_parameters
+        if params.get("gate") == "locked":
+            retry = str(params.get("retry", ""))
+            return portal_access.blocked_message(int(retry) if retry.isdigit() and len(retry) < 5 else 15)
+        return portal_access.GENERIC_MISMATCH if params.get("gate") == "mismatch" else ""
+
+    @rx.var
+    def verify_action(self) -> str:
+        """Where the gate's form posts (an HTTP route: it alone writes the HttpOnly device cookie)."""
+        return routes.backend(routes.track_verify_post(self.code)) if self.code else ""
 
     # --- events -----------------------------------------------------------------------------
 
     @rx.event
+    @public
     def load_tracking(self):
         """Opening a link changes nothing (mail scanners open links): it only reads, and audits the view."""
         requested = self.router.url.query_parameters.get("tab", "status")
@@ -277,9 +284,10 @@ class TrackState(rx.State):
                 self._clear_order_data()
                 return
             order = session.get(Order, result.order_id)
-            if previewer is None and not portal_access.can_view(session, order, self.device_token):
+            if previewer is None and not portal_access.can_view(session, order, self._device()):
                 self._clear_order_data()
                 self.reference = order.reference
+                self.gate_error = self._gate_message()
                 self.status = "gate"
                 return
             self._fill_view(session, order)
@@ -294,6 +302,7 @@ class TrackState(rx.State):
         return TrackState.start_live
 
     @rx.event
+    @customer_action(read_only=True)
     async def start_live(self):
         """Join the order's live channel, only after the access check passed on the server."""
         with session_scope() as session:
@@ -302,6 +311,7 @@ class TrackState(rx.State):
             await live.link_to_order(self, order.id)
 
     @rx.event
+    @customer_action(read_only=True)
     def reload(self):
         """Re-read everything from the database (the live channel calls this when the order changes)."""
         before = (self.stage_label, len(self.files), self.paid, len(self.thread), self.total)
@@ -324,37 +334,19 @@ class TrackState(rx.State):
         return [rx.toast.info(message), TrackState.clear_highlight]
 
     @rx.event(background=True)
+    @form_only
     async def clear_highlight(self):
         await asyncio.sleep(4)
         async with self:
             self.highlight = ""
 
     @rx.event
-    def handle_last_name(self, form_data: dict):
-        if self.preview:  # a staff preview never verifies a device or counts a failure
-            return rx.toast.info("This is a staff preview: there's nothing to confirm.")
-        ip, user_agent = self._client()
-        attempt = str(form_data.get("last_name", ""))[:200]
-        device = self._ensure_device_token()
-        with write_session() as session:
-            result = portal_links.resolve(session, self._code())
-            if result.status != LinkStatus.OK:
-                return TrackState.load_tracking
-            order = session.get(Order, result.order_id)
-            outcome = portal_access.check_last_name(
-                session, order, result.link_id, attempt, device, ip=ip, user_agent=user_agent
-            )
-        if not outcome.ok:
-            self.gate_error = outcome.error
-            return None
-        self.gate_error = ""
-        return TrackState.load_tracking
-
-    @rx.event
+    @form_only
     def set_tab(self, tab: str):
         self.tab = self._allowed_tab(tab)
 
     @rx.event
+    @customer_action(read_only=False)
     async def handle_message(self, form_data: dict):
         result = self._post(form_data.get("body", ""), is_feedback=False)
         if self._order_id and result is not TrackState.load_tracking:
@@ -362,6 +354,7 @@ class TrackState(rx.State):
         return result
 
     @rx.event
+    @customer_action(read_only=False)
     def handle_feedback(self, form_data: dict):
         return self._post(form_data.get("feedback", ""), is_feedback=True)
 

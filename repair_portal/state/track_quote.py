@@ -13,6 +13,7 @@ from ..models import Order, Quote, ShopSettings
 from ..services import audit, consents, notifications, portal_access, quote_decisions, signatures
 from ..services.ids import parse_id
 from ..services.quote_view import document_sha256
+from .guard import customer_action, form_only
 from .mail_links import links
 from .track import TrackState
 
@@ -116,6 +117,7 @@ class TrackQuoteState(TrackState):
         return self._authorised_order(session) if shop is None or shop.show_quote else None
 
     @rx.event
+    @customer_action(read_only=True)
     def load_quote(self):
         with session_scope() as session:
             order = self._readable_order(session)
@@ -126,11 +128,13 @@ class TrackQuoteState(TrackState):
             self._load_quote(session, order)
 
     @rx.event
+    @form_only
     def open_form(self, which: str):
         self.deciding = which if which in ("approve", "decline") else ""
         self.quote_error = ""
 
     @rx.event
+    @customer_action(read_only=False)
     async def toggle_line(self, line_id: int, accepted: bool):
         ip, user_agent = self._client()
         with write_session() as session:
@@ -153,6 +157,7 @@ class TrackQuoteState(TrackState):
         return None
 
     @rx.event
+    @form_only
     def prepare_approval(self, form_data: dict):
         """Check the form, then ask the browser for the drawn signature (as a PNG data URL)."""
         self._pending_name = str(form_data.get("signer_name", ""))[:200]
@@ -167,6 +172,7 @@ class TrackQuoteState(TrackState):
         return read_signature(TrackQuoteState.finish_approval)
 
     @rx.event
+    @customer_action(read_only=False)
     async def finish_approval(self, data_url: str):
         if not data_url:
             self.quote_error = "Please sign in the box above."
@@ -203,6 +209,7 @@ class TrackQuoteState(TrackState):
         return [TrackState.reload, rx.toast.success("Thank you! Your repair is approved and signed.")]
 
     @rx.event
+    @customer_action(read_only=False)
     async def handle_decline(self, form_data: dict):
         ip, user_agent = self._client()
         with write_session() as session:
@@ -231,6 +238,7 @@ class TrackQuoteState(TrackState):
         return rx.toast.success("Thanks for letting us know. We'll be in touch about collecting your device.")
 
     @rx.event
+    @form_only
     def prepare_sign(self, form_data: dict):
         self._pending_signer = str(form_data.get("signer_name", ""))[:200]
         if len(self._pending_signer.strip()) < 2:
@@ -240,6 +248,7 @@ class TrackQuoteState(TrackState):
         return read_signature(TrackQuoteState.finish_sign)
 
     @rx.event
+    @customer_action(read_only=False)
     async def finish_sign(self, data_url: str):
         if not data_url:
             self.sign_error = "Please sign in the box above."

@@ -8,7 +8,7 @@ from repair_portal.services import staff_auth
 from repair_portal.state.staff_customers import StaffCustomersState, StaffCustomerState
 
 from .. import factories
-from .conftest import redirect_path
+from .conftest import as_staff, redirect_path
 
 
 def _setup(engine, app_env, orders: int = 3):
@@ -37,7 +37,7 @@ def _toast(result) -> str:
 
 def _open(state_factory, customer_id, token):
     state = state_factory(StaffCustomerState, path=f"/staff/customers/{customer_id}")
-    state.session_token = token
+    as_staff(state, token)
     assert state.load_customer() is None
     return state
 
@@ -54,7 +54,7 @@ def test_list_and_detail_need_a_session(state_factory, engine, app_env):
         assert redirect_path(result) == "/staff/login?next=/staff/customers"
     assert listing.customer_rows == [] and listing.customers_total == 0
     detail = state_factory(StaffCustomerState, path=f"/staff/customers/{ids[0]}")
-    detail.session_token = "forged-token-value-aaaaaaaaaa"
+    as_staff(detail, "forged-token-value-aaaaaaaaaa")
     for result in (detail.load_customer(), detail.open_edit(), detail.handle_save({"last_name": "X"})):
         assert redirect_path(result) == f"/staff/login?next=/staff/customers/{ids[0]}"
     assert detail.display_name == "" and detail.customer_orders == []
@@ -64,7 +64,7 @@ def test_list_and_detail_need_a_session(state_factory, engine, app_env):
 def test_signed_in_staff_list_search_and_page(state_factory, engine, app_env):
     ids, token = _setup(engine, app_env, orders=27)
     state = state_factory(StaffCustomersState, path="/staff/customers")
-    state.session_token = token("tech@example.com")
+    as_staff(state, token("tech@example.com"))
     assert state.load_customers() is None
     assert state.customers_total == 27 and len(state.customer_rows) == 25
     assert state.customers_page_label == "1–25 of 27" and state.customers_has_next

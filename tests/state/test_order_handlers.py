@@ -14,7 +14,7 @@ from repair_portal.state.staff_order_link import StaffOrderLinkState
 from repair_portal.state.staff_order_payments import StaffOrderPaymentState
 
 from .. import factories
-from .conftest import redirect_path
+from .conftest import as_staff, redirect_path
 
 
 def _run(coro):
@@ -37,7 +37,7 @@ def _setup(engine, app_env):
 
 def _open(state_factory, cls, order_id, token):
     state = state_factory(cls, path=f"/staff/orders/{order_id}")
-    state.session_token = token
+    as_staff(state, token)
     state.load_order()
     return state
 

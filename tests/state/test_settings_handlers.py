@@ -18,7 +18,7 @@ from repair_portal.state.staff_shop_settings import StaffShopSettingsState
 from repair_portal.state.track import TrackState
 
 from .. import factories
-from .conftest import redirect_path
+from .conftest import as_staff, redirect_path
 
 
 def _run(coro):
@@ -57,7 +57,7 @@ def world(app_env, engine):
 
 def _as(state_factory, cls, path, token):
     state = state_factory(cls, path=path)
-    state.session_token = token
+    as_staff(state, token)
     return state
 
 

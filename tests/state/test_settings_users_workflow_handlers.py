@@ -13,7 +13,7 @@ from repair_portal.state.staff_users import StaffUsersState
 from repair_portal.state.staff_workflow import StaffWorkflowState
 
 from .. import factories
-from .conftest import redirect_path
+from .conftest import as_staff, redirect_path, shown_link
 
 NEW_PASSWORD = "violet kettle under the bridge"
 
@@ -48,7 +48,7 @@ def team(app_env, engine):
 
 def _as(state_factory, cls, team, role, path):
     state = state_factory(cls, path=path)
-    state.session_token = team["tokens"][role]
+    as_staff(state, team["tokens"][role])
     return state
 
 
@@ -80,7 +80,7 @@ def test_only_the_owner_reaches_staff_handlers(state_factory, engine, team, role
         state.confirm_kind, state.confirm_id = kind, target
         state.handle_confirm()
     state.open_invite()
-    assert not state.invite_open and state.issued_url == ""
+    assert not state.invite_open and not state.issued_shown
     assert _snapshot(engine) == before
 
 
@@ -113,17 +113,20 @@ def test_owner_invites_sees_the_link_once_and_the_link_sets_a_password(state_fac
 
     state.open_invite()
     state.handle_invite({"name": "Dup", "email": "Manager@example.com", "role": "technician"})
-    assert "already" in state.email_error and state.invite_open and state.issued_url == ""
-    state.handle_invite({"name": "Nia New", "email": "nia@example.com", "role": "front_desk", "location": "any"})
-    assert not state.invite_open and state.email_error == ""
-    url = state.issued_url
+    assert "already" in state.email_error and state.invite_open and not state.issued_shown
+    result = state.handle_invite(
+        {"name": "Nia New", "email": "nia@example.com", "role": "front_desk", "location": "any"}
+    )
+    assert not state.invite_open and state.email_error == "" and state.issued_shown
+    url = shown_link(result)
     assert url.startswith("http://shop.test/staff/set-password/")
+    assert url.rsplit("/", 1)[1] not in str(state.dict())  # shown by a one-off script, never kept in state
     assert [r.status for r in state.rows if r.email == "nia@example.com"] == ["invited"]
     with write_session(engine) as s:
         mail = s.exec(select(OutboxMessage).where(OutboxMessage.to_email == "nia@example.com")).one()
         assert url in mail.text_body
     state.load_staff_users()
-    assert state.issued_url == ""  # shown once
+    assert not state.issued_shown  # shown once
 
     raw = url.rsplit("/", 1)[1]
     page = state_factory(StaffSetPasswordState, path=f"/staff/set-password/{raw}")
@@ -149,8 +152,9 @@ def test_reset_and_deactivate_go_through_the_confirmation(state_factory, engine,
     state.load_staff_users()
     state.ask_reset(tech.id)
     assert state.confirm_open and state.confirm_kind == "reset" and state.confirm_name == "Technician User"
-    state.handle_confirm()
-    assert not state.confirm_open and state.issued_url.startswith("http://shop.test/staff/set-password/")
+    url = shown_link(state.handle_confirm())
+    assert not state.confirm_open and url.startswith("http://shop.test/staff/set-password/")
+    assert url.rsplit("/", 1)[1] not in str(state.dict())
 
     state.ask_deactivate(team["users"][Role.OWNER].id)
     state.handle_confirm()

@@ -1,14 +1,10 @@
-from sqlmodel import select
-
+from repair_portal.api.staff import safe_next as _safe_next
 from repair_portal.db import write_session
-from repair_portal.models import AuditEvent, StaffSession
 from repair_portal.services import staff_auth
-from repair_portal.state.staff_login import StaffLoginState, _safe_next
 from repair_portal.state.staff_orders import StaffOrdersState
-from repair_portal.state.staff_session import StaffSessionState
 
 from .. import factories
-from .conftest import redirect_path
+from .conftest import as_staff, redirect_path
 
 
 def _signed_in_token(app_env, engine) -> str:
@@ -30,7 +26,7 @@ def test_staff_pages_redirect_without_a_session(state_factory, engine):
 def test_forged_session_cookie_is_denied_everywhere(state_factory, engine, app_env):
     _signed_in_token(app_env, engine)
     state = state_factory(StaffOrdersState, path="/staff")
-    state.session_token = "forged-token-value-aaaaaaaaaa"
+    as_staff(state, "forged-token-value-aaaaaaaaaa")
     for handler in (state.load_orders, state.next_page, state.prev_page):
         assert redirect_path(handler()) == "/staff/login"
     assert redirect_path(state.handle_search("Nowak")) == "/staff/login"
@@ -40,7 +36,7 @@ def test_forged_session_cookie_is_denied_everywhere(state_factory, engine, app_e
 def test_signed_in_staff_see_orders_and_can_page_and_search(state_factory, engine, app_env):
     token = _signed_in_token(app_env, engine)
     state = state_factory(StaffOrdersState, path="/staff")
-    state.session_token = token
+    as_staff(state, token)
     assert redirect_path(state.load_orders()) is None
     assert state.staff_name == "Tess Tech" and state.staff_role == "technician"
     assert state.total == 30 and len(state.rows) == 25
@@ -54,7 +50,7 @@ def test_signed_in_staff_see_orders_and_can_page_and_search(state_factory, engin
 def test_a_revoked_session_stops_working_at_the_next_event(state_factory, engine, app_env):
     token = _signed_in_token(app_env, engine)
     state = state_factory(StaffOrdersState, path="/staff")
-    state.session_token = token
+    as_staff(state, token)
     assert redirect_path(state.load_orders()) is None
     with write_session(engine) as s:
         staff_auth.sign_out(s, token)
@@ -62,18 +58,17 @@ def test_a_revoked_session_stops_working_at_the_next_event(state_factory, engine
     assert state.staff_name == ""
 
 
-def test_logout_revokes_the_session_server_side(state_factory, engine, app_env):
+def test_a_dead_session_cookie_is_dropped_through_the_sign_out_route(state_factory, engine, app_env):
     token = _signed_in_token(app_env, engine)
-    state = state_factory(StaffLoginState, path="/staff")
-    state.session_token = token
-    assert redirect_path(state.handle_logout()) == "/staff/login"
-    assert state.session_token == ""
+    state = as_staff(state_factory(StaffOrdersState, path="/staff/orders/5"), token)
     with write_session(engine) as s:
-        assert s.exec(select(StaffSession)).one().revoked_at is not None
-        assert "staff.logout" in [e.action for e in s.exec(select(AuditEvent))]
-    other = state_factory(StaffSessionState)
-    other.session_token = token
-    assert redirect_path(other.guard()) == "/staff/login"
+        staff_auth.sign_out(s, token)
+    result = state.guard()
+    script = str(dict((str(k), v) for k, v in result.args)["javascript_code"])
+    assert "/api/staff/session/end?next=/staff/orders/5" in script  # a full page load, the cookie dropped
+    assert redirect_path(result) == "/staff/login?next=/staff/orders/5"
+    nobody = state_factory(StaffOrdersState, path="/staff")
+    assert redirect_path(nobody.guard()) == "/staff/login"  # no cookie at all: straight to the sign-in page
 
 
 def test_after_login_redirect_only_goes_to_staff_pages():
@@ -94,7 +89,7 @@ def test_after_login_redirect_only_goes_to_staff_pages():
 def test_board_filters_ignore_ids_that_are_not_ids(state_factory, engine, app_env):
     token = _signed_in_token(app_env, engine)
     state = state_factory(StaffOrdersState, path="/staff")
-    state.session_token = token
+    as_staff(state, token)
     state.load_orders()
     for bad in ("²", "9" * 20, "-1", "1 OR 1=1"):
         state.set_stage_filter(bad)

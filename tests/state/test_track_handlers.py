@@ -10,6 +10,7 @@ from repair_portal.services import audit, portal_links
 from repair_portal.state.track import TrackState
 
 from .. import factories
+from .conftest import as_device, pass_gate
 
 
 def _run(coro):
@@ -27,8 +28,7 @@ def _order(engine, *, mode="link_last_name"):
 
 
 def _open(state_factory, code, device=""):
-    state = state_factory(TrackState, path=f"/track/{code}")
-    state.device_token = device
+    state = as_device(state_factory(TrackState, path=f"/track/{code}"), device)
     state.load_tracking()
     return state
 
@@ -44,12 +44,11 @@ def test_last_name_mode_shows_the_gate_and_nothing_private(state_factory, engine
 def test_the_right_last_name_opens_the_order_and_is_remembered_on_the_device(state_factory, engine):
     code, _, order_id = _order(engine)
     state = _open(state_factory, code)
-    state.handle_last_name({"last_name": "  kowalski "})
-    assert state.device_token and state.gate_error == ""
-    state.load_tracking()
+    device, _ = pass_gate(state, "  kowalski ")
+    assert device and state.gate_error == ""
     assert state.status == "ok" and state.device == "Apple iPhone 13" and state.problem == "Water damage"
     assert [s.state for s in state.steps][:2] == ["current", "upcoming"] and state.stage_label == "Booked in"
-    again = _open(state_factory, code, device=state.device_token)  # a new tab on the same phone
+    again = _open(state_factory, code, device=device)  # a new tab on the same phone
     assert again.status == "ok"
     other_phone = _open(state_factory, code, device="some-other-device-token-000")
     assert other_phone.status == "gate"
@@ -63,7 +62,7 @@ def test_the_right_last_name_opens_the_order_and_is_remembered_on_the_device(sta
 def test_a_wrong_last_name_gets_a_clear_message(state_factory, engine):
     code, _, _ = _order(engine)
     state = _open(state_factory, code)
-    state.handle_last_name({"last_name": "Smith"})
+    pass_gate(state, "Smith")
     assert "doesn't match" in state.gate_error and state.status == "gate"
 
 
@@ -102,8 +101,7 @@ def test_messages_need_access_and_reach_the_shop(state_factory, engine):
     with write_session(engine) as s:
         assert s.exec(select(Message)).all() == []
     state = _open(state_factory, code)
-    state.handle_last_name({"last_name": "Kowalski"})
-    state.load_tracking()
+    pass_gate(state, "Kowalski")
     _run(state.handle_message({"body": "Can you also check the battery?"}))
     state.handle_feedback({"feedback": "Lovely service"})
     with write_session(engine) as s:
@@ -158,7 +156,7 @@ def test_staff_preview_shows_the_portal_read_only_without_verifying_the_device(s
     assert state.problem == "Water damage"  # content the gate would hide
     # Actions are refused server-side: no message is stored, nothing verified or audited as the customer.
     state.handle_feedback({"feedback": "Great service"})
-    state.handle_last_name({"last_name": "Kowalski"})  # even the right name verifies nothing in a preview
+    pass_gate(state, "Kowalski")  # even the right name verifies nothing from a previewing staff browser
     with write_session(engine) as s:
         assert s.exec(select(Message)).all() == []
         assert s.exec(select(PortalVerification)).all() == []

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from repair_portal.db import make_engine, session_scope, write_session
-from repair_portal.migrations import upgrade_to_head
+from repair_portal.db import session_scope, write_session
 from repair_portal.models import Quote, Signature
 from repair_portal.services import quote_decisions, signatures
 
@@ -97,39 +94,7 @@ def test_concurrent_approve_and_decline_on_sqlite_one_wins(engine, clock):
         assert count_audit(s, "quote.approved") + count_audit(s, "quote.declined") == 1
 
 
-# --- PostgreSQL (skipped unless a server is reachable, like tests/unit/test_migrations.py) -------------------
-
-
-def _postgres_base() -> str | None:
-    url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-    try:
-        probe = create_engine(url, connect_args={"connect_timeout": 2})
-        with probe.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        probe.dispose()
-        return url
-    except Exception:
-        return None
-
-
-@pytest.fixture
-def pg_engine():
-    base = _postgres_base()
-    if base is None:
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (the default SQLite set-up doesn't need it)")
-    name = f"rp_quote_test_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.rsplit("/", 1)[0] + f"/{name}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+# --- PostgreSQL (the pg_engine fixture in tests/conftest.py skips when no server is reachable) ----------
 
 
 def test_concurrent_approvals_on_postgresql_give_one_outcome(pg_engine, clock):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.registry import register
-from ...components.ui import auth_card
+from ...components.ui import auth_card, post_form
 from ...state.staff_login import StaffLoginState
 
 
 def login_page() -> rx.Component:
-    form = rx.form(
+    form = post_form(
         rx.vstack(
             rx.vstack(
                 rx.text("Email", as_="label", html_for="email", size="2", weight="medium"),
@@ -54,20 +55,15 @@ def login_page() -> rx.Component:
                     role="alert",
                 ),
             ),
-            rx.button(
-                rx.cond(StaffLoginState.submitting, rx.spinner(size="2"), rx.fragment()),
-                "Sign in",
-                type="submit",
-                size="3",
-                width="100%",
-                disabled=StaffLoginState.submitting,
-                id="sign-in",
-            ),
+            rx.el.input(type="hidden", name="next", value=StaffLoginState.next_path),
+            rx.button("Sign in", type="submit", size="3", width="100%", id="sign-in"),
             spacing="4",
             width="100%",
         ),
-        on_submit=StaffLoginState.handle_login,
-        reset_on_submit=False,
+        # A real form post: the route sets the HttpOnly session cookie, then a full page load opens
+        # a websocket that carries it. No token ever travels through Reflex state.
+        action=routes.backend(routes.STAFF_SIGN_IN_POST),
+        form_id="staff-login-form",
         width="100%",
     )
     return auth_card(

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, empty_state
-from ...state.staff_users import Choice, StaffUsersState, StaffView
+from ...state.staff_users import ISSUED_LINK_ID, Choice, StaffUsersState, StaffView
 
 S = StaffUsersState
 ROUTE = "/staff/settings/staff"
@@ -148,19 +148,25 @@ def _empty() -> rx.Component:
 
 def _issued_link() -> rx.Component:
     return rx.cond(
-        S.issued_url != "",
+        S.issued_shown,
         rx.callout.root(
             rx.callout.icon(rx.icon("link")),
             rx.vstack(
                 rx.text("Set-password link for ", S.issued_for, weight="bold", size="2"),
-                rx.code(S.issued_url, size="1", variant="soft", id="issued-link", style={"word_break": "break-all"}),
+                # Filled in once by the handler's script; the link is never part of the state.
+                rx.code("", size="1", variant="soft", id=ISSUED_LINK_ID, style={"word_break": "break-all"}),
                 rx.text(S.issued_note, size="1"),
                 rx.hstack(
                     rx.button(
                         rx.icon("copy", size=14),
                         "Copy link",
                         size="1",
-                        on_click=[rx.set_clipboard(S.issued_url), rx.toast.success("Link copied.")],
+                        on_click=[
+                            rx.call_script(
+                                f"navigator.clipboard.writeText(document.getElementById('{ISSUED_LINK_ID}').textContent)"
+                            ),
+                            rx.toast.success("Link copied."),
+                        ],
                         id="issued-link-copy",
                     ),
                     rx.button("Done", size="1", variant="soft", on_click=S.dismiss_link, id="issued-link-dismiss"),

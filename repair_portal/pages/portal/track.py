@@ -6,6 +6,7 @@ import reflex as rx
 
 from ...components.portal_shell import portal_layout
 from ...components.registry import register
+from ...components.ui import post_form
 from ...live import live_refresh
 from ...state.track import FileRow, HoursRow, MessageRow, PaymentRow, StepRow, TrackState
 from ...state.track_quote import TrackQuoteState
@@ -604,8 +605,11 @@ def _gate() -> rx.Component:
                 size="3",
                 color_scheme="gray",
             ),
-            rx.form(
+            post_form(
                 rx.vstack(
+                    rx.el.label(
+                        "Last name", html_for="last-name", font_weight="500", font_size="1rem", align_self="start"
+                    ),
                     rx.input(
                         name="last_name",
                         placeholder="Last name",
@@ -636,11 +640,14 @@ def _gate() -> rx.Component:
                         id="gate-submit",
                         style={"background": T.accent_color},
                     ),
+                    rx.el.input(type="hidden", name="tab", value=T.tab),
                     spacing="3",
                     width="100%",
                 ),
-                on_submit=T.handle_last_name,
-                reset_on_submit=False,
+                # A real form post: the route alone writes the HttpOnly device cookie, then the
+                # page reloads on a connection that carries it.
+                action=T.verify_action,
+                form_id="gate-form",
                 width="100%",
             ),
             spacing="3",

@@ -1,0 +1,86 @@
+"""One table of document renderers for staff prints and customer downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Rendered = tuple[bytes, str, str]  # body, media type, file name
+
+
+def _context(order_id: int):
+    from ..db import session_scope
+    from ..services.documents import document_context
+    from ..settings import get_settings
+
+    settings = get_settings()
+    with session_scope() as session:
+        return document_context(session, order_id, settings.public_url, settings.secret_key)
+
+
+def _ticket(doc, layout: str) -> Rendered:
+    from ..integrations import pdf_ticket
+
+    return pdf_ticket.intake_ticket_pdf(doc, layout), "application/pdf", f"{doc.order.reference}-ticket-{layout}.pdf"
+
+
+def _label(doc, _layout: str) -> Rendered:
+    from ..integrations import pdf_ticket
+
+    return pdf_ticket.device_label_pdf(doc), "application/pdf", f"{doc.order.reference}-label.pdf"
+
+
+def _qr(box_size: int) -> Callable:
+    def render(doc, _layout: str) -> Rendered | None:
+        from ..integrations import qr
+
+        if not doc.tracking_url:
+            return None
+        return qr.qr_png(doc.tracking_url, box_size=box_size), "image/png", f"{doc.order.reference}-qr.png"
+
+    return render
+
+
+def _quote(doc, _layout: str) -> Rendered | None:
+    from ..integrations import pdf
+
+    return (pdf.quote_pdf(doc), "application/pdf", f"{doc.order.reference}-quote.pdf") if doc.quote else None
+
+
+def _invoice(doc, _layout: str) -> Rendered | None:
+    from ..integrations import pdf
+
+    return (pdf.invoice_pdf(doc), "application/pdf", f"{doc.order.reference}-invoice.pdf") if doc.quote else None
+
+
+def _signed(doc, _layout: str) -> Rendered | None:
+    from ..integrations import pdf
+
+    signed = [s for s in doc.signatures if s.document_kind == "quote"]
+    if not signed:
+        return None
+    body = pdf.signed_authorisation_pdf(doc, signed[-1])
+    return body, "application/pdf", f"{doc.order.reference}-signed-authorisation.pdf"
+
+
+STAFF_DOCUMENTS: dict[str, Callable] = {
+    "ticket": _ticket,
+    "label": _label,
+    "qr": _qr(10),
+    "quote": _quote,
+    "invoice": _invoice,
+    "signed": _signed,
+}
+PORTAL_DOCUMENTS: dict[str, Callable] = {"qr": _qr(8), "quote": _quote, "invoice": _invoice, "signed": _signed}
+SUFFIXES = {
+    "ticket": "ticket.pdf",
+    "label": "label.pdf",
+    "qr": "qr.png",
+    "quote": "quote.pdf",
+    "invoice": "invoice.pdf",
+    "signed": "signed.pdf",
+}
+
+
+def render(table: dict[str, Callable], kind: str, order_id: int, layout: str = "a4") -> Rendered | None:
+    """Blocking (PDF, PNG): call it in a worker thread."""
+    return table[kind](_context(order_id), layout)

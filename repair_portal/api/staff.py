@@ -1,0 +1,137 @@
+"""Staff HTTP routes: sign in and out (the only places the session cookie is written) and printable
+documents. Every route reads the session from its HttpOnly cookie and checks it against the database."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from .. import cookies, routes
+from ..db import get_engine, session_scope, write_session
+from ..services import audit, staff_auth
+from ..services.permissions import Action, can
+from ..settings import get_settings
+from .common import PDF_LAYOUTS, client_of, denied, file_response, from_our_pages, path_id
+from .documents import STAFF_DOCUMENTS, render
+
+MAX_FORM_FIELD = 1024
+
+
+def staff_identity(request: Request) -> staff_auth.StaffIdentity | None:
+    with write_session() as session:
+        return staff_auth.resolve_session(session, get_settings(), request.cookies.get(cookies.STAFF_SESSION))
+
+
+def safe_next(target: str) -> str:
+    """Only same-site staff paths: never another host, scheme or a path that climbs out of /staff."""
+    import posixpath
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target or "")
+    if parts.scheme or parts.netloc or "\\" in target or parts.query or parts.fragment:
+        return routes.STAFF_HOME
+    path = posixpath.normpath(parts.path) if parts.path else ""
+    if path == routes.STAFF_HOME or path.startswith(routes.STAFF_HOME + "/"):
+        return path
+    return routes.STAFF_HOME
+
+
+async def sign_in(request: Request) -> Response:
+    """The sign-in form posts here; success sets the HttpOnly session cookie and opens the target page
+    with a full page load, so the new websocket connection carries the new identity."""
+    if not from_our_pages(request):
+        return denied(403, "Sign in from the shop's own sign-in page.")
+    form = await request.form(max_files=0, max_fields=8)
+    email = str(form.get("email", ""))[:254]
+    password = str(form.get("password", ""))[:MAX_FORM_FIELD]
+    target = safe_next(str(form.get("next", "")))
+    ip, user_agent = client_of(request)
+    settings = get_settings()
+    result = await asyncio.to_thread(
+        staff_auth.sign_in,
+        get_engine(),
+        settings,
+        email=email,
+        password=password,
+        ip=ip,
+        user_agent=user_agent,
+        known_device=request.cookies.get(cookies.STAFF_DEVICE),
+    )
+    if not result.ok:
+        query = {"error": "locked" if result.retry_after_minutes else "invalid"}
+        if result.retry_after_minutes:
+            query["retry"] = str(result.retry_after_minutes)
+        if target != routes.STAFF_HOME:
+            query["next"] = target
+        return RedirectResponse(routes.frontend(f"{routes.STAFF_LOGIN}?{urlencode(query)}"), status_code=303)
+    response = RedirectResponse(routes.frontend(target), status_code=303)
+    secure = settings.public_url.startswith("https://")
+    cookies.put(response, cookies.STAFF_SESSION, result.token, secure=secure)
+    cookies.put(response, cookies.STAFF_DEVICE, result.known_device, secure=secure)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    """POST (the Sign out button): revoke the session server-side and drop the cookie. GET (a page
+    found the session dead): drop the cookie. Either way the sign-in page then loads afresh, and
+    the connection without the cookie finds every staff state of the tab reset."""
+    token = request.cookies.get(cookies.STAFF_SESSION)
+    if token and request.method == "POST" and from_our_pages(request):
+        ip, user_agent = client_of(request)
+
+        def end():
+            with write_session() as session:
+                staff_auth.sign_out(session, token, ip=ip, user_agent=user_agent)
+
+        await asyncio.to_thread(end)
+    target = routes.STAFF_LOGIN
+    next_path = safe_next(request.query_params.get("next", ""))
+    if next_path != routes.STAFF_HOME:
+        target += "?next=" + quote(next_path, safe="/")
+    response = RedirectResponse(routes.frontend(target), status_code=303)
+    cookies.drop(response, cookies.STAFF_SESSION, secure=get_settings().public_url.startswith("https://"))
+    response.headers["Cache-Control"] = "no-store"
+    if request.method == "POST":
+        response.headers["Clear-Site-Data"] = '"storage"'
+    return response
+
+
+def staff_document(kind: str):
+    async def endpoint(request: Request) -> Response:
+        identity = await asyncio.to_thread(staff_identity, request)
+        if identity is None:
+            return denied(401, "Sign in first")
+        if not can(identity.role, Action.PRINT_DOCUMENTS):
+            return denied()
+        order_id = path_id(request, "order_id")
+        if order_id is None:
+            return denied(404, "No such order")
+        layout = request.query_params.get("layout", "a4")
+        if layout not in PDF_LAYOUTS:
+            layout = "a4"
+        from ..models import Order
+
+        with session_scope() as session:
+            if session.get(Order, order_id) is None:
+                return denied(404, "No such order")
+        rendered = await asyncio.to_thread(render, STAFF_DOCUMENTS, kind, order_id, layout)
+        if rendered is None:
+            return denied(404, "Nothing to print yet")
+        if kind == "qr":  # shown on every order page: not a print, not worth an audit row each time
+            return file_response(*rendered)
+        ip, ua = client_of(request)
+        with write_session() as session:
+            audit.record(
+                session,
+                audit.Actor("staff", identity.user_id, identity.email, ip, ua),
+                "document.downloaded",
+                order_id=order_id,
+                kind=kind,
+            )
+        return file_response(*rendered)
+
+    return endpoint

@@ -1,0 +1,47 @@
+"""The app's identity cookies: names, reading a Cookie header, writing HttpOnly Set-Cookie values.
+
+Every identity cookie is set by an HTTP route (never by JavaScript, never through Reflex state):
+the websocket handshake carries it to the server, and each event reads it from there.
+"""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+
+from starlette.responses import Response
+
+STAFF_SESSION = "rp_staff_session"  # the staff member's server-side session (SameSite=Strict)
+STAFF_DEVICE = "rp_staff_known"  # signed proof that this browser signed in before (lockout relief)
+DEVICE = "rp_device"  # the customer's remembered device for the last-name check (SameSite=Lax)
+
+STAFF_SESSION_MAX_AGE = 60 * 60 * 24
+STAFF_DEVICE_MAX_AGE = 60 * 60 * 24 * 365
+DEVICE_MAX_AGE = 60 * 60 * 24 * 90
+IDENTITY_COOKIES = (STAFF_SESSION, DEVICE)
+
+
+def parse(header: str | None) -> dict[str, str]:
+    """Cookie header → {name: value}; a malformed header reads as no cookies at all."""
+    if not header:
+        return {}
+    jar = SimpleCookie()
+    try:
+        jar.load(header)
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+SAME_SITE = {STAFF_SESSION: "strict", STAFF_DEVICE: "strict", DEVICE: "lax"}
+MAX_AGE = {STAFF_SESSION: STAFF_SESSION_MAX_AGE, STAFF_DEVICE: STAFF_DEVICE_MAX_AGE, DEVICE: DEVICE_MAX_AGE}
+
+
+def put(response: Response, name: str, value: str, *, secure: bool) -> None:
+    """Set one of the identity cookies: HttpOnly, its SameSite policy, Secure under https."""
+    response.set_cookie(
+        name, value, max_age=MAX_AGE[name], path="/", httponly=True, samesite=SAME_SITE[name], secure=secure
+    )
+
+
+def drop(response: Response, name: str, *, secure: bool) -> None:
+    response.delete_cookie(name, path="/", httponly=True, samesite=SAME_SITE[name], secure=secure)

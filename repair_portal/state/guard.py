@@ -1,0 +1,128 @@
+"""The one guard every event handler goes through, and the registry the permission table test reads.
+
+Each handler declares what it needs:
+
+- `@staff_action(Action.X)`: a live staff session from the connection's cookie whose role may do X
+  (`None`: any signed-in staff member). Checked before the body runs; the body gets the identity
+  from `self._require(...)` without a second database look-up.
+- `@customer_action(read_only=...)`: the order this tab may read (the customer's verified device,
+  or a staff preview) or act on (never a preview). Checked before the body runs.
+- `@link_action`: authorised by a one-time link in the URL (choose-a-password page); the body
+  checks the link against its hash in the database.
+- `@public`: anyone (the sign-in page, the tracking page's loader that shows the gate).
+- `@form_only`: changes only this tab's own unsaved form or view; reads and writes no shop data.
+
+A handler with none of these fails `tests/state/test_permission_table.py`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import inspect
+from dataclasses import dataclass
+
+from ..services.permissions import DENIED, Action
+
+DEFAULT_DENIED = "Your role can't do that."
+
+
+@dataclass(frozen=True)
+class Guard:
+    kind: str  # staff, customer, link, public, form
+    action: Action | None = None
+    read_only: bool = False
+    leave: bool = False
+
+
+REGISTRY: dict[str, Guard] = {}
+# The staff identity the guard resolved for the event being handled (never stored in state).
+CURRENT_STAFF: contextvars.ContextVar = contextvars.ContextVar("current_staff", default=None)
+
+
+def _register(fn, guard: Guard):
+    REGISTRY[fn.__qualname__] = guard
+    fn.guard = guard
+    return fn
+
+
+def _wrap(fn, check):
+    """Run `check(self)` first: it returns (context token or None, refusal events or None)."""
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def guarded_async(self, *args, **kwargs):
+            reset, refusal = check(self)
+            if refusal is not None:
+                return refusal
+            try:
+                return await fn(self, *args, **kwargs)
+            finally:
+                if reset is not None:
+                    CURRENT_STAFF.reset(reset)
+
+        return guarded_async
+
+    @functools.wraps(fn)
+    def guarded(self, *args, **kwargs):
+        reset, refusal = check(self)
+        if refusal is not None:
+            return refusal
+        try:
+            return fn(self, *args, **kwargs)
+        finally:
+            if reset is not None:
+                CURRENT_STAFF.reset(reset)
+
+    return guarded
+
+
+def staff_action(action: Action | None, *, leave: bool = False):
+    """`leave=True` (page loaders, settings pages): a role without the permission is also sent back
+    to the order board."""
+    denied = DENIED.get(action, DEFAULT_DENIED) if action else DEFAULT_DENIED
+
+    def decorate(fn):
+        def check(state):
+            identity, refusal = state._require(action, denied, leave=leave)
+            if refusal is not None:
+                return None, refusal
+            return CURRENT_STAFF.set(identity), None
+
+        return _register(_wrap(fn, check), Guard("staff", action, leave=leave))
+
+    return decorate
+
+
+def customer_action(*, read_only: bool):
+    def decorate(fn):
+        def check(state):
+            from ..db import session_scope
+
+            with session_scope() as session:
+                order = state._readable_order(session) if read_only else state._authorised_order(session)
+            if order is None:
+                import reflex as rx
+
+                from .track import TrackState
+
+                if state.preview and not read_only:
+                    return None, rx.toast.info("This is a staff preview: nothing can be changed here.")
+                return None, TrackState.load_tracking
+            return None, None
+
+        return _register(_wrap(fn, check), Guard("customer", read_only=read_only))
+
+    return decorate
+
+
+def link_action(fn):
+    return _register(fn, Guard("link"))
+
+
+def public(fn):
+    return _register(fn, Guard("public"))
+
+
+def form_only(fn):
+    return _register(fn, Guard("form"))
