@@ -1,0 +1,387 @@
+"""The permission table: every event handler × every identity that must not use it × forged arguments
+→ the database is unchanged and no other customer's data reaches the client's state.
+
+Every handler declares its guard (`repair_portal/state/guard.py`); `permission_table.TABLE` is the
+reviewed copy of those declarations, so removing a guard or weakening its permission fails here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import inspect
+import io
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from reflex_base.utils.format import json_dumps
+from sqlalchemy import select as sa_select
+from sqlmodel import SQLModel, select
+
+from repair_portal import cookies
+from repair_portal.db import make_engine, write_session
+from repair_portal.migrations import upgrade_to_head
+from repair_portal.models import Customer, QuoteLine, Role, ShopSettings
+from repair_portal.services import attachments, audit, portal_access, quotes, staff_auth, staff_users
+from repair_portal.services.permissions import Action, can
+from repair_portal.state.binding import app_state_classes
+from repair_portal.state.guard import REGISTRY
+
+from .. import factories
+from ..conftest import TEST_SECRET_KEY
+from .conftest import connect, make_state
+from .permission_table import TABLE
+
+CANARY_EMAIL = "canary.secret@example.com"
+CANARY_PROBLEM = "Canary problem nobody else may read"
+DEVICE_OF_OTHER_ORDER = "device-verified-for-the-other-order-0001"
+
+
+def _own_handlers():
+    for cls in app_state_classes():
+        for name, handler in cls.event_handlers.items():
+            if handler.fn.__qualname__ == f"{cls.__name__}.{name}":
+                yield cls, name, handler
+
+
+HANDLERS = sorted(((cls, name, h) for cls, name, h in _own_handlers()), key=lambda t: f"{t[0].__name__}.{t[1]}")
+
+
+def test_every_handler_declares_its_guard():
+    missing = [f"{cls.__name__}.{name}" for cls, name, h in HANDLERS if getattr(h.fn, "guard", None) is None]
+    assert missing == [], f"handlers without a guard (staff_action, customer_action, ...): {missing}"
+
+
+def test_the_guards_match_the_reviewed_permission_table():
+    declared = {
+        name: (g.kind, g.action.value if g.action else None, g.read_only, g.leave) for name, g in REGISTRY.items()
+    }
+    assert declared == TABLE
+
+
+# --- one shop for the whole table (refused calls change nothing, and each call checks that) ---------
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    from repair_portal import db
+    from repair_portal import settings as settings_mod
+
+    tmp: Path = tmp_path_factory.mktemp("permission-table")
+    url = f"sqlite:///{tmp / 'table.db'}"
+    upgrade_to_head(url)
+    patch = pytest.MonkeyPatch()
+    for key, value in {
+        "DATA_DIR": str(tmp),
+        "DATABASE_URL": url,
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "PUBLIC_URL": "http://shop.test",
+    }.items():
+        patch.setenv(key, value)
+    settings_mod.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    settings = settings_mod.get_settings()
+    engine = make_engine(url)
+    with write_session(engine) as s:
+        shop, location = factories.shop(s)
+        shop.access_mode = "link_last_name"
+        users = {role: factories.staff(s, email=f"{role.value}@example.com", role=role) for role in Role}
+        factories.staff(s, email="gone@example.com", role=Role.OWNER)
+        canary = factories.order(s, location, last_name="Canary", problem=CANARY_PROBLEM)
+        customer = s.get(Customer, canary.order.customer_id)
+        customer.email, customer.phone = CANARY_EMAIL, "+447700900777"
+        quote = quotes.create_quote(
+            s,
+            canary.order,
+            [quotes.LineSpec("Screen", 1, 12000), quotes.LineSpec("Glass protector", 1, 1500, optional=True)],
+            audit.SYSTEM,
+        )
+        quotes.send_quote(s, quote, audit.SYSTEM)
+        photo = io.BytesIO()
+        Image.new("RGB", (64, 64), "red").save(photo, format="JPEG")
+        attachment = attachments.add_attachment(
+            s, settings.uploads_dir, canary.order, "a.jpg", photo.getvalue(), visible=False, actor=audit.SYSTEM
+        )
+        other = factories.order(s, location, last_name="Other")
+        portal_access.remember(s, other.order.id, DEVICE_OF_OTHER_ORDER, "last_name")
+        line_ids = list(s.exec(select(QuoteLine.id).where(QuoteLine.quote_id == quote.id).order_by(QuoteLine.id)))
+    tokens = {
+        role.value: staff_auth.sign_in(engine, settings, email=u.email, password=factories.STAFF_PASSWORD).token
+        for role, u in users.items()
+    }
+    revoked = staff_auth.sign_in(engine, settings, email="owner@example.com", password=factories.STAFF_PASSWORD).token
+    gone = staff_auth.sign_in(engine, settings, email="gone@example.com", password=factories.STAFF_PASSWORD).token
+    with write_session(engine) as s:
+        staff_auth.sign_out(s, revoked)
+        gone_user = staff_users.list_users(s)
+        gone_id = next(u.id for u in gone_user if u.email == "gone@example.com")
+        staff_auth.deactivate_user(s, gone_id, audit.SYSTEM)
+    yield {
+        "engine": engine,
+        "tokens": tokens,
+        "revoked": revoked,
+        "gone": gone,
+        "order_id": canary.order.id,
+        "code": canary.code,
+        "customer_id": customer.id,
+        "other_order_id": other.order.id,
+        "attachment_id": attachment.id,
+        "line_ids": line_ids,
+        "location_id": location.id,
+        "owner_id": users[Role.OWNER].id,
+    }
+    engine.dispose()
+    patch.undo()
+    settings_mod.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+
+
+def _snapshot(engine) -> dict:
+    """Every row of every table (a staff session's last-seen time aside: reading a session refreshes it)."""
+    rows = {}
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            columns = [c for c in table.columns if not (table.name == "staff_session" and c.name == "last_seen_at")]
+            rows[table.name] = sorted(map(tuple, conn.execute(sa_select(*columns)).all()), key=repr)
+    return rows
+
+
+# --- who calls, from where, with what ----------------------------------------------------------
+
+
+def _page(cls, w) -> tuple[str, str | None]:
+    """(URL path of the page this state belongs to, its loader)."""
+    from repair_portal.state.staff_customers import StaffCustomersState, StaffCustomerState
+    from repair_portal.state.staff_order import StaffOrderState
+    from repair_portal.state.track import TrackState
+
+    if issubclass(cls, TrackState):
+        return f"/track/{w['code']}", "load_tracking"
+    if issubclass(cls, StaffOrderState):
+        return f"/staff/orders/{w['order_id']}", "load_order"
+    if issubclass(cls, StaffCustomerState):
+        return f"/staff/customers/{w['customer_id']}", "load_customer"
+    pages = {
+        StaffCustomersState: ("/staff/customers", "load_customers"),
+        "EmailSettingsState": ("/staff/settings/emails", "load_email_settings"),
+        "StaffIntakeState": ("/staff/orders/new", "load_intake"),
+        "StaffLocationsState": ("/staff/settings/locations", "load_locations"),
+        "StaffOrdersState": ("/staff", "load_orders"),
+        "StaffShopSettingsState": ("/staff/settings/shop", "load_shop_settings"),
+        "StaffUsersState": ("/staff/settings/staff", "load_staff_users"),
+        "StaffWorkflowState": ("/staff/settings/workflow", "load_workflow"),
+        "StaffLoginState": ("/staff/login", "load_login"),
+        "StaffSetPasswordState": ("/staff/set-password/not-a-real-link-token", "load_link"),
+    }
+    return pages.get(cls, pages.get(cls.__name__, ("/staff", None)))
+
+
+def _staff_identities(action, w) -> dict[str, dict]:
+    """Cookies of every identity that must be refused `action` (None: any staff member may)."""
+    found = {
+        "no one": {},
+        "forged session": {cookies.STAFF_SESSION: "forged-session-token-aaaaaaaaaaaa"},
+        "signed-out session": {cookies.STAFF_SESSION: w["revoked"]},
+        "deactivated user": {cookies.STAFF_SESSION: w["gone"]},
+        "a customer's device": {cookies.DEVICE: DEVICE_OF_OTHER_ORDER},
+    }
+    if action is not None:
+        for role in Role:
+            if not can(role, Action(action)):
+                found[f"{role.value} (lacks {action})"] = {cookies.STAFF_SESSION: w["tokens"][role.value]}
+    return found
+
+
+def _customer_identities(read_only: bool, w) -> dict[str, tuple[dict, str]]:
+    """(cookies, query) of everyone who must not read (or, for actions, change) the canary order."""
+    found = {
+        "a device that never passed the check": ({}, ""),
+        "another order's customer": ({cookies.DEVICE: DEVICE_OF_OTHER_ORDER}, ""),
+        "staff without the preview flag": ({cookies.STAFF_SESSION: w["tokens"]["owner"]}, ""),
+        "forged staff preview": ({cookies.STAFF_SESSION: "forged-session-token-aaaaaaaaaa"}, "?preview=staff"),
+    }
+    if not read_only:
+        found["staff preview (read only)"] = ({cookies.STAFF_SESSION: w["tokens"]["owner"]}, "?preview=staff")
+    return found
+
+
+class ExplodingUpload:
+    """An upload whose body must never be read by a refused handler."""
+
+    filename = "x.jpg"
+
+    async def read(self, *_):
+        raise AssertionError("a refused handler read the upload")
+
+
+def _signature_png() -> str:
+    image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
+    for x in range(20, 280):
+        image.putpixel((x, 50), (0, 0, 0, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _argument_sets(handler, w) -> list[tuple]:
+    """Arguments a forged event could carry: the canary's own ids (valid) and malformed ones."""
+    form = {
+        "amount": "12.50",
+        "method": "cash",
+        "reference": "forged",
+        "note": "forged",
+        "body": "forged message",
+        "reply": "forged reply",
+        "reason": "forged reason",
+        "email": "mallory@example.com",
+        "name": "Mallory",
+        "role": "owner",
+        "location": "any",
+        "password": "violet kettle under the bridge",
+        "confirm": "violet kettle under the bridge",
+        "stage_id": "1",
+        "customer_label": "Forged",
+        "explanation": "Forged",
+        "feedback": "forged",
+        "signer_name": "Mallory Forger",
+        "agree": "on",
+        "first_name": "Eve",
+        "last_name": "Canary",
+        "phone": "+447700900999",
+        "problem": "forged",
+        "subject": "forged",
+        "intro": "forged",
+    }
+    good = {
+        "int": [w["attachment_id"], w["line_ids"][1], w["owner_id"], w["location_id"], 1],
+        "str": [str(w["other_order_id"]), "owner", "approve", "1"],
+        "bool": [True],
+        "dict": [form],
+        "list[rx.UploadFile]": [[ExplodingUpload()]],
+    }
+    bad = {
+        "int": ["²", "9" * 40, -1],
+        "str": ["²", "x" * 5000],
+        "bool": ["yes"],
+        "dict": [{}],
+        "list[rx.UploadFile]": [[]],
+    }
+    params = list(inspect.signature(handler.fn).parameters.values())[1:]
+    if not params:
+        return [()]
+    sets = []
+    for table in (good, bad):
+        for i in range(max(len(v) for v in table.values())):
+            args = []
+            for p in params:
+                kind = getattr(p.annotation, "__name__", str(p.annotation))
+                kind = "str" if kind in ("_empty", "Any") else kind
+                values = [_signature_png()] if p.name == "data_url" else table.get(kind, table["str"])
+                args.append(values[i % len(values)])
+            sets.append(tuple(args))
+    return sets
+
+
+def _call(state, name, args):
+    result = getattr(state, name)(*args)
+    if inspect.iscoroutine(result):
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, result).result()
+    if inspect.isasyncgen(result):
+
+        async def drain():
+            return [item async for item in result]
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, drain()).result()
+    return result
+
+
+def _fresh_state(cls, w, jar: dict, query: str = ""):
+    path, loader = _page(cls, w)
+    state = connect(make_state(cls, path=path + query), **jar)
+    if query:  # make_state's URL carries no query: rebuild it with one
+        from reflex.istate.data import RouterData
+
+        root = state._get_root_state()
+        data = {**root.router_data, "asPath": path + query}
+        root.router_data = data
+        root.router = RouterData.from_router_data(data)
+    if loader is not None:
+        _call(state, loader, ())  # what this identity's own tab would have loaded
+    return state
+
+
+def _sent(state) -> str:
+    return json_dumps(state._get_root_state().dict())
+
+
+GUARDED = [(cls, name, h) for cls, name, h in HANDLERS if getattr(h.fn, "guard", None) is not None]
+
+
+@pytest.mark.parametrize(
+    ("cls", "name", "handler"),
+    [t for t in GUARDED if t[2].fn.guard.kind == "staff"],
+    ids=lambda v: v if isinstance(v, str) else getattr(v, "__name__", ""),
+)
+def test_staff_handlers_refuse_everyone_without_the_permission(world, cls, name, handler):
+    _, action, _, _ = TABLE[f"{cls.__name__}.{name}"]  # the reviewed rule, not the decorator's own claim
+    tried = 0
+    for who, jar in _staff_identities(action, world).items():
+        for args in _argument_sets(handler, world):
+            state = _fresh_state(cls, world, jar)
+            before = _snapshot(world["engine"])
+            _call(state, name, args)
+            assert _snapshot(world["engine"]) == before, f"{cls.__name__}.{name}{args!r} as {who} changed data"
+            if (
+                guard.action is None
+                or not can(Role.TECHNICIAN, Action.VIEW_ORDERS)
+                or who.startswith(("no one", "forged", "signed-out", "deactivated", "a customer"))
+            ):
+                sent = _sent(state)
+                assert CANARY_EMAIL not in sent and CANARY_PROBLEM not in sent, f"{name} as {who} leaked"
+            tried += 1
+    assert tried >= 5
+
+
+@pytest.mark.parametrize(
+    ("cls", "name", "handler"),
+    [t for t in GUARDED if t[2].fn.guard.kind == "customer"],
+    ids=lambda v: v if isinstance(v, str) else getattr(v, "__name__", ""),
+)
+def test_customer_handlers_refuse_everyone_who_has_not_passed_the_check(world, cls, name, handler):
+    _, _, read_only, _ = TABLE[f"{cls.__name__}.{name}"]
+    for who, (jar, query) in _customer_identities(read_only, world).items():
+        for args in _argument_sets(handler, world):
+            state = _fresh_state(cls, world, jar, query)
+            before = _snapshot(world["engine"])
+            _call(state, name, args)
+            assert _snapshot(world["engine"]) == before, f"{cls.__name__}.{name}{args!r} as {who} changed data"
+            if "preview (read only)" not in who:
+                sent = _sent(state)
+                assert CANARY_EMAIL not in sent and CANARY_PROBLEM not in sent, f"{name} as {who} leaked"
+
+
+@pytest.mark.parametrize(
+    ("cls", "name", "handler"),
+    # Background tasks (TrackState.clear_highlight: waits, then clears a highlight) can't be called directly.
+    [t for t in GUARDED if t[2].fn.guard.kind == "form" and not t[2].is_background],
+    ids=lambda v: v if isinstance(v, str) else getattr(v, "__name__", ""),
+)
+def test_form_only_handlers_touch_no_shop_data(world, cls, name, handler):
+    for args in _argument_sets(handler, world):
+        state = _fresh_state(cls, world, {})
+        before = _snapshot(world["engine"])
+        _call(state, name, args)
+        assert _snapshot(world["engine"]) == before
+        sent = _sent(state)
+        assert CANARY_EMAIL not in sent and CANARY_PROBLEM not in sent
+
+
+def test_the_table_covers_the_shop(world):
+    """The canary order really holds what the handlers would change (a sent quote, a file, a customer)."""
+    with write_session(world["engine"]) as s:
+        assert s.get(ShopSettings, 1).access_mode == "link_last_name"
+        assert len(world["line_ids"]) == 2 and world["attachment_id"]
