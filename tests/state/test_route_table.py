@@ -1,0 +1,118 @@
+"""Every HTTP route × every identity that must not use it × odd and foreign ids: a 4xx answer
+(never a 500), and nothing of the order in the body."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from repair_portal import cookies
+from repair_portal.api import api_routes, security_headers
+from repair_portal.db import write_session
+from repair_portal.models import Customer, Role, ShopSettings
+from repair_portal.services import attachments, audit, portal_access, quotes, staff_auth
+
+from .. import factories
+
+CANARY = "Canary-Secret-Surname"
+OTHER_DEVICE = "device-verified-for-another-order-000001"
+
+
+@pytest.fixture
+def world(app_env, engine):
+    with write_session(engine) as s:
+        shop, location = factories.shop(s)
+        shop.access_mode = "link_last_name"
+        factories.staff(s, email="tech@example.com", role=Role.TECHNICIAN)
+        factories.staff(s, email="owner@example.com", role=Role.OWNER)
+        canary = factories.order(s, location, last_name=CANARY)
+        quote = quotes.create_quote(s, canary.order, [quotes.LineSpec("Screen", 1, 9900)], audit.SYSTEM)
+        quotes.send_quote(s, quote, audit.SYSTEM)
+        photo = io.BytesIO()
+        Image.new("RGB", (32, 32), "blue").save(photo, format="JPEG")
+        item = attachments.add_attachment(
+            s, app_env.uploads_dir, canary.order, "p.jpg", photo.getvalue(), visible=True, actor=audit.SYSTEM
+        )
+        other = factories.order(s, location, last_name="Other")
+        portal_access.remember(s, other.order.id, OTHER_DEVICE, "last_name")
+        s.get(Customer, canary.order.customer_id).email = "canary@example.com"
+    tokens = {
+        who: staff_auth.sign_in(engine, app_env, email=f"{who}@example.com", password=factories.STAFF_PASSWORD).token
+        for who in ("tech", "owner")
+    }
+    revoked = staff_auth.sign_in(engine, app_env, email="owner@example.com", password=factories.STAFF_PASSWORD).token
+    with write_session(engine) as s:
+        staff_auth.sign_out(s, revoked)
+        assert s.get(ShopSettings, 1).show_photos
+    return {
+        "code": canary.code,
+        "other_code": other.code,
+        "order_id": canary.order.id,
+        "other_order_id": other.order.id,
+        "attachment_id": item.id,
+        "tokens": tokens,
+        "revoked": revoked,
+    }
+
+
+ROUTES = [r for r in api_routes().routes if isinstance(r, Route)]
+
+
+def _paths(route: Route, w) -> list[str]:
+    """The route with the canary's ids, another order's, and malformed ones."""
+    values = {
+        "order_id": [str(w["order_id"]), "²", "9" * 40, "-1"],
+        "code": [w["code"], "not-a-real-code", "%00"],
+        "attachment_id": [str(w["attachment_id"]), "²", "9" * 23],
+        "location_id": ["1", "²", "9" * 23],
+    }
+    paths = [route.path]
+    for name in route.param_convertors:
+        paths = [p.replace("{" + name + "}", v) for p in paths for v in values[name]]
+    return paths
+
+
+def _refused_identities(route: Route, w) -> dict[str, dict]:
+    """Who must get nothing of the canary order from this route."""
+    found = {
+        "no one": {},
+        "forged staff session": {cookies.STAFF_SESSION: "forged-session-token-aaaaaaaaaaaa"},
+        "signed-out staff session": {cookies.STAFF_SESSION: w["revoked"]},
+    }
+    if route.path.startswith("/api/track/"):
+        found["another order's customer"] = {cookies.DEVICE: OTHER_DEVICE}
+    return found
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.path)
+def test_every_route_refuses_strangers_and_odd_ids_without_a_server_error(world, route):
+    tried = 0
+    for who, jar in _refused_identities(route, world).items():
+        client = TestClient(security_headers(api_routes()), raise_server_exceptions=False)
+        for name, value in jar.items():
+            client.cookies.set(name, value)
+        for path in _paths(route, world):
+            for method in sorted(route.methods - {"HEAD"}):
+                response = client.request(method, path, follow_redirects=False, headers={"sec-fetch-site": "none"})
+                assert response.status_code < 500, f"{method} {path} as {who}: {response.status_code}"
+                assert CANARY.encode() not in response.content, f"{method} {path} as {who} leaked the order"
+                is_public = path.endswith(("/qr.png", "/health")) or "/branding/logo/" in path or "/session" in path
+                if response.status_code == 200 and not is_public:
+                    pytest.fail(f"{method} {path} answered 200 to {who}")
+                tried += 1
+    assert tried
+
+
+def test_a_technician_cannot_reach_past_print_permission_or_into_other_orders_by_path(world):
+    client = TestClient(security_headers(api_routes()), raise_server_exceptions=False)
+    client.cookies.set(cookies.STAFF_SESSION, world["tokens"]["tech"])
+    assert client.get(f"/api/staff/orders/{world['order_id']}/ticket.pdf").status_code == 200  # technicians print
+    customer = TestClient(security_headers(api_routes()), raise_server_exceptions=False)
+    customer.cookies.set(cookies.DEVICE, OTHER_DEVICE)
+    # The other order's verified customer asks for the canary's file through their own code: 404.
+    assert customer.get(f"/api/track/{world['other_code']}/files/{world['attachment_id']}").status_code == 404
+    assert customer.get(f"/api/track/{world['other_code']}/files/{world['attachment_id']}").content.find(b"JFIF") < 0
