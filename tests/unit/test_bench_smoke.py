@@ -18,3 +18,16 @@ def test_the_order_benchmark_runs_and_prints_every_case():
     lines = [line for line in done.stdout.splitlines() if "median" in line]
     assert len(lines) == 15 and all("rows" in line for line in lines)
     assert "search: serial SN000077777" in done.stdout
+
+
+def test_the_upload_lag_benchmark_runs_and_prints_both_ways():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "upload_loop_lag.py"), "--photos", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "worker thread (now)" in done.stdout and "event loop (before)" in done.stdout
+    assert done.stdout.count("other users' lag: worst") == 2
