@@ -10,7 +10,7 @@ from .documents import PORTAL_DOCUMENTS, STAFF_DOCUMENTS, SUFFIXES
 from .middleware import security_headers
 from .portal import portal_document, portal_file, verify_last_name
 from .public import branding_logo, health
-from .staff import sign_in, sign_out, staff_document
+from .staff import sign_in, sign_out, staff_document, view_as_customer
 
 STAFF_COOKIE = cookies.STAFF_SESSION
 DEVICE_COOKIE = cookies.DEVICE
@@ -23,6 +23,7 @@ def api_routes() -> Starlette:
         Route("/api/health", health),
         Route(routes.STAFF_SIGN_IN_POST, sign_in, methods=["POST"]),
         Route(routes.STAFF_SIGN_OUT_POST, sign_out, methods=["GET", "POST"]),
+        Route("/api/staff/orders/{order_id}/portal", view_as_customer),
         Route("/api/track/{code}/verify", verify_last_name, methods=["POST"]),
         Route("/api/track/{code}/files/{attachment_id}", portal_file),
         Route("/api/branding/logo/{location_id}", branding_logo),

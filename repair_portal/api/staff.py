@@ -135,3 +135,29 @@ def staff_document(kind: str):
         return file_response(*rendered)
 
     return endpoint
+
+
+async def view_as_customer(request: Request) -> Response:
+    """ "View as customer" on the order page: the staff member's browser is sent to the live link in
+    preview mode, so the page never needs the link itself."""
+    identity = await asyncio.to_thread(staff_identity, request)
+    if identity is None:
+        return denied(401, "Sign in first")
+    if not can(identity.role, Action.VIEW_AS_CUSTOMER):
+        return denied()
+    order_id = path_id(request, "order_id")
+    if order_id is None:
+        return denied(404, "No such order")
+
+    def code_of() -> str | None:
+        from ..services.portal_links import current_code
+
+        with session_scope() as session:
+            return current_code(session, get_settings().secret_key, order_id)
+
+    code = await asyncio.to_thread(code_of)
+    if code is None:
+        return denied(404, "This order has no live link")
+    response = RedirectResponse(routes.frontend(routes.track(code) + "?preview=staff"), status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    return response

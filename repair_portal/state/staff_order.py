@@ -11,13 +11,14 @@ from sqlmodel import select
 
 from .. import live
 from ..db import session_scope, write_session
-from ..models import Location, Order, ShopSettings, StaffUser, Stage
+from ..models import Location, Order, StaffUser, Stage
 from ..services import (
     attachments,
     messages,
     notifications,
     order_activity,
     order_edit,
+    portal_links,
     portal_view,
     quote_builder,
     quote_decisions,
@@ -31,6 +32,7 @@ from ..services.permissions import Action, can
 from ..settings import get_settings
 from .guard import staff_action
 from .mail_links import links
+from .script import fill_text_script
 from .staff_order_rows import (
     ActivityRow,
     ChoiceOption,
@@ -62,6 +64,9 @@ DISPLAY_FIELDS = (
 )
 
 
+TRACKING_URL_ID = "tracking-url"
+
+
 class StaffOrderState(StaffSessionState):
     found: bool = True
     current_order_id: int = 0
@@ -84,8 +89,7 @@ class StaffOrderState(StaffSessionState):
     booked_in: str = ""
     promised: str = ""
     assigned_to: str = ""
-    tracking_url: str = ""
-    share_text: str = ""
+    has_link: bool = False  # the link itself never sits in state: see _link_shown()
     history: list[HistoryRow] = []
     emails: list[EmailRow] = []
     activity: list[ActivityRow] = []
@@ -126,7 +130,6 @@ class StaffOrderState(StaffSessionState):
                 self.found = False
                 return
             self.found = True
-            shop = session.get(ShopSettings, 1)
             tz = timefmt.shop_timezone(session)
             order = session.get(Order, self.current_order_id)
             self.order_customer_id = order.customer_id
@@ -143,12 +146,7 @@ class StaffOrderState(StaffSessionState):
             for field in DISPLAY_FIELDS:
                 setattr(self, field, getattr(detail, field))
             self.stage_id = str(detail.stage_id)
-            self.tracking_url = settings.track_url(detail.tracking_code) if detail.tracking_code else ""
-            self.share_text = (
-                notifications.share_text(shop.name if shop else "", detail.reference, self.tracking_url)
-                if self.tracking_url
-                else ""
-            )
+            self.has_link = detail.tracking_code is not None
             self.history = [HistoryRow(h.stage, h.color, h.at, h.by) for h in detail.history]
             self.emails = [EmailRow(e.id, e.template, e.to, e.status, e.when, e.error) for e in detail.emails]
             self._load_quote(session)
@@ -223,7 +221,7 @@ class StaffOrderState(StaffSessionState):
         ):
             setattr(self, flag, can(identity.role, action))
         self._reload()
-        return StaffOrderState.start_live if self.found else None
+        return [StaffOrderState.start_live, self._link_shown()] if self.found else None
 
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
@@ -239,7 +237,19 @@ class StaffOrderState(StaffSessionState):
         if denied:
             return denied
         self._reload()
-        return None
+        return self._link_shown()
+
+    def _tracking_url(self) -> str | None:
+        settings = get_settings()
+        with session_scope() as session:
+            code = portal_links.current_code(session, settings.secret_key, self.current_order_id)
+        return settings.track_url(code) if code else None
+
+    def _link_shown(self):
+        """The live tracking link, written into the page by a one-off script: a standing credential
+        for the customer's order, so it is never a state var (states can sit in Redis)."""
+        url = self._tracking_url() if self.has_link else None
+        return rx.call_script(fill_text_script(TRACKING_URL_ID, url)) if url else None
 
     @rx.event
     @staff_action(Action.CHANGE_STAGE)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from .. import live
-from ..db import write_session
+from ..db import session_scope, write_session
 from ..services import notifications, portal_links
 from ..services.mail import NotSent
 from ..services.permissions import Action
+from ..services.shop_settings import current_shop
 from ..settings import get_settings
 from .guard import staff_action
 from .mail_links import links
@@ -39,9 +40,13 @@ class StaffOrderLinkState(StaffOrderState):
         _, denied = self._require(Action.VIEW_ORDERS)
         if denied:
             return denied
-        if not self.share_text:
+        url = self._tracking_url()
+        if url is None:
             return rx.toast.error("There is no live link to copy.")
-        return [rx.set_clipboard(self.share_text), rx.toast.success("Copied: paste it into SMS or WhatsApp.")]
+        with session_scope() as session:
+            shop_name = current_shop(session).name
+        text = notifications.share_text(shop_name, self.reference, url)
+        return [rx.set_clipboard(text), rx.toast.success("Copied: paste it into SMS or WhatsApp.")]
 
     @rx.event
     @staff_action(Action.MANAGE_LINKS)
@@ -57,7 +62,10 @@ class StaffOrderLinkState(StaffOrderState):
             portal_links.issue_link(session, get_settings().secret_key, order, self._actor(identity))
         self._reload()
         await live.publish(self.current_order_id, "link")
-        return rx.toast.success("New link issued. The old link no longer works; print a new ticket if needed.")
+        return [
+            self._link_shown(),
+            rx.toast.success("New link issued. The old link no longer works; print a new ticket if needed."),
+        ]
 
     @rx.event
     @staff_action(Action.MANAGE_LINKS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 
 import reflex as rx
 from sqlmodel import select
@@ -16,6 +15,7 @@ from ..services.permissions import Action
 from ..services.staff_users import ROLE_LABELS, StaffUserError
 from .guard import form_only, staff_action
 from .mail_links import links
+from .script import fill_text_script
 from .staff_session import StaffSessionState
 
 NO_LOCATION = "any"
@@ -42,15 +42,6 @@ class Choice:
 
 
 ISSUED_LINK_ID = "issued-link"
-
-
-def show_once_script(element_id: str, text: str) -> str:
-    """JavaScript that writes `text` into the element once it has rendered (the state change that
-    renders it arrives in the same reply)."""
-    return (
-        f"(function put(n){{const el=document.getElementById({json.dumps(element_id)});"
-        f"if(el){{el.textContent={json.dumps(text)};}}else if(n<100){{setTimeout(()=>put(n+1),20);}}}})(0)"
-    )
 
 
 class StaffUsersState(StaffSessionState):
@@ -156,7 +147,7 @@ class StaffUsersState(StaffSessionState):
             f"Emailed to {emailed_to}. If mail isn't set up, copy the link and send it to them yourself. "
             f"It works once and expires in {hours}; it won't be shown again."
         )
-        return rx.call_script(show_once_script(ISSUED_LINK_ID, issued.url))
+        return rx.call_script(fill_text_script(ISSUED_LINK_ID, issued.url))
 
     @rx.event
     @staff_action(Action.MANAGE_USERS)

@@ -352,3 +352,12 @@ def test_static_pages_sent_zero_copy_get_their_csp_too(tmp_path):
     headers = dict(sent[0]["headers"])
     assert inline_script_hashes(page.read_bytes())[0].encode() in headers[b"content-security-policy"]
     assert b"".join(m.get("body", b"") for m in sent[1:]) == page.read_bytes()
+
+
+def test_view_as_customer_goes_through_a_route_so_the_page_never_holds_the_link(shop):
+    client = shop["client"]
+    client.cookies.set(cookies.STAFF_SESSION, _sign_in(client).cookies[cookies.STAFF_SESSION])
+    response = client.get(f"/api/staff/orders/{shop['order_id']}/portal", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/track/{shop['code']}?preview=staff")
+    assert client.get("/api/staff/orders/99999/portal", follow_redirects=False).status_code == 404

@@ -3,6 +3,7 @@
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
+from reflex_base.utils.format import json_dumps
 from sqlmodel import select
 
 from repair_portal.db import write_session
@@ -14,7 +15,7 @@ from repair_portal.state.staff_order_link import StaffOrderLinkState
 from repair_portal.state.staff_order_payments import StaffOrderPaymentState
 
 from .. import factories
-from .conftest import as_staff, redirect_path
+from .conftest import as_staff, redirect_path, shown_link
 
 
 def _run(coro):
@@ -102,11 +103,13 @@ def test_a_technician_cannot_record_payments_even_by_calling_the_handler(state_f
 def test_revoking_the_link_switches_the_portal_off(state_factory, engine, app_env):
     order_id, token = _setup(engine, app_env)
     state = _open(state_factory, StaffOrderLinkState, order_id, token("desk@example.com"))
-    assert state.tracking_url.startswith("http://shop.test/track/")
+    url = shown_link(state.refresh())
+    assert state.has_link and url.startswith("http://shop.test/track/")
+    assert url.rsplit("/", 1)[1] not in json_dumps(state._get_root_state().dict())  # shown, never kept
     _run(state.handle_revoke_link())
-    assert state.tracking_url == ""
+    assert not state.has_link and shown_link(state.refresh()) is None
     with write_session(engine) as s:
         assert all(link.revoked_at for link in s.exec(select(PortalLink).where(PortalLink.order_id == order_id)))
     tech = _open(state_factory, StaffOrderLinkState, order_id, token("tech@example.com"))
     _run(tech.handle_rotate_link())  # technicians may not manage links
-    assert tech.tracking_url == ""
+    assert not tech.has_link

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ...state.staff_order import TRACKING_URL_ID
 from ...state.staff_order import StaffOrderState as S
 from ...state.staff_order_link import StaffOrderLinkState as L
 from ...state.staff_order_rows import HistoryRow, StageOption
@@ -68,9 +69,10 @@ def link_card() -> rx.Component:
     return card(
         "Customer portal link",
         rx.cond(
-            S.tracking_url != "",
+            S.has_link,
             rx.vstack(
-                rx.code(S.tracking_url, size="1", variant="soft", id="tracking-url", style={"word_break": "break-all"}),
+                # Filled in by the handlers' script: the link is a credential and never a state var.
+                rx.code("", size="1", variant="soft", id=TRACKING_URL_ID, style={"word_break": "break-all"}),
                 rx.hstack(
                     rx.button(
                         rx.icon("copy", size=14),
@@ -96,7 +98,7 @@ def link_card() -> rx.Component:
                     S.can_view_as_customer,
                     rx.link(
                         rx.hstack(rx.icon("eye", size=14), rx.text("View as customer"), spacing="1", align="center"),
-                        href=S.tracking_url + "?preview=staff",
+                        href=api("/portal"),
                         is_external=True,
                         size="2",
                         id="view-as-customer",
