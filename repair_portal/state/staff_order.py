@@ -10,12 +10,12 @@ import reflex as rx
 from sqlmodel import select
 
 from .. import live
-from ..db import session_scope, write_session
-from ..models import Location, Order, StaffUser, Stage
+from ..actions import order_page
+from ..db import session_scope
+from ..models import Location, Order, StaffUser
 from ..services import (
     attachments,
     messages,
-    notifications,
     order_activity,
     order_edit,
     portal_links,
@@ -31,7 +31,7 @@ from ..services.order_detail import order_detail
 from ..services.permissions import Action, can
 from ..settings import get_settings
 from .guard import staff_action
-from .mail_links import links
+from .outcomes import publish, toast_for
 from .script import fill_text_script
 from .staff_order_rows import (
     ActivityRow,
@@ -114,7 +114,6 @@ class StaffOrderState(StaffSessionState):
     can_record_payments: bool = False
     can_edit_details: bool = False
     can_view_as_customer: bool = False
-    _published_stage_change: bool = False
 
     def _order_id_from_url(self) -> int:
         parts = [p for p in (self.router.url.path or "").split("/") if p]
@@ -254,36 +253,13 @@ class StaffOrderState(StaffSessionState):
     @rx.event
     @staff_action(Action.CHANGE_STAGE)
     async def handle_change_stage(self, form_data: dict):
-        result = self._change_stage(form_data)
-        if self._published_stage_change:
-            self._published_stage_change = False
-            await live.publish(self.current_order_id, "stage")
-        return result
-
-    def _change_stage(self, form_data: dict):
-        identity, denied = self._require(Action.CHANGE_STAGE, "Your role can't change stages.")
+        identity, denied = self._require(Action.CHANGE_STAGE)
         if denied:
             return denied
+        actor, order_id, shown = self._actor(identity), self.current_order_id, self.stage_id
         stage_id = parse_id(form_data.get("stage_id"))
-        if stage_id is None:
-            return rx.toast.error("Choose a stage.")
-        actor = self._actor(identity)
-        with write_session() as session:
-            order = self._order_for_write(session)
-            stage = session.get(Stage, stage_id)
-            if order is None or stage is None:
-                return rx.toast.error("That order or stage no longer exists.")
-            if str(order.stage_id) != self.stage_id:
-                self._reload()
-                return rx.toast.warning(
-                    "Someone else moved this order a moment ago. "
-                    "The page now shows its current stage; check and try again."
-                )
-            try:
-                workflow.change_stage(session, order, stage, actor)
-            except workflow.StageChangeError as exc:
-                return rx.toast.error(str(exc))
-            emailed = notifications.stage_changed(session, links(), order, stage, actor)
-        self._reload()
-        self._published_stage_change = True
-        return rx.toast.success(f"Moved to “{stage.name}”" + (" — customer emailed." if emailed else "."))
+        outcome = await rx.run_in_thread(lambda: order_page.change_stage(order_id, stage_id, shown, actor))
+        if outcome.ok or outcome.stale:
+            self._reload()
+        await publish(outcome)
+        return toast_for(outcome)

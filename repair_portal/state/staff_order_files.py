@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from .. import live
-from ..db import write_session
+from ..actions import order_page
 from ..services import attachments
 from ..services.ids import parse_id
 from ..services.permissions import Action
 from ..settings import get_settings
 from .guard import form_only, staff_action
+from .outcomes import publish, toast_for
 from .staff_order import StaffOrderState
 from .uploads import MB, upload_limit
 
@@ -31,7 +31,7 @@ class StaffOrderFilesState(StaffOrderState):
     @staff_action(Action.CHANGE_STAGE)
     @upload_limit(MAX_UPLOAD_REQUEST_BYTES)
     async def handle_upload(self, files: list[rx.UploadFile]):
-        identity, denied = self._require(Action.CHANGE_STAGE, "Your role can't add files.")
+        identity, denied = self._require(Action.CHANGE_STAGE)
         if denied:
             return denied
         actor, files_dir, visible = self._actor(identity), get_settings().uploads_dir, self.upload_visible
@@ -41,32 +41,27 @@ class StaffOrderFilesState(StaffOrderState):
             (upload.filename or "file", await upload.read(attachments.MAX_FILE_BYTES + 1))
             for upload in files[:MAX_FILES_PER_UPLOAD]
         ]
-        outcome = await rx.run_in_thread(lambda: attachments.add_many(files_dir, order_id, received, visible, actor))
-        if outcome is None:
-            return rx.toast.error("That order no longer exists.")
-        added, errors = outcome
-        if len(files) > MAX_FILES_PER_UPLOAD:
-            errors.append(f"Only the first {MAX_FILES_PER_UPLOAD} files were taken; upload the rest separately.")
-        self.upload_error = " ".join(errors)
+        outcome = await rx.run_in_thread(lambda: order_page.add_files(files_dir, order_id, received, visible, actor))
+        extra = (
+            [f"Only the first {MAX_FILES_PER_UPLOAD} files were taken; upload the rest separately."]
+            if len(files) > MAX_FILES_PER_UPLOAD
+            else []
+        )
+        self.upload_error = " ".join([outcome.detail, *extra]).strip()
         self._reload()
-        if not added:
-            return rx.toast.error("Nothing was added.")
-        await live.publish(order_id, "files")
-        return rx.toast.success(f"Added {added} file{'s' if added != 1 else ''}.")
+        await publish(outcome)
+        return toast_for(outcome)
 
     @rx.event
     @staff_action(Action.CHANGE_STAGE)
     async def toggle_file_visible(self, attachment_id: int, visible: bool):
-        identity, denied = self._require(Action.CHANGE_STAGE, "Your role can't change files.")
+        identity, denied = self._require(Action.CHANGE_STAGE)
         if denied:
             return denied
-        try:
-            with write_session() as session:
-                attachments.set_visibility(
-                    session, self.current_order_id, parse_id(attachment_id) or 0, visible is True, self._actor(identity)
-                )
-        except (attachments.AttachmentError, TypeError, ValueError) as exc:
-            return rx.toast.error(str(exc) or "That file no longer exists.")
+        actor, order_id, wanted = self._actor(identity), self.current_order_id, visible is True
+        outcome = await rx.run_in_thread(
+            lambda: order_page.set_file_visibility(order_id, parse_id(attachment_id), wanted, actor)
+        )
         self._reload()
-        await live.publish(self.current_order_id, "files")
-        return None
+        await publish(outcome)
+        return toast_for(outcome)

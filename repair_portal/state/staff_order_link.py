@@ -4,35 +4,29 @@ from __future__ import annotations
 
 import reflex as rx
 
-from .. import live
-from ..db import session_scope, write_session
-from ..services import notifications, portal_links
-from ..services.mail import NotSent
+from ..actions import order_page
+from ..db import session_scope
+from ..services import notifications
 from ..services.permissions import Action
 from ..services.shop_settings import current_shop
-from ..settings import get_settings
 from .guard import staff_action
-from .mail_links import links
+from .outcomes import publish, toast_for
 from .staff_order import StaffOrderState
 
 
 class StaffOrderLinkState(StaffOrderState):
     @rx.event
     @staff_action(Action.SEND_PORTAL_LINK)
-    def handle_send_link(self):
-        identity, denied = self._require(Action.SEND_PORTAL_LINK, "Your role can't send portal links.")
+    async def handle_send_link(self):
+        identity, denied = self._require(Action.SEND_PORTAL_LINK)
         if denied:
             return denied
-        with write_session() as session:
-            order = self._order_for_write(session)
-            if order is None:
-                return rx.toast.error("That order no longer exists.")
-            try:
-                notifications.send_portal_link(session, links(), order, self._actor(identity))
-            except NotSent as exc:
-                return rx.toast.error(f"Not sent: {exc}")
+        actor, order_id = self._actor(identity), self.current_order_id
+        outcome = await rx.run_in_thread(lambda: order_page.send_portal_link(order_id, actor))
         self._reload()
-        return rx.toast.success(f"Portal link queued for {self.customer_email}.")
+        if outcome.ok:
+            return rx.toast.success(f"Portal link queued for {self.customer_email}.")
+        return toast_for(outcome)
 
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
@@ -51,36 +45,19 @@ class StaffOrderLinkState(StaffOrderState):
     @rx.event
     @staff_action(Action.MANAGE_LINKS)
     async def handle_rotate_link(self):
-        """Issue a new link (new QR); the old one and every remembered device stop working."""
-        identity, denied = self._require(Action.MANAGE_LINKS, "Your role can't change portal links.")
-        if denied:
-            return denied
-        with write_session() as session:
-            order = self._order_for_write(session)
-            if order is None:
-                return rx.toast.error("That order no longer exists.")
-            portal_links.issue_link(session, get_settings().secret_key, order, self._actor(identity))
-        self._reload()
-        await live.publish(self.current_order_id, "link")
-        return [
-            self._link_shown(),
-            rx.toast.success("New link issued. The old link no longer works; print a new ticket if needed."),
-        ]
+        return await self._link_change(order_page.rotate_link)
 
     @rx.event
     @staff_action(Action.MANAGE_LINKS)
     async def handle_revoke_link(self):
-        """Switch the portal off for this order (e.g. a link sent to the wrong person)."""
-        identity, denied = self._require(Action.MANAGE_LINKS, "Your role can't change portal links.")
+        return await self._link_change(order_page.revoke_link)
+
+    async def _link_change(self, action):
+        identity, denied = self._require(Action.MANAGE_LINKS)
         if denied:
             return denied
-        with write_session() as session:
-            order = self._order_for_write(session)
-            if order is None:
-                return rx.toast.error("That order no longer exists.")
-            count = portal_links.revoke(session, order.id, self._actor(identity))
+        actor, order_id = self._actor(identity), self.current_order_id
+        outcome = await rx.run_in_thread(lambda: action(order_id, actor))
         self._reload()
-        await live.publish(self.current_order_id, "link")
-        if not count:
-            return rx.toast.info("There was no live link to revoke.")
-        return rx.toast.success("Link revoked. The customer can't open the portal until you issue a new link.")
+        await publish(outcome)
+        return [e for e in (self._link_shown(), toast_for(outcome)) if e is not None]

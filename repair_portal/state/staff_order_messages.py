@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from .. import live
-from ..db import write_session
-from ..services import messages, notifications
+from ..actions import order_page
 from ..services.permissions import Action
 from .guard import staff_action
-from .mail_links import links
+from .outcomes import publish, toast_for
 from .staff_order import StaffOrderState
 
 
@@ -20,17 +18,9 @@ class StaffOrderMessagesState(StaffOrderState):
         identity, denied = self._require(Action.VIEW_ORDERS)
         if denied:
             return denied
-        body = str(form_data.get("reply", ""))[:2000]
-        actor = self._actor(identity)
-        with write_session() as session:
-            order = self._order_for_write(session)
-            if order is None:
-                return rx.toast.error("That order no longer exists.")
-            try:
-                messages.post_staff_reply(session, order.id, body, identity.name, actor)
-            except messages.MessageError as exc:
-                return rx.toast.error(str(exc))
-            notifications.staff_reply(session, links(), order, actor, body)
-        self._reload()
-        await live.publish(self.current_order_id, "messages")
-        return rx.toast.success("Reply sent.")
+        actor, order_id, body = self._actor(identity), self.current_order_id, str(form_data.get("reply", ""))
+        outcome = await rx.run_in_thread(lambda: order_page.staff_reply(order_id, body, identity.name, actor))
+        if outcome.ok:
+            self._reload()
+            await publish(outcome)
+        return toast_for(outcome)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from .. import live
-from ..db import write_session
-from ..services import payments, quote_builder
+from ..actions import order_page
 from ..services.permissions import Action
 from .guard import staff_action
+from .outcomes import publish, toast_for
 from .staff_order import StaffOrderState
 
 
@@ -18,29 +17,13 @@ class StaffOrderPaymentState(StaffOrderState):
     @rx.event
     @staff_action(Action.RECORD_PAYMENTS)
     async def handle_payment(self, form_data: dict):
-        identity, denied = self._require(Action.RECORD_PAYMENTS, "Your role can't record payments.")
+        identity, denied = self._require(Action.RECORD_PAYMENTS)
         if denied:
             return denied
-        refund = str(form_data.get("refund", "")).lower() in {"on", "true", "1"}
-        try:
-            amount = quote_builder.parse_price(str(form_data.get("amount", ""))[:20])
-            with write_session() as session:
-                order = self._order_for_write(session)
-                if order is None:
-                    return rx.toast.error("That order no longer exists.")
-                payments.record_payment(
-                    session,
-                    order,
-                    -amount if refund else amount,
-                    str(form_data.get("method", "card")),
-                    self._actor(identity),
-                    reference=str(form_data.get("reference", ""))[:200],
-                    note=str(form_data.get("note", ""))[:2000],
-                )
-        except (quote_builder.QuoteFormError, payments.PaymentError, ValueError) as exc:
-            self.payment_error = str(exc) or "Check the amount."
-            return None
-        self.payment_error = ""
-        self._reload()
-        await live.publish(self.current_order_id, "payments")
-        return rx.toast.success("Refund recorded." if refund else "Payment recorded.")
+        actor, order_id, form = self._actor(identity), self.current_order_id, dict(form_data)
+        outcome = await rx.run_in_thread(lambda: order_page.record_payment(order_id, form, actor))
+        self.payment_error = outcome.message if outcome.level == "form" else ""
+        if outcome.ok:
+            self._reload()
+            await publish(outcome)
+        return toast_for(outcome)

@@ -9,14 +9,15 @@ import dataclasses
 import reflex as rx
 
 from .. import cookies, live, routes
+from ..actions import portal
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
-from ..services import audit, branding, messages, notifications, portal_access, portal_links, portal_view
+from ..services import audit, branding, portal_access, portal_links, portal_view
 from ..services.portal_links import LinkStatus
 from ..services.staff_auth import StaffIdentity, portal_previewer
 from ..settings import get_settings
 from .guard import customer_action, form_only, public
-from .mail_links import links
+from .outcomes import publish, toast_for
 from .staff_session import client_of, connection_cookie
 
 TABS = ("status", "quote", "documents", "messages")
@@ -348,35 +349,31 @@ class TrackState(rx.State):
     @rx.event
     @customer_action(read_only=False)
     async def handle_message(self, form_data: dict):
-        result = self._post(form_data.get("body", ""), is_feedback=False)
-        if self._order_id and result is not TrackState.load_tracking:
-            await live.publish(self._order_id, "messages")
-        return result
+        return await self._post(form_data.get("body", ""), is_feedback=False)
 
     @rx.event
     @customer_action(read_only=False)
-    def handle_feedback(self, form_data: dict):
-        return self._post(form_data.get("feedback", ""), is_feedback=True)
+    async def handle_feedback(self, form_data: dict):
+        return await self._post(form_data.get("feedback", ""), is_feedback=True)
 
-    def _post(self, body, *, is_feedback: bool):
-        ip, user_agent = self._client()
-        with write_session() as session:
+    def _client_of(self) -> portal.Client:
+        return portal.Client(*self._client())
+
+    def _acting_order_id(self) -> int | None:
+        """The order this browser may act on now (the guard checked it a moment ago; re-read, not kept)."""
+        with session_scope() as session:
             order = self._authorised_order(session)
-            if order is None:
-                return TrackState.load_tracking
-            if not session.get(ShopSettings, 1).show_messages:
-                return rx.toast.error("The shop has switched messages off. Please call or email them instead.")
-            customer = session.get(Customer, order.customer_id)
-            actor = audit.Actor("customer", customer.id, customer.full_name, ip, user_agent)
-            try:
-                messages.post_customer_message(
-                    session, order.id, str(body), customer.full_name, actor, is_feedback=is_feedback
-                )
-            except messages.MessageError as exc:
-                return rx.toast.error(str(exc))
-            if is_feedback:
-                notifications.feedback_received(session, links(), order, actor, str(body)[:2000])
-            else:
-                notifications.customer_message(session, links(), order, actor, str(body)[:2000])
-            self._fill_view(session, order)
-        return rx.toast.success("Thanks! We've got your feedback." if is_feedback else "Message sent.")
+            return order.id if order is not None else None
+
+    async def _post(self, body, *, is_feedback: bool):
+        order_id, client = self._acting_order_id(), self._client_of()
+        if order_id is None:
+            return TrackState.load_tracking
+        outcome = await rx.run_in_thread(
+            lambda: portal.post_message(order_id, str(body), client, is_feedback=is_feedback)
+        )
+        if outcome.ok:
+            with session_scope() as session:
+                self._fill_view(session, session.get(Order, order_id))
+        await publish(outcome)
+        return toast_for(outcome)

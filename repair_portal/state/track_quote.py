@@ -6,15 +6,15 @@ import dataclasses
 
 import reflex as rx
 
-from .. import live
+from ..actions import portal
 from ..components.signature_pad import read_signature
-from ..db import session_scope, write_session
+from ..db import session_scope
 from ..models import Order, Quote, ShopSettings
-from ..services import audit, consents, notifications, portal_access, quote_decisions, signatures
+from ..services import consents, quote_decisions, signatures
 from ..services.ids import parse_id
 from ..services.quote_view import document_sha256
 from .guard import customer_action, form_only
-from .mail_links import links
+from .outcomes import publish, toast_for
 from .track import TrackState
 
 
@@ -136,25 +136,24 @@ class TrackQuoteState(TrackState):
     @rx.event
     @customer_action(read_only=False)
     async def toggle_line(self, line_id: int, accepted: bool):
-        ip, user_agent = self._client()
-        with write_session() as session:
-            order = self._quote_order(session)
-            if order is None:
-                return TrackState.load_tracking
-            try:
-                quote_decisions.set_optional_line(
-                    session,
-                    order.id,
-                    parse_id(line_id) or 0,
-                    bool(accepted),
-                    audit.Actor("customer", order.customer_id, "", ip, user_agent),
-                )
-            except quote_decisions.DecisionError as exc:
-                self.quote_error = str(exc)
-                return None
-            self._load_quote(session, order)
-        await live.publish(order.id, "quote")
+        order_id, client = self._quote_order_id(), self._client_of()
+        if order_id is None:
+            return TrackState.load_tracking
+        wanted, line = bool(accepted), parse_id(line_id)
+        outcome = await rx.run_in_thread(lambda: portal.choose_optional_line(order_id, line, wanted, client))
+        self.quote_error = "" if outcome.ok else outcome.message
+        self._reload_quote(order_id)
+        await publish(outcome)
         return None
+
+    def _quote_order_id(self) -> int | None:
+        with session_scope() as session:
+            order = self._quote_order(session)
+            return order.id if order is not None else None
+
+    def _reload_quote(self, order_id: int) -> None:
+        with session_scope() as session:
+            self._load_quote(session, session.get(Order, order_id))
 
     @rx.event
     @form_only
@@ -177,65 +176,37 @@ class TrackQuoteState(TrackState):
         if not data_url:
             self.quote_error = "Please sign in the box above."
             return None
-        ip, user_agent = self._client()
-        with write_session() as session:
-            order = self._quote_order(session)
-            if order is None:
-                return TrackState.load_tracking
-            actor = self._customer_actor(session, order)
-            try:
-                decision = quote_decisions.approve_quote(
-                    session,
-                    order.id,
-                    self.quote_version,
-                    signer_name=self._pending_name,
-                    signature_png=str(data_url)[:1_500_000],
-                    agreed_to_terms=self._pending_agree,
-                    auth_method=portal_access.access_mode(session, order).value,
-                    ip=ip,
-                    user_agent=user_agent,
-                    actor=actor,
-                    expected_sha256=self._quote_sha,
-                )
-            except quote_decisions.DecisionError as exc:
-                self.quote_error = str(exc)
-                self._load_quote(session, order)
-                return None
-            if not decision.already_decided:
-                notifications.quote_decided(session, links(), order, actor, approved=True, version=decision.version)
-            self._load_quote(session, order)
+        order_id, client = self._quote_order_id(), self._client_of()
+        if order_id is None:
+            return TrackState.load_tracking
+        approval = portal.Approval(
+            self.quote_version, self._pending_name, self._pending_agree, str(data_url), self._quote_sha
+        )
+        # Decoding and checking the signature image runs off the event loop.
+        outcome = await rx.run_in_thread(lambda: portal.approve_quote(order_id, approval, client))
+        self._reload_quote(order_id)
+        if not outcome.ok:
+            self.quote_error = outcome.message
+            return None
         self.deciding = ""
-        await live.publish(order.id, "quote")
-        return [TrackState.reload, rx.toast.success("Thank you! Your repair is approved and signed.")]
+        await publish(outcome)
+        return [TrackState.reload, toast_for(outcome)]
 
     @rx.event
     @customer_action(read_only=False)
     async def handle_decline(self, form_data: dict):
-        ip, user_agent = self._client()
-        with write_session() as session:
-            order = self._quote_order(session)
-            if order is None:
-                return TrackState.load_tracking
-            actor = self._customer_actor(session, order)
-            try:
-                decision = quote_decisions.decline_quote(
-                    session,
-                    order.id,
-                    self.quote_version,
-                    reason=str(form_data.get("reason", ""))[:4000],
-                    actor=actor,
-                    ip=ip,
-                    user_agent=user_agent,
-                )
-            except quote_decisions.DecisionError as exc:
-                self.quote_error = str(exc)
-                return None
-            if not decision.already_decided:
-                notifications.quote_decided(session, links(), order, actor, approved=False, version=decision.version)
-            self._load_quote(session, order)
+        order_id, client = self._quote_order_id(), self._client_of()
+        if order_id is None:
+            return TrackState.load_tracking
+        version, reason = self.quote_version, str(form_data.get("reason", ""))
+        outcome = await rx.run_in_thread(lambda: portal.decline_quote(order_id, version, reason, client))
+        if not outcome.ok:
+            self.quote_error = outcome.message
+            return None
+        self._reload_quote(order_id)
         self.deciding = ""
-        await live.publish(order.id, "quote")
-        return rx.toast.success("Thanks for letting us know. We'll be in touch about collecting your device.")
+        await publish(outcome)
+        return toast_for(outcome)
 
     @rx.event
     @form_only
@@ -253,27 +224,14 @@ class TrackQuoteState(TrackState):
         if not data_url:
             self.sign_error = "Please sign in the box above."
             return None
-        ip, user_agent = self._client()
-        with write_session() as session:
-            order = self._authorised_order(session)
-            if order is None:
-                return TrackState.load_tracking
-            actor = self._customer_actor(session, order)
-            try:
-                consents.sign(
-                    session,
-                    order,
-                    self.pending_purpose,
-                    signer_name=self._pending_signer,
-                    png=str(data_url)[:1_500_000],
-                    auth_method=portal_access.access_mode(session, order).value,
-                    ip=ip,
-                    user_agent=user_agent,
-                    actor=actor,
-                )
-            except consents.ConsentError as exc:
-                self.sign_error = str(exc)
-                return None
-            self._load_quote(session, order)
-        await live.publish(order.id, "signature")
-        return rx.toast.success("Signed. Thank you!")
+        order_id, client = self._acting_order_id(), self._client_of()
+        if order_id is None:
+            return TrackState.load_tracking
+        purpose, signer = self.pending_purpose, self._pending_signer
+        outcome = await rx.run_in_thread(lambda: portal.sign_consent(order_id, purpose, signer, str(data_url), client))
+        if not outcome.ok:
+            self.sign_error = outcome.message
+            return None
+        self._reload_quote(order_id)
+        await publish(outcome)
+        return toast_for(outcome)

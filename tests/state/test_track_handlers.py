@@ -103,7 +103,7 @@ def test_messages_need_access_and_reach_the_shop(state_factory, engine):
     state = _open(state_factory, code)
     pass_gate(state, "Kowalski")
     _run(state.handle_message({"body": "Can you also check the battery?"}))
-    state.handle_feedback({"feedback": "Lovely service"})
+    _run(state.handle_feedback({"feedback": "Lovely service"}))
     with write_session(engine) as s:
         rows = s.exec(select(Message).order_by(Message.id)).all()
         assert [(m.body, m.is_feedback, m.order_id) for m in rows] == [
@@ -155,7 +155,7 @@ def test_staff_preview_shows_the_portal_read_only_without_verifying_the_device(s
     assert state.preview and state.status == "ok" and state.reference == reference
     assert state.problem == "Water damage"  # content the gate would hide
     # Actions are refused server-side: no message is stored, nothing verified or audited as the customer.
-    state.handle_feedback({"feedback": "Great service"})
+    _run(state.handle_feedback({"feedback": "Great service"}))
     pass_gate(state, "Kowalski")  # even the right name verifies nothing from a previewing staff browser
     with write_session(engine) as s:
         assert s.exec(select(Message)).all() == []

@@ -1,0 +1,137 @@
+"""What staff do on one order's page."""
+
+from __future__ import annotations
+
+from ..db import write_session
+from ..models import Order, Stage
+from ..services import attachments, audit, messages, notifications, payments, portal_links, quote_builder, workflow
+from ..services.mail import NotSent
+from ..settings import get_settings
+from . import GONE, Outcome, done, links, refused
+
+
+def change_stage(order_id: int, stage_id: int | None, shown_stage_id: str, actor: audit.Actor) -> Outcome:
+    """Move the order on; refused when someone else moved it since the page was drawn."""
+    if stage_id is None:
+        return refused("Choose a stage.")
+    with write_session() as session:
+        order, stage = session.get(Order, order_id), session.get(Stage, stage_id)
+        if order is None or stage is None:
+            return refused("That order or stage no longer exists.")
+        if str(order.stage_id) != shown_stage_id:
+            return refused(
+                "Someone else moved this order a moment ago. "
+                "The page now shows its current stage; check and try again.",
+                level="warning",
+                stale=True,
+            )
+        try:
+            workflow.change_stage(session, order, stage, actor)
+        except workflow.StageChangeError as exc:
+            return refused(str(exc))
+        emailed = notifications.stage_changed(session, links(), order, stage, actor)
+    tail = " — customer emailed." if emailed else "."
+    return done(f"Moved to “{stage.name}”{tail}", changed="stage", order_id=order_id)
+
+
+def record_payment(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
+    """A payment, or a refund (a negative amount) when the form says so. Form errors come back as
+    a refusal whose message belongs beside the form."""
+    refund = str(form.get("refund", "")).lower() in {"on", "true", "1"}
+    try:
+        amount = quote_builder.parse_price(str(form.get("amount", ""))[:20])
+        with write_session() as session:
+            order = session.get(Order, order_id)
+            if order is None:
+                return refused(GONE)
+            payments.record_payment(
+                session,
+                order,
+                -amount if refund else amount,
+                str(form.get("method", "card")),
+                actor,
+                reference=str(form.get("reference", ""))[:200],
+                note=str(form.get("note", ""))[:2000],
+            )
+    except (quote_builder.QuoteFormError, payments.PaymentError, ValueError) as exc:
+        return refused(str(exc) or "Check the amount.", level="form")
+    return done("Refund recorded." if refund else "Payment recorded.", changed="payments", order_id=order_id)
+
+
+def staff_reply(order_id: int, body: str, author: str, actor: audit.Actor) -> Outcome:
+    """The reply goes into the thread and to the customer by email."""
+    body = str(body)[:2000]
+    with write_session() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            return refused(GONE)
+        try:
+            messages.post_staff_reply(session, order.id, body, author, actor)
+        except messages.MessageError as exc:
+            return refused(str(exc))
+        notifications.staff_reply(session, links(), order, actor, body)
+    return done("Reply sent.", changed="messages", order_id=order_id)
+
+
+def send_portal_link(order_id: int, actor: audit.Actor) -> Outcome:
+    with write_session() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            return refused(GONE)
+        try:
+            notifications.send_portal_link(session, links(), order, actor)
+        except NotSent as exc:
+            return refused(f"Not sent: {exc}")
+    return done("Portal link queued.")
+
+
+def rotate_link(order_id: int, actor: audit.Actor) -> Outcome:
+    """A new link (new QR); the old one and every remembered device stop working."""
+    with write_session() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            return refused(GONE)
+        portal_links.issue_link(session, get_settings().secret_key, order, actor)
+    return done(
+        "New link issued. The old link no longer works; print a new ticket if needed.",
+        changed="link",
+        order_id=order_id,
+    )
+
+
+def revoke_link(order_id: int, actor: audit.Actor) -> Outcome:
+    """The portal off for this order (e.g. a link sent to the wrong person) until a new link is issued."""
+    with write_session() as session:
+        if session.get(Order, order_id) is None:
+            return refused(GONE)
+        count = portal_links.revoke(session, order_id, actor)
+    if not count:
+        return done("There was no live link to revoke.", level="info", changed="link", order_id=order_id)
+    return done(
+        "Link revoked. The customer can't open the portal until you issue a new link.",
+        changed="link",
+        order_id=order_id,
+    )
+
+
+def set_file_visibility(order_id: int, attachment_id: int | None, visible: bool, actor: audit.Actor) -> Outcome:
+    try:
+        with write_session() as session:
+            attachments.set_visibility(session, order_id, attachment_id or 0, visible, actor)
+    except (attachments.AttachmentError, TypeError, ValueError) as exc:
+        return refused(str(exc) or "That file no longer exists.")
+    return done(changed="files", order_id=order_id)
+
+
+def add_files(files_dir, order_id: int, received: list[tuple[str, bytes]], visible: bool, actor) -> Outcome:
+    """Every file checked on its own (photos decoded and re-encoded); `detail` says what was refused."""
+    result = attachments.add_many(files_dir, order_id, received, visible, actor)
+    if result is None:
+        return refused(GONE)
+    added, errors = result
+    detail = " ".join(errors)
+    if not added:
+        return Outcome(False, "Nothing was added.", "error", detail=detail)
+    return Outcome(
+        True, f"Added {added} file{'s' if added != 1 else ''}.", changed="files", order_id=order_id, detail=detail
+    )
