@@ -5,7 +5,7 @@ thread, shows the outcome and publishes `outcome.changed`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..services.mail import LinkSettings
 from ..settings import get_settings
@@ -20,6 +20,7 @@ class Outcome:
     order_id: int | None = None
     stale: bool = False  # the page showed something outdated: re-read before trying again
     detail: str = ""  # what to show beside the form (e.g. which files were refused and why)
+    errors: dict[str, str] = field(default_factory=dict)  # field name → what to fix
 
 
 def done(message: str = "", *, changed: str | None = None, order_id: int | None = None, level: str = "success"):

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from ..db import write_session
-from ..models import Order, Stage
-from ..services import attachments, audit, messages, notifications, payments, portal_links, quote_builder, workflow
+from ..models import Customer, Order, Stage
+from ..services import (
+    attachments,
+    audit,
+    messages,
+    notifications,
+    payments,
+    portal_links,
+    quote_builder,
+    quote_decisions,
+    quotes,
+    workflow,
+)
 from ..services.mail import NotSent
 from ..settings import get_settings
 from . import GONE, Outcome, done, links, refused
@@ -135,3 +146,64 @@ def add_files(files_dir, order_id: int, received: list[tuple[str, bytes]], visib
     return Outcome(
         True, f"Added {added} file{'s' if added != 1 else ''}.", changed="files", order_id=order_id, detail=detail
     )
+
+
+QUOTE_FORM_ERRORS = (quote_builder.QuoteFormError, quotes.QuoteError, quote_decisions.DecisionError)
+
+
+def save_quote_draft(order_id: int, rows: list[quote_builder.FormLine], actor: audit.Actor) -> Outcome:
+    """Keep the quote being built; the customer sees nothing until it is sent."""
+    try:
+        with write_session() as session:
+            order = session.get(Order, order_id)
+            if order is None:
+                return refused(GONE)
+            version = quote_builder.save_draft(session, order, rows, actor)
+    except QUOTE_FORM_ERRORS as exc:
+        return refused(str(exc), level="form")
+    return done(f"Draft v{version} saved. The customer sees nothing until you send it.")
+
+
+def send_quote(order_id: int, rows: list[quote_builder.FormLine], actor: audit.Actor) -> Outcome:
+    """Send the quote as a new version (signed versions stay as they were), move the order to
+    awaiting approval, email the customer."""
+    try:
+        with write_session() as session:
+            order = session.get(Order, order_id)
+            if order is None:
+                return refused(GONE)
+            version, moved = quote_builder.send_new_quote(session, order, rows, actor)
+            emailed = notifications.quote_sent(session, links(), order, actor)
+    except QUOTE_FORM_ERRORS as exc:
+        return refused(str(exc), level="form")
+    text = f"Quote v{version} sent" + (" and the order moved to Awaiting approval." if moved else ".")
+    return done(text + (" Customer emailed." if emailed else ""), changed="quote", order_id=order_id)
+
+
+STAFF_DECISIONS = {"phone-yes": (True, "phone"), "counter-yes": (True, "in_person"), "phone-no": (False, "phone")}
+
+
+def record_staff_decision(order_id: int, quote_version: int, decision: str, actor: audit.Actor) -> Outcome:
+    """The customer said yes or no by phone or at the counter; the channel and staff member are recorded."""
+    if decision not in STAFF_DECISIONS:
+        return refused("Choose what the customer decided.")
+    approved, channel = STAFF_DECISIONS[decision]
+    with write_session() as session:
+        order = session.get(Order, order_id)
+        customer = session.get(Customer, order.customer_id) if order else None
+        if order is None or customer is None:
+            return refused(GONE)
+        try:
+            quote_decisions.record_decision_by_staff(
+                session,
+                order.id,
+                quote_version,
+                approved,
+                channel,
+                customer.full_name,
+                actor,
+                reason="Told us by phone" if not approved else "",
+            )
+        except quote_decisions.DecisionError as exc:
+            return refused(str(exc))
+    return done("Decision recorded.", changed="quote", order_id=order_id)

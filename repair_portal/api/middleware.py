@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .. import cookies
+from ..services.ids import is_digits
 
 log = logging.getLogger("repair_portal.security")
 
@@ -94,7 +95,7 @@ def _header(scope, name: bytes) -> str | None:
 
 def _declared_length(scope) -> int | None:
     raw = _header(scope, b"content-length")
-    return int(raw) if raw is not None and raw.isdigit() and len(raw) < 16 else None
+    return int(raw) if raw is not None and is_digits(raw) and len(raw) < 16 else None
 
 
 @functools.lru_cache(maxsize=1)

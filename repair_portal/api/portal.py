@@ -135,10 +135,12 @@ async def verify_last_name(request: Request) -> Response:
     page = routes.track(code)
     if not from_our_pages(request):
         return denied(403, "Confirm your name on the shop's own tracking page.")
-    if await asyncio.to_thread(_is_previewer, request.cookies.get(cookies.STAFF_SESSION)):
-        # A staff browser previewing the portal never verifies a device or counts a failure.
-        return RedirectResponse(routes.frontend(page + "?preview=staff"), status_code=303)
     form = await request.form(max_files=0, max_fields=4)
+    if form.get("preview") == "staff" and await asyncio.to_thread(
+        _is_previewer, request.cookies.get(cookies.STAFF_SESSION)
+    ):
+        # A staff member's preview of the portal never verifies a device or counts a failure.
+        return RedirectResponse(routes.frontend(page + "?preview=staff"), status_code=303)
     attempt = str(form.get("last_name", ""))[:200]
     tab = str(form.get("tab", ""))
     device = request.cookies.get(cookies.DEVICE) or ""

@@ -145,7 +145,6 @@ def _sidebar_content(active: str) -> rx.Component:
                 ),
                 action=routes.backend(routes.STAFF_SIGN_OUT_POST),
                 form_id="sign-out-form",
-                width="100%",
             ),
             spacing="3",
             width="100%",

@@ -118,5 +118,6 @@ def post_form(*children: rx.Component, action, form_id: str, **props) -> rx.Comp
         action=action,
         method="post",
         on_submit=rx.call_script(f"document.getElementById({form_id!r}).submit()"),
+        style={"width": "100%"},
         **props,
     )

@@ -16,3 +16,8 @@ def parse_id(value) -> int | None:
         return None
     number = int(text)
     return number if number > 0 else None
+
+
+def is_digits(text: str) -> bool:
+    """0-9 only. str.isdigit() also accepts "²" and other digits int() can't read."""
+    return bool(text) and text.isascii() and text.isdigit()

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from ..models import Customer, Device, Location, StaffUser
 from . import audit, timefmt
+from .ids import parse_id
 from .orders import NewOrder, create_order
 from .phones import normalise_phone
 
@@ -48,8 +49,7 @@ class IntakeForm:
             return str(data.get(key, "") or "").strip()[:limit]
 
         def number(key: str) -> int | None:
-            value = text(key)
-            return int(value) if value.isdigit() else None
+            return parse_id(text(key))  # "²".isdigit() is True: only the shared parser is safe
 
         return cls(
             first_name=text("first_name", 100),

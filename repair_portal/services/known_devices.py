@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import secrets
 
+from .ids import is_digits
+
 MAX_ENTRIES = 5  # a shared shop PC is used by a handful of staff
 
 
@@ -20,7 +22,7 @@ def entries(secret_key: str, value: str | None) -> dict[int, str]:
     found: dict[int, str] = {}
     for raw in (value or "").split("|")[: MAX_ENTRIES * 2]:
         parts = raw.split(".")
-        if len(parts) != 3 or not parts[0].isdigit() or len(parts[0]) > 18:
+        if len(parts) != 3 or not is_digits(parts[0]) or len(parts[0]) > 18:
             continue
         user_id, nonce, mac = int(parts[0]), parts[1], parts[2]
         if hmac.compare_digest(mac, _mac(secret_key, user_id, nonce)):

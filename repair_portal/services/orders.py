@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from ..models import Customer, Device, Location, Order, StaffUser, Stage, StatusEvent
 from . import audit, clock, portal_links, workflow
+from .ids import is_digits
 from .references import next_order_reference
 from .search import customer_ids, prefix, serial_condition
 
@@ -100,7 +101,7 @@ def _matching_order_ids(term: str, dialect: str):
     """Order ids whose reference starts with what staff typed ("10042" finds R-10042), or whose
     customer or device matches (services/search.py: names, company, email, phone, serial/IMEI)."""
     upper = term.strip().upper()
-    digits = "".join(ch for ch in term if ch.isdigit())
+    digits = "".join(ch for ch in term if is_digits(ch))
     references = {upper}
     if digits and digits == term.strip():
         references.add(f"R-{digits}")

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from ..models import Order, Stage, StageKind
 from . import audit, clock, quote_decisions, quotes, workflow
+from .ids import is_digits
 
 PRICE_RE = re.compile(r"^\s*£?\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$")
 VALID_FOR = timedelta(days=30)
@@ -43,7 +44,7 @@ def to_specs(rows: list[FormLine]) -> list[quotes.LineSpec]:
             continue  # an empty row left at the end
         if not row.description.strip():
             raise QuoteFormError(f"Line {number} needs a description.")
-        if not row.quantity.strip().isdigit() or not 1 <= int(row.quantity) <= 999:
+        if not is_digits(row.quantity.strip()) or not 1 <= int(row.quantity) <= 999:
             raise QuoteFormError(f"Line {number}: the quantity must be a whole number from 1 to 999.")
         specs.append(
             quotes.LineSpec(row.description.strip()[:500], int(row.quantity), parse_price(row.price), row.optional)

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from ..models import AccessMode, AuditEvent, ShopSettings
 from . import audit, branding, clock, edits
+from .ids import is_digits
 
 # format_money assumes two decimal places, so only currencies with cents/pence are offered (no JPY).
 CURRENCIES = {
@@ -211,7 +212,7 @@ def validate(form: ShopForm) -> dict[str, str]:
     if form.access_mode not in ACCESS_MODES:
         errors["access_mode"] = "Choose how customers open their page."
     days = form.link_expiry_days
-    if not days.isdigit() or not 1 <= int(days) <= MAX_EXPIRY_DAYS:
+    if not is_digits(days) or not 1 <= int(days) <= MAX_EXPIRY_DAYS:
         errors["link_expiry_days"] = f"Enter a whole number of days from 1 to {MAX_EXPIRY_DAYS}."
     return errors
 

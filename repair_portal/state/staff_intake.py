@@ -8,14 +8,13 @@ import reflex as rx
 from sqlmodel import select
 
 from .. import live
-from ..db import session_scope, write_session
+from ..actions import intake
+from ..db import session_scope
 from ..models import Location, StaffUser
-from ..services import notifications
-from ..services.intake import IntakeError, IntakeForm, book_in, find_customer
+from ..services.intake import IntakeForm, find_customer
 from ..services.permissions import Action, can
-from ..settings import get_settings
 from .guard import staff_action
-from .mail_links import links
+from .outcomes import toast_for
 from .staff_session import StaffSessionState
 
 
@@ -84,16 +83,10 @@ class StaffIntakeState(StaffSessionState):
             # a double-click or a resubmitted form: one order, not two
             return rx.redirect(f"/staff/orders/{self._last_order_id}")
         actor = self._actor(identity)
-        try:
-            with write_session() as session:
-                result = book_in(session, get_settings().secret_key, form, actor)
-                emailed = notifications.order_booked(session, links(), result.new.order, actor)
-                order_id, reference = result.new.order.id, result.new.order.reference
-        except IntakeError as exc:
-            self.errors = exc.errors
-            return rx.toast.error("Check the highlighted fields.")
-        self.errors = {}
-        self._last_form, self._last_order_id = fingerprint, order_id
+        outcome = await rx.run_in_thread(lambda: intake.book_in_order(form, actor))
+        self.errors = outcome.errors
+        if not outcome.ok:
+            return toast_for(outcome)
+        self._last_form, self._last_order_id = fingerprint, outcome.order_id
         live.publish_board()
-        note = " Confirmation email queued." if emailed else " No email sent (no address or no consent)."
-        return [rx.redirect(f"/staff/orders/{order_id}"), rx.toast.success(f"Booked in as {reference}.{note}")]
+        return [rx.redirect(f"/staff/orders/{outcome.order_id}"), toast_for(outcome)]

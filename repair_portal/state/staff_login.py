@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ..services.ids import is_digits
 from ..services.staff_auth import GENERIC_LOGIN_ERROR, blocked_message
 from .guard import public
 from .staff_session import HOME_ROUTE, StaffSessionState
@@ -26,5 +27,5 @@ class StaffLoginState(StaffSessionState):
             self.error = GENERIC_LOGIN_ERROR
         elif params.get("error") == "locked":
             retry = str(params.get("retry", ""))
-            self.error = blocked_message(int(retry) if retry.isdigit() and len(retry) < 5 else 15)
+            self.error = blocked_message(int(retry) if is_digits(retry) and len(retry) < 5 else 15)
         return None

@@ -6,17 +6,14 @@ import dataclasses
 
 import reflex as rx
 
-from .. import live
-from ..db import session_scope, write_session
-from ..models import Customer
-from ..services import notifications, quote_builder, quote_decisions, quotes
+from ..actions import order_page
+from ..db import session_scope
+from ..services import quote_builder, quote_decisions
 from ..services.permissions import Action
 from .guard import form_only, staff_action
-from .mail_links import links
+from .outcomes import publish, toast_for
 from .staff_order import StaffOrderState
 from .staff_order_rows import QuoteFormRow
-
-STAFF_DECISIONS = {"phone-yes": (True, "phone"), "counter-yes": (True, "in_person"), "phone-no": (False, "phone")}
 
 
 class StaffOrderQuoteState(StaffOrderState):
@@ -75,80 +72,41 @@ class StaffOrderQuoteState(StaffOrderState):
         rows[index] = dataclasses.replace(rows[index], **{field: clean})
         self.quote_rows = rows
 
-    @rx.event
-    @staff_action(Action.MANAGE_QUOTES)
-    async def handle_send_quote(self):
-        identity, denied = self._require(Action.MANAGE_QUOTES, "Your role can't send quotes.")
+    def _form_lines(self) -> list[quote_builder.FormLine]:
+        return [quote_builder.FormLine(r.description, r.quantity, r.price, r.optional) for r in self.quote_rows]
+
+    async def _quote_action(self, run):
+        identity, denied = self._require(Action.MANAGE_QUOTES)
         if denied:
             return denied
         actor = self._actor(identity)
-        rows = [quote_builder.FormLine(r.description, r.quantity, r.price, r.optional) for r in self.quote_rows]
-        try:
-            with write_session() as session:
-                order = self._order_for_write(session)
-                if order is None:
-                    return rx.toast.error("That order no longer exists.")
-                version, moved = quote_builder.send_new_quote(session, order, rows, actor)
-                emailed = notifications.quote_sent(session, links(), order, actor)
-        except (quote_builder.QuoteFormError, quotes.QuoteError, quote_decisions.DecisionError) as exc:
-            self.quote_form_error = str(exc)
+        outcome = await rx.run_in_thread(lambda: run(actor))
+        if outcome.level == "form":
+            self.quote_form_error = outcome.message
             return None
-        self.quote_form_open = False
+        if outcome.ok:
+            self.quote_form_open, self.quote_form_error = False, ""
         self._reload()
-        await live.publish(self.current_order_id, "quote")
-        note = " Customer emailed." if emailed else ""
-        return rx.toast.success(
-            f"Quote v{version} sent" + (" and the order moved to Awaiting approval." if moved else ".") + note
-        )
+        await publish(outcome)
+        return toast_for(outcome)
 
     @rx.event
     @staff_action(Action.MANAGE_QUOTES)
-    def handle_save_draft(self):
-        identity, denied = self._require(Action.MANAGE_QUOTES, "Your role can't build quotes.")
-        if denied:
-            return denied
-        rows = [quote_builder.FormLine(r.description, r.quantity, r.price, r.optional) for r in self.quote_rows]
-        try:
-            with write_session() as session:
-                order = self._order_for_write(session)
-                if order is None:
-                    return rx.toast.error("That order no longer exists.")
-                version = quote_builder.save_draft(session, order, rows, self._actor(identity))
-        except (quote_builder.QuoteFormError, quotes.QuoteError, quote_decisions.DecisionError) as exc:
-            self.quote_form_error = str(exc)
-            return None
-        self.quote_form_open, self.quote_form_error = False, ""
-        self._reload()
-        return rx.toast.success(f"Draft v{version} saved. The customer sees nothing until you send it.")
+    async def handle_send_quote(self):
+        order_id, rows = self.current_order_id, self._form_lines()
+        return await self._quote_action(lambda actor: order_page.send_quote(order_id, rows, actor))
+
+    @rx.event
+    @staff_action(Action.MANAGE_QUOTES)
+    async def handle_save_draft(self):
+        order_id, rows = self.current_order_id, self._form_lines()
+        return await self._quote_action(lambda actor: order_page.save_quote_draft(order_id, rows, actor))
 
     @rx.event
     @staff_action(Action.MANAGE_QUOTES)
     async def handle_staff_decision(self, outcome: str):
-        """The customer said yes/no by phone or at the counter; the channel and staff member are recorded."""
-        identity, denied = self._require(Action.MANAGE_QUOTES, "Your role can't record quote decisions.")
-        if denied:
-            return denied
-        if outcome not in STAFF_DECISIONS:
-            return None
-        approved, channel = STAFF_DECISIONS[outcome]
-        with write_session() as session:
-            order = self._order_for_write(session)
-            customer = session.get(Customer, order.customer_id) if order else None
-            if order is None or customer is None:
-                return rx.toast.error("That order no longer exists.")
-            try:
-                quote_decisions.record_decision_by_staff(
-                    session,
-                    order.id,
-                    self.quote_version,
-                    approved,
-                    channel,
-                    customer.full_name,
-                    self._actor(identity),
-                    reason="Told us by phone" if not approved else "",
-                )
-            except quote_decisions.DecisionError as exc:
-                return rx.toast.error(str(exc))
-        self._reload()
-        await live.publish(self.current_order_id, "quote")
-        return rx.toast.success("Decision recorded.")
+        """The customer said yes/no by phone or at the counter."""
+        order_id, version, decision = self.current_order_id, self.quote_version, str(outcome)
+        return await self._quote_action(
+            lambda actor: order_page.record_staff_decision(order_id, version, decision, actor)
+        )

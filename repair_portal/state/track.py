@@ -13,6 +13,7 @@ from ..actions import portal
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
 from ..services import audit, branding, portal_access, portal_links, portal_view
+from ..services.ids import is_digits
 from ..services.portal_links import LinkStatus
 from ..services.staff_auth import StaffIdentity, portal_previewer
 from ..settings import get_settings
@@ -257,7 +258,7 @@ class TrackState(rx.State):
         params = self.router.url.query_parameters
         if params.get("gate") == "locked":
             retry = str(params.get("retry", ""))
-            return portal_access.blocked_message(int(retry) if retry.isdigit() and len(retry) < 5 else 15)
+            return portal_access.blocked_message(int(retry) if is_digits(retry) and len(retry) < 5 else 15)
         return portal_access.GENERIC_MISMATCH if params.get("gate") == "mismatch" else ""
 
     @rx.var

@@ -151,3 +151,46 @@ def test_signing_a_consent_records_where_from(order, engine):
     outcome = portal.sign_consent(order.id, pending[0].purpose, "Ada Nowak", data_url(pad_png()), CLIENT)
     assert outcome.ok and outcome.changed == "signature"
     assert not portal.sign_consent(order.id, "not-a-purpose", "Ada", data_url(pad_png()), CLIENT).ok
+
+
+def test_quote_drafts_sends_and_counter_decisions(order, engine):
+    from repair_portal.services.quote_builder import FormLine
+
+    rows = [FormLine("Battery", "1", "49.00", False)]
+    draft = order_page.save_quote_draft(order.id, rows, STAFF)
+    assert draft.ok and draft.changed is None and "Draft v2" in draft.message  # v1 was sent already
+    bad = order_page.send_quote(order.id, [FormLine("", "x", "free", False)], STAFF)
+    assert not bad.ok and bad.level == "form"
+    sent = order_page.send_quote(order.id, rows, STAFF)
+    assert sent.ok and sent.changed == "quote" and "Quote v2 sent" in sent.message
+    assert not order_page.record_staff_decision(order.id, 2, "maybe", STAFF).ok
+    decided = order_page.record_staff_decision(order.id, 2, "phone-yes", STAFF)
+    assert decided.ok and decided.changed == "quote"
+    assert any(e.action == "quote.approved" for e in _rows(engine, AuditEvent, order_id=order.id))
+
+
+def test_booking_in_queues_the_email_and_names_the_fields_to_fix(app_env, engine):
+    from repair_portal.actions import intake
+    from repair_portal.services.intake import IntakeForm
+
+    with write_session(engine) as s:
+        _, location = factories.shop(s)
+        factories.staff(s, email="desk@example.com")
+        location_id = location.id
+    missing = intake.book_in_order(IntakeForm.from_form({"location_id": str(location_id)}), STAFF)
+    assert not missing.ok and {"last_name", "problem"} <= set(missing.errors)
+    form = IntakeForm.from_form(
+        {
+            "first_name": "Ada",
+            "last_name": "Nowak",
+            "email": "ada@example.com",
+            "email_updates": "on",
+            "make": "Apple",
+            "model": "iPhone 15",
+            "problem": "Cracked screen",
+            "location_id": str(location_id),
+        }
+    )
+    booked = intake.book_in_order(form, STAFF)
+    assert booked.ok and booked.changed == "board" and booked.order_id and "queued" in booked.message
+    assert [m.template for m in _rows(engine, OutboxMessage)] == ["order_booked"]

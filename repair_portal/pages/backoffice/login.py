@@ -64,7 +64,6 @@ def login_page() -> rx.Component:
         # a websocket that carries it. No token ever travels through Reflex state.
         action=routes.backend(routes.STAFF_SIGN_IN_POST),
         form_id="staff-login-form",
-        width="100%",
     )
     return auth_card(
         "Staff sign in",

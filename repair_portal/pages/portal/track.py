@@ -641,6 +641,7 @@ def _gate() -> rx.Component:
                         style={"background": T.accent_color},
                     ),
                     rx.el.input(type="hidden", name="tab", value=T.tab),
+                    rx.cond(T.preview, rx.el.input(type="hidden", name="preview", value="staff")),
                     spacing="3",
                     width="100%",
                 ),
@@ -648,7 +649,6 @@ def _gate() -> rx.Component:
                 # page reloads on a connection that carries it.
                 action=T.verify_action,
                 form_id="gate-form",
-                width="100%",
             ),
             spacing="3",
             width="100%",
