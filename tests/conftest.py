@@ -124,12 +124,14 @@ def _postgres_base() -> str | None:
             conn.execute(text("SELECT 1"))
         probe.dispose()
         return url
-    except Exception:
+    except Exception as exc:
+        print(f"PostgreSQL not reachable at {url}: {exc}")
         return None
 
 
 @pytest.fixture
-def pg_engine():
+def pg_url():
+    """An empty scratch database on the local PostgreSQL, dropped afterwards."""
     base = _postgres_base()
     if base is None:
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (the default SQLite set-up doesn't need it)")
@@ -138,11 +140,16 @@ def pg_engine():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base.rsplit("/", 1)[0] + f"/{name}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
+    yield base.rsplit("/", 1)[0] + f"/{name}"
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_url):
+    """The scratch PostgreSQL database, migrated to head."""
+    upgrade_to_head(pg_url)
+    engine = make_engine(pg_url)
+    yield engine
+    engine.dispose()

@@ -27,16 +27,21 @@ def _customer(session: Session, order: Order, client: Client) -> audit.Actor:
     return audit.Actor("customer", customer.id, customer.full_name, client.ip, client.user_agent)
 
 
+def _acting(session: Session, order_id: int, client: Client) -> tuple[Order, audit.Actor] | None:
+    """The order and the customer acting on it, as the audit trail records them (None: order gone)."""
+    order = session.get(Order, order_id)
+    return (order, _customer(session, order, client)) if order is not None else None
+
+
 def post_message(order_id: int, body: str, client: Client, *, is_feedback: bool) -> Outcome:
     """A message (or feedback) into the order's thread; the shop is emailed."""
     body = str(body)
     with write_session() as session:
-        order = session.get(Order, order_id)
-        if order is None:
+        if (acting := _acting(session, order_id, client)) is None:
             return refused(GONE)
         if not current_shop(session).show_messages:
             return refused("The shop has switched messages off. Please call or email them instead.")
-        actor = _customer(session, order, client)
+        order, actor = acting
         try:
             messages.post_customer_message(session, order.id, body, actor.label, actor, is_feedback=is_feedback)
         except messages.MessageError as exc:
@@ -75,10 +80,9 @@ def approve_quote(order_id: int, approval: Approval, client: Client) -> Outcome:
     """Approve and sign exactly the version shown; the shop is told once (a double click is one
     approval). A quote changed meanwhile is refused and the page re-reads it."""
     with write_session() as session:
-        order = session.get(Order, order_id)
-        if order is None:
+        if (acting := _acting(session, order_id, client)) is None:
             return refused(GONE)
-        actor = _customer(session, order, client)
+        order, actor = acting
         try:
             decision = quote_decisions.approve_quote(
                 session,
@@ -102,10 +106,9 @@ def approve_quote(order_id: int, approval: Approval, client: Client) -> Outcome:
 
 def decline_quote(order_id: int, quote_version: int, reason: str, client: Client) -> Outcome:
     with write_session() as session:
-        order = session.get(Order, order_id)
-        if order is None:
+        if (acting := _acting(session, order_id, client)) is None:
             return refused(GONE)
-        actor = _customer(session, order, client)
+        order, actor = acting
         try:
             decision = quote_decisions.decline_quote(
                 session,
@@ -129,10 +132,9 @@ def decline_quote(order_id: int, quote_version: int, reason: str, client: Client
 
 def sign_consent(order_id: int, purpose: str, signer_name: str, png: str, client: Client) -> Outcome:
     with write_session() as session:
-        order = session.get(Order, order_id)
-        if order is None:
+        if (acting := _acting(session, order_id, client)) is None:
             return refused(GONE)
-        actor = _customer(session, order, client)
+        order, actor = acting
         try:
             consents.sign(
                 session,

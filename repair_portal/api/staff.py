@@ -100,16 +100,25 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
+async def staff_order_request(request: Request, action: Action):
+    """(staff identity, order id from the path), or the refusal to answer with."""
+    identity = await asyncio.to_thread(staff_identity, request)
+    if identity is None:
+        return denied(401, "Sign in first")
+    if not can(identity.role, action):
+        return denied()
+    order_id = path_id(request, "order_id")
+    if order_id is None:
+        return denied(404, "No such order")
+    return identity, order_id
+
+
 def staff_document(kind: str):
     async def endpoint(request: Request) -> Response:
-        identity = await asyncio.to_thread(staff_identity, request)
-        if identity is None:
-            return denied(401, "Sign in first")
-        if not can(identity.role, Action.PRINT_DOCUMENTS):
-            return denied()
-        order_id = path_id(request, "order_id")
-        if order_id is None:
-            return denied(404, "No such order")
+        checked = await staff_order_request(request, Action.PRINT_DOCUMENTS)
+        if isinstance(checked, Response):
+            return checked
+        identity, order_id = checked
         layout = request.query_params.get("layout", "a4")
         if layout not in PDF_LAYOUTS:
             layout = "a4"
@@ -140,14 +149,10 @@ def staff_document(kind: str):
 async def view_as_customer(request: Request) -> Response:
     """ "View as customer" on the order page: the staff member's browser is sent to the live link in
     preview mode, so the page never needs the link itself."""
-    identity = await asyncio.to_thread(staff_identity, request)
-    if identity is None:
-        return denied(401, "Sign in first")
-    if not can(identity.role, Action.VIEW_AS_CUSTOMER):
-        return denied()
-    order_id = path_id(request, "order_id")
-    if order_id is None:
-        return denied(404, "No such order")
+    checked = await staff_order_request(request, Action.VIEW_AS_CUSTOMER)
+    if isinstance(checked, Response):
+        return checked
+    _, order_id = checked
 
     def code_of() -> str | None:
         from ..services.portal_links import current_code

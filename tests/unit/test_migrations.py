@@ -3,10 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import repair_portal.models  # noqa: F401
@@ -97,35 +96,6 @@ def test_downgrade_to_base_and_back(tmp_path):
     engine.dispose()
     upgrade_to_head(url)
     assert _drift(url) == []
-
-
-def _postgres_url() -> str | None:
-    url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-    try:
-        engine = create_engine(url, connect_args={"connect_timeout": 2})
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return url
-    except Exception as exc:
-        print(f"PostgreSQL not reachable at {url}: {exc}")
-        return None
-
-
-@pytest.fixture
-def pg_url():
-    base = _postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (the default SQLite set-up doesn't need it)")
-    name = f"rp_test_{os.getpid()}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_postgresql_upgrades_to_head_without_drift(pg_url):
