@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,21 +21,30 @@ class SettingsError(RuntimeError):
     """Raised for configuration a shop must fix before the app can start."""
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def _env_bool(name: str, default: bool) -> bool:
+    """Unset or empty: the default. A typo (DEMO_MODE=ture) stops the app instead of meaning "off"."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{name} must be true or false (or yes/no, on/off, 1/0), got {raw!r}")
 
 
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+    if not (raw.isascii() and raw.isdigit()) or int(raw) == 0:
+        raise SettingsError(f"{name} must be a whole number above 0, got {raw!r}")
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,6 @@ class Settings:
     login_failure_window_minutes: int = 15
     login_max_failures_per_ip: int = 20
     login_ip_window_minutes: int = 60
-    extra: dict = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:

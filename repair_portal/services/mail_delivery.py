@@ -31,9 +31,6 @@ STALE_AFTER = timedelta(minutes=10)
 MAILER = audit.Actor(kind="system", label="mailer")
 
 
-redact_tracking_codes = redact_private_links
-
-
 @dataclass
 class DeliveryReport:
     sent: int = 0
@@ -101,8 +98,8 @@ def _record(
         session.add(message)
         if outcome != "retrying":
             # The tracking code was needed to send; it isn't kept in the outbox afterwards.
-            message.text_body = redact_tracking_codes(message.text_body)
-            message.html_body = redact_tracking_codes(message.html_body)
+            message.text_body = redact_private_links(message.text_body)
+            message.html_body = redact_private_links(message.html_body)
             audit.record(
                 session,
                 MAILER,

@@ -17,7 +17,6 @@ from ..services import (
     attachments,
     messages,
     order_activity,
-    order_edit,
     portal_links,
     portal_view,
     quote_builder,
@@ -162,10 +161,6 @@ class StaffOrderState(StaffSessionState):
                 ActivityRow(a.at, a.who, a.what, a.icon)
                 for a in order_activity.order_activity(session, self.current_order_id, tz)
             ]
-            self._after_reload(order_edit.form_for(order, tz))
-
-    def _after_reload(self, form: order_edit.DetailsForm) -> None:
-        """Hook for substates that keep an edit form in step with the saved order."""
 
     def _load_quote(self, session) -> None:
         draft = quote_builder.current_draft(session, self.current_order_id)
