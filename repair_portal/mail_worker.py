@@ -26,8 +26,7 @@ def sender_for(settings: Settings) -> Sender:
     from .models import ShopSettings
 
     with Session(get_engine()) as session:
-        shop = session.get(ShopSettings, 1)
-        return Sender(settings.mail_from, shop.name if shop else "Repair Portal")
+        return Sender(settings.mail_from, ShopSettings.current(session).name)
 
 
 async def delivery_loop() -> None:

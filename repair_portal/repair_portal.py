@@ -5,8 +5,12 @@ import reflex as rx
 from . import pages  # noqa: F401  (registers every page)
 from .api import api_routes, security_headers
 from .components.registry import PAGES
+from .logs import configure as configure_logging
 from .mail_worker import delivery_loop
+from .settings import get_settings
 from .state.binding import IdentityBinding
+
+configure_logging(get_settings().log_format)
 
 app = rx.App(
     head_components=[

@@ -47,6 +47,15 @@ def _env_int(name: str, default: int) -> int:
     return int(raw)
 
 
+def _env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -64,6 +73,7 @@ class Settings:
     login_failure_window_minutes: int = 15
     login_max_failures_per_ip: int = 20
     login_ip_window_minutes: int = 60
+    log_format: str = "text"  # or "json": one JSON object a line
 
     @property
     def is_sqlite(self) -> bool:
@@ -139,6 +149,7 @@ def load_settings() -> Settings:
         sendgrid_api_host=os.environ.get("SENDGRID_API_HOST", "https://api.sendgrid.com"),
         staff_session_idle_minutes=_env_int("STAFF_SESSION_IDLE_MINUTES", 120),
         staff_session_absolute_hours=_env_int("STAFF_SESSION_ABSOLUTE_HOURS", 12),
+        log_format=_env_choice("LOG_FORMAT", ("text", "json"), "text"),
     )
 
 

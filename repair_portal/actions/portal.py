@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from ..db import write_session
-from ..models import Customer, Order
+from ..models import Customer, Order, ShopSettings
 from ..services import audit, consents, messages, notifications, portal_access, quote_decisions
-from ..services.shop_settings import current_shop
 from . import GONE, Outcome, done, links, refused
 
 
@@ -39,7 +38,7 @@ def post_message(order_id: int, body: str, client: Client, *, is_feedback: bool)
     with write_session() as session:
         if (acting := _acting(session, order_id, client)) is None:
             return refused(GONE)
-        if not current_shop(session).show_messages:
+        if not ShopSettings.current(session).show_messages:
             return refused("The shop has switched messages off. Please call or email them instead.")
         order, actor = acting
         try:

@@ -48,10 +48,10 @@ def portal_access_for(request: Request, *, full_access: bool) -> PortalAccess:
 
 def _portal_shows(kind: str) -> bool:
     """The shop's portal switches apply to the downloads too: invoice = payments, quote/signed = quote."""
-    from ..services.shop_settings import current_shop
+    from ..models import ShopSettings
 
     with session_scope() as session:
-        shop = current_shop(session)
+        shop = ShopSettings.current(session)
     if kind == "qr":
         return True
     return shop.show_payments if kind == "invoice" else shop.show_quote

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..logs import mask_email
+
 log = logging.getLogger("repair_portal.mail")
 
 
@@ -49,9 +51,10 @@ class OutboxBackend:
     name = "outbox"
 
     def send(self, envelope: Envelope) -> str:
-        log.info("[outbox] to %s <%s>: %s", envelope.to_name, envelope.to_email, envelope.subject)
+        to = mask_email(envelope.to_email)
+        log.info("[outbox] to %s: %s", to, envelope.subject)
         print(
-            f"[outbox] To: {envelope.to_name} <{envelope.to_email}>\n[outbox] Subject: {envelope.subject}\n"
+            f"[outbox] To: {envelope.to_name} <{to}>\n[outbox] Subject: {envelope.subject}\n"
             f"{redact_private_links(envelope.text)}",
             flush=True,
         )

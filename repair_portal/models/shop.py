@@ -41,6 +41,11 @@ class ShopSettings(SQLModel, table=True):
     show_messages: bool = True
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
+    @classmethod
+    def current(cls, session) -> ShopSettings:
+        """The shop's one settings row; before set-up, an unsaved row with the defaults (never None)."""
+        return session.get(cls, 1) or cls(id=1, name="Repair Portal")
+
 
 class Location(SQLModel, table=True):
     __tablename__ = "location"

@@ -26,8 +26,7 @@ def logo_for(session: Session, location_id: int | None) -> str | None:
     location = session.get(Location, location_id) if location_id else None
     if location is not None and location.logo_path:
         return location.logo_path
-    shop = session.get(ShopSettings, 1)
-    return shop.logo_path if shop and shop.logo_path else None
+    return ShopSettings.current(session).logo_path or None
 
 
 def set_logo(
@@ -43,7 +42,7 @@ def set_logo(
         location.logo_path = stored
         session.add(location)
     else:
-        shop = session.get(ShopSettings, 1)
+        shop = ShopSettings.current(session)
         shop.logo_path = stored
         session.add(shop)
     audit.record(session, actor, "settings.logo_changed", location_id=location_id)

@@ -140,7 +140,7 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
     order = session.get(Order, order_id)
     if order is None:
         raise LookupError(order_id)
-    shop = session.get(ShopSettings, 1) or ShopSettings(id=1, name="")
+    shop = ShopSettings.current(session)
     location = session.get(Location, order.location_id)
     customer = session.get(Customer, order.customer_id)
     device = session.get(Device, order.device_id) if order.device_id else None

@@ -233,7 +233,7 @@ def open_order_count(session: Session, location_id: int) -> int:
 
 def list_locations(session: Session) -> list[LocationRow]:
     """Active locations first, then by creation order."""
-    shop = session.get(ShopSettings, 1)
+    shop = ShopSettings.current(session)
     rows = session.exec(select(Location).order_by(Location.active.desc(), Location.id)).all()
     return [
         LocationRow(

@@ -49,9 +49,9 @@ def opening_hours(location: Location | None) -> list[tuple[str, str]]:
 
 
 def branding(session: Session, location: Location | None) -> Branding:
-    shop = session.get(ShopSettings, 1)
+    shop = ShopSettings.current(session)
     return Branding(
-        shop_name=shop.name if shop else "Repair Portal",
+        shop_name=shop.name,
         accent=accent_for(shop, location),
         location_name=location.name if location else "",
         address=location.address if location else "",
@@ -95,11 +95,11 @@ def queue_order_email(
             audit.record(session, actor, "email.skipped", order_id=order_id, template=template, reason="no_consent")
             raise NotSent("The customer has not agreed to email updates.")
     else:
-        shop = session.get(ShopSettings, 1)
+        shop = ShopSettings.current(session)
         to_email, to_name = (location.email if location else "").strip(), brand.shop_name
         if not to_email:
             audit.record(session, actor, "email.skipped", order_id=order_id, template=template, reason="no_shop_email")
-            raise NotSent(f"The location has no email address ({shop.name if shop else ''}).")
+            raise NotSent(f"The location has no email address ({shop.name}).")
 
     rendered = compose(session, links, template, order_id, extra=extra, quote_block=quote_block)
     message = OutboxMessage(

@@ -7,6 +7,7 @@ a 'sending' row that is re-queued after STALE_AFTER (at-least-once delivery).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +30,8 @@ BACKOFF = [
 MAX_ATTEMPTS = len(BACKOFF) + 1
 STALE_AFTER = timedelta(minutes=10)
 MAILER = audit.Actor(kind="system", label="mailer")
+
+log = logging.getLogger("repair_portal.mail")
 
 
 @dataclass
@@ -91,10 +94,12 @@ def _record(
             message.next_attempt_at = now + BACKOFF[message.attempts - 1]
             message.last_error = str(error)[:2000]
             outcome = "retrying"
+            log.warning("email %s (%s) not sent, will retry: %s", message.id, message.template, str(error)[:200])
         else:
             message.status = MailStatus.FAILED.value
             message.last_error = str(error)[:2000]
             outcome = "failed"
+            log.error("email %s (%s) failed for good: %s", message.id, message.template, str(error)[:200])
         session.add(message)
         if outcome != "retrying":
             # The tracking code was needed to send; it isn't kept in the outbox afterwards.

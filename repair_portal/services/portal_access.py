@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,6 +15,8 @@ from ..models import AccessMode, Customer, Location, Order, PortalVerification, 
 from . import audit, clock, ratelimit
 from .tokens import hash_token
 
+log = logging.getLogger("repair_portal.security")
+
 REMEMBER_DEVICE_FOR = timedelta(days=90)
 CODE_LIMIT = ratelimit.Limit("portal_last_name_code", 5, timedelta(minutes=15))
 IP_LIMIT = ratelimit.Limit("portal_last_name_ip", 20, timedelta(hours=1))
@@ -23,9 +26,8 @@ GENERIC_MISMATCH = "That name doesn't match our records for this order. Check th
 def access_mode(session: Session, order: Order) -> AccessMode:
     """The location's override, else the shop's setting."""
     location = session.get(Location, order.location_id)
-    shop = session.get(ShopSettings, 1)
     raw = (location.access_mode if location and location.access_mode else None) or (
-        shop.access_mode if shop else AccessMode.LINK.value
+        ShopSettings.current(session).access_mode
     )
     try:
         return AccessMode(raw)
@@ -88,6 +90,7 @@ def check_last_name(
         verdict, attempt_id = ratelimit.acquire(session, limit, key)  # counted before the name is compared
         if verdict.blocked:
             audit.record(session, actor, "portal.last_name_blocked", order_id=order.id, scope=limit.scope)
+            log.warning("last-name check blocked by the %s limit (order %s)", limit.scope, order.id)
             minutes = verdict.retry_after_minutes
             return CheckResult(False, blocked_message(minutes), minutes)
         counted.append(attempt_id)

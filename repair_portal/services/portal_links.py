@@ -83,8 +83,7 @@ class Resolution:
 
 
 def _expiry_days(session: Session) -> int:
-    shop = session.get(ShopSettings, 1)
-    return shop.link_expiry_days if shop else 30
+    return ShopSettings.current(session).link_expiry_days
 
 
 def resolve(session: Session, code: str) -> Resolution:

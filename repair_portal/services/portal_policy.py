@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from ..models import AttachmentKind
-from .shop_settings import current_shop
+from ..models import AttachmentKind, ShopSettings
 
 
 def visible_attachment_kinds(session: Session) -> set[str]:
-    shop = current_shop(session)
+    shop = ShopSettings.current(session)
     kinds = set()
     if shop.show_photos:
         kinds.add(AttachmentKind.PHOTO.value)

@@ -135,7 +135,7 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
     """What the portal shows. For the customer, parts the shop switched off are left out of the
     data itself (not just hidden), so they never reach the browser; staff get everything."""
     order = session.get(Order, order_id)
-    shop = session.get(ShopSettings, 1) or ShopSettings(id=1, name="")
+    shop = ShopSettings.current(session)
     tz = shop.timezone
     location = session.get(Location, order.location_id)
     device = session.get(Device, order.device_id) if order.device_id else None

@@ -83,7 +83,7 @@ def document_fields(session: Session, quote: Quote, lines: list[QuoteLine] | Non
     """Exactly what the customer is shown for this quote version (and signs when approving)."""
     lines = quotes.lines_of(session, quote.id) if lines is None else lines
     order = session.get(Order, quote.order_id)
-    shop = session.get(ShopSettings, 1)
+    shop = ShopSettings.current(session)
     totals = quotes.quote_totals(session, quote)
     consent_version, consent_text = signatures.current_consent(SignaturePurpose.REPAIR_AUTHORISATION)
     return {
@@ -113,7 +113,7 @@ def document_fields(session: Session, quote: Quote, lines: list[QuoteLine] | Non
         "subtotal_minor": totals.subtotal,
         "tax_minor": totals.tax,
         "total_minor": totals.total,
-        "terms_text": shop.terms_text if shop else "",
+        "terms_text": shop.terms_text,
         "consent_text_version": consent_version,
         "consent_text": consent_text,
     }

@@ -76,15 +76,15 @@ def create_quote(
 ) -> Quote:
     """A new draft quote at the next version number, with the shop's current tax."""
     _validate(lines)
-    shop = session.get(ShopSettings, 1)
+    shop = ShopSettings.current(session)
     latest = session.exec(select(func.max(Quote.version)).where(Quote.order_id == order.id)).one()
     quote = Quote(
         order_id=order.id,
         version=(latest or 0) + 1,
         status=QuoteStatus.DRAFT.value,
-        currency=shop.currency if shop else "GBP",
-        tax_label=shop.tax_label if shop else "VAT",
-        tax_rate_bp=shop.tax_rate_bp if shop else 0,
+        currency=shop.currency,
+        tax_label=shop.tax_label,
+        tax_rate_bp=shop.tax_rate_bp,
         valid_until=valid_until,
         notes=notes,
         created_by_id=actor.id if actor.kind == "staff" else None,

@@ -308,8 +308,3 @@ def save_shop_settings(
     session.add(shop)
     audit.record(session, actor, "settings.shop_changed", fields=changed)
     return changed
-
-
-def current_shop(session: Session) -> ShopSettings:
-    """The shop's settings row; before set-up, an unsaved row with the defaults (never None)."""
-    return session.get(ShopSettings, 1) or ShopSettings(id=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +16,8 @@ from ..settings import Settings
 from . import audit, clock, known_devices, ratelimit
 from .passwords import burn_dummy_check, check_password_policy, hash_password, verify_password
 from .tokens import hash_token, new_token
+
+log = logging.getLogger("repair_portal.security")
 
 GENERIC_LOGIN_ERROR = "That email and password don't match an active account."
 LAST_SEEN_WRITE_INTERVAL = timedelta(seconds=60)
@@ -118,6 +121,7 @@ def sign_in(
             verdict, attempt_id = ratelimit.acquire(session, limit, key)
             if verdict.blocked:
                 audit.record(session, actor, "staff.login.blocked", scope=limit.scope)
+                log.warning("staff sign-in blocked by the %s limit (from %s)", limit.scope, ip or "unknown")
                 blocked = verdict
                 break
             counted.append(attempt_id)

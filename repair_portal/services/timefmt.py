@@ -14,8 +14,7 @@ def shop_timezone(session) -> str:
     """The shop's time zone (Settings → Shop), for every date shown to staff or customers."""
     from ..models import ShopSettings
 
-    shop = session.get(ShopSettings, 1)
-    return shop.timezone if shop else DEFAULT_TZ
+    return ShopSettings.current(session).timezone or DEFAULT_TZ
 
 
 def local(dt: datetime, tz: str = "Europe/London") -> datetime:

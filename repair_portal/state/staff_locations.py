@@ -95,10 +95,10 @@ class StaffLocationsState(StaffSessionState):
     def _reload_list(self) -> None:
         with session_scope() as session:
             rows = locations.list_locations(session)
-            shop = session.get(ShopSettings, 1)
+            shop = ShopSettings.current(session)
             shop_logo = branding.logo_for(session, None)
         self.shop_accent = branding.accent_for(shop, None)
-        self.shop_access_label = ACCESS_MODES.get(shop.access_mode, shop.access_mode) if shop else ""
+        self.shop_access_label = ACCESS_MODES.get(shop.access_mode, shop.access_mode)
         self.shop_has_logo = shop_logo is not None
         self.rows = [
             LocationCard(

@@ -6,9 +6,9 @@ import reflex as rx
 
 from ..actions import order_page
 from ..db import session_scope
+from ..models import ShopSettings
 from ..services import notifications
 from ..services.permissions import Action
-from ..services.shop_settings import current_shop
 from .guard import staff_action
 from .outcomes import publish, toast_for
 from .staff_order import StaffOrderState
@@ -38,7 +38,7 @@ class StaffOrderLinkState(StaffOrderState):
         if url is None:
             return rx.toast.error("There is no live link to copy.")
         with session_scope() as session:
-            shop_name = current_shop(session).name
+            shop_name = ShopSettings.current(session).name
         text = notifications.share_text(shop_name, self.reference, url)
         return [rx.set_clipboard(text), rx.toast.success("Copied: paste it into SMS or WhatsApp.")]
 

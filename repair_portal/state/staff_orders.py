@@ -139,9 +139,8 @@ class StaffOrdersState(StaffSessionState):
 
     def _load(self) -> None:
         with session_scope() as session:
-            shop = session.get(ShopSettings, 1)
             tz = timefmt.shop_timezone(session)
-            self.shop_name = shop.name if shop else "Repair Portal"
+            self.shop_name = ShopSettings.current(session).name
             found, self.total = orders.list_orders(
                 session, self._filter(tz), limit=PAGE_SIZE, offset=self.page * PAGE_SIZE
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import reflex as rx
 
@@ -13,6 +14,8 @@ from ..services.permissions import Action, can
 from ..services.staff_auth import StaffIdentity, resolve_session
 from ..settings import get_settings
 from .guard import CURRENT_STAFF, staff_action
+
+log = logging.getLogger("repair_portal.security")
 
 
 def connection_cookie(state: rx.State, name: str) -> str | None:
@@ -73,6 +76,13 @@ class StaffSessionState(rx.State):
         if identity is None:
             return None, self._login_redirect()
         if action is not None and not can(identity.role, action):
+            log.info(
+                "permission denied: %s (%s) may not %s on %s",
+                identity.user_id,
+                identity.role,
+                action,
+                self.router.url.path,
+            )
             toast = rx.toast.error(denied)
             return None, ([rx.redirect(HOME_ROUTE, replace=True), toast] if leave else toast)
         return identity, None

@@ -182,8 +182,8 @@ class TrackState(rx.State):
         location = portal_links.contact_location(session, order_id)
         location_id = location.id if location else 0
         self.logo_url = f"/api/branding/logo/{location_id}" if branding.logo_for(session, location_id) else ""
-        shop = session.get(ShopSettings, 1)
-        self.shop_name = shop.name if shop else ""
+        shop = ShopSettings.current(session)
+        self.shop_name = shop.name
         self.accent_color = branding.accent_for(shop, location)
         self.location_name = location.name if location else ""
         self.location_phone = location.phone if location else ""

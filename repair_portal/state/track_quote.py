@@ -83,12 +83,12 @@ class TrackQuoteState(TrackState):
 
     def _load_quote(self, session, order: Order) -> None:
         self._load_pending(session, order)
-        shop = session.get(ShopSettings, 1)
-        view = quote_decisions.customer_view_of_quote(session, order.id) if shop and shop.show_quote else None
+        shop = ShopSettings.current(session)
+        view = quote_decisions.customer_view_of_quote(session, order.id) if shop.show_quote else None
         self.signed = [
             SignedRow(s.purpose_label, s.signer_name, s.signed_at_text, s.document_version, s.document_sha256_prefix)
             for s in signatures.signatures_for_order(session, order.id)
-            if (shop is not None and shop.show_quote) or s.document_kind != "quote"
+            if shop.show_quote or s.document_kind != "quote"
         ]
         if view is None:
             self.has_quote, self.quote_lines, self._quote_sha = False, [], ""
@@ -113,8 +113,7 @@ class TrackQuoteState(TrackState):
 
     def _quote_order(self, session) -> Order | None:
         """The authorised order, if the shop shows quotes on the portal (decisions follow the switch)."""
-        shop = session.get(ShopSettings, 1)
-        return self._authorised_order(session) if shop is None or shop.show_quote else None
+        return self._authorised_order(session) if ShopSettings.current(session).show_quote else None
 
     @rx.event
     @customer_action(read_only=True)

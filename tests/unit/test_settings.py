@@ -35,3 +35,22 @@ def test_numbers_must_be_whole_and_positive(env, raw):
         load_settings()
     env.setenv("STAFF_SESSION_IDLE_MINUTES", "45")
     assert load_settings().staff_session_idle_minutes == 45
+
+
+def test_log_lines_can_be_json_and_never_carry_whole_addresses(env, capsys):
+    import json
+    import logging
+
+    from repair_portal import logs
+
+    env.setenv("LOG_FORMAT", "json")
+    assert load_settings().log_format == "json"
+    env.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(SettingsError, match="LOG_FORMAT must be one of text, json"):
+        load_settings()
+    handler = logging.StreamHandler()
+    handler.setFormatter(logs.JsonLines())
+    record = logging.LogRecord("repair_portal.mail", logging.WARNING, __file__, 1, "to %s", ("x",), None)
+    entry = json.loads(handler.format(record))
+    assert entry["level"] == "warning" and entry["logger"] == "repair_portal.mail" and entry["message"] == "to x"
+    assert logs.mask_email("jan.kowalski@example.com") == "j…@example.com" and logs.mask_email("nope") == "…"
