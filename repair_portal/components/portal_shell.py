@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from .registry import register
+
 
 def portal_layout(
     shop_name: rx.Var | str, accent: rx.Var | str, *children: rx.Component, logo: rx.Var | str = ""
@@ -47,3 +49,13 @@ def portal_layout(
         width="100%",
         overflow_x="hidden",
     )
+
+
+def portal_page(route: str, title: str, on_load: list | None = None):
+    """Register a customer page (the customer-facing twin of `staff_page`)."""
+
+    def decorator(render):
+        register(route, title, render, list(on_load or []))
+        return render
+
+    return decorator

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-PAD_ID = "signature-pad"
-_REF = f"refs['ref_{PAD_ID.replace('-', '_')}']"
-# '' when nothing was drawn, else a PNG data URL (verified again with Pillow on the server).
-READ_PNG_JS = f"({_REF} && {_REF}.current && !{_REF}.current.isEmpty()) ? {_REF}.current.toDataURL('image/png') : ''"
-CLEAR_JS = f"{_REF} && {_REF}.current && {_REF}.current.clear()"
-
-
-def read_signature(callback) -> rx.event.EventSpec:
-    """Ask the browser for the drawn signature; `callback` receives '' or a PNG data URL."""
-    return rx.call_script(READ_PNG_JS, callback=callback)
+from ..state.script import CLEAR_JS, PAD_ID, READ_PNG_JS, read_signature  # noqa: F401 (the pad's API)
 
 
 class SignatureCanvas(rx.NoSSRComponent):

@@ -121,3 +121,9 @@ def post_form(*children: rx.Component, action, form_id: str, **props) -> rx.Comp
         style={"width": "100%"},
         **props,
     )
+
+
+def live_marker(joined) -> rx.Component:
+    """`data-live="on"` once the page has joined its live channel: what browser tests wait for,
+    instead of sleeping."""
+    return rx.el.span(id="live-marker", hidden=True, custom_attrs={"data-live": rx.cond(joined, "on", "off")})

@@ -89,6 +89,7 @@ class StaffOrderState(StaffSessionState):
     promised: str = ""
     assigned_to: str = ""
     has_link: bool = False  # the link itself never sits in state: see _link_shown()
+    live: bool = False  # joined the order's live channel (browser tests wait for it)
     history: list[HistoryRow] = []
     emails: list[EmailRow] = []
     activity: list[ActivityRow] = []
@@ -203,6 +204,7 @@ class StaffOrderState(StaffSessionState):
         if denied:
             return denied
         self.current_order_id = self._order_id_from_url()
+        self.live = False
         for flag, action in (
             ("can_print", Action.PRINT_DOCUMENTS),
             ("can_change_stage", Action.CHANGE_STAGE),
@@ -222,6 +224,7 @@ class StaffOrderState(StaffSessionState):
     async def start_live(self):
         if self._require_staff() is not None and self.current_order_id:
             await live.link_to_order(self, self.current_order_id)
+            self.live = True
 
     @rx.event
     @staff_action(Action.VIEW_ORDERS)

@@ -107,6 +107,7 @@ class TrackState(rx.State):
     docs_base: str = ""
     logo_url: str = ""
     highlight: str = ""  # the part that just changed live: stage, files, payments, messages
+    live: bool = False  # joined the order's live channel (browser tests wait for it)
     _order_id: int = 0
 
     @rx.var
@@ -275,6 +276,7 @@ class TrackState(rx.State):
         requested = self.router.url.query_parameters.get("tab", "status")
         self.tab = requested if requested in TABS else "status"
         self.gate_error = self.notice = ""
+        self.live = False
         ip, user_agent = self._client()
         previewer = self._staff_previewer()
         self.preview = previewer is not None
@@ -311,6 +313,7 @@ class TrackState(rx.State):
             order = self._readable_order(session)
         if order is not None:
             await live.link_to_order(self, order.id)
+            self.live = True
 
     @rx.event
     @customer_action(read_only=True)

@@ -7,7 +7,6 @@ import dataclasses
 import reflex as rx
 
 from ..actions import portal
-from ..components.signature_pad import read_signature
 from ..db import session_scope
 from ..models import Order, Quote, ShopSettings
 from ..services import consents, quote_decisions, signatures
@@ -15,6 +14,7 @@ from ..services.ids import parse_id
 from ..services.quote_view import document_sha256
 from .guard import customer_action, form_only
 from .outcomes import publish, toast_for
+from .script import read_signature
 from .track import TrackState
 
 

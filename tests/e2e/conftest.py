@@ -62,6 +62,34 @@ class LiveApp:
         return self.base_url + path
 
 
+def _start(env: dict, port: int, log_path: Path):
+    """(process, base URL, log file) once the app answers; (None, ...) when its port was taken."""
+    bin_dir = Path(sys.executable).parent
+    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [str(bin_dir / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://localhost:{port}"
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.flush()
+            output = log_path.read_text()
+            if "address already in use" in output.lower() or "is already in use" in output.lower():
+                log.close()
+                return None, base, None
+            pytest.fail(f"the app exited with {proc.returncode}:\n{output[-4000:]}")
+        if _get(base + "/api/health") == 200 and _get(base + "/staff/login/") == 200:
+            return proc, base, log
+        time.sleep(1)  # polling the app's start-up, not a test's timing
+    pytest.fail(f"the app did not start within 600 s:\n{log_path.read_text()[-4000:]}")
+
+
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory) -> LiveApp:
     port = _free_port()
@@ -90,26 +118,15 @@ def live_app(tmp_path_factory) -> LiveApp:
         timeout=180,
     )
     assert boot.returncode == 0, boot.stderr
-    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(
-        [str(bin_dir / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://localhost:{port}"
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            log.flush()
-            pytest.fail(f"the app exited with {proc.returncode}:\n{log_path.read_text()[-4000:]}")
-        if _get(base + "/api/health") == 200 and _get(base + "/staff/login/") == 200:
+    for attempt in range(3):  # a free port can be taken between choosing it and binding it: try another
+        if attempt:
+            port = _free_port()
+            env["PUBLIC_URL"] = f"http://localhost:{port}"
+        proc, base, log = _start(env, port, log_path)
+        if proc is not None:
             break
-        time.sleep(1)
     else:
-        pytest.fail(f"the app did not start within 600 s:\n{log_path.read_text()[-4000:]}")
+        pytest.fail(f"the app did not start:\n{log_path.read_text()[-4000:]}")
     yield LiveApp(base, boot.stdout, data_dir, log_path)
     os.killpg(proc.pid, signal.SIGTERM)
     try:

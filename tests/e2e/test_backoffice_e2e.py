@@ -10,6 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from .conftest import shot
+from .helpers import refresh_until_visible, shown_tracking_url, wait_until_live
 from .test_foundation_e2e import _sign_in, open_verified
 
 
@@ -41,14 +42,9 @@ def test_front_desk_books_in_a_repair_and_the_customer_email_is_queued(live_app,
     order_url = _book_in(desktop, live_app, "Kowalska", "lucja.kowalska@example.com")
     expect(desktop.get_by_text("Order booked in").first).to_be_visible()
     # the delivery loop runs every 2 s in the app; without SendGrid the message lands in the outbox
-    for _ in range(10):
-        desktop.click("text=Refresh")
-        if desktop.get_by_text("In outbox (email not set up)").count():
-            break
-        desktop.wait_for_timeout(1000)
-    expect(desktop.get_by_text("In outbox (email not set up)").first).to_be_visible()
+    refresh_until_visible(desktop, "text=Refresh", desktop.get_by_text("In outbox (email not set up)"))
     assert "lucja.kowalska@example.com" in desktop.locator(".email-row").first.inner_text()
-    tracking_url = desktop.locator("#tracking-url").inner_text()
+    tracking_url = shown_tracking_url(desktop)
     assert tracking_url.startswith(live_app.base_url + "/track/")
     # the printed ticket carries a QR code of exactly this link
     response = desktop.request.get(order_url.replace("/staff/orders/", "/api/staff/orders/") + "/qr.png")
@@ -62,7 +58,7 @@ def test_front_desk_books_in_a_repair_and_the_customer_email_is_queued(live_app,
 
 def test_moving_the_stage_records_history_and_the_portal_follows(live_app, desktop, phone):
     _book_in(desktop, live_app, "Brennan", "")
-    tracking_url = desktop.locator("#tracking-url").inner_text()
+    tracking_url = shown_tracking_url(desktop)
     desktop.click("#stage-select")
     desktop.get_by_role("option", name="Diagnosing").click()
     desktop.click("#stage-submit")
@@ -102,10 +98,10 @@ def test_owner_edits_an_email_subject_and_sees_the_preview(live_app, desktop):
 
 def test_staff_build_and_send_a_quote_and_the_open_portal_shows_it(live_app, desktop, phone):
     _book_in(desktop, live_app, "Haddad", "haddad@example.com")
-    tracking_url = desktop.locator("#tracking-url").inner_text()
+    tracking_url = shown_tracking_url(desktop)
     open_verified(phone, tracking_url + "?tab=quote", "Haddad")
     expect(phone.get_by_text("your quote appears here")).to_be_visible()
-    phone.wait_for_timeout(1000)  # joined the live channel
+    wait_until_live(phone)
 
     desktop.click("#quote-open")
     desktop.locator(".q-desc input, input.q-desc").first.fill("Replacement screen")

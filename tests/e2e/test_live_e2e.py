@@ -7,16 +7,17 @@ import time
 
 from playwright.sync_api import expect
 
+from .helpers import shown_tracking_url, wait_until_live
 from .test_backoffice_e2e import _book_in
 from .test_foundation_e2e import open_verified
 
 
 def test_stage_change_and_messages_travel_live_both_ways(live_app, desktop, phone):
     _book_in(desktop, live_app, "Nakamura", "")
-    tracking_url = desktop.locator("#tracking-url").inner_text()
+    tracking_url = shown_tracking_url(desktop)
     open_verified(phone, tracking_url, "Nakamura")
     expect(phone.locator("#stage-label")).to_have_text("Booked in")
-    phone.wait_for_timeout(1500)  # let the page join the live channel
+    wait_until_live(phone)
 
     desktop.click("#stage-select")
     desktop.get_by_role("option", name="Diagnosing").click()

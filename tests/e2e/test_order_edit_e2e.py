@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import DESKTOP, shot
+from .helpers import shown_tracking_url
 from .test_backoffice_e2e import _book_in
 from .test_foundation_e2e import _sign_in, open_verified
 
@@ -27,7 +28,7 @@ def _edit_internal_note(page, text: str) -> None:
 
 def test_two_staff_edit_the_same_note_and_the_second_gets_a_conflict(live_app, desktop, second_desk, phone):
     order_url = _book_in(desktop, live_app, "Okafor", "okafor@example.com")
-    tracking_url = desktop.locator("#tracking-url").inner_text()
+    tracking_url = shown_tracking_url(desktop)
     _sign_in(second_desk, live_app)
     expect(second_desk.locator(".order-row").first).to_be_visible()
     second_desk.goto(order_url)
@@ -60,7 +61,7 @@ def test_two_staff_edit_the_same_note_and_the_second_gets_a_conflict(live_app, d
 
 def test_view_as_customer_is_read_only_and_leaves_the_customer_unverified(live_app, desktop, phone):
     _book_in(desktop, live_app, "Lindqvist", "lindqvist@example.com")
-    tracking_url = desktop.locator("#tracking-url").inner_text()
+    tracking_url = shown_tracking_url(desktop)
     with desktop.context.expect_page() as popup:
         desktop.click("#view-as-customer")
     preview = popup.value

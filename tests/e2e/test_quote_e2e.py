@@ -14,6 +14,7 @@ from repair_portal.services import audit, portal_links, quotes
 from repair_portal.services.orders import create_order
 
 from .conftest import shot
+from .helpers import shown_tracking_url
 from .test_foundation_e2e import _sign_in, demo_links, open_verified
 
 
@@ -148,7 +149,7 @@ def test_customer_signs_data_consent_and_a_rotated_link_stops_working(live_app, 
     expect(desktop.locator(".order-row")).to_have_count(1)
     desktop.locator(".order-row").first.click()
     expect(desktop.locator(".staff-signed")).to_contain_text("Sam Fairbanks")
-    old_url = desktop.locator("#tracking-url").inner_text()
+    old_url = shown_tracking_url(desktop)
     desktop.click("#rotate-link")
     desktop.click("#rotate-confirm")
     expect(desktop.locator("#tracking-url")).not_to_have_text(old_url)

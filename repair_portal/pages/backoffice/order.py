@@ -12,6 +12,7 @@ from ...components.order.quote import quote_card
 from ...components.order.side import link_card, print_card, stage_card
 from ...components.order.summary import summary
 from ...components.staff_shell import staff_layout, staff_page
+from ...components.ui import live_marker
 from ...live import live_refresh
 from ...state.staff_order import StaffOrderState as S
 
@@ -27,6 +28,7 @@ def order_page() -> rx.Component:
         rx.flex(
             rx.vstack(
                 live_refresh(S.refresh),
+                live_marker(S.live),
                 summary(),
                 quote_card(),
                 payments_card(),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...components.signature_pad import signature_pad
 from ...state.track import TrackState
 from ...state.track_quote import QuoteLineRow, SignedRow, TrackQuoteState
+from ..signature_pad import signature_pad
 
 Q = TrackQuoteState
 T = TrackState

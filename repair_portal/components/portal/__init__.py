@@ -1,0 +1,1 @@
+"""The customer portal's views, composed by short pages in pages/portal/."""

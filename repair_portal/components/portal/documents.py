@@ -1,0 +1,54 @@
+"""Photos and documents the shop shared."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.track import FileRow, TrackState
+
+T = TrackState
+
+
+def file_tile(item: FileRow) -> rx.Component:
+    return rx.cond(
+        item.is_photo,
+        rx.link(
+            rx.image(
+                src=item.url,
+                alt=item.title,
+                width="100%",
+                height="7.5rem",
+                object_fit="cover",
+                border_radius="8px",
+                loading="lazy",
+            ),
+            href=item.url,
+            is_external=True,
+            class_name="portal-photo",
+        ),
+        rx.link(
+            rx.hstack(rx.icon("file-text", size=18), rx.text(item.title, size="2"), align="center"),
+            href=item.url,
+            is_external=True,
+            class_name="portal-document",
+        ),
+    )
+
+
+def documents() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text("Photos and documents", size="2", weight="bold"),
+            rx.cond(
+                T.files.length() > 0,
+                rx.grid(rx.foreach(T.files, file_tile), columns="2", gap="0.5rem", width="100%"),
+                rx.text(
+                    "Nothing here yet. We'll add photos of your device as we work on it.", size="2", color_scheme="gray"
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+    )

@@ -1,0 +1,92 @@
+"""The message thread with the shop, and the feedback form."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.track import MessageRow, TrackState
+
+T = TrackState
+
+
+def bubble(m: MessageRow) -> rx.Component:
+    return rx.box(
+        rx.text(m.body, size="2", white_space="pre-wrap"),
+        rx.text(m.author, " · ", m.at, size="1", color_scheme="gray", padding_top="0.25rem"),
+        align_self=rx.cond(m.from_customer, "flex-end", "flex-start"),
+        background=rx.cond(m.from_customer, "var(--teal-3)", "var(--gray-3)"),
+        padding="0.6rem 0.8rem",
+        border_radius="12px",
+        max_width="85%",
+        class_name="message-bubble",
+    )
+
+
+def messages() -> rx.Component:
+    return rx.vstack(
+        rx.card(
+            rx.vstack(
+                rx.text("Messages", size="2", weight="bold"),
+                rx.cond(
+                    T.thread.length() > 0,
+                    rx.flex(rx.foreach(T.thread, bubble), direction="column", gap="0.5rem", width="100%", id="thread"),
+                    rx.text("Ask us anything about your repair; we'll reply here.", size="2", color_scheme="gray"),
+                ),
+                rx.form(
+                    rx.vstack(
+                        rx.text_area(
+                            name="body",
+                            placeholder="Write a message…",
+                            rows="3",
+                            width="100%",
+                            id="message-body",
+                            max_length=2000,
+                        ),
+                        rx.button(
+                            rx.icon("send", size=14),
+                            "Send",
+                            type="submit",
+                            size="3",
+                            width="100%",
+                            style={"background": T.accent_color},
+                            id="message-send",
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    on_submit=T.handle_message,
+                    reset_on_submit=True,
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            size="2",
+            width="100%",
+        ),
+        rx.card(
+            rx.form(
+                rx.vstack(
+                    rx.text("How are we doing?", size="2", weight="bold"),
+                    rx.text_area(
+                        name="feedback",
+                        placeholder="Tell us what went well or what we could do better",
+                        rows="2",
+                        width="100%",
+                        id="feedback-body",
+                        max_length=2000,
+                    ),
+                    rx.button("Send feedback", type="submit", variant="soft", size="2", id="feedback-send"),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=T.handle_feedback,
+                reset_on_submit=True,
+                width="100%",
+            ),
+            size="2",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )

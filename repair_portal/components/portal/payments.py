@@ -1,0 +1,51 @@
+"""What the repair costs and what has been paid."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.track import PaymentRow, TrackState
+
+T = TrackState
+
+
+def payment_row(p: PaymentRow) -> rx.Component:
+    return rx.hstack(
+        rx.text(p.date, size="2", color_scheme="gray"),
+        rx.text(p.method, size="2"),
+        rx.spacer(),
+        rx.text(p.amount, size="2", weight="medium", color=rx.cond(p.refund, "var(--red-11)", None)),
+        width="100%",
+    )
+
+
+def payments() -> rx.Component:
+    return rx.cond(
+        T.show_payments & T.has_total,
+        rx.card(
+            rx.vstack(
+                rx.text("Payments", size="2", weight="bold"),
+                rx.hstack(
+                    rx.text("Total", size="2"), rx.spacer(), rx.text(T.total, size="2", weight="medium"), width="100%"
+                ),
+                rx.foreach(T.payments, payment_row),
+                rx.divider(),
+                rx.hstack(
+                    rx.text("Balance due", size="3", weight="bold"),
+                    rx.spacer(),
+                    rx.text(T.balance, size="3", weight="bold", id="balance-due"),
+                    width="100%",
+                ),
+                rx.link(
+                    rx.hstack(rx.icon("file-down", size=14), rx.text("Invoice / receipt (PDF)", size="2")),
+                    href=T.docs_base + "/invoice.pdf",
+                    is_external=True,
+                    id="invoice-pdf",
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            size="2",
+            width="100%",
+        ),
+    )

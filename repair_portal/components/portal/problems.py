@@ -1,0 +1,54 @@
+"""A link that doesn't work (revoked, expired, unknown): what happened and how to reach the shop."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.track import TrackState
+
+T = TrackState
+
+
+def problem_page() -> rx.Component:
+    title = rx.match(
+        T.status,
+        ("revoked", "This link has been replaced"),
+        ("expired", "This link has expired"),
+        "We couldn't find that link",
+    )
+    text = rx.match(
+        T.status,
+        (
+            "revoked",
+            "The shop has issued a new link for this order. Please use the latest email or receipt, or give us a call.",
+        ),
+        (
+            "expired",
+            "Links stop working a while after an order is collected. If you need anything about "
+            "this repair, give us a call.",
+        ),
+        "Please check that you copied the whole link from your email or receipt. "
+        "If it still doesn't work, give us a call and we'll help.",
+    )
+    return rx.card(
+        rx.vstack(
+            rx.center(
+                rx.icon("link-2-off", size=28, color="var(--gray-11)"),
+                width="3.5rem",
+                height="3.5rem",
+                border_radius="999px",
+                background="var(--gray-4)",
+            ),
+            rx.heading(title, size="6", id="link-problem"),
+            rx.text(text, size="3", color_scheme="gray"),
+            rx.cond(
+                T.location_phone != "",
+                rx.link(rx.button(rx.icon("phone", size=16), "Call ", T.location_phone, size="3"), href=T.phone_href),
+            ),
+            spacing="3",
+            align="start",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )

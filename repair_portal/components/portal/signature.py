@@ -1,0 +1,72 @@
+"""A signature the shop still needs (terms, data consent)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...state.track import TrackState
+from ...state.track_quote import TrackQuoteState
+
+T = TrackState
+
+
+def pending_signature() -> rx.Component:
+    from ...components.signature_pad import signature_pad
+
+    Q = TrackQuoteState
+    return rx.cond(
+        Q.pending_purpose != "",
+        rx.card(
+            rx.form(
+                rx.vstack(
+                    rx.hstack(
+                        rx.icon("pen-line", size=18),
+                        rx.text(Q.pending_title, size="3", weight="bold"),
+                        align="center",
+                        spacing="2",
+                    ),
+                    rx.text(Q.pending_text, size="2", color_scheme="gray"),
+                    rx.input(
+                        name="signer_name",
+                        placeholder="Your full name",
+                        size="3",
+                        width="100%",
+                        id="consent-name",
+                        auto_complete="name",
+                        max_length=200,
+                    ),
+                    signature_pad(),
+                    rx.cond(
+                        Q.sign_error != "",
+                        rx.callout(
+                            Q.sign_error,
+                            icon="circle-alert",
+                            color_scheme="red",
+                            size="1",
+                            width="100%",
+                            id="sign-error",
+                        ),
+                    ),
+                    rx.button(
+                        "Sign",
+                        type="submit",
+                        size="3",
+                        width="100%",
+                        id="consent-submit",
+                        style={"background": T.accent_color},
+                    ),
+                    rx.cond(
+                        Q.pending_more > 0, rx.text("One more signature after this one.", size="1", color_scheme="gray")
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=Q.prepare_sign,
+                reset_on_submit=True,
+                width="100%",
+            ),
+            size="2",
+            width="100%",
+            id="pending-signature",
+        ),
+    )
