@@ -50,38 +50,75 @@ class PaymentItem:
 
 
 @dataclass(frozen=True)
+class HoursItem:
+    day: str
+    hours: str
+
+
+@dataclass(frozen=True)
 class PortalView:
-    reference: str
-    shop_name: str
-    accent: str
-    welcome: str
-    first_name: str
-    device: str
-    problem: str
-    public_note: str
-    booked_in: str
-    promised: str
-    stage_label: str
-    stage_explanation: str
-    steps: list[Step]
-    show_explanations: bool
-    show_photos: bool
-    show_documents: bool
-    show_quote: bool
-    show_payments: bool
-    show_messages: bool
-    files: list[FileItem]
-    payments: list[PaymentItem]
-    total: str
-    paid: str
-    balance: str
-    has_total: bool
-    thread: list[messages.ThreadItem]
-    location_name: str
-    location_phone: str
-    location_email: str
-    location_address: str
-    hours: list[tuple[str, str]] = field(default_factory=list)
+    """One order as its customer may see it. Every field has a default, so an empty view is what a
+    page shows before (or instead of) an order."""
+
+    reference: str = ""
+    shop_name: str = ""
+    accent: str = ""
+    welcome: str = ""
+    first_name: str = ""
+    device: str = ""
+    problem: str = ""
+    public_note: str = ""
+    booked_in: str = ""
+    promised: str = ""
+    stage_label: str = ""
+    stage_explanation: str = ""
+    steps: list[Step] = field(default_factory=list)
+    show_explanations: bool = True
+    show_photos: bool = True
+    show_documents: bool = True
+    show_quote: bool = True
+    show_payments: bool = True
+    show_messages: bool = True
+    files: list[FileItem] = field(default_factory=list)
+    payments: list[PaymentItem] = field(default_factory=list)
+    total: str = ""
+    paid: str = ""
+    balance: str = ""
+    has_total: bool = False
+    thread: list[messages.ThreadItem] = field(default_factory=list)
+    location_name: str = ""
+    location_phone: str = ""
+    location_email: str = ""
+    location_address: str = ""
+    hours: list[HoursItem] = field(default_factory=list)
+
+
+CHANGE_NOTICES = {
+    "stage": "Update: {stage}",
+    "files": "New photos or documents from the shop",
+    "payments": "Your payment summary changed",
+    "messages": "New message from the shop",
+}
+
+
+def what_changed(before: PortalView, after: PortalView) -> str | None:
+    """The part of an open portal page a live update changed (for its highlight and notice), or None."""
+    if not before.reference or before.reference != after.reference:
+        return None
+    for part, old, new in (
+        ("stage", before.stage_label, after.stage_label),
+        ("files", len(before.files), len(after.files)),
+        ("payments", before.paid, after.paid),
+        ("messages", len(before.thread), len(after.thread)),
+        ("payments", before.total, after.total),
+    ):
+        if old != new:
+            return part
+    return None
+
+
+def change_notice(part: str, view: PortalView) -> str:
+    return CHANGE_NOTICES[part].format(stage=view.stage_label)
 
 
 METHOD_LABELS = {"cash": "Cash", "card": "Card", "bank_transfer": "Bank transfer", "other": "Other"}
@@ -215,5 +252,5 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         location_phone=location.phone if location else "",
         location_email=location.email if location else "",
         location_address=location.address if location else "",
-        hours=mail.opening_hours(location),
+        hours=[HoursItem(day, hours) for day, hours in mail.opening_hours(location)],
     )

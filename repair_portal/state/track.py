@@ -4,7 +4,6 @@ verification (server-side); nothing a browser sends can choose another order."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 
 import reflex as rx
 
@@ -24,46 +23,6 @@ from .staff_session import client_of, connection_cookie
 TABS = ("status", "quote", "documents", "messages")
 
 
-@dataclasses.dataclass
-class StepRow:
-    label: str
-    explanation: str
-    state: str
-    at: str
-
-
-@dataclasses.dataclass
-class FileRow:
-    id: int
-    title: str
-    is_photo: bool
-    added: str
-    url: str
-
-
-@dataclasses.dataclass
-class PaymentRow:
-    date: str
-    method: str
-    amount: str
-    refund: bool
-
-
-@dataclasses.dataclass
-class MessageRow:
-    id: int
-    from_customer: bool
-    author: str
-    body: str
-    at: str
-
-
-@dataclasses.dataclass
-class HoursRow:
-    day: str
-    hours: str
-
-
 class TrackState(rx.State):
     """What the customer's browser holds: only this order's public-facing data, after the access check."""
 
@@ -71,58 +30,37 @@ class TrackState(rx.State):
     tab: str = "status"
     gate_error: str = ""
     notice: str = ""
-    reference: str = ""
+    reference: str = ""  # shown on the gate too, before the order's view
+    view: portal_view.PortalView = portal_view.PortalView()  # the order as its customer may see it
+    # The shop and the location to contact: on every page, a broken link's included.
     shop_name: str = ""
     accent_color: str = "#0f766e"
-    welcome: str = ""
-    first_name: str = ""
-    device: str = ""
-    problem: str = ""
-    public_note: str = ""
-    preview: bool = False  # a staff member viewing as the customer: read-only, verification untouched
-    booked_in_at: str = ""
-    promised_at: str = ""
-    stage_label: str = ""
-    stage_explanation: str = ""
-    steps: list[StepRow] = []
-    show_explanations: bool = True
-    show_photos: bool = True
-    show_documents: bool = True
-    show_quote: bool = True
-    show_payments: bool = True
-    show_messages: bool = True
-    files: list[FileRow] = []
-    payments: list[PaymentRow] = []
-    total: str = ""
-    paid: str = ""
-    balance: str = ""
-    has_total: bool = False
-    thread: list[MessageRow] = []
     location_name: str = ""
     location_phone: str = ""
     location_email: str = ""
     location_address: str = ""
-    hours: list[HoursRow] = []
+    logo_url: str = ""
+    preview: bool = False  # a staff member viewing as the customer: read-only, verification untouched
     qr_src: str = ""
     docs_base: str = ""
-    logo_url: str = ""
     highlight: str = ""  # the part that just changed live: stage, files, payments, messages
     live: bool = False  # joined the order's live channel (browser tests wait for it)
     _order_id: int = 0
 
     @rx.var
     def stage_position(self) -> int:
-        return next((i for i, s in enumerate(self.steps, start=1) if s.state == "current"), len(self.steps))
+        steps = self.view.steps
+        return next((i for i, s in enumerate(steps, start=1) if s.state == "current"), len(steps))
 
     @rx.var
     def stage_count(self) -> int:
-        return len(self.steps)
+        return len(self.view.steps)
 
     @rx.var
     def progress_percent(self) -> int:
-        if len(self.steps) <= 1:
+        if len(self.view.steps) <= 1:
             return 100
-        return round(100 * (self.stage_position - 1) / (len(self.steps) - 1))
+        return round(100 * (self.stage_position - 1) / (len(self.view.steps) - 1))
 
     @rx.var
     def phone_href(self) -> str:
@@ -192,50 +130,14 @@ class TrackState(rx.State):
         self.location_address = location.address if location else ""
 
     def _clear_order_data(self) -> None:
-        self.reference = self.first_name = self.device = self.problem = self.welcome = self.public_note = ""
-        self.steps, self.files, self.payments, self.thread, self.hours = [], [], [], [], []
-        self.total = self.paid = self.balance = self.qr_src = ""
+        self.reference, self.view, self.qr_src, self.docs_base = "", portal_view.PortalView(), "", ""
         self._order_id = 0
 
     def _fill_view(self, session, order: Order) -> None:
-        view = portal_view.portal_view(session, order.id)
         code = self._code()
         self._order_id = order.id
-        for name in (
-            "reference",
-            "shop_name",
-            "first_name",
-            "device",
-            "problem",
-            "public_note",
-            "stage_label",
-            "stage_explanation",
-            "show_explanations",
-            "show_photos",
-            "show_documents",
-            "show_quote",
-            "show_payments",
-            "show_messages",
-            "total",
-            "paid",
-            "balance",
-            "has_total",
-            "location_name",
-            "location_phone",
-            "location_email",
-            "location_address",
-            "welcome",
-        ):
-            setattr(self, name, getattr(view, name))
-        self.accent_color = view.accent
-        self.booked_in_at, self.promised_at = view.booked_in, view.promised
-        self.steps = [StepRow(s.label, s.explanation, s.state, s.at) for s in view.steps]
-        self.files = [
-            FileRow(f.id, f.title, f.is_photo, f.added, f"/api/track/{code}/files/{f.id}") for f in view.files
-        ]
-        self.payments = [PaymentRow(p.date, p.method, p.amount, p.refund) for p in view.payments]
-        self.thread = [MessageRow(m.id, m.from_customer, m.author, m.body, m.at) for m in view.thread]
-        self.hours = [HoursRow(day, hours) for day, hours in view.hours]
+        self.view = portal_view.portal_view(session, order.id)
+        self.reference, self.accent_color = self.view.reference, self.view.accent
         self.qr_src = f"/api/track/{code}/qr.png"
         self.docs_base = f"/api/track/{code}"
         self.tab = self._allowed_tab(self.tab)
@@ -244,9 +146,9 @@ class TrackState(rx.State):
         """Tabs of parts the shop switched off can't be opened, even with ?tab=."""
         enabled = {
             "status": True,
-            "quote": self.show_quote,
-            "documents": self.show_photos or self.show_documents,
-            "messages": self.show_messages,
+            "quote": self.view.show_quote,
+            "documents": self.view.show_photos or self.view.show_documents,
+            "messages": self.view.show_messages,
         }
         return tab if enabled.get(tab, False) else "status"
 
@@ -319,23 +221,17 @@ class TrackState(rx.State):
     @customer_action(read_only=True)
     def reload(self):
         """Re-read everything from the database (the live channel calls this when the order changes)."""
-        before = (self.stage_label, len(self.files), self.paid, len(self.thread), self.total)
+        before = self.view
         with session_scope() as session:
             order = self._readable_order(session)
             if order is None:
                 return TrackState.load_tracking
             self._fill_view(session, order)
-        after = (self.stage_label, len(self.files), self.paid, len(self.thread), self.total)
-        if self.status != "ok" or before == after or not before[0]:
+        part = portal_view.what_changed(before, self.view) if self.status == "ok" else None
+        if part is None:
             return None
-        parts = ["stage", "files", "payments", "messages", "payments"]
-        self.highlight = next(part for part, a, b in zip(parts, before, after, strict=True) if a != b)
-        message = {
-            "stage": f"Update: {self.stage_label}",
-            "files": "New photos or documents from the shop",
-            "payments": "Your payment summary changed",
-            "messages": "New message from the shop",
-        }[self.highlight]
+        self.highlight = part
+        message = portal_view.change_notice(part, self.view)
         return [rx.toast.info(message), TrackState.clear_highlight]
 
     @rx.event(background=True)

@@ -46,8 +46,8 @@ def test_the_right_last_name_opens_the_order_and_is_remembered_on_the_device(sta
     state = _open(state_factory, code)
     device, _ = pass_gate(state, "  kowalski ")
     assert device and state.gate_error == ""
-    assert state.status == "ok" and state.device == "Apple iPhone 13" and state.problem == "Water damage"
-    assert [s.state for s in state.steps][:2] == ["current", "upcoming"] and state.stage_label == "Booked in"
+    assert state.status == "ok" and state.view.device == "Apple iPhone 13" and state.view.problem == "Water damage"
+    assert [s.state for s in state.view.steps][:2] == ["current", "upcoming"] and state.view.stage_label == "Booked in"
     again = _open(state_factory, code, device=device)  # a new tab on the same phone
     assert again.status == "ok"
     other_phone = _open(state_factory, code, device="some-other-device-token-000")
@@ -111,7 +111,7 @@ def test_messages_need_access_and_reach_the_shop(state_factory, engine):
             ("Lovely service", True, order_id),
         ]
         assert {m.template for m in s.exec(select(OutboxMessage))} == {"customer_message", "feedback_received"}
-    assert [m.body for m in state.thread][-1] == "Lovely service"
+    assert [m.body for m in state.view.thread][-1] == "Lovely service"
 
 
 def test_tab_deep_links_are_limited_to_known_tabs(state_factory, engine):
@@ -153,7 +153,7 @@ def test_staff_preview_shows_the_portal_read_only_without_verifying_the_device(s
 
     state = _preview_state(state_factory, code, token)
     assert state.preview and state.status == "ok" and state.reference == reference
-    assert state.problem == "Water damage"  # content the gate would hide
+    assert state.view.problem == "Water damage"  # content the gate would hide
     # Actions are refused server-side: no message is stored, nothing verified or audited as the customer.
     _run(state.handle_feedback({"feedback": "Great service"}))
     pass_gate(state, "Kowalski")  # even the right name verifies nothing from a previewing staff browser
@@ -167,7 +167,7 @@ def test_staff_preview_shows_the_portal_read_only_without_verifying_the_device(s
 def test_preview_needs_a_live_staff_session_and_the_query_flag(state_factory, engine, app_env):
     code, _, _ = _order(engine)
     forged = _preview_state(state_factory, code, "not-a-real-session-token")
-    assert not forged.preview and forged.status == "gate" and forged.problem == ""
+    assert not forged.preview and forged.status == "gate" and forged.view.problem == ""
     from repair_portal.models import Role
     from repair_portal.services import staff_auth
 
@@ -190,8 +190,8 @@ def test_switched_off_parts_never_reach_the_browser(state_factory, engine):
         shop.show_payments, shop.show_messages = False, False
     state = _open(state_factory, code)
     assert state.status == "ok"
-    assert state.payments == [] and state.paid == "£0.00" and not state.has_total
-    assert state.thread == []
+    assert state.view.payments == [] and state.view.paid == "£0.00" and not state.view.has_total
+    assert state.view.thread == []
     sent = str(state.dict())
     assert "Your part arrived" not in sent and "50.00" not in sent
     state.set_tab("messages")

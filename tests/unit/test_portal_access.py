@@ -93,3 +93,19 @@ def test_link_only_mode_needs_no_check_and_location_overrides_the_shop(write, or
         s.flush()
         assert portal_access.access_mode(s, order_obj) == AccessMode.LINK_LAST_NAME
         assert not portal_access.can_view(s, order_obj, None)
+
+
+def test_what_changed_names_the_part_a_live_update_moved():
+    from repair_portal.services.portal_view import FileItem, PortalView, change_notice, what_changed
+
+    before = PortalView(reference="R-1", stage_label="Diagnosing", paid="£0.00", total="£10.00")
+    assert what_changed(before, before) is None
+    assert what_changed(PortalView(), before) is None  # the first load is no "update"
+    moved = PortalView(reference="R-1", stage_label="Repairing", paid="£0.00", total="£10.00")
+    assert what_changed(before, moved) == "stage" and change_notice("stage", moved) == "Update: Repairing"
+    photo = PortalView(
+        reference="R-1", stage_label="Diagnosing", paid="£0.00", total="£10.00", files=[FileItem(1, "x", True, "")]
+    )
+    assert what_changed(before, photo) == "files"
+    paid = PortalView(reference="R-1", stage_label="Diagnosing", paid="£5.00", total="£10.00")
+    assert what_changed(before, paid) == "payments"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...state.track import HoursRow, TrackState
+from ...services.portal_view import HoursItem
+from ...state.track import TrackState
 
 T = TrackState
 
 
-def hours_row(row: HoursRow) -> rx.Component:
+def hours_row(row: HoursItem) -> rx.Component:
     return rx.hstack(
         rx.text(row.day, size="1", color_scheme="gray", min_width="5.5rem"), rx.text(row.hours, size="1"), spacing="2"
     )
@@ -43,7 +44,8 @@ def contact_card() -> rx.Component:
                 wrap="wrap",
             ),
             rx.cond(
-                T.hours.length() > 0, rx.vstack(rx.foreach(T.hours, hours_row), spacing="0", padding_top="0.25rem")
+                T.view.hours.length() > 0,
+                rx.vstack(rx.foreach(T.view.hours, hours_row), spacing="0", padding_top="0.25rem"),
             ),
             spacing="2",
             width="100%",

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...state.track import FileRow, TrackState
+from ...services.portal_view import FileItem
+from ...state.track import TrackState
 
 T = TrackState
 
 
-def file_tile(item: FileRow) -> rx.Component:
+def file_tile(item: FileItem) -> rx.Component:
     return rx.cond(
         item.is_photo,
         rx.link(
             rx.image(
-                src=item.url,
+                src=T.docs_base + "/files/" + item.id.to_string(),
                 alt=item.title,
                 width="100%",
                 height="7.5rem",
@@ -22,13 +23,13 @@ def file_tile(item: FileRow) -> rx.Component:
                 border_radius="8px",
                 loading="lazy",
             ),
-            href=item.url,
+            href=T.docs_base + "/files/" + item.id.to_string(),
             is_external=True,
             class_name="portal-photo",
         ),
         rx.link(
             rx.hstack(rx.icon("file-text", size=18), rx.text(item.title, size="2"), align="center"),
-            href=item.url,
+            href=T.docs_base + "/files/" + item.id.to_string(),
             is_external=True,
             class_name="portal-document",
         ),
@@ -40,8 +41,8 @@ def documents() -> rx.Component:
         rx.vstack(
             rx.text("Photos and documents", size="2", weight="bold"),
             rx.cond(
-                T.files.length() > 0,
-                rx.grid(rx.foreach(T.files, file_tile), columns="2", gap="0.5rem", width="100%"),
+                T.view.files.length() > 0,
+                rx.grid(rx.foreach(T.view.files, file_tile), columns="2", gap="0.5rem", width="100%"),
                 rx.text(
                     "Nothing here yet. We'll add photos of your device as we work on it.", size="2", color_scheme="gray"
                 ),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...state.track import MessageRow, TrackState
+from ...services.messages import ThreadItem
+from ...state.track import TrackState
 
 T = TrackState
 
 
-def bubble(m: MessageRow) -> rx.Component:
+def bubble(m: ThreadItem) -> rx.Component:
     return rx.box(
         rx.text(m.body, size="2", white_space="pre-wrap"),
         rx.text(m.author, " · ", m.at, size="1", color_scheme="gray", padding_top="0.25rem"),
@@ -28,8 +29,10 @@ def messages() -> rx.Component:
             rx.vstack(
                 rx.text("Messages", size="2", weight="bold"),
                 rx.cond(
-                    T.thread.length() > 0,
-                    rx.flex(rx.foreach(T.thread, bubble), direction="column", gap="0.5rem", width="100%", id="thread"),
+                    T.view.thread.length() > 0,
+                    rx.flex(
+                        rx.foreach(T.view.thread, bubble), direction="column", gap="0.5rem", width="100%", id="thread"
+                    ),
                     rx.text("Ask us anything about your repair; we'll reply here.", size="2", color_scheme="gray"),
                 ),
                 rx.form(

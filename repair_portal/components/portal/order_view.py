@@ -61,14 +61,14 @@ def portal() -> rx.Component:
     return rx.vstack(
         live_refresh([T.reload, TrackQuoteState.load_quote]),
         preview_banner(),
-        rx.cond(T.welcome != "", rx.text(T.welcome, size="2", color_scheme="gray")),
+        rx.cond(T.view.welcome != "", rx.text(T.view.welcome, size="2", color_scheme="gray")),
         hero(),
         rx.tabs.root(
             rx.tabs.list(
                 tab_trigger("status", "Status"),
-                rx.cond(T.show_quote, tab_trigger("quote", "Quote")),
-                rx.cond(T.show_photos | T.show_documents, tab_trigger("documents", "Photos")),
-                rx.cond(T.show_messages, tab_trigger("messages", "Messages")),
+                rx.cond(T.view.show_quote, tab_trigger("quote", "Quote")),
+                rx.cond(T.view.show_photos | T.view.show_documents, tab_trigger("documents", "Photos")),
+                rx.cond(T.view.show_messages, tab_trigger("messages", "Messages")),
                 size="2",
                 style={"overflow_x": "auto"},
             ),

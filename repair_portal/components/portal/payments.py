@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...state.track import PaymentRow, TrackState
+from ...services.portal_view import PaymentItem
+from ...state.track import TrackState
 
 T = TrackState
 
 
-def payment_row(p: PaymentRow) -> rx.Component:
+def payment_row(p: PaymentItem) -> rx.Component:
     return rx.hstack(
         rx.text(p.date, size="2", color_scheme="gray"),
         rx.text(p.method, size="2"),
@@ -21,19 +22,22 @@ def payment_row(p: PaymentRow) -> rx.Component:
 
 def payments() -> rx.Component:
     return rx.cond(
-        T.show_payments & T.has_total,
+        T.view.show_payments & T.view.has_total,
         rx.card(
             rx.vstack(
                 rx.text("Payments", size="2", weight="bold"),
                 rx.hstack(
-                    rx.text("Total", size="2"), rx.spacer(), rx.text(T.total, size="2", weight="medium"), width="100%"
+                    rx.text("Total", size="2"),
+                    rx.spacer(),
+                    rx.text(T.view.total, size="2", weight="medium"),
+                    width="100%",
                 ),
-                rx.foreach(T.payments, payment_row),
+                rx.foreach(T.view.payments, payment_row),
                 rx.divider(),
                 rx.hstack(
                     rx.text("Balance due", size="3", weight="bold"),
                     rx.spacer(),
-                    rx.text(T.balance, size="3", weight="bold", id="balance-due"),
+                    rx.text(T.view.balance, size="3", weight="bold", id="balance-due"),
                     width="100%",
                 ),
                 rx.link(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...state.track import StepRow, TrackState
+from ...services.portal_view import Step
+from ...state.track import TrackState
 
 T = TrackState
 
@@ -27,11 +28,11 @@ def hero() -> rx.Component:
                     T.reference, size="2", weight="bold", font_family="var(--code-font-family)", id="order-reference"
                 ),
                 rx.spacer(),
-                rx.cond(T.device != "", rx.text(T.device, size="2", color_scheme="gray")),
+                rx.cond(T.view.device != "", rx.text(T.view.device, size="2", color_scheme="gray")),
                 width="100%",
             ),
-            rx.heading(T.stage_label, size="7", id="stage-label"),
-            rx.cond(T.show_explanations, rx.text(T.stage_explanation, size="3", color_scheme="gray")),
+            rx.heading(T.view.stage_label, size="7", id="stage-label"),
+            rx.cond(T.view.show_explanations, rx.text(T.view.stage_explanation, size="3", color_scheme="gray")),
             rx.vstack(
                 rx.box(
                     rx.box(
@@ -51,8 +52,8 @@ def hero() -> rx.Component:
                 width="100%",
             ),
             rx.flex(
-                fact("Booked in", T.booked_in_at),
-                rx.cond(T.promised_at != "", fact("Expected by", T.promised_at)),
+                fact("Booked in", T.view.booked_in),
+                rx.cond(T.view.promised != "", fact("Expected by", T.view.promised)),
                 gap="1.5rem",
                 wrap="wrap",
             ),
@@ -74,7 +75,7 @@ def flash(part: str) -> dict:
     }
 
 
-def step(step: StepRow) -> rx.Component:
+def step(step: Step) -> rx.Component:
     marker = rx.match(
         step.state,
         (
@@ -123,7 +124,7 @@ def step(step: StepRow) -> rx.Component:
             align="center",
         ),
         rx.cond(
-            T.show_explanations & (step.explanation != ""),
+            T.view.show_explanations & (step.explanation != ""),
             rx.el.details(
                 rx.el.summary(
                     rx.text.span(rx.cond(step.state == "current", "What's happening", "What this means"), size="1"),
@@ -145,7 +146,7 @@ def timeline() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text("Progress", size="2", weight="bold"),
-            rx.foreach(T.steps, step),
+            rx.foreach(T.view.steps, step),
             spacing="3",
             width="100%",
             id="timeline",
@@ -159,20 +160,20 @@ def details() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text("Your repair", size="2", weight="bold"),
-            rx.cond(T.device != "", fact("Device", T.device)),
+            rx.cond(T.view.device != "", fact("Device", T.view.device)),
             rx.cond(
-                T.problem != "",
+                T.view.problem != "",
                 rx.vstack(
                     rx.text("What you told us", size="1", color_scheme="gray"),
-                    rx.text(T.problem, size="2", white_space="pre-wrap"),
+                    rx.text(T.view.problem, size="2", white_space="pre-wrap"),
                     spacing="0",
                 ),
             ),
             rx.cond(
-                T.public_note != "",
+                T.view.public_note != "",
                 rx.box(
                     rx.text("Note from the shop", size="1", weight="bold", color=T.accent_color),
-                    rx.text(T.public_note, size="2", white_space="pre-wrap", id="public-note"),
+                    rx.text(T.view.public_note, size="2", white_space="pre-wrap", id="public-note"),
                     border_left=f"3px solid {T.accent_color}",
                     padding="0.25rem 0 0.25rem 0.75rem",
                     width="100%",
