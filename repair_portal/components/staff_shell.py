@@ -7,27 +7,34 @@ from collections.abc import Callable
 import reflex as rx
 
 from .. import routes
-from ..models.staff import ROLE_LABELS
+from ..models.staff import ROLE_LABELS, Role
+from ..services.permissions import Action, can
 from ..state.staff_session import StaffSessionState
 from .registry import register
 from .ui import post_form
 
 SIDEBAR_WIDTH = "15rem"
 
-_SETTINGS_ROLES = ("owner", "manager")
 
+def roles_for(*actions: Action) -> tuple[str, ...]:
+    """The roles allowed any of these actions, read from the one permission table."""
+    return tuple(role.value for role in Role if any(can(role, action) for action in actions))
+
+
+# Each entry shows for the roles the permission table lets use the page (the page refuses the rest).
 NAV = [
-    ("Orders", "/staff", "clipboard-list", None),
-    ("New order", "/staff/orders/new", "circle-plus", None),
-    ("Customers", "/staff/customers", "users", None),
+    ("Orders", "/staff", "clipboard-list", roles_for(Action.VIEW_ORDERS)),
+    ("New order", "/staff/orders/new", "circle-plus", roles_for(Action.CREATE_ORDER)),
+    ("Customers", "/staff/customers", "users", roles_for(Action.VIEW_ORDERS)),
 ]
 SETTINGS_NAV = [
-    ("Shop", "/staff/settings/shop", "store", _SETTINGS_ROLES),
-    ("Locations", "/staff/settings/locations", "map-pin", _SETTINGS_ROLES),
-    ("Workflow", "/staff/settings/workflow", "list-ordered", _SETTINGS_ROLES),
-    ("Staff", "/staff/settings/staff", "user-cog", ("owner",)),
-    ("Emails", "/staff/settings/emails", "mail", _SETTINGS_ROLES),
+    ("Shop", "/staff/settings/shop", "store", roles_for(Action.EDIT_SETTINGS)),
+    ("Locations", "/staff/settings/locations", "map-pin", roles_for(Action.EDIT_SETTINGS)),
+    ("Workflow", "/staff/settings/workflow", "list-ordered", roles_for(Action.EDIT_SETTINGS)),
+    ("Staff", "/staff/settings/staff", "user-cog", roles_for(Action.MANAGE_USERS)),
+    ("Emails", "/staff/settings/emails", "mail", roles_for(Action.EDIT_SETTINGS)),
 ]
+_SETTINGS_ROLES = roles_for(Action.EDIT_SETTINGS, Action.MANAGE_USERS)
 
 
 def _nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
@@ -47,7 +54,12 @@ def _nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
 def _nav_entry(label: str, href: str, icon: str, active: bool, roles) -> rx.Component:
     """Links a role can't use are hidden (the pages refuse them server-side anyway)."""
     item = _nav_item(label, href, icon, active)
-    return rx.cond(_has_role(roles), item) if roles else item
+    return item if set(roles) == {role.value for role in Role} else rx.cond(_has_role(roles), item)
+
+
+def for_roles_allowed(action: Action, component: rx.Component) -> rx.Component:
+    """Show `component` only to roles the permission table allows `action` (the server refuses the rest)."""
+    return rx.cond(_has_role(roles_for(action)), component)
 
 
 def _has_role(roles) -> rx.Var:

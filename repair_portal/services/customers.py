@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from ..models import AuditEvent, Customer, Device, Order, Stage
 from . import audit, clock, edits, locking
-from .intake import EMAIL_RE
+from .emails import is_valid_email
 from .phones import normalise_phone
 from .search import matching_customer_ids
 
@@ -304,7 +304,7 @@ def validate(form: CustomerForm) -> dict[str, str]:
             errors[name] = f"Keep it to {limit} characters or fewer."
     if not clean.last_name:
         errors["last_name"] = "Enter the customer's last name (the portal asks for it)."
-    if clean.email and "email" not in errors and not EMAIL_RE.match(clean.email):
+    if clean.email and "email" not in errors and not is_valid_email(clean.email):
         errors["email"] = "That email address doesn't look right."
     raw_phone = form.phone.strip()
     digits = re.sub(r"\D", "", raw_phone)

@@ -12,11 +12,10 @@ from sqlmodel import Session, select
 
 from ..models import Customer, Device, Location, StaffUser
 from . import audit, timefmt
+from .emails import is_valid_email
 from .ids import parse_id
 from .orders import NewOrder, create_order
 from .phones import normalise_phone
-
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class IntakeError(ValueError):
@@ -74,7 +73,7 @@ def validate(session: Session, form: IntakeForm) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not form.last_name:
         errors["last_name"] = "Enter the customer's last name (the portal asks for it)."
-    if form.email and not EMAIL_RE.match(form.email):
+    if form.email and not is_valid_email(form.email):
         errors["email"] = "That email address doesn't look right."
     if not form.email and not form.phone:
         errors["phone"] = "Enter a phone number or an email so we can reach the customer."

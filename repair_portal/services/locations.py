@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from ..models import Location, Order, ShopSettings, Stage
 from . import audit, branding, edits
-from .intake import EMAIL_RE
+from .emails import is_valid_email
 from .mail import DAY_NAMES, opening_hours
 from .phones import normalise_phone
 from .shop_settings import ACCESS_MODES, normalise_colour
@@ -174,7 +174,7 @@ def validate(form: LocationForm) -> dict[str, str]:
     digits = re.sub(r"\D", "", form.phone)
     if typed_phone and (not _PHONE_CHARS.fullmatch(typed_phone) or not 6 <= len(digits) <= 15):
         errors["phone"] = "Enter a phone number like 020 7946 0123 or +44 20 7946 0123."
-    if form.email and not EMAIL_RE.match(form.email) and "email" not in errors:
+    if form.email and not is_valid_email(form.email) and "email" not in errors:
         errors["email"] = "Enter an email address like shop@example.com."
     if form.accent_color and normalise_colour(form.accent_color) is None:
         errors["accent_color"] = "Use a colour like #0f766e, or use the shop's colour."

@@ -14,6 +14,7 @@ from ..db import write_session
 from ..models import Role, StaffSession, StaffUser
 from ..settings import Settings
 from . import audit, clock, known_devices, ratelimit
+from .emails import is_valid_email, normalise_email
 from .passwords import burn_dummy_check, check_password_policy, hash_password, verify_password
 from .tokens import hash_token, new_token
 
@@ -37,10 +38,6 @@ def ip_limit(settings: Settings) -> ratelimit.Limit:
     )
 
 
-def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
 class AccountError(ValueError):
     """A message safe to show when creating or changing an account."""
 
@@ -49,7 +46,7 @@ def create_staff_user(
     session: Session, *, email: str, name: str, password: str, role: Role | str, location_id: int | None = None
 ) -> StaffUser:
     email = normalise_email(email)
-    if "@" not in email or "." not in email.split("@")[-1] or len(email) > 254:
+    if not is_valid_email(email):
         raise AccountError("Enter a valid email address.")
     if not name.strip():
         raise AccountError("Enter a name.")

@@ -24,9 +24,10 @@ from ..models.staff import ROLE_LABELS
 from ..models.staff_tokens import StaffPasswordToken, TokenPurpose
 from . import audit, clock, mail, ratelimit
 from .email_templates import STAFF_TEMPLATES, render
+from .emails import normalise_email
 from .passwords import PasswordPolicyError, check_password_policy, hash_password
 from .permissions import Action, can
-from .staff_auth import deactivate_user, normalise_email, revoke_all_sessions
+from .staff_auth import deactivate_user, revoke_all_sessions
 from .tokens import hash_token
 
 INVITE_VALID_FOR = timedelta(hours=72)

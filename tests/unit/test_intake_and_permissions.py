@@ -157,3 +157,22 @@ def test_shared_phone_with_another_surname_makes_a_new_customer(session):
     assert not partner.matched_existing_customer
     assert partner.new.order.customer_id != first.new.order.customer_id
     assert session.get(Customer, partner.new.order.customer_id).last_name == "Brennan"
+
+
+def test_the_sidebar_follows_the_permission_table():
+    from repair_portal.components.staff_shell import NAV, SETTINGS_NAV, roles_for
+    from repair_portal.services.permissions import Action
+
+    entries = {label: set(roles) for label, _, _, roles in NAV + SETTINGS_NAV}
+    assert entries["New order"] == {"owner", "manager", "front_desk"}  # technicians can't book in
+    assert entries["Staff"] == {"owner"}
+    assert entries["Shop"] == {"owner", "manager"}
+    assert entries["Orders"] == set(roles_for(Action.VIEW_ORDERS)) == {"owner", "manager", "technician", "front_desk"}
+
+
+def test_one_email_check_everywhere():
+    from repair_portal.services.emails import is_valid_email, normalise_email
+
+    assert is_valid_email("ada@example.com") and normalise_email("  Ada@Example.COM ") == "ada@example.com"
+    for bad in ("ada", "ada@", "ada@example", "a b@example.com", "x" * 250 + "@example.com"):
+        assert not is_valid_email(bad)

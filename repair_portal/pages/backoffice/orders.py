@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...components.staff_shell import staff_layout, staff_page
+from ...components.staff_shell import for_roles_allowed, staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, empty_state, pager
 from ...live import BoardChannel, live_refresh
+from ...services.permissions import Action
 from ...state.staff_order_rows import ChoiceOption
 from ...state.staff_orders import ALL, DATE_RANGES, UNASSIGNED, OrderRowView, StageCount
 from ...state.staff_orders import StaffOrdersState as S
@@ -98,7 +99,10 @@ def _empty() -> rx.Component:
             "inbox",
             "No orders yet",
             "Book in the first repair to see it here.",
-            rx.link(rx.button(rx.icon("plus", size=14), "New order", size="2"), href="/staff/orders/new"),
+            for_roles_allowed(
+                Action.CREATE_ORDER,
+                rx.link(rx.button(rx.icon("plus", size=14), "New order", size="2"), href="/staff/orders/new"),
+            ),
         ),
     )
 
@@ -191,7 +195,8 @@ def orders_page() -> rx.Component:
         spacing="4",
         width="100%",
     )
-    new_order = rx.link(
-        rx.button(rx.icon("plus", size=16), "New order", size="2", id="new-order"), href="/staff/orders/new"
+    new_order = for_roles_allowed(
+        Action.CREATE_ORDER,
+        rx.link(rx.button(rx.icon("plus", size=16), "New order", size="2", id="new-order"), href="/staff/orders/new"),
     )
     return staff_layout("/staff", "Orders", StaffOrdersState.shop_name, body, actions=new_order)
