@@ -91,7 +91,7 @@ def _start(env: dict, port: int, log_path: Path):
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory) -> LiveApp:
+def live_app(tmp_path_factory, request) -> LiveApp:
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("app-data")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -128,6 +128,7 @@ def live_app(tmp_path_factory) -> LiveApp:
     else:
         pytest.fail(f"the app did not start:\n{log_path.read_text()[-4000:]}")
     yield LiveApp(base, boot.stdout, data_dir, log_path)
+    failed = request.session.testsfailed
     os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=20)
@@ -135,6 +136,8 @@ def live_app(tmp_path_factory) -> LiveApp:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     log.close()
+    if not failed:  # the app's log is kept for a run that failed
+        log_path.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
@@ -148,25 +151,39 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(**DESKTOP)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.failed_call = report.failed
+    return report
+
+
+def _page(browser, request, options: dict, label: str):
+    context = browser.new_context(**options)
     context.set_default_timeout(20_000)
     page = context.new_page()
     yield page
+    if getattr(request.node, "failed_call", False):  # what the page showed when the test failed
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"FAILED-{request.node.name}-{label}.png"), full_page=True)
     context.close()
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(**PHONE)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def desktop(browser, request):
+    yield from _page(browser, request, DESKTOP, "desktop")
 
 
-def shot(page, name: str) -> Path:
+@pytest.fixture
+def phone(browser, request):
+    yield from _page(browser, request, PHONE, "phone")
+
+
+def shot(page, name: str) -> Path | None:
+    """A screenshot to look at, kept only when SCREENSHOTS=1 (failed tests keep theirs anyway)."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        return None
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -361,3 +361,14 @@ def test_view_as_customer_goes_through_a_route_so_the_page_never_holds_the_link(
     assert response.status_code == 303
     assert response.headers["location"].endswith(f"/track/{shop['code']}?preview=staff")
     assert client.get("/api/staff/orders/99999/portal", follow_redirects=False).status_code == 404
+
+
+def test_identity_cookies_are_secure_under_https():
+    from starlette.responses import Response
+
+    response = Response()
+    cookies.put(response, cookies.STAFF_SESSION, "value", secure=True)
+    cookies.put(response, cookies.DEVICE, "value", secure=True)
+    written = response.headers.getlist("set-cookie")
+    assert all("Secure" in c and "HttpOnly" in c for c in written)
+    assert "SameSite=strict" in written[0] and "SameSite=lax" in written[1]
