@@ -127,3 +127,8 @@ def live_marker(joined) -> rx.Component:
     """`data-live="on"` once the page has joined its live channel: what browser tests wait for,
     instead of sleeping."""
     return rx.el.span(id="live-marker", hidden=True, custom_attrs={"data-live": rx.cond(joined, "on", "off")})
+
+
+def dash(value) -> rx.Component:
+    """The value, or an em dash when it is empty."""
+    return rx.cond(value != "", value, "—")

@@ -1,15 +1,13 @@
-"""/staff/customers (search and list) and /staff/customers/[customer_id] (one customer, editable)."""
+"""/staff/customers: every customer, A–Z, with the board's search."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, empty_state, pager
+from ...components.ui import STICKY_HEAD, dash, empty_state, pager
 from ...state.staff_customers import (
-    CustomerOrderView,
     CustomerRowView,
-    DeviceView,
     StaffCustomersState,
     StaffCustomerState,
 )
@@ -19,14 +17,6 @@ S = StaffCustomerState
 ACTIVE = "/staff/customers"
 
 
-def _dash(value) -> rx.Component:
-    return rx.cond(value != "", value, "—")
-
-
-def _empty(icon: str, title: str, hint: str, **props) -> rx.Component:
-    return empty_state(icon, title, hint, **props)
-
-
 # ---------------------------------------------------------------- list
 
 
@@ -34,9 +24,9 @@ def _list_row(row: CustomerRowView) -> rx.Component:
     href = "/staff/customers/" + row.id.to(str)
     return rx.table.row(
         rx.table.row_header_cell(rx.link(row.name, href=href, weight="bold", class_name="customer-link")),
-        rx.table.cell(rx.text(_dash(row.company), color_scheme="gray")),
-        rx.table.cell(_dash(row.email)),
-        rx.table.cell(rx.text(_dash(row.phone), white_space="nowrap")),
+        rx.table.cell(rx.text(dash(row.company), color_scheme="gray")),
+        rx.table.cell(dash(row.email)),
+        rx.table.cell(rx.text(dash(row.phone), white_space="nowrap")),
         rx.table.cell(row.orders),
         rx.table.cell(
             rx.cond(
@@ -105,13 +95,13 @@ def _list_toolbar() -> rx.Component:
 
 @staff_page("/staff/customers", "Customers", on_load=[StaffCustomersState.load_customers])
 def customers_page() -> rx.Component:
-    no_match = _empty(
+    no_match = empty_state(
         "search-x",
         "No customers match",
         "Try part of a name, an email, a phone number in any format, or a serial number.",
         id="customers-no-match",
     )
-    none_yet = _empty(
+    none_yet = empty_state(
         "users", "No customers yet", "Customers appear here when you book in their first repair.", id="customers-none"
     )
     body = rx.vstack(
@@ -129,295 +119,3 @@ def customers_page() -> rx.Component:
         width="100%",
     )
     return staff_layout(ACTIVE, "Customers", "Everyone who has booked a repair in, A–Z by last name.", body)
-
-
-# ---------------------------------------------------------------- detail
-
-
-def _card(title: str, *children, action: rx.Component | None = None, **props) -> rx.Component:
-    heading = rx.text(title, size="2", weight="bold", color_scheme="gray")
-    if action is not None:
-        heading = rx.hstack(heading, rx.spacer(), action, width="100%", align="center")
-    return rx.card(rx.vstack(heading, *children, spacing="3", width="100%"), size="2", width="100%", **props)
-
-
-def _fact(label: str, value, **props) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray"),
-        rx.text(value, size="2", weight="medium", **props),
-        spacing="0",
-        min_width="11rem",
-    )
-
-
-def _on_off(value) -> rx.Component:
-    return rx.cond(
-        value,
-        rx.badge("On", color_scheme="green", variant="soft", radius="full"),
-        rx.badge("Off", color_scheme="gray", variant="soft", radius="full"),
-    )
-
-
-def _consent_fact(label: str, value, element_id: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray"),
-        rx.box(_on_off(value), id=element_id),
-        spacing="1",
-        min_width="11rem",
-    )
-
-
-def _contact_view() -> rx.Component:
-    return rx.flex(
-        _fact("First name", _dash(S.first_name), id="customer-view-first-name"),
-        _fact("Last name", S.last_name, id="customer-view-last-name"),
-        _fact("Company", _dash(S.company), id="customer-view-company"),
-        _fact("Email", _dash(S.email), id="customer-view-email"),
-        _fact("Phone", _dash(S.phone), id="customer-view-phone"),
-        _consent_fact("Email updates", S.email_updates, "customer-view-email-updates"),
-        _consent_fact("SMS updates", S.sms_updates, "customer-view-sms-updates"),
-        _fact("Customer since", S.customer_since),
-        gap="1rem 2rem",
-        wrap="wrap",
-        width="100%",
-    )
-
-
-def _error(name: str) -> rx.Component:
-    return rx.cond(
-        S.field_errors.contains(name),
-        rx.text(S.field_errors[name], size="1", color_scheme="red", id=f"err-{name}", role="alert"),
-    )
-
-
-def _input(label: str, name: str, *, required: bool = False, hint: str = "", **props) -> rx.Component:
-    element_id = "customer-" + name.replace("_", "-")
-    return rx.vstack(
-        rx.text(
-            label,
-            rx.cond(required, rx.text.span(" *", color="var(--red-9)"), rx.fragment()),
-            as_="label",
-            html_for=element_id,
-            size="2",
-            weight="medium",
-        ),
-        rx.input(
-            name=name,
-            id=element_id,
-            default_value=S.edit_values.get(name, ""),
-            size="2",
-            width="100%",
-            aria_invalid=rx.cond(S.field_errors.contains(name), "true", "false"),
-            **props,
-        ),
-        rx.cond(
-            S.field_errors.contains(name),
-            _error(name),
-            rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray"), rx.fragment()),
-        ),
-        spacing="1",
-        width="100%",
-    )
-
-
-def _switch(label: str, name: str, checked) -> rx.Component:
-    element_id = "customer-" + name.replace("_", "-")
-    return rx.vstack(
-        rx.el.label(
-            rx.switch(name=name, id=element_id, default_checked=checked),
-            rx.text.span(label, size="2"),
-            style={"display": "flex", "gap": "0.5rem", "align_items": "center", "cursor": "pointer"},
-        ),
-        _error(name),
-        spacing="1",
-    )
-
-
-def _row(*children) -> rx.Component:
-    return rx.flex(*children, gap="1rem", direction=rx.breakpoints(initial="column", sm="row"), width="100%")
-
-
-def _conflict() -> rx.Component:
-    return rx.cond(
-        S.conflict_message != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            rx.hstack(
-                rx.callout.text(S.conflict_message),
-                rx.button(
-                    rx.icon("refresh-cw", size=14),
-                    "Reload",
-                    type="button",
-                    size="1",
-                    variant="soft",
-                    on_click=S.reload_customer,
-                    id="customer-reload",
-                ),
-                spacing="3",
-                align="center",
-                wrap="wrap",
-            ),
-            color_scheme="amber",
-            size="1",
-            width="100%",
-            id="customer-conflict",
-            role="alert",
-        ),
-    )
-
-
-def _contact_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            _conflict(),
-            _row(
-                _input("First name", "first_name", auto_complete="off", max_length=100),
-                _input("Last name", "last_name", required=True, auto_complete="off", max_length=100),
-            ),
-            _input("Company", "company", auto_complete="off", max_length=200),
-            _row(
-                _input("Email", "email", type="email", placeholder="name@example.com", max_length=254),
-                _input("Phone", "phone", type="tel", placeholder="07700 900123", max_length=40),
-            ),
-            rx.text("Give at least an email or a phone number.", size="1", color_scheme="gray"),
-            rx.flex(
-                _switch("Email updates", "email_updates", S.edit_email_updates),
-                _switch("SMS updates", "sms_updates", S.edit_sms_updates),
-                gap="1.5rem",
-                wrap="wrap",
-            ),
-            rx.hstack(
-                rx.button(
-                    "Cancel",
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    on_click=S.cancel_edit,
-                    id="customer-cancel",
-                ),
-                rx.button(rx.icon("save", size=14), "Save", type="submit", id="customer-save"),
-                justify="end",
-                width="100%",
-            ),
-            spacing="3",
-            width="100%",
-        ),
-        on_submit=S.handle_save,
-        key=S.form_key.to(str),
-        width="100%",
-        id="customer-form",
-    )
-
-
-def _contact_card() -> rx.Component:
-    edit_button = rx.cond(
-        S.can_edit & ~S.editing,
-        rx.button(
-            rx.icon("pencil", size=14), "Edit", size="1", variant="soft", on_click=S.open_edit, id="customer-edit"
-        ),
-    )
-    return _card("Contact", rx.cond(S.editing, _contact_form(), _contact_view()), action=edit_button)
-
-
-def _device(device: DeviceView) -> rx.Component:
-    return rx.hstack(
-        rx.icon("smartphone", size=16, color="var(--gray-9)"),
-        rx.vstack(
-            rx.text(device.label, size="2", weight="medium"),
-            rx.text(
-                device.kind,
-                rx.cond(device.serial != "", " · " + device.serial, ""),
-                size="1",
-                color_scheme="gray",
-                font_family="var(--code-font-family)",
-            ),
-            spacing="0",
-        ),
-        spacing="2",
-        align="center",
-        class_name="customer-device",
-        width="100%",
-    )
-
-
-def _devices_card() -> rx.Component:
-    return _card(
-        "Devices",
-        rx.cond(
-            S.devices.length() > 0,
-            rx.vstack(rx.foreach(S.devices, _device), spacing="3", width="100%"),
-            rx.text("No devices recorded.", size="2", color_scheme="gray"),
-        ),
-        id="customer-devices",
-    )
-
-
-def _order_row(row: CustomerOrderView) -> rx.Component:
-    href = "/staff/orders/" + row.id.to(str)
-    return rx.table.row(
-        rx.table.row_header_cell(
-            rx.link(row.reference, href=href, weight="bold", font_family="var(--code-font-family)")
-        ),
-        rx.table.cell(rx.text(row.device, color_scheme="gray")),
-        rx.table.cell(rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full")),
-        rx.table.cell(rx.text(row.booked_in, white_space="nowrap")),
-        rx.table.cell(rx.tooltip(rx.text(row.updated, color_scheme="gray"), content=row.updated_exact)),
-        class_name="customer-order-row",
-        on_click=rx.redirect(href),
-        cursor="pointer",
-        _hover={"background": "var(--teal-2)"},
-    )
-
-
-def _orders_card() -> rx.Component:
-    headers = ["Reference", "Device", "Stage", "Booked in", "Updated"]
-    table = rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
-            rx.table.body(rx.foreach(S.customer_orders, _order_row)),
-            variant="surface",
-            size="2",
-            width="100%",
-            id="customer-orders-table",
-        ),
-        max_height="28rem",
-        overflow_y="auto",
-        width="100%",
-        border_radius="10px",
-    )
-    return _card(
-        "Orders",
-        rx.cond(
-            S.customer_orders.length() > 0,
-            table,
-            rx.text("No orders yet.", size="2", color_scheme="gray", id="customer-no-orders"),
-        ),
-    )
-
-
-def _not_found() -> rx.Component:
-    return rx.callout(
-        "This customer doesn't exist (or was removed).",
-        icon="circle-alert",
-        color_scheme="red",
-        id="customer-not-found",
-    )
-
-
-@staff_page("/staff/customers/[customer_id]", "Customer", on_load=[StaffCustomerState.load_customer])
-def customer_page() -> rx.Component:
-    body = rx.cond(
-        S.found,
-        rx.flex(
-            rx.vstack(_contact_card(), _orders_card(), spacing="4", flex="2", min_width="0", width="100%"),
-            rx.vstack(_devices_card(), spacing="4", flex="1", min_width="0", width="100%"),
-            direction=rx.breakpoints(initial="column", md="row"),
-            gap="1rem",
-            width="100%",
-            align="start",
-        ),
-        _not_found(),
-    )
-    subtitle = rx.hstack(rx.link("← All customers", href=ACTIVE, size="2"), spacing="2")
-    title = rx.cond(S.found, S.display_name, "Customer")
-    return staff_layout(ACTIVE, title, subtitle, body)

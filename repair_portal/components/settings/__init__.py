@@ -1,0 +1,1 @@
+"""Pieces of the back office's settings pages."""

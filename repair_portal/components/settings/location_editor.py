@@ -1,0 +1,349 @@
+"""The location editor (a dialog): contact details, opening hours, branding, portal access, logo."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ...services.branding import MAX_LOGO_BYTES
+from ...services.locations import DAYS
+from ...services.mail import DAY_NAMES
+from ...services.shop_settings import ACCESS_MODES
+from ...state.staff_locations import INHERIT_CHOICE, StaffLocationsState
+from ..ui import field_error, form_field
+
+S = StaffLocationsState
+LOGO_UPLOAD = "loc-logo-upload"
+LOGO_TYPES = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]}
+
+
+def _error(name: str, element_id: str) -> rx.Component:
+    return field_error(S.errors.get(name, ""), element_id)
+
+
+def _field(label: str, control: rx.Component, name: str, element_id: str, hint: str = "") -> rx.Component:
+    return form_field(label, control, element_id, S.errors.get(name, ""), hint)
+
+
+def _input(name: str, element_id: str, **props) -> rx.Component:
+    return rx.input(
+        value=S.values.get(name, ""),
+        on_change=lambda value: S.set_value(name, value),
+        id=element_id,
+        width="100%",
+        **props,
+    )
+
+
+def _section_title(text: str) -> rx.Component:
+    return rx.text(text, size="2", weight="bold", color_scheme="gray", padding_top="0.5rem")
+
+
+def _contact_fields() -> rx.Component:
+    return rx.vstack(
+        _section_title("Contact"),
+        _field("Name", _input("name", "loc-name", max_length=200, placeholder="High Street"), "name", "loc-name"),
+        rx.grid(
+            _field(
+                "Phone",
+                _input("phone", "loc-phone", max_length=40, type="tel", placeholder="020 7946 0123"),
+                "phone",
+                "loc-phone",
+            ),
+            _field(
+                "Email",
+                _input("email", "loc-email", max_length=254, type="email", placeholder="shop@example.com"),
+                "email",
+                "loc-email",
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            gap="0.75rem 1rem",
+            width="100%",
+        ),
+        _field(
+            "Address",
+            rx.text_area(
+                value=S.values.get("address", ""),
+                on_change=lambda value: S.set_value("address", value),
+                id="loc-address",
+                rows="2",
+                max_length=500,
+                width="100%",
+            ),
+            "address",
+            "loc-address",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _hours_row(day: str) -> rx.Component:
+    closed = S.hours_closed[day]  # not .get(day, True): JS truthiness would turn False into True
+    base = f"loc-hours-{day}"
+    return rx.vstack(
+        rx.hstack(
+            rx.text(DAY_NAMES[day], size="2", width="6.5rem", flex_shrink="0"),
+            rx.el.label(
+                rx.hstack(
+                    rx.switch(
+                        checked=closed,
+                        on_change=lambda value: S.set_closed(day, value),
+                        id=f"{base}-closed",
+                        size="1",
+                    ),
+                    rx.text("Closed", size="1", color_scheme="gray"),
+                    spacing="1",
+                    align="center",
+                ),
+                width="5.5rem",
+                flex_shrink="0",
+                style={"cursor": "pointer"},
+            ),
+            rx.input(
+                type="time",
+                value=S.hours_open.get(day, ""),
+                on_change=lambda value: S.set_time(day, "open", value),
+                disabled=closed,
+                id=f"{base}-open",
+                aria_label=f"{DAY_NAMES[day]} opens",
+                size="1",
+                width="7rem",
+            ),
+            rx.text("to", size="1", color_scheme="gray"),
+            rx.input(
+                type="time",
+                value=S.hours_close.get(day, ""),
+                on_change=lambda value: S.set_time(day, "close", value),
+                disabled=closed,
+                id=f"{base}-close",
+                aria_label=f"{DAY_NAMES[day]} closes",
+                size="1",
+                width="7rem",
+            ),
+            align="center",
+            spacing="2",
+            wrap="wrap",
+        ),
+        _error(f"hours_{day}", base),
+        spacing="1",
+        width="100%",
+        class_name="hours-row",
+    )
+
+
+def _hours_fields() -> rx.Component:
+    return rx.vstack(
+        _section_title("Opening hours"),
+        rx.text("Shown on the customer's page and in emails.", size="1", color_scheme="gray"),
+        *[_hours_row(day) for day in DAYS],
+        spacing="2",
+        width="100%",
+    )
+
+
+def _branding_fields() -> rx.Component:
+    colour = rx.hstack(
+        rx.el.label(
+            rx.hstack(
+                rx.switch(checked=S.own_accent, on_change=S.set_own_accent, id="loc-own-accent", size="1"),
+                rx.text("Own colour", size="2"),
+                spacing="2",
+                align="center",
+            ),
+            style={"cursor": "pointer"},
+        ),
+        rx.cond(
+            S.own_accent,
+            rx.hstack(
+                rx.input(
+                    type="color",
+                    value=S.accent_preview,
+                    on_change=lambda value: S.set_value("accent_color", value),
+                    id="loc-accent-picker",
+                    aria_label="Pick the location's accent colour",
+                    width="3rem",
+                    padding="2px",
+                ),
+                _input("accent_color", "loc-accent", max_length=7, font_family="var(--code-font-family)"),
+                spacing="2",
+                align="center",
+            ),
+            rx.hstack(
+                rx.box(width="1rem", height="1rem", border_radius="4px", background=S.shop_accent),
+                rx.text("Uses the shop's colour", size="2", color_scheme="gray"),
+                spacing="2",
+                align="center",
+            ),
+        ),
+        spacing="4",
+        align="center",
+        wrap="wrap",
+    )
+    access = rx.select.root(
+        rx.select.trigger(width="100%", id="loc-access"),
+        rx.select.content(
+            rx.select.item("Same as the shop (", S.shop_access_label, ")", value=INHERIT_CHOICE),
+            *[rx.select.item(label, value=mode) for mode, label in ACCESS_MODES.items()],
+        ),
+        value=S.values.get("access_mode", INHERIT_CHOICE),
+        on_change=lambda value: S.set_value("access_mode", value),
+    )
+    return rx.vstack(
+        _section_title("Branding and portal"),
+        rx.text("Anything you leave as the shop's follows Settings → Shop.", size="1", color_scheme="gray"),
+        _field("Accent colour", colour, "accent_color", "loc-accent"),
+        rx.cond(
+            S.accent_hard_to_read,
+            rx.text("White text is hard to read on this colour.", size="1", color_scheme="amber"),
+        ),
+        _field(
+            "Welcome message",
+            rx.text_area(
+                value=S.values.get("welcome_message", ""),
+                on_change=lambda value: S.set_value("welcome_message", value),
+                id="loc-welcome",
+                rows="2",
+                max_length=2000,
+                placeholder="Leave empty to use the shop's message",
+                width="100%",
+            ),
+            "welcome_message",
+            "loc-welcome",
+        ),
+        _field("Who can see an order", access, "access_mode", "loc-access"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _logo_fields() -> rx.Component:
+    remove = rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                rx.icon("trash-2", size=14), "Remove logo", variant="ghost", color_scheme="red", id="loc-logo-remove"
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Remove this location's logo?"),
+            rx.alert_dialog.description("Its customers then see the shop's logo."),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button("Remove", color_scheme="red", on_click=S.handle_remove_logo, id="loc-logo-remove-confirm")
+                ),
+                justify="end",
+                spacing="2",
+                padding_top="1rem",
+            ),
+        ),
+    )
+    return rx.cond(
+        S.editing_id > 0,
+        rx.vstack(
+            _section_title("Logo"),
+            rx.hstack(
+                rx.box(
+                    rx.cond(
+                        S.edit_logo_url != "",
+                        rx.image(src=S.edit_logo_url, alt="Logo", height="1.75rem", object_fit="contain"),
+                        rx.icon("wrench", size=16, color="white"),
+                    ),
+                    background=S.accent_preview,
+                    padding="0.5rem 0.75rem",
+                    border_radius="8px",
+                    id="loc-logo-preview",
+                ),
+                rx.text(
+                    rx.cond(
+                        S.edit_has_logo,
+                        "This location's own logo.",
+                        rx.cond(S.shop_has_logo, "Uses the shop's logo.", "No logo: the portal shows the name."),
+                    ),
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.spacer(),
+                rx.cond(S.edit_has_logo, remove),
+                align="center",
+                width="100%",
+            ),
+            rx.upload(
+                rx.text("Drop a PNG, JPEG or WebP (up to 5 MB), or click to choose", size="2", color_scheme="gray"),
+                id=LOGO_UPLOAD,
+                max_files=1,
+                max_size=MAX_LOGO_BYTES,
+                accept=LOGO_TYPES,
+                border="1px dashed var(--gray-7)",
+                border_radius="10px",
+                padding="0.75rem",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.foreach(rx.selected_files(LOGO_UPLOAD), lambda name: rx.badge(name, variant="soft")),
+                rx.spacer(),
+                rx.button(
+                    rx.icon("upload", size=14),
+                    "Upload logo",
+                    size="1",
+                    variant="soft",
+                    id="loc-logo-submit",
+                    on_click=[
+                        S.handle_logo_upload(rx.upload_files(upload_id=LOGO_UPLOAD)),
+                        rx.clear_selected_files(LOGO_UPLOAD),
+                    ],
+                ),
+                align="center",
+                width="100%",
+            ),
+            rx.cond(
+                S.logo_error != "",
+                rx.callout(S.logo_error, icon="circle-alert", color_scheme="red", size="1", id="loc-logo-error"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        rx.text("You can add a logo for this location after saving it.", size="1", color_scheme="gray"),
+    )
+
+
+def location_editor() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.vstack(
+                rx.dialog.title(rx.cond(S.editing_id > 0, "Edit location", "Add location")),
+                _contact_fields(),
+                _hours_fields(),
+                _branding_fields(),
+                _logo_fields(),
+                rx.cond(
+                    S.conflict != "",
+                    rx.callout(S.conflict, icon="triangle-alert", color_scheme="amber", size="1", id="loc-conflict"),
+                ),
+                rx.cond(
+                    S.errors.length() > 0,
+                    rx.callout(
+                        "Some fields need attention; see the messages above.",
+                        icon="circle-alert",
+                        color_scheme="red",
+                        size="1",
+                        id="loc-errors",
+                    ),
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", id="loc-cancel")),
+                    rx.button(rx.icon("check", size=14), "Save", on_click=S.handle_save, id="loc-save"),
+                    justify="end",
+                    spacing="2",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            max_width="44rem",
+            max_height="90vh",
+            overflow_y="auto",
+            id="loc-editor",
+        ),
+        open=S.editing,
+        on_open_change=S.set_editor_open,
+    )
