@@ -42,6 +42,28 @@ class EmailItem:
 
 
 @dataclass(frozen=True)
+class OrderSummary:
+    """What the staff order page shows about the order at a glance (no secrets: no tracking code)."""
+
+    reference: str = ""
+    stage: str = ""
+    stage_color: str = "gray"
+    customer_name: str = ""
+    customer_email: str = ""
+    customer_phone: str = ""
+    email_updates: bool = False
+    device: str = ""
+    serial: str = ""
+    problem: str = ""
+    intake_condition: str = ""
+    location: str = ""
+    booked_in: str = ""
+    promised: str = ""
+    assigned_to: str = ""
+    has_quote: bool = False
+
+
+@dataclass(frozen=True)
 class OrderDetail:
     id: int
     reference: str
@@ -65,6 +87,10 @@ class OrderDetail:
     has_quote: bool
     history: list[HistoryItem]
     emails: list[EmailItem]
+
+    @property
+    def summary(self) -> OrderSummary:
+        return OrderSummary(**{f: getattr(self, f) for f in OrderSummary.__dataclass_fields__})
 
 
 EMAIL_STATUS_LABELS = {"queued": "Queued", "sending": "Sending", "sent": "Sent", "failed": "Failed"}

@@ -26,7 +26,7 @@ from ..services import (
     workflow,
 )
 from ..services.ids import parse_id
-from ..services.order_detail import order_detail
+from ..services.order_detail import OrderSummary, order_detail
 from ..services.permissions import Action, can
 from ..settings import get_settings
 from .guard import staff_action
@@ -43,51 +43,17 @@ from .staff_order_rows import (
 )
 from .staff_session import StaffSessionState
 
-DISPLAY_FIELDS = (
-    "reference",
-    "stage",
-    "stage_color",
-    "customer_name",
-    "customer_email",
-    "customer_phone",
-    "email_updates",
-    "device",
-    "serial",
-    "problem",
-    "intake_condition",
-    "location",
-    "booked_in",
-    "promised",
-    "assigned_to",
-    "has_quote",
-)
-
-
 TRACKING_URL_ID = "tracking-url"
 
 
 class StaffOrderState(StaffSessionState):
     found: bool = True
+    summary: OrderSummary = OrderSummary()  # the order at a glance, the service's own view
     current_order_id: int = 0
     order_customer_id: int = 0
-    reference: str = ""
-    stage: str = ""
-    stage_color: str = "gray"
     stage_id: str = ""
-    customer_name: str = ""
-    customer_email: str = ""
-    customer_phone: str = ""
-    email_updates: bool = False
-    device: str = ""
-    serial: str = ""
-    problem: str = ""
-    intake_condition: str = ""
     public_note: str = ""
     internal_note: str = ""
-    location: str = ""
-    booked_in: str = ""
-    promised: str = ""
-    assigned_to: str = ""
     has_link: bool = False  # the link itself never sits in state: see _link_shown()
     live: bool = False  # joined the order's live channel (browser tests wait for it)
     history: list[HistoryRow] = []
@@ -105,7 +71,6 @@ class StaffOrderState(StaffSessionState):
     files: list[FileItemRow] = []
     quote_state: str = ""
     signed: list[str] = []
-    has_quote: bool = False
     can_print: bool = False
     can_change_stage: bool = False
     can_send_link: bool = False
@@ -142,8 +107,7 @@ class StaffOrderState(StaffSessionState):
                 ChoiceOption(str(loc.id), loc.name)
                 for loc in session.exec(select(Location).where(Location.active).order_by(Location.name))
             ]
-            for field in DISPLAY_FIELDS:
-                setattr(self, field, getattr(detail, field))
+            self.summary = detail.summary
             self.stage_id = str(detail.stage_id)
             self.has_link = detail.tracking_code is not None
             self.history = [HistoryRow(h.stage, h.color, h.at, h.by) for h in detail.history]

@@ -25,7 +25,7 @@ class StaffOrderLinkState(StaffOrderState):
         outcome = await rx.run_in_thread(lambda: order_page.send_portal_link(order_id, actor))
         self._reload()
         if outcome.ok:
-            return rx.toast.success(f"Portal link queued for {self.customer_email}.")
+            return rx.toast.success(f"Portal link queued for {self.summary.customer_email}.")
         return toast_for(outcome)
 
     @rx.event
@@ -39,7 +39,7 @@ class StaffOrderLinkState(StaffOrderState):
             return rx.toast.error("There is no live link to copy.")
         with session_scope() as session:
             shop_name = ShopSettings.current(session).name
-        text = notifications.share_text(shop_name, self.reference, url)
+        text = notifications.share_text(shop_name, self.summary.reference, url)
         return [rx.set_clipboard(text), rx.toast.success("Copied: paste it into SMS or WhatsApp.")]
 
     @rx.event

@@ -46,7 +46,7 @@ def _open(state_factory, cls, order_id, token):
 def test_loading_fills_the_page_and_the_activity_trail(state_factory, engine, app_env):
     order_id, token = _setup(engine, app_env)
     state = _open(state_factory, StaffOrderState, order_id, token("tech@example.com"))
-    assert state.found and state.reference.startswith("R-") and state.customer_name == "Ada Nowak"
+    assert state.found and state.summary.reference.startswith("R-") and state.summary.customer_name == "Ada Nowak"
     assert state.can_edit_details and state.can_view_as_customer and not state.can_record_payments
     assert [a.what for a in state.activity][-1].startswith("Booked in as")
     assert {o.name for o in state.staff_options} == {"Tess Tech", "Dee Desk"}

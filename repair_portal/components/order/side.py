@@ -38,7 +38,7 @@ def _stage_option(option: StageOption) -> rx.Component:
 def stage_card() -> rx.Component:
     return card(
         "Stage",
-        rx.badge(S.stage, color_scheme=S.stage_color, size="3", variant="soft", id="current-stage"),
+        rx.badge(S.summary.stage, color_scheme=S.summary.stage_color, size="3", variant="soft", id="current-stage"),
         rx.cond(
             S.can_change_stage,
             rx.form(
@@ -83,7 +83,7 @@ def link_card() -> rx.Component:
                         id="copy-link",
                     ),
                     rx.cond(
-                        S.can_send_link & (S.customer_email != ""),
+                        S.can_send_link & (S.summary.customer_email != ""),
                         rx.button(
                             rx.icon("send", size=14),
                             "Email link",
@@ -198,7 +198,9 @@ def print_card() -> rx.Component:
             _print_link("Intake ticket (Letter)", "/ticket.pdf?layout=letter", "file-text", "print-ticket-letter"),
             _print_link("Receipt (80 mm)", "/ticket.pdf?layout=receipt80", "receipt", "print-receipt"),
             _print_link("Device label (62 × 29 mm)", "/label.pdf", "tag", "print-label"),
-            rx.cond(S.has_quote, _print_link("Quote PDF", "/quote.pdf", "file-spreadsheet", "print-quote")),
-            rx.cond(S.has_quote, _print_link("Invoice / receipt PDF", "/invoice.pdf", "file-check", "print-invoice")),
+            rx.cond(S.summary.has_quote, _print_link("Quote PDF", "/quote.pdf", "file-spreadsheet", "print-quote")),
+            rx.cond(
+                S.summary.has_quote, _print_link("Invoice / receipt PDF", "/invoice.pdf", "file-check", "print-invoice")
+            ),
         ),
     )

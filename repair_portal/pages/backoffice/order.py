@@ -50,4 +50,4 @@ def order_page() -> rx.Component:
         _missing(),
     )
     subtitle = rx.hstack(rx.link("← All orders", href="/staff", size="2"), spacing="2")
-    return staff_layout("/staff", "Order " + S.reference, subtitle, body)
+    return staff_layout("/staff", "Order " + S.summary.reference, subtitle, body)
