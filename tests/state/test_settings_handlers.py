@@ -145,8 +145,8 @@ def test_a_manager_saves_and_the_customer_portal_follows(state_factory, world, e
     track = state_factory(TrackState, path=f"/track/{world['code']}")
     track.load_tracking()
     assert track.status == "ok"  # link-only now: no last-name gate
-    assert track.welcome == "Thanks for trusting us with your device."
-    assert track.show_payments is False and track.accent_color == "#6d28d9"
+    assert track.view.welcome == "Thanks for trusting us with your device."
+    assert track.view.show_payments is False and track.accent_color == "#6d28d9"
 
 
 def test_invalid_input_shows_field_messages_and_saves_nothing(state_factory, world, engine):
