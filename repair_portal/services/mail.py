@@ -40,11 +40,17 @@ class LinkSettings:
     secret_key: str
 
 
-def opening_hours(location: Location | None) -> list[tuple[str, str]]:
+def opening_hours(location: Location | None, *, include_closed: bool = False) -> list[tuple[str, str]]:
+    """(day, hours) for the days the location opens; with `include_closed`, every day of the week,
+    closed ones saying so (when any hours are set at all)."""
     try:
         raw = json.loads(location.opening_hours_json) if location else {}
     except ValueError:
         raw = {}
+    if not isinstance(raw, dict) or not any(raw.get(d) for d in DAY_NAMES):
+        return []
+    if include_closed:
+        return [(DAY_NAMES[d], raw.get(d) or "Closed") for d in DAY_NAMES]
     return [(DAY_NAMES[d], raw[d]) for d in DAY_NAMES if raw.get(d)]
 
 

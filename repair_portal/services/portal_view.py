@@ -252,5 +252,5 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         location_phone=location.phone if location else "",
         location_email=location.email if location else "",
         location_address=location.address if location else "",
-        hours=[HoursItem(day, hours) for day, hours in mail.opening_hours(location)],
+        hours=[HoursItem(day, hours) for day, hours in mail.opening_hours(location, include_closed=True)],
     )

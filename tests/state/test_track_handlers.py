@@ -196,3 +196,21 @@ def test_switched_off_parts_never_reach_the_browser(state_factory, engine):
     assert "Your part arrived" not in sent and "50.00" not in sent
     state.set_tab("messages")
     assert state.tab == "status"
+
+
+def test_a_deposit_before_any_quote_shows_on_the_portal_and_closed_days_are_listed(state_factory, engine):
+    import json
+
+    from repair_portal.models import Location, Order
+    from repair_portal.services import payments
+
+    code, _, order_id = _order(engine, mode="link")
+    with write_session(engine) as s:
+        payments.record_payment(s, s.get(Order, order_id), 2000, "cash", audit.SYSTEM)
+        location = s.get(Location, s.get(Order, order_id).location_id)
+        location.opening_hours_json = json.dumps({"mon": "09:00–17:30", "sat": "10:00–16:00"})
+    state = _open(state_factory, code)
+    assert not state.view.has_total and state.view.paid == "£20.00"  # no quote yet, a deposit taken
+    assert [p.amount for p in state.view.payments] == ["£20.00"]
+    hours = {h.day: h.hours for h in state.view.hours}
+    assert hours["Monday"] == "09:00–17:30" and hours["Sunday"] == "Closed" and len(hours) == 7

@@ -21,35 +21,53 @@ def payment_row(p: PaymentItem) -> rx.Component:
 
 
 def payments() -> rx.Component:
+    """Shown once there is a price or any payment (a deposit taken before the quote included)."""
     return rx.cond(
-        T.view.show_payments & T.view.has_total,
+        T.view.show_payments & (T.view.has_total | (T.view.payments.length() > 0)),
         rx.card(
             rx.vstack(
                 rx.text("Payments", size="2", weight="bold"),
-                rx.hstack(
-                    rx.text("Total", size="2"),
-                    rx.spacer(),
-                    rx.text(T.view.total, size="2", weight="medium"),
-                    width="100%",
+                rx.cond(
+                    T.view.has_total,
+                    rx.hstack(
+                        rx.text("Total", size="2"),
+                        rx.spacer(),
+                        rx.text(T.view.total, size="2", weight="medium"),
+                        width="100%",
+                    ),
                 ),
                 rx.foreach(T.view.payments, payment_row),
                 rx.divider(),
-                rx.hstack(
-                    rx.text("Balance due", size="3", weight="bold"),
-                    rx.spacer(),
-                    rx.text(T.view.balance, size="3", weight="bold", id="balance-due"),
-                    width="100%",
-                ),
-                rx.link(
-                    rx.hstack(rx.icon("file-down", size=14), rx.text("Invoice / receipt (PDF)", size="2")),
-                    href=T.docs_base + "/invoice.pdf",
-                    is_external=True,
-                    id="invoice-pdf",
+                rx.cond(
+                    T.view.has_total,
+                    rx.vstack(
+                        rx.hstack(
+                            rx.text("Balance due", size="3", weight="bold"),
+                            rx.spacer(),
+                            rx.text(T.view.balance, size="3", weight="bold", id="balance-due"),
+                            width="100%",
+                        ),
+                        rx.link(
+                            rx.hstack(rx.icon("file-down", size=14), rx.text("Invoice / receipt (PDF)", size="2")),
+                            href=T.docs_base + "/invoice.pdf",
+                            is_external=True,
+                            id="invoice-pdf",
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        rx.text("Paid so far", size="3", weight="bold"),
+                        rx.spacer(),
+                        rx.text(T.view.paid, size="3", weight="bold", id="paid-so-far"),
+                        width="100%",
+                    ),
                 ),
                 spacing="2",
                 width="100%",
             ),
             size="2",
             width="100%",
+            id="payments-card",
         ),
     )
