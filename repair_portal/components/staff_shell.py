@@ -152,7 +152,7 @@ def _sidebar_content(active: str) -> rx.Component:
                     color="rgba(255,255,255,0.8)",
                     size="2",
                     width="100%",
-                    justify="start",
+                    justify_content="flex-start",
                     id="sign-out",
                 ),
                 action=routes.backend(routes.STAFF_SIGN_OUT_POST),

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...services.branding import MAX_LOGO_BYTES
 from ...services.locations import DAYS
 from ...services.mail import DAY_NAMES
 from ...services.shop_settings import ACCESS_MODES
 from ...state.staff_locations import INHERIT_CHOICE, StaffLocationsState
 from ..ui import field_error, form_field
+from .logo_upload import logo_uploader
 
 S = StaffLocationsState
 LOGO_UPLOAD = "loc-logo-upload"
-LOGO_TYPES = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]}
 
 
 def _error(name: str, element_id: str) -> rx.Component:
@@ -267,37 +266,12 @@ def _logo_fields() -> rx.Component:
                 align="center",
                 width="100%",
             ),
-            rx.upload(
+            *logo_uploader(
+                LOGO_UPLOAD,
+                S.handle_logo_upload,
+                S.logo_error,
+                "loc",
                 rx.text("Drop a PNG, JPEG or WebP (up to 5 MB), or click to choose", size="2", color_scheme="gray"),
-                id=LOGO_UPLOAD,
-                max_files=1,
-                max_size=MAX_LOGO_BYTES,
-                accept=LOGO_TYPES,
-                border="1px dashed var(--gray-7)",
-                border_radius="10px",
-                padding="0.75rem",
-                width="100%",
-            ),
-            rx.hstack(
-                rx.foreach(rx.selected_files(LOGO_UPLOAD), lambda name: rx.badge(name, variant="soft")),
-                rx.spacer(),
-                rx.button(
-                    rx.icon("upload", size=14),
-                    "Upload logo",
-                    size="1",
-                    variant="soft",
-                    id="loc-logo-submit",
-                    on_click=[
-                        S.handle_logo_upload(rx.upload_files(upload_id=LOGO_UPLOAD)),
-                        rx.clear_selected_files(LOGO_UPLOAD),
-                    ],
-                ),
-                align="center",
-                width="100%",
-            ),
-            rx.cond(
-                S.logo_error != "",
-                rx.callout(S.logo_error, icon="circle-alert", color_scheme="red", size="1", id="loc-logo-error"),
             ),
             spacing="2",
             width="100%",

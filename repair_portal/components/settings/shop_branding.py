@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...services.branding import MAX_LOGO_BYTES
 from ...state.staff_shop_settings import StaffShopSettingsState
+from .logo_upload import logo_uploader
 from .shop_form import field, section, text_input
 
 S = StaffShopSettingsState
 LOGO_UPLOAD = "shop-logo-upload"
-LOGO_TYPES = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]}
 
 
 def _preview() -> rx.Component:
@@ -83,7 +82,11 @@ def _logo_controls() -> rx.Component:
     )
     return rx.vstack(
         rx.text("Logo", size="2", weight="medium"),
-        rx.upload(
+        *logo_uploader(
+            LOGO_UPLOAD,
+            S.handle_logo_upload,
+            S.logo_error,
+            "shop",
             rx.vstack(
                 rx.icon("image-up", size=20, color="var(--gray-10)"),
                 rx.text("Drop a PNG, JPEG or WebP here, or click to choose", size="2", color_scheme="gray"),
@@ -91,36 +94,7 @@ def _logo_controls() -> rx.Component:
                 align="center",
                 spacing="1",
             ),
-            id=LOGO_UPLOAD,
-            max_files=1,
-            max_size=MAX_LOGO_BYTES,
-            accept=LOGO_TYPES,
-            border="1px dashed var(--gray-7)",
-            border_radius="10px",
-            padding="1rem",
-            width="100%",
-        ),
-        rx.hstack(
-            rx.foreach(rx.selected_files(LOGO_UPLOAD), lambda name: rx.badge(name, variant="soft")),
-            rx.spacer(),
-            rx.cond(S.has_logo, remove),
-            rx.button(
-                rx.icon("upload", size=14),
-                "Upload logo",
-                size="2",
-                id="shop-logo-submit",
-                on_click=[
-                    S.handle_logo_upload(rx.upload_files(upload_id=LOGO_UPLOAD)),
-                    rx.clear_selected_files(LOGO_UPLOAD),
-                ],
-            ),
-            align="center",
-            width="100%",
-            wrap="wrap",
-        ),
-        rx.cond(
-            S.logo_error != "",
-            rx.callout(S.logo_error, icon="circle-alert", color_scheme="red", size="1", id="shop-logo-error"),
+            extra=rx.cond(S.has_logo, remove),
         ),
         spacing="2",
         width="100%",
