@@ -8,29 +8,12 @@ from ...services.locations import DAYS
 from ...services.mail import DAY_NAMES
 from ...services.shop_settings import ACCESS_MODES
 from ...state.staff_locations import INHERIT_CHOICE, StaffLocationsState
-from ..ui import field_error, form_field
+from .form import SettingsForm
 from .logo_upload import logo_uploader
 
 S = StaffLocationsState
+F = SettingsForm(StaffLocationsState)
 LOGO_UPLOAD = "loc-logo-upload"
-
-
-def _error(name: str, element_id: str) -> rx.Component:
-    return field_error(S.errors.get(name, ""), element_id)
-
-
-def _field(label: str, control: rx.Component, name: str, element_id: str, hint: str = "") -> rx.Component:
-    return form_field(label, control, element_id, S.errors.get(name, ""), hint)
-
-
-def _input(name: str, element_id: str, **props) -> rx.Component:
-    return rx.input(
-        value=S.values.get(name, ""),
-        on_change=lambda value: S.set_value(name, value),
-        id=element_id,
-        width="100%",
-        **props,
-    )
 
 
 def _section_title(text: str) -> rx.Component:
@@ -40,17 +23,19 @@ def _section_title(text: str) -> rx.Component:
 def _contact_fields() -> rx.Component:
     return rx.vstack(
         _section_title("Contact"),
-        _field("Name", _input("name", "loc-name", max_length=200, placeholder="High Street"), "name", "loc-name"),
+        F.field(
+            "Name", F.text_input("name", "loc-name", max_length=200, placeholder="High Street"), "name", "loc-name"
+        ),
         rx.grid(
-            _field(
+            F.field(
                 "Phone",
-                _input("phone", "loc-phone", max_length=40, type="tel", placeholder="020 7946 0123"),
+                F.text_input("phone", "loc-phone", max_length=40, type="tel", placeholder="020 7946 0123"),
                 "phone",
                 "loc-phone",
             ),
-            _field(
+            F.field(
                 "Email",
-                _input("email", "loc-email", max_length=254, type="email", placeholder="shop@example.com"),
+                F.text_input("email", "loc-email", max_length=254, type="email", placeholder="shop@example.com"),
                 "email",
                 "loc-email",
             ),
@@ -58,7 +43,7 @@ def _contact_fields() -> rx.Component:
             gap="0.75rem 1rem",
             width="100%",
         ),
-        _field(
+        F.field(
             "Address",
             rx.text_area(
                 value=S.values.get("address", ""),
@@ -123,7 +108,7 @@ def _hours_row(day: str) -> rx.Component:
             spacing="2",
             wrap="wrap",
         ),
-        _error(f"hours_{day}", base),
+        F.error(f"hours_{day}", base),
         spacing="1",
         width="100%",
         class_name="hours-row",
@@ -163,7 +148,7 @@ def _branding_fields() -> rx.Component:
                     width="3rem",
                     padding="2px",
                 ),
-                _input("accent_color", "loc-accent", max_length=7, font_family="var(--code-font-family)"),
+                F.text_input("accent_color", "loc-accent", max_length=7, font_family="var(--code-font-family)"),
                 spacing="2",
                 align="center",
             ),
@@ -190,12 +175,12 @@ def _branding_fields() -> rx.Component:
     return rx.vstack(
         _section_title("Branding and portal"),
         rx.text("Anything you leave as the shop's follows Settings → Shop.", size="1", color_scheme="gray"),
-        _field("Accent colour", colour, "accent_color", "loc-accent"),
+        F.field("Accent colour", colour, "accent_color", "loc-accent"),
         rx.cond(
             S.accent_hard_to_read,
             rx.text("White text is hard to read on this colour.", size="1", color_scheme="amber"),
         ),
-        _field(
+        F.field(
             "Welcome message",
             rx.text_area(
                 value=S.values.get("welcome_message", ""),
@@ -209,7 +194,7 @@ def _branding_fields() -> rx.Component:
             "welcome_message",
             "loc-welcome",
         ),
-        _field("Who can see an order", access, "access_mode", "loc-access"),
+        F.field("Who can see an order", access, "access_mode", "loc-access"),
         spacing="3",
         width="100%",
     )
@@ -289,20 +274,7 @@ def location_editor() -> rx.Component:
                 _hours_fields(),
                 _branding_fields(),
                 _logo_fields(),
-                rx.cond(
-                    S.conflict != "",
-                    rx.callout(S.conflict, icon="triangle-alert", color_scheme="amber", size="1", id="loc-conflict"),
-                ),
-                rx.cond(
-                    S.errors.length() > 0,
-                    rx.callout(
-                        "Some fields need attention; see the messages above.",
-                        icon="circle-alert",
-                        color_scheme="red",
-                        size="1",
-                        id="loc-errors",
-                    ),
-                ),
+                *F.status("loc"),
                 rx.hstack(
                     rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", id="loc-cancel")),
                     rx.button(rx.icon("check", size=14), "Save", on_click=S.handle_save, id="loc-save"),

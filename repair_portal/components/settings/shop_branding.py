@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.staff_shop_settings import StaffShopSettingsState
+from .form import SettingsForm, section
 from .logo_upload import logo_uploader
-from .shop_form import field, section, text_input
 
 S = StaffShopSettingsState
+F = SettingsForm(StaffShopSettingsState)
 LOGO_UPLOAD = "shop-logo-upload"
 
 
@@ -112,7 +113,7 @@ def branding_card() -> rx.Component:
             width="3rem",
             padding="2px",
         ),
-        text_input(
+        F.text_input(
             "accent_color", "shop-accent", max_length=7, placeholder="#0f766e", font_family="var(--code-font-family)"
         ),
         spacing="2",
@@ -123,7 +124,7 @@ def branding_card() -> rx.Component:
         "The colour and logo on the portal, emails and printed documents.",
         rx.flex(
             rx.vstack(
-                field("Accent colour", colour, "accent_color", "shop-accent"),
+                F.field("Accent colour", colour, "accent_color", "shop-accent"),
                 rx.cond(
                     S.accent_hard_to_read,
                     rx.text(

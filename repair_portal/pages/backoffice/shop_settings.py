@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ...components.settings.form import SettingsForm, section
 from ...components.settings.shop_branding import branding_card
-from ...components.settings.shop_form import field, section, text_area, text_input
 from ...components.staff_shell import staff_layout, staff_page
 from ...services import shop_settings
 from ...state.staff_shop_settings import StaffShopSettingsState
 
 S = StaffShopSettingsState
+F = SettingsForm(StaffShopSettingsState)
 ROUTE = "/staff/settings/shop"
 
 TOGGLE_TEXT = [
@@ -37,7 +38,7 @@ def _shop_card() -> rx.Component:
         on_change=lambda value: S.set_value("currency", value),
     )
     timezone = rx.fragment(
-        text_input(
+        F.text_input(
             "timezone", "shop-timezone", list="shop-timezones", auto_complete="off", placeholder="Europe/London"
         ),
         rx.el.datalist(*[rx.el.option(value=zone) for zone in shop_settings.timezones()], id="shop-timezones"),
@@ -45,17 +46,17 @@ def _shop_card() -> rx.Component:
     return section(
         "Shop",
         "Your name, money and clock, as customers see them on the portal, quotes and receipts.",
-        field("Shop name", text_input("name", "shop-name", max_length=200), "name", "shop-name"),
+        F.field("Shop name", F.text_input("name", "shop-name", max_length=200), "name", "shop-name"),
         rx.grid(
-            field("Currency", currency, "currency", "shop-currency", "Used for new quotes."),
-            field(
+            F.field("Currency", currency, "currency", "shop-currency", "Used for new quotes."),
+            F.field(
                 "Tax name",
-                text_input("tax_label", "shop-tax-label", max_length=40, placeholder="VAT"),
+                F.text_input("tax_label", "shop-tax-label", max_length=40, placeholder="VAT"),
                 "tax_label",
                 "shop-tax-label",
                 "Printed next to the tax on quotes.",
             ),
-            field(
+            F.field(
                 "Tax rate",
                 rx.input(
                     rx.input.slot("%", side="right"),
@@ -69,7 +70,7 @@ def _shop_card() -> rx.Component:
                 "shop-tax-rate",
                 "For example 20 or 17.5. Applies to new quotes; sent quotes keep theirs.",
             ),
-            field("Time zone", timezone, "timezone", "shop-timezone", "Dates and times on the portal use it."),
+            F.field("Time zone", timezone, "timezone", "shop-timezone", "Dates and times on the portal use it."),
             columns=rx.breakpoints(initial="1", sm="2"),
             gap="0.75rem 1rem",
             width="100%",
@@ -128,8 +129,8 @@ def _portal_card() -> rx.Component:
     return section(
         "Customer portal",
         "Who can open a tracking link, how long it works, and what the page shows.",
-        field("Who can see an order", access, "access_mode", "shop-access-mode", "A location can override this."),
-        field(
+        F.field("Who can see an order", access, "access_mode", "shop-access-mode", "A location can override this."),
+        F.field(
             "Links stop working",
             rx.hstack(
                 rx.input(
@@ -146,9 +147,9 @@ def _portal_card() -> rx.Component:
             "link_expiry_days",
             "shop-link-expiry",
         ),
-        field(
+        F.field(
             "Welcome message",
-            text_area("welcome_message", "shop-welcome", "3", 2000, placeholder="Thanks for choosing us…"),
+            F.text_area("welcome_message", "shop-welcome", "3", 2000, placeholder="Thanks for choosing us…"),
             "welcome_message",
             "shop-welcome",
             "Shown at the top of every tracking page. A location can have its own.",
@@ -171,9 +172,9 @@ def _terms_card() -> rx.Component:
     return section(
         "Terms and conditions",
         "Shown with quotes on the portal and printed on tickets and quotes.",
-        field(
+        F.field(
             "Terms",
-            text_area("terms_text", "shop-terms", "8", 20000),
+            F.text_area("terms_text", "shop-terms", "8", 20000),
             "terms_text",
             "shop-terms",
         ),
@@ -183,20 +184,7 @@ def _terms_card() -> rx.Component:
 def _save_bar() -> rx.Component:
     return rx.box(
         rx.vstack(
-            rx.cond(
-                S.conflict != "",
-                rx.callout(S.conflict, icon="triangle-alert", color_scheme="amber", size="1", id="shop-conflict"),
-            ),
-            rx.cond(
-                S.errors.length() > 0,
-                rx.callout(
-                    "Some fields need attention; see the messages above.",
-                    icon="circle-alert",
-                    color_scheme="red",
-                    size="1",
-                    id="shop-errors",
-                ),
-            ),
+            *F.status("shop"),
             rx.hstack(
                 rx.cond(S.dirty, rx.text("Unsaved changes", size="2", color_scheme="gray", id="shop-dirty")),
                 rx.spacer(),

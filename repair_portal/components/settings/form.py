@@ -1,0 +1,84 @@
+"""Settings forms' building blocks, bound to a state with `values`, `errors`, `conflict` and `set_value`
+(the shop settings page and the location editor share them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reflex as rx
+
+from ..ui import field_error, form_field
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    state: type[rx.State]
+
+    def error(self, name: str, element_id: str) -> rx.Component:
+        return field_error(self.state.errors.get(name, ""), element_id)
+
+    def field(self, label: str, control: rx.Component, name: str, element_id: str, hint: str = "") -> rx.Component:
+        return form_field(label, control, element_id, self.state.errors.get(name, ""), hint)
+
+    def text_input(self, name: str, element_id: str, **props) -> rx.Component:
+        return rx.input(
+            value=self.state.values.get(name, ""),
+            on_change=lambda value: self.state.set_value(name, value),
+            id=element_id,
+            width="100%",
+            **props,
+        )
+
+    def text_area(self, name: str, element_id: str, rows: str, max_length: int, **props) -> rx.Component:
+        return rx.text_area(
+            value=self.state.values.get(name, ""),
+            on_change=lambda value: self.state.set_value(name, value),
+            id=element_id,
+            rows=rows,
+            max_length=max_length,
+            width="100%",
+            **props,
+        )
+
+    def status(self, id_prefix: str) -> list[rx.Component]:
+        """Someone else's save in between, and "fix the fields above"."""
+        return [
+            rx.cond(
+                self.state.conflict != "",
+                rx.callout(
+                    self.state.conflict,
+                    icon="triangle-alert",
+                    color_scheme="amber",
+                    size="1",
+                    id=f"{id_prefix}-conflict",
+                ),
+            ),
+            rx.cond(
+                self.state.errors.length() > 0,
+                rx.callout(
+                    "Some fields need attention; see the messages above.",
+                    icon="circle-alert",
+                    color_scheme="red",
+                    size="1",
+                    id=f"{id_prefix}-errors",
+                ),
+            ),
+        ]
+
+
+def section(title: str, subtitle: str, *children: rx.Component, **props) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.vstack(
+                rx.text(title, size="3", weight="bold"),
+                rx.text(subtitle, size="1", color_scheme="gray"),
+                spacing="0",
+            ),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+        **props,
+    )
