@@ -85,13 +85,6 @@ class StaffLocationsState(StaffSessionState):
 
     # --- helpers (not events) ---------------------------------------------------------------
 
-    def _allowed(self):
-        identity, denied = self._require(Action.EDIT_SETTINGS, DENIED, leave=True)
-        if denied:
-            self._may_edit = False
-            self.editing = False
-        return identity, denied
-
     def _reload_list(self) -> None:
         with session_scope() as session:
             rows = locations.list_locations(session)
@@ -162,9 +155,6 @@ class StaffLocationsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def load_locations(self):
-        _, denied = self._allowed()
-        if denied:
-            return denied
         self._may_edit = True
         self.editing = False
         self._reload_list()
@@ -173,18 +163,12 @@ class StaffLocationsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def open_new(self):
-        _, denied = self._allowed()
-        if denied:
-            return denied
         self._open_editor(0, LocationForm(), None)
         return None
 
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def open_edit(self, location_id: int):
-        _, denied = self._allowed()
-        if denied:
-            return denied
         with session_scope() as session:
             location = session.get(Location, _as_id(location_id))
             if location is None:
@@ -235,9 +219,7 @@ class StaffLocationsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_save(self):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         if not self.editing:
             return rx.toast.error("Open the location again: nothing was saved.")
         mine, actor, created_name = self._draft(), self._actor(identity), ""
@@ -275,9 +257,7 @@ class StaffLocationsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_deactivate(self, location_id: int):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         try:
             with write_session() as session:
                 open_orders = locations.deactivate_location(session, _as_id(location_id), self._actor(identity))
@@ -295,9 +275,7 @@ class StaffLocationsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_reactivate(self, location_id: int):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         try:
             with write_session() as session:
                 locations.reactivate_location(session, _as_id(location_id), self._actor(identity))
@@ -311,9 +289,7 @@ class StaffLocationsState(StaffSessionState):
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     @upload_limit(branding.MAX_LOGO_BYTES + MB)
     async def handle_logo_upload(self, files: list[rx.UploadFile]):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         if not self.editing or not self.editing_id:
             return rx.toast.error("Save the location first, then add its logo.")
         if not files:
@@ -337,9 +313,7 @@ class StaffLocationsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_remove_logo(self):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         if not self.editing or not self.editing_id:
             return None
         try:

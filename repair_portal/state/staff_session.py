@@ -66,6 +66,13 @@ class StaffSessionState(rx.State):
         self.staff_name, self.staff_role, self.staff_email = identity.name, identity.role, identity.email
         return identity
 
+    def _me(self) -> StaffIdentity:
+        """The staff member the guard resolved for the event being handled (`@staff_action` bodies only)."""
+        identity = CURRENT_STAFF.get()
+        if identity is None:
+            raise RuntimeError("_me() outside a @staff_action handler")
+        return identity
+
     def _require(self, action: Action | None = None, denied: str = "Your role can't do that.", *, leave: bool = False):
         """Session check, then permission check: `(identity, None)` or `(None, events to return)`.
 

@@ -47,12 +47,6 @@ class StaffShopSettingsState(StaffSessionState):
     def logo_url(self) -> str:
         return f"/api/branding/logo/0?v={self.logo_version}" if self.has_logo else ""
 
-    def _allowed(self):
-        identity, denied = self._require(Action.EDIT_SETTINGS, DENIED, leave=True)
-        if denied:
-            self._may_edit = False
-        return identity, denied
-
     def _show(self, form: ShopForm) -> None:
         data = dataclasses.asdict(form)
         self.values = {k: v for k, v in data.items() if k in TEXT_FIELDS}
@@ -75,9 +69,6 @@ class StaffShopSettingsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def load_shop_settings(self):
-        _, denied = self._allowed()
-        if denied:
-            return denied
         self._may_edit = True
         self._read()
         return None
@@ -100,18 +91,13 @@ class StaffShopSettingsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_discard(self):
-        _, denied = self._allowed()
-        if denied:
-            return denied
         self._read()
         return rx.toast.info("Changes discarded.")
 
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_save(self):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         if not self._loaded:
             return rx.toast.error("Reload the page: nothing was saved.")
         mine, loaded = self._draft(), ShopForm(**self._loaded)
@@ -142,9 +128,7 @@ class StaffShopSettingsState(StaffSessionState):
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     @upload_limit(branding.MAX_LOGO_BYTES + MB)
     async def handle_logo_upload(self, files: list[rx.UploadFile]):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         if not files:
             return rx.toast.error("Choose a PNG, JPEG or WebP file first.")
         data = await files[0].read(branding.MAX_LOGO_BYTES + 1)  # the browser's size limit isn't trusted
@@ -165,9 +149,7 @@ class StaffShopSettingsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def handle_remove_logo(self):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         with write_session() as session:
             removed = branding.remove_logo(session, self._actor(identity))
         self.has_logo, self.logo_error = False, ""

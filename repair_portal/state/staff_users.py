@@ -65,9 +65,6 @@ class StaffUsersState(StaffSessionState):
     confirm_id: int = 0
     confirm_name: str = ""
 
-    def _allowed(self, leave: bool = False):
-        return self._require(Action.MANAGE_USERS, "Only the owner can manage staff accounts.", leave=leave)
-
     def _load(self, my_id: int) -> None:
         with session_scope() as session:
             users = staff_users.list_users(session)
@@ -100,9 +97,7 @@ class StaffUsersState(StaffSessionState):
     @rx.event
     @staff_action(Action.MANAGE_USERS, leave=True)
     def load_staff_users(self):
-        identity, denied = self._allowed(leave=True)
-        if denied:
-            return denied
+        identity = self._me()
         self.issued_for = self.issued_note = ""
         self.issued_shown = False
         self.invite_open = self.confirm_open = False
@@ -114,9 +109,6 @@ class StaffUsersState(StaffSessionState):
     @rx.event
     @staff_action(Action.MANAGE_USERS)
     def open_invite(self):
-        _, denied = self._allowed()
-        if denied:
-            return denied
         self.invite_role, self.invite_location = Role.TECHNICIAN.value, NO_LOCATION
         self.name_error = self.email_error = self.invite_error = ""
         self.invite_open = True
@@ -152,9 +144,7 @@ class StaffUsersState(StaffSessionState):
     @rx.event
     @staff_action(Action.MANAGE_USERS)
     def handle_invite(self, form_data: dict):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         name = str(form_data.get("name", ""))[:300]
         email = str(form_data.get("email", ""))[:300]
         role = str(form_data.get("role", self.invite_role))
@@ -186,9 +176,6 @@ class StaffUsersState(StaffSessionState):
         return next((r for r in self.rows if r.id == parse_id(user_id)), None)
 
     def _ask(self, kind: str, user_id):
-        _, denied = self._allowed()
-        if denied:
-            return denied
         row = self._row(user_id)
         if row is None:
             return rx.toast.error("That staff account no longer exists. Reload the page.")
@@ -213,10 +200,8 @@ class StaffUsersState(StaffSessionState):
     @rx.event
     @staff_action(Action.MANAGE_USERS)
     def handle_confirm(self):
-        identity, denied = self._allowed()
+        identity = self._me()
         self.confirm_open = False
-        if denied:
-            return denied
         kind, user_id = self.confirm_kind, self.confirm_id
         actor = self._actor(identity)
         try:
@@ -244,9 +229,7 @@ class StaffUsersState(StaffSessionState):
     # --- direct changes -------------------------------------------------------------------------
 
     def _apply(self, change, success: str):
-        identity, denied = self._allowed()
-        if denied:
-            return denied
+        identity = self._me()
         try:
             with write_session() as session:
                 user = change(session, self._actor(identity))
