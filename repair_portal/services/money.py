@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
@@ -13,6 +14,40 @@ def format_money(amount_minor: int, currency: str = "GBP") -> str:
     symbol = CURRENCY_SYMBOLS.get(currency.upper())
     body = f"{whole:,}.{minor:02d}"
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency.upper()}"
+
+
+class AmountError(ValueError):
+    """An amount typed into a form that isn't one (the message is for the form)."""
+
+
+_AMOUNT = re.compile(r"^\s*(?:[£$€]|[A-Z]{1,2}\$)?\s*(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*$")
+_AMOUNT_COMMA_DECIMAL = re.compile(r"^\s*(?:[£$€])?\s*(\d{1,7}),(\d{1,2})\s*$")
+
+
+def parse_amount(text: str) -> int:
+    """What staff type into a money field -> minor units, never through a float.
+
+    '149', '149.5', '£149.50', '1,049.00' and '149,50' are read; anything else is refused."""
+    raw = str(text or "")[:32]
+    match = _AMOUNT_COMMA_DECIMAL.match(raw) or _AMOUNT.match(raw)
+    if not match:
+        raise AmountError(f"“{raw.strip()}” isn't an amount. Use numbers like 149.99.")
+    whole, frac = match.group(1).replace(",", ""), (match.group(2) or "0").ljust(2, "0")
+    return int(whole) * 100 + int(frac)
+
+
+def input_text(amount_minor: int) -> str:
+    """Minor units -> what a money field shows for editing: '149.50' (no symbol, no grouping)."""
+    sign = "-" if amount_minor < 0 else ""
+    whole, minor = divmod(abs(amount_minor), 100)
+    return f"{sign}{whole}.{minor:02d}"
+
+
+def plain(amount_minor: int) -> str:
+    """Minor units -> '1,049.00' with a true minus sign, for lists that state the currency elsewhere."""
+    sign = "−" if amount_minor < 0 else ""
+    whole, minor = divmod(abs(amount_minor), 100)
+    return f"{sign}{whole:,}.{minor:02d}"
 
 
 def format_rate(rate_bp: int) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, StaffUser
-from . import timefmt
+from . import money, timefmt
 from .order_edit import LABELS
 
 METHODS = {"card": "card", "cash": "cash", "bank_transfer": "bank transfer", "other": "other"}
@@ -41,8 +41,7 @@ def _money(minor) -> str:
         value = int(minor)
     except (TypeError, ValueError):
         return ""
-    sign = "−" if value < 0 else ""
-    return f"{sign}{abs(value) / 100:,.2f}"
+    return money.plain(value)
 
 
 def describe(action: str, detail: dict) -> tuple[str, str]:

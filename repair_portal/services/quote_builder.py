@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from ..models import Order, Stage, StageKind
-from . import audit, clock, quote_decisions, quotes, workflow
+from . import audit, clock, money, quote_decisions, quotes, workflow
 from .ids import is_digits
 
-PRICE_RE = re.compile(r"^\s*£?\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$")
 VALID_FOR = timedelta(days=30)
 
 
@@ -21,12 +19,11 @@ class QuoteFormError(ValueError):
 
 
 def parse_price(text: str) -> int:
-    """'149', '149.5', '£149.50', '149,50' -> minor units; anything else is refused."""
-    match = PRICE_RE.match(text or "")
-    if not match:
-        raise QuoteFormError(f"“{text}” isn't a price. Use numbers like 149.99.")
-    whole, frac = match.group(1), (match.group(2) or "0").ljust(2, "0")
-    return int(whole) * 100 + int(frac)
+    """A line's price as typed -> minor units (the form's message on anything else)."""
+    try:
+        return money.parse_amount(text)
+    except money.AmountError as exc:
+        raise QuoteFormError(str(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -100,7 +97,7 @@ def current_draft(session: Session, order_id: int) -> Draft | None:
     return Draft(
         latest.version,
         [
-            FormLine(line.description, str(line.quantity), f"{line.unit_price_minor / 100:.2f}", line.optional)
+            FormLine(line.description, str(line.quantity), money.input_text(line.unit_price_minor), line.optional)
             for line in quotes.lines_of(session, latest.id)
         ],
     )

@@ -8,7 +8,7 @@ import reflex as rx
 
 from ..actions import order_page
 from ..db import session_scope
-from ..services import quote_builder, quote_decisions
+from ..services import money, quote_builder, quote_decisions
 from ..services.permissions import Action
 from .guard import form_only, staff_action
 from .outcomes import publish, toast_for
@@ -35,7 +35,7 @@ class StaffOrderQuoteState(StaffOrderState):
             self.quote_rows = [QuoteFormRow(x.description, x.quantity, x.price, x.optional) for x in draft.lines]
         elif view:
             self.quote_rows = [
-                QuoteFormRow(x.description, str(x.quantity), f"{x.unit_price_minor / 100:.2f}", x.optional)
+                QuoteFormRow(x.description, str(x.quantity), money.input_text(x.unit_price_minor), x.optional)
                 for x in view.lines
             ]
         else:
