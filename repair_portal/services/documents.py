@@ -7,7 +7,6 @@ so every document agrees with the portal and with each other.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,7 +23,7 @@ from ..models import (
     ShopSettings,
     Signature,
 )
-from . import clock, payments, portal_links, quotes, timefmt
+from . import clock, hours, payments, portal_links, quotes, timefmt
 from .branding import accent_for
 from .document_data import (
     CustomerInfo,
@@ -40,7 +39,6 @@ from .document_data import (
 )
 from .money import format_money, format_rate
 
-DAYS = (("mon", "Mon"), ("tue", "Tue"), ("wed", "Wed"), ("thu", "Thu"), ("fri", "Fri"), ("sat", "Sat"), ("sun", "Sun"))
 METHOD_LABELS = {"cash": "Cash", "card": "Card", "bank_transfer": "Bank transfer", "other": "Other"}
 PURPOSE_LABELS = {
     "terms": "Terms and conditions",
@@ -62,7 +60,6 @@ __all__ = [
     "ShopInfo",
     "SignatureInfo",
     "document_context",
-    "parse_hours",
     "track_url",
 ]
 
@@ -73,24 +70,6 @@ def _zone(name: str | None) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         return "UTC"
     return name or "UTC"
-
-
-def parse_hours(raw: str | None) -> tuple[tuple[str, str], ...]:
-    """Opening hours for the week, equal neighbouring days merged ("Mon–Fri 09:00–17:30"); bad JSON = none."""
-    try:
-        data = json.loads(raw or "{}")
-    except ValueError:
-        return ()
-    if not isinstance(data, dict) or not data:
-        return ()
-    rows: list[tuple[str, str, str]] = []  # first day, last day, hours
-    for key, label in DAYS:
-        hours = str(data.get(key) or "").strip() or "Closed"
-        if rows and rows[-1][2] == hours:
-            rows[-1] = (rows[-1][0], label, hours)
-        else:
-            rows.append((label, label, hours))
-    return tuple((first if first == last else f"{first}–{last}", hours) for first, last, hours in rows)
 
 
 def track_url(public_url: str, code: str) -> str:
@@ -193,7 +172,7 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
             address=location.address if location else "",
             phone=location.phone if location else "",
             email=location.email if location else "",
-            hours=parse_hours(location.opening_hours_json if location else None),
+            hours=hours.merged(location.opening_hours_json if location else None),
         ),
         order=OrderInfo(
             reference=order.reference,

@@ -6,7 +6,6 @@ a save is refused whole when the row no longer matches them, naming the fields s
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -15,15 +14,14 @@ from sqlalchemy import func, not_
 from sqlmodel import Session, select
 
 from ..models import Location, Order, ShopSettings, Stage
-from . import audit, branding, edits
+from . import audit, branding, edits, hours
 from .emails import is_valid_email
-from .mail import DAY_NAMES, opening_hours
+from .hours import Hours, closed_week
+from .mail import opening_hours
 from .phones import normalise_phone
 from .shop_settings import ACCESS_MODES, normalise_colour
 
-DAYS = tuple(DAY_NAMES)  # mon..sun, the keys of opening_hours_json
 INHERIT = ""  # an override left empty: the shop's value applies
-Hours = dict[str, tuple[str, str] | None]  # day -> (open, close) as "HH:MM", or None when closed
 LABELS = {
     "name": "name",
     "phone": "phone",
@@ -36,12 +34,6 @@ LABELS = {
 }
 LIMITS = {"name": 200, "phone": 40, "email": 254, "address": 500, "welcome_message": 2000}
 _PHONE_CHARS = re.compile(r"[\d\s()+\-./]+")
-_TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
-_RANGE = re.compile(r"\s*(\d{1,2}:\d{2})\s*[-–—]\s*(\d{1,2}:\d{2})\s*")
-
-
-def closed_week() -> Hours:
-    return {day: None for day in DAYS}
 
 
 @dataclass(frozen=True)
@@ -64,16 +56,9 @@ class LocationInvalid(ValueError):
         self.errors = errors
 
 
-class LocationConflict(ValueError):
-    """The location changed since the form was loaded; nothing was written."""
-
-    def __init__(self, name: str, changed: list[str]):
-        names = ", ".join(LABELS[f] for f in changed)
-        super().__init__(
-            f"Someone else saved {name} while you were editing (changed: {names}). Your changes were not saved. "
-            "The form now shows their values with your edits on top; check them and save again."
-        )
-        self.changed = changed
+class LocationConflict(edits.EditConflict):
+    def __init__(self, name: str, changed: list[str], by: str = ""):
+        super().__init__(name, changed, by, LABELS)
 
 
 class LocationError(ValueError):
@@ -95,55 +80,6 @@ class LocationRow:
     hours: list[tuple[str, str]]  # ("Monday", "09:00–17:30") for open days
 
 
-# --- opening hours -------------------------------------------------------------------------------
-
-
-def parse_hours(raw: str | None) -> Hours:
-    """opening_hours_json -> {day: (open, close) | None}. Unreadable days count as closed."""
-    try:
-        data = json.loads(raw or "{}")
-    except ValueError:
-        data = {}
-    hours = closed_week()
-    if not isinstance(data, dict):
-        return hours
-    for day in DAYS:
-        match = _RANGE.fullmatch(str(data.get(day) or ""))
-        if match:
-            hours[day] = (match.group(1).zfill(5), match.group(2).zfill(5))
-    return hours
-
-
-def hours_json(hours: Hours) -> str:
-    """{day: (open, close) | None} -> the JSON mail.opening_hours and the PDFs read; closed days left out."""
-    return json.dumps({day: f"{span[0]}–{span[1]}" for day in DAYS if (span := hours.get(day))}, ensure_ascii=False)
-
-
-def validate_hours(hours: Hours) -> dict[str, str]:
-    """Per-day messages keyed 'hours_<day>'."""
-    errors: dict[str, str] = {}
-    for day in DAYS:
-        span = hours.get(day)
-        if span is None:
-            continue
-        opens, closes = (str(part or "").strip() for part in span)
-        if not _TIME.fullmatch(opens) or not _TIME.fullmatch(closes):
-            errors[f"hours_{day}"] = "Enter opening and closing times like 09:00 and 17:30, or mark the day closed."
-        elif opens >= closes:
-            errors[f"hours_{day}"] = "The closing time must be after the opening time."
-    return errors
-
-
-def _clean_hours(hours: Hours) -> Hours:
-    cleaned = closed_week()
-    for day in DAYS:
-        span = (hours or {}).get(day)
-        if span is not None:
-            opens, closes = (str(part or "").strip() for part in span)
-            cleaned[day] = (opens, closes)
-    return cleaned
-
-
 # --- form ----------------------------------------------------------------------------------------
 
 
@@ -155,7 +91,7 @@ def _clean(form: LocationForm) -> LocationForm:
         phone=normalise_phone(form.phone),
         email=form.email.strip().lower(),
         address=form.address.strip(),
-        hours=_clean_hours(form.hours),
+        hours=hours.clean(form.hours),
         accent_color=(normalise_colour(accent) or accent) if accent else INHERIT,
         welcome_message=form.welcome_message.strip(),
         access_mode=INHERIT if access in ("", "inherit") else access,
@@ -180,7 +116,7 @@ def validate(form: LocationForm) -> dict[str, str]:
         errors["accent_color"] = "Use a colour like #0f766e, or use the shop's colour."
     if form.access_mode and form.access_mode not in ACCESS_MODES:
         errors["access_mode"] = "Choose how customers open their page, or use the shop's setting."
-    errors.update(validate_hours(form.hours))
+    errors.update(hours.validate(form.hours))
     return errors
 
 
@@ -190,7 +126,7 @@ def form_for(location: Location) -> LocationForm:
         phone=location.phone,
         email=location.email,
         address=location.address,
-        hours=parse_hours(location.opening_hours_json),
+        hours=hours.parse(location.opening_hours_json),
         accent_color=location.accent_color or INHERIT,
         welcome_message=location.welcome_message or INHERIT,
         access_mode=location.access_mode or INHERIT,
@@ -212,7 +148,7 @@ def _apply(location: Location, form: LocationForm) -> None:
     location.phone = form.phone
     location.email = form.email
     location.address = form.address
-    location.opening_hours_json = hours_json(form.hours)
+    location.opening_hours_json = hours.to_json(form.hours)
     location.accent_color = normalise_colour(form.accent_color) if form.accent_color else None
     location.welcome_message = form.welcome_message or None
     location.access_mode = form.access_mode or None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -17,19 +16,9 @@ from ..models import (
     ShopSettings,
     Stage,
 )
-from . import audit, clock, money, portal_links, tracking
+from . import audit, clock, hours, money, portal_links, tracking
 from .branding import accent_for
 from .email_templates import TEMPLATES, Branding, Rendered, render, texts_for
-
-DAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
 
 
 @dataclass(frozen=True)
@@ -41,17 +30,7 @@ class LinkSettings:
 
 
 def opening_hours(location: Location | None, *, include_closed: bool = False) -> list[tuple[str, str]]:
-    """(day, hours) for the days the location opens; with `include_closed`, every day of the week,
-    closed ones saying so (when any hours are set at all)."""
-    try:
-        raw = json.loads(location.opening_hours_json) if location else {}
-    except ValueError:
-        raw = {}
-    if not isinstance(raw, dict) or not any(raw.get(d) for d in DAY_NAMES):
-        return []
-    if include_closed:
-        return [(DAY_NAMES[d], raw.get(d) or "Closed") for d in DAY_NAMES]
-    return [(DAY_NAMES[d], raw[d]) for d in DAY_NAMES if raw.get(d)]
+    return hours.by_day(location.opening_hours_json if location else None, include_closed=include_closed)
 
 
 def branding(session: Session, location: Location | None) -> Branding:

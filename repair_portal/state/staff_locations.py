@@ -10,8 +10,9 @@ from ..db import session_scope, write_session
 from ..integrations.images import ImageRejected
 from ..models import Location, ShopSettings
 from ..services import branding, locations
+from ..services.hours import DAYS
 from ..services.ids import parse_id
-from ..services.locations import DAYS, INHERIT, LocationForm
+from ..services.locations import INHERIT, LocationForm
 from ..services.permissions import Action
 from ..services.shop_settings import ACCESS_MODES, contrast_with_white, normalise_colour
 from ..settings import get_settings
@@ -241,7 +242,7 @@ class StaffLocationsState(StaffSessionState):
             self._original = dataclasses.asdict(theirs)
             self.conflict, self.errors = str(exc), {}
             self._reload_list()
-            return rx.toast.warning("Not saved: someone else changed this location.")
+            return rx.toast.warning(exc.toast)
         except locations.LocationError as exc:
             self.editing = False
             self._reload_list()

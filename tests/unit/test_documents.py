@@ -5,7 +5,8 @@ import pytest
 
 from repair_portal.models import Location, Order, Quote
 from repair_portal.services import portal_links
-from repair_portal.services.documents import document_context, parse_hours
+from repair_portal.services.documents import document_context
+from repair_portal.services.hours import merged as parse_hours
 
 from .. import factories
 from .document_fixtures import HOURS, build_order, signature_png

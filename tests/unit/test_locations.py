@@ -11,6 +11,7 @@ from sqlmodel import select
 from repair_portal.integrations.images import ImageRejected
 from repair_portal.models import AccessMode, AuditEvent, Location, Order, ShopSettings, Stage
 from repair_portal.services import audit, branding, locations, mail, portal_access, portal_view
+from repair_portal.services import hours as hours_mod
 from repair_portal.services.locations import LocationConflict, LocationError, LocationForm, LocationInvalid
 
 from .. import factories
@@ -21,7 +22,7 @@ WEEKDAYS = {day: ("09:00", "17:30") for day in ("mon", "tue", "wed", "thu", "fri
 
 
 def _hours(**days) -> locations.Hours:
-    return {**locations.closed_week(), **days}
+    return {**hours_mod.closed_week(), **days}
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_hours_round_trip_through_the_json_mail_and_the_portal_read(world, write
             ("Friday", "09:00–17:30"),
             ("Saturday", "10:00–14:00"),
         ]
-        assert locations.parse_hours(location.opening_hours_json) == hours
+        assert hours_mod.parse(location.opening_hours_json) == hours
         assert (location.phone, location.email) == ("+442079460123", "market@example.com")
         assert location.accent_color is None and location.welcome_message is None and location.access_mode is None
     (event,) = _events(read, "settings.location_created")
@@ -92,10 +93,10 @@ def test_hours_round_trip_through_the_json_mail_and_the_portal_read(world, write
 
 
 def test_hours_written_by_hand_or_the_demo_are_read_too():
-    parsed = locations.parse_hours('{"mon": "9:00-17:30", "tue": "09:00–19:00", "wed": "by appointment"}')
+    parsed = hours_mod.parse('{"mon": "9:00-17:30", "tue": "09:00–19:00", "wed": "by appointment"}')
     assert parsed["mon"] == ("09:00", "17:30") and parsed["tue"] == ("09:00", "19:00")
     assert parsed["wed"] is None and parsed["sun"] is None
-    assert locations.parse_hours("not json") == locations.closed_week()
+    assert hours_mod.parse("not json") == hours_mod.closed_week()
 
 
 def test_invalid_create_stores_nothing(world, write, read):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...services.locations import DAYS
-from ...services.mail import DAY_NAMES
+from ...services.hours import DAY_NAMES, DAYS
 from ...services.shop_settings import ACCESS_MODES
 from ...state.staff_locations import INHERIT_CHOICE, StaffLocationsState
 from .form import SettingsForm
