@@ -15,6 +15,22 @@ def field_error(message, element_id: str) -> rx.Component:
     )
 
 
+def conflict_notice(message, *details: rx.Component, element_id: str) -> rx.Component:
+    """The one way an editor shows a save conflict (the message comes from `services.edits.EditConflict`)."""
+    return rx.cond(
+        message != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert")),
+            rx.vstack(rx.callout.text(message), *details, spacing="2"),
+            color_scheme="amber",
+            size="1",
+            width="100%",
+            id=element_id,
+            role="alert",
+        ),
+    )
+
+
 def form_field(label: str, control: rx.Component, element_id: str, error, hint: str = "") -> rx.Component:
     """Label (tied to the control for screen readers and clicks), control, hint, inline error."""
     return rx.vstack(

@@ -54,15 +54,9 @@ class CustomerInvalid(CustomerError):
         self.errors = errors
 
 
-class CustomerConflict(CustomerError):
+class CustomerConflict(CustomerError, edits.EditConflict):
     def __init__(self, changed: list[str], by: str = ""):
-        what = f" (changed: {', '.join(LABELS[f] for f in changed)})" if changed else ""
-        super().__init__(
-            f"{by or 'Someone else'} saved this customer while you were editing{what}. "
-            "Your changes were not saved — reload to see theirs."
-        )
-        self.changed = changed
-        self.by = by
+        edits.EditConflict.__init__(self, "this customer", changed, by, LABELS)
 
 
 # ---------------------------------------------------------------- list
@@ -340,6 +334,13 @@ def _recent_edits(session: Session, customer_id: int, since: datetime) -> list[t
         if detail.get("customer_id") == customer_id and version > since:
             out.append((event, detail))
     return out
+
+
+def rebase(original: CustomerForm, mine: CustomerForm, theirs: CustomerForm) -> CustomerForm:
+    """The saved values with this editor's own edits (fields they changed from what they loaded) on top."""
+    loaded, typed = original.cleaned(), mine.cleaned()
+    changed = [f.name for f in fields(CustomerForm) if getattr(loaded, f.name) != getattr(typed, f.name)]
+    return edits.rebase(theirs, mine, changed)
 
 
 def _who(session: Session, event: AuditEvent | None) -> str:

@@ -49,20 +49,9 @@ class DetailsInvalid(ValueError):
         self.errors = errors
 
 
-class EditConflict(ValueError):
+class EditConflict(edits.EditConflict):
     def __init__(self, changed: list[str], by: str):
-        names = ", ".join(LABELS[f] for f in changed)
-        who = by or "Someone else"
-        super().__init__(
-            f"{who} saved this order while you were editing and changed the same {_plural(changed)}: {names}. "
-            "Your edits were not saved. Their version is shown now; copy anything you need and save again."
-        )
-        self.changed = changed
-        self.by = by
-
-
-def _plural(changed: list[str]) -> str:
-    return "field" if len(changed) == 1 else "fields"
+        super().__init__("this order", changed, by, LABELS)
 
 
 def form_for(order: Order, tz: str) -> DetailsForm:

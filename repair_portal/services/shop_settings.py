@@ -113,18 +113,9 @@ class ShopSettingsInvalid(ValueError):
         self.errors = errors
 
 
-class ShopSettingsConflict(ValueError):
-    """Someone saved since this form was loaded; nothing was written."""
-
+class ShopSettingsConflict(edits.EditConflict):
     def __init__(self, changed: list[str], by: str):
-        names = ", ".join(LABELS[f] for f in changed) or "the settings"
-        super().__init__(
-            f"{by or 'Someone else'} saved the shop settings while you were editing (changed: {names}). "
-            "Your changes were not saved. The form now shows their values with your edits on top; "
-            "check them and save again."
-        )
-        self.changed = changed
-        self.by = by
+        super().__init__("the shop settings", changed, by, LABELS)
 
 
 def normalise_colour(raw: str) -> str | None:

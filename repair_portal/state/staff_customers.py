@@ -191,10 +191,17 @@ class StaffCustomerState(StaffSessionState):
         ]
         return detail
 
-    def _start_form(self, detail: customers.CustomerDetail) -> None:
+    def _start_form(
+        self,
+        detail: customers.CustomerDetail,
+        *,
+        mine: customers.CustomerForm | None = None,
+        original: customers.CustomerForm | None = None,
+    ) -> None:
         """Fill the edit form from the saved record; its version becomes the one a save must match."""
-        form = customers.CustomerForm.of(detail)
-        self._original = dataclasses.asdict(form)
+        theirs = customers.CustomerForm.of(detail)
+        form = customers.rebase(original, mine, theirs) if mine is not None and original is not None else theirs
+        self._original = dataclasses.asdict(theirs)
         self._loaded_version = detail.updated_at.isoformat()
         self.edit_values = {name: getattr(form, name) for name in customers.CONTACT_FIELDS}
         self.edit_email_updates, self.edit_sms_updates = form.email_updates, form.sms_updates
@@ -238,20 +245,6 @@ class StaffCustomerState(StaffSessionState):
         return None
 
     @rx.event
-    @staff_action(Action.VIEW_ORDERS)
-    def reload_customer(self):
-        """After a conflict: show the saved record and restart the form from it."""
-        identity, denied = self._require(Action.VIEW_ORDERS)
-        if denied:
-            return denied
-        detail = self._reload()
-        if detail is None:
-            return rx.toast.error("This customer doesn't exist (or was removed).")
-        if self.editing and can(identity.role, Action.EDIT_CUSTOMERS):
-            self._start_form(detail)
-        return None
-
-    @rx.event
     @staff_action(Action.EDIT_CUSTOMERS)
     def handle_save(self, form_data: dict):
         identity, denied = self._require(Action.EDIT_CUSTOMERS, EDIT_DENIED)
@@ -282,8 +275,12 @@ class StaffCustomerState(StaffSessionState):
             self.field_errors, self.conflict_message = exc.errors, ""
             return rx.toast.error(str(exc))
         except customers.CustomerConflict as exc:
+            detail = self._reload()
+            if detail is not None:  # their values with this editor's own edits on top
+                original = customers.CustomerForm(**self._original)
+                self._start_form(detail, mine=form, original=original)
             self.field_errors, self.conflict_message = {}, str(exc)
-            return rx.toast.warning("Not saved: someone else changed this customer.")
+            return rx.toast.warning(exc.toast)
         except customers.CustomerNotFound as exc:
             self._reload()
             return rx.toast.error(str(exc))

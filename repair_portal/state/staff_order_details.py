@@ -92,7 +92,7 @@ class StaffOrderDetailsState(StaffOrderState):
             # The user has now seen their version: saving again deliberately replaces it.
             self._original = dataclasses.asdict(theirs) if theirs else self._original
             self._reload()
-            return rx.toast.warning("Not saved: someone else changed the same fields.")
+            return rx.toast.warning(exc.toast)
         except LookupError as exc:
             return rx.toast.error(str(exc))
         self.editing = False

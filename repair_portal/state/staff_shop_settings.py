@@ -118,7 +118,7 @@ class StaffShopSettingsState(StaffSessionState):
             self._loaded = dataclasses.asdict(theirs)
             self._version = version.isoformat() if version else ""
             self.conflict, self.errors = str(exc), {}
-            return rx.toast.warning("Not saved: someone else changed the settings.")
+            return rx.toast.warning(exc.toast)
         self._read()
         if not changed:
             return rx.toast.info("Nothing to save: no changes.")

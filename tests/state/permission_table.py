@@ -13,7 +13,6 @@ TABLE = {
     "StaffCustomerState.handle_save": ("staff", "edit_customers", False, False),
     "StaffCustomerState.load_customer": ("staff", "view_orders", False, True),
     "StaffCustomerState.open_edit": ("staff", "edit_customers", False, False),
-    "StaffCustomerState.reload_customer": ("staff", "view_orders", False, False),
     "StaffCustomersState.handle_search": ("staff", "view_orders", False, True),
     "StaffCustomersState.load_customers": ("staff", "view_orders", False, True),
     "StaffCustomersState.next_page": ("staff", "view_orders", False, True),

@@ -263,7 +263,7 @@ def test_a_stale_save_is_refused_names_who_and_what_changed_and_leaves_their_sav
     assert info.value.changed == ["email", "phone"] and info.value.by == "Alice Able"
     message = str(info.value)
     assert message.startswith("Alice Able saved this customer while you were editing (changed: email, phone).")
-    assert "were not saved" in message and "reload" in message
+    assert "were not saved" in message and "their values with your edits on top" in message
     with write() as s:
         stored = s.get(Customer, customer.id)
         assert (stored.email, stored.phone, stored.company) == ("new@example.com", "+447700900999", "")

@@ -8,7 +8,7 @@ from ...state.staff_order import StaffOrderState as S
 from ...state.staff_order_details import UNASSIGNED, ConflictRow
 from ...state.staff_order_details import StaffOrderDetailsState as D
 from ...state.staff_order_rows import ChoiceOption
-from ..ui import form_field
+from ..ui import conflict_notice, form_field
 from .common import card, fact
 
 
@@ -94,21 +94,7 @@ def _conflict_row(row: ConflictRow) -> rx.Component:
 def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.cond(
-                D.conflict_message != "",
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("triangle-alert")),
-                    rx.vstack(
-                        rx.callout.text(D.conflict_message),
-                        rx.foreach(D.conflicts, _conflict_row),
-                        spacing="2",
-                    ),
-                    color_scheme="amber",
-                    size="1",
-                    width="100%",
-                    id="edit-conflict",
-                ),
-            ),
+            conflict_notice(D.conflict_message, rx.foreach(D.conflicts, _conflict_row), element_id="edit-conflict"),
             _field("Reported problem", _area("problem", "3", 4000), "problem"),
             _field("Condition at intake", _area("intake_condition", "2", 4000), "intake_condition"),
             _field(

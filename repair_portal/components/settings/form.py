@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from ..ui import field_error, form_field
+from ..ui import conflict_notice, field_error, form_field
 
 
 @dataclass(frozen=True)
@@ -43,16 +43,7 @@ class SettingsForm:
     def status(self, id_prefix: str) -> list[rx.Component]:
         """Someone else's save in between, and "fix the fields above"."""
         return [
-            rx.cond(
-                self.state.conflict != "",
-                rx.callout(
-                    self.state.conflict,
-                    icon="triangle-alert",
-                    color_scheme="amber",
-                    size="1",
-                    id=f"{id_prefix}-conflict",
-                ),
-            ),
+            conflict_notice(self.state.conflict, element_id=f"{id_prefix}-conflict"),
             rx.cond(
                 self.state.errors.length() > 0,
                 rx.callout(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, dash
+from ...components.ui import STICKY_HEAD, conflict_notice, dash
 from ...state.staff_customers import CustomerOrderView, DeviceView, StaffCustomerState
 
 S = StaffCustomerState
@@ -116,32 +116,7 @@ def _row(*children) -> rx.Component:
 
 
 def _conflict() -> rx.Component:
-    return rx.cond(
-        S.conflict_message != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            rx.hstack(
-                rx.callout.text(S.conflict_message),
-                rx.button(
-                    rx.icon("refresh-cw", size=14),
-                    "Reload",
-                    type="button",
-                    size="1",
-                    variant="soft",
-                    on_click=S.reload_customer,
-                    id="customer-reload",
-                ),
-                spacing="3",
-                align="center",
-                wrap="wrap",
-            ),
-            color_scheme="amber",
-            size="1",
-            width="100%",
-            id="customer-conflict",
-            role="alert",
-        ),
-    )
+    return conflict_notice(S.conflict_message, element_id="customer-conflict")
 
 
 def _contact_form() -> rx.Component:
