@@ -71,7 +71,8 @@ def current_code(session: Session, secret_key: str, order_id: int) -> str | None
 class LinkStatus(StrEnum):
     OK = "ok"
     NOT_FOUND = "not_found"
-    REVOKED = "revoked"
+    REVOKED = "revoked"  # switched off by the shop: no live link for the order
+    REPLACED = "replaced"  # a newer link was issued for the order
     EXPIRED = "expired"
 
 
@@ -95,7 +96,11 @@ def resolve(session: Session, code: str) -> Resolution:
     if link is None or not hmac.compare_digest(link.token_hash, wanted):
         return Resolution(LinkStatus.NOT_FOUND)
     if link.revoked_at is not None:
-        return Resolution(LinkStatus.REVOKED, link.order_id, link.id)
+        newer = session.exec(
+            select(PortalLink.id).where(PortalLink.order_id == link.order_id).where(PortalLink.revoked_at.is_(None))
+        ).first()
+        status = LinkStatus.REPLACED if newer is not None else LinkStatus.REVOKED
+        return Resolution(status, link.order_id, link.id)
     order = session.get(Order, link.order_id)
     if order is None:
         return Resolution(LinkStatus.NOT_FOUND)

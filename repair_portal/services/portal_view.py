@@ -56,6 +56,31 @@ class HoursItem:
 
 
 @dataclass(frozen=True)
+class ContactView:
+    """How to reach the location that has the order (on every customer page, a dead link's included)."""
+
+    name: str = ""
+    phone: str = ""
+    phone_href: str = ""  # tel: link that phones dial
+    email: str = ""
+    address: str = ""
+    hours: list[HoursItem] = field(default_factory=list)
+
+
+def contact_view(location: Location | None) -> ContactView:
+    if location is None:
+        return ContactView()
+    return ContactView(
+        name=location.name,
+        phone=location.phone,
+        phone_href=phone_href(location.phone),
+        email=location.email,
+        address=location.address,
+        hours=[HoursItem(day, hours) for day, hours in mail.opening_hours(location, include_closed=True)],
+    )
+
+
+@dataclass(frozen=True)
 class PortalView:
     """One order as its customer may see it. Every field has a default, so an empty view is what a
     page shows before (or instead of) an order."""
@@ -86,11 +111,21 @@ class PortalView:
     balance: str = ""
     has_total: bool = False
     thread: list[messages.ThreadItem] = field(default_factory=list)
-    location_name: str = ""
-    location_phone: str = ""
-    location_email: str = ""
-    location_address: str = ""
-    hours: list[HoursItem] = field(default_factory=list)
+    contact: ContactView = field(default_factory=ContactView)
+    stage_position: int = 0  # the current step, counting from 1
+    progress_percent: int = 0
+
+
+def phone_href(phone: str) -> str:
+    """A `tel:` link that phones dial (digits and a leading plus only)."""
+    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
+def progress(steps: list[Step]) -> tuple[int, int]:
+    """(position of the current step from 1, percent of the way) for the progress bar."""
+    position = next((i for i, s in enumerate(steps, start=1) if s.state == "current"), len(steps))
+    percent = 100 if len(steps) <= 1 else round(100 * (position - 1) / (len(steps) - 1))
+    return position, percent
 
 
 CHANGE_NOTICES = {
@@ -180,6 +215,8 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
     from ..models import Customer
 
     customer = session.get(Customer, order.customer_id)
+    steps = _steps(session, order, current, tz)
+    position, percent = progress(steps)
     kinds = []
     if shop.show_photos:
         kinds.append(AttachmentKind.PHOTO.value)
@@ -218,7 +255,9 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         promised=timefmt.date(order.promised_at, tz),
         stage_label=current.customer_label or current.name,
         stage_explanation=current.customer_explanation or "",
-        steps=_steps(session, order, current, tz),
+        steps=steps,
+        stage_position=position,
+        progress_percent=percent,
         show_explanations=shop.show_timeline_explanations,
         show_photos=shop.show_photos,
         show_documents=shop.show_documents,
@@ -248,9 +287,5 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         balance=money.format_money(total - paid, currency),
         has_total=billed is not None,
         thread=messages.thread(session, order_id, tz) if shop.show_messages or not for_customer else [],
-        location_name=location.name if location else "",
-        location_phone=location.phone if location else "",
-        location_email=location.email if location else "",
-        location_address=location.address if location else "",
-        hours=[HoursItem(day, hours) for day, hours in mail.opening_hours(location, include_closed=True)],
+        contact=contact_view(location),
     )

@@ -35,10 +35,7 @@ class TrackState(rx.State):
     # The shop and the location to contact: on every page, a broken link's included.
     shop_name: str = ""
     accent_color: str = "#0f766e"
-    location_name: str = ""
-    location_phone: str = ""
-    location_email: str = ""
-    location_address: str = ""
+    contact: portal_view.ContactView = portal_view.ContactView()
     logo_url: str = ""
     preview: bool = False  # a staff member viewing as the customer: read-only, verification untouched
     qr_src: str = ""
@@ -46,25 +43,6 @@ class TrackState(rx.State):
     highlight: str = ""  # the part that just changed live: stage, files, payments, messages
     live: bool = False  # joined the order's live channel (browser tests wait for it)
     _order_id: int = 0
-
-    @rx.var
-    def stage_position(self) -> int:
-        steps = self.view.steps
-        return next((i for i, s in enumerate(steps, start=1) if s.state == "current"), len(steps))
-
-    @rx.var
-    def stage_count(self) -> int:
-        return len(self.view.steps)
-
-    @rx.var
-    def progress_percent(self) -> int:
-        if len(self.view.steps) <= 1:
-            return 100
-        return round(100 * (self.stage_position - 1) / (len(self.view.steps) - 1))
-
-    @rx.var
-    def phone_href(self) -> str:
-        return "tel:" + "".join(ch for ch in self.location_phone if ch.isdigit() or ch == "+")
 
     # --- helpers (not events) ---------------------------------------------------------------
 
@@ -124,10 +102,7 @@ class TrackState(rx.State):
         shop = ShopSettings.current(session)
         self.shop_name = shop.name
         self.accent_color = branding.accent_for(shop, location)
-        self.location_name = location.name if location else ""
-        self.location_phone = location.phone if location else ""
-        self.location_email = location.email if location else ""
-        self.location_address = location.address if location else ""
+        self.contact = portal_view.contact_view(location)
 
     def _clear_order_data(self) -> None:
         self.reference, self.view, self.qr_src, self.docs_base = "", portal_view.PortalView(), "", ""

@@ -32,11 +32,10 @@ class QuoteLineRow:
 
 @dataclasses.dataclass
 class SignedRow:
-    purpose: str
+    purpose: str  # the document's name ("Repair authorisation", "Data consent")
     signer: str
     signed_at: str
-    version: str
-    sha: str
+    kind: str  # the signed document's kind: "quote" ones have a signed PDF
 
 
 class TrackQuoteState(TrackState):
@@ -86,7 +85,7 @@ class TrackQuoteState(TrackState):
         shop = ShopSettings.current(session)
         view = quote_decisions.customer_view_of_quote(session, order.id) if shop.show_quote else None
         self.signed = [
-            SignedRow(s.purpose_label, s.signer_name, s.signed_at_text, s.document_version, s.document_sha256_prefix)
+            SignedRow(s.purpose_label, s.signer_name, s.signed_at_text, s.document_kind)
             for s in signatures.signatures_for_order(session, order.id)
             if shop.show_quote or s.document_kind != "quote"
         ]

@@ -110,7 +110,7 @@ def test_staff_build_and_send_a_quote_and_the_open_portal_shows_it(live_app, des
     desktop.locator(".q-desc input, input.q-desc").nth(1).fill("Screen protector")
     desktop.locator(".q-price input, input.q-price").nth(1).fill("abc")
     desktop.click("#quote-send")
-    expect(desktop.locator("#quote-form-error")).to_contain_text("isn't a price")
+    expect(desktop.locator("#quote-form-error")).to_contain_text("isn't an amount")
     desktop.locator(".q-price input, input.q-price").nth(1).fill("9.99")
     desktop.locator(".q-optional").nth(1).click()
     desktop.click("#quote-send")

@@ -76,7 +76,7 @@ def test_unknown_and_revoked_codes_show_the_friendly_page_without_order_data(sta
     code, reference, order_id = _order(engine, mode="link")
     unknown = _open(state_factory, "not-a-real-code")
     assert unknown.status == "not_found" and unknown.reference == ""
-    assert unknown.location_phone  # the shop's phone number is still there to call
+    assert unknown.contact.phone  # the shop's phone number is still there to call
     with write_session(engine) as s:
         portal_links.revoke(s, order_id, audit.SYSTEM)
     revoked = _open(state_factory, code)
@@ -212,5 +212,5 @@ def test_a_deposit_before_any_quote_shows_on_the_portal_and_closed_days_are_list
     state = _open(state_factory, code)
     assert not state.view.has_total and state.view.paid == "£20.00"  # no quote yet, a deposit taken
     assert [p.amount for p in state.view.payments] == ["£20.00"]
-    hours = {h.day: h.hours for h in state.view.hours}
+    hours = {h.day: h.hours for h in state.view.contact.hours}
     assert hours["Monday"] == "09:00–17:30" and hours["Sunday"] == "Closed" and len(hours) == 7

@@ -55,11 +55,12 @@ def test_rotating_revokes_the_old_link_and_issues_a_new_one(session):
     staff = _staff(session)
     fresh = portal_links.issue_link(session, TEST_SECRET_KEY, new.order, staff)
     assert fresh != new.code
-    assert portal_links.resolve(session, new.code).status == LinkStatus.REVOKED
+    assert portal_links.resolve(session, new.code).status == LinkStatus.REPLACED
     assert portal_links.resolve(session, fresh).status == LinkStatus.OK
     assert portal_links.current_code(session, TEST_SECRET_KEY, new.order.id) == fresh
     assert portal_links.revoke(session, new.order.id, staff) == 1
     assert portal_links.resolve(session, fresh).status == LinkStatus.REVOKED
+    assert portal_links.resolve(session, new.code).status == LinkStatus.REVOKED  # no newer link any more
     assert portal_links.current_code(session, TEST_SECRET_KEY, new.order.id) is None
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...services.portal_view import HoursItem
-from ...state.track import TrackState
-
-T = TrackState
+from ...services.portal_view import ContactView, HoursItem
+from .screen import OrderScreen
 
 
 def hours_row(row: HoursItem) -> rx.Component:
@@ -16,36 +14,35 @@ def hours_row(row: HoursItem) -> rx.Component:
     )
 
 
-def contact_card() -> rx.Component:
+def contact_card(contact: ContactView, accent) -> rx.Component:
+    """`contact` and `accent` are Vars: the order's (`view.contact`), or a dead link's location."""
     return rx.card(
         rx.vstack(
             rx.text("Questions? Contact us", size="2", weight="bold"),
-            rx.text(T.location_name, size="2"),
-            rx.cond(T.location_address != "", rx.text(T.location_address, size="2", color_scheme="gray")),
+            rx.text(contact.name, size="2"),
+            rx.cond(contact.address != "", rx.text(contact.address, size="2", color_scheme="gray")),
             rx.flex(
                 rx.cond(
-                    T.location_phone != "",
+                    contact.phone != "",
                     rx.link(
-                        rx.button(
-                            rx.icon("phone", size=16), T.location_phone, size="3", style={"background": T.accent_color}
-                        ),
-                        href=T.phone_href,
+                        rx.button(rx.icon("phone", size=16), contact.phone, size="3", style={"background": accent}),
+                        href=contact.phone_href,
                         id="call-shop",
                     ),
                 ),
                 rx.cond(
-                    T.location_email != "",
+                    contact.email != "",
                     rx.link(
                         rx.button(rx.icon("mail", size=16), "Email us", size="3", variant="soft", color_scheme="gray"),
-                        href="mailto:" + T.location_email,
+                        href="mailto:" + contact.email,
                     ),
                 ),
                 gap="0.5rem",
                 wrap="wrap",
             ),
             rx.cond(
-                T.view.hours.length() > 0,
-                rx.vstack(rx.foreach(T.view.hours, hours_row), spacing="0", padding_top="0.25rem"),
+                contact.hours.length() > 0,
+                rx.vstack(rx.foreach(contact.hours, hours_row), spacing="0", padding_top="0.25rem"),
             ),
             spacing="2",
             width="100%",
@@ -55,7 +52,7 @@ def contact_card() -> rx.Component:
     )
 
 
-def qr_dialog() -> rx.Component:
+def qr_dialog(s: OrderScreen) -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
             rx.button(
@@ -70,14 +67,14 @@ def qr_dialog() -> rx.Component:
         ),
         rx.dialog.content(
             rx.vstack(
-                rx.dialog.title("Your order ", T.reference),
+                rx.dialog.title("Your order ", s.view.reference),
                 rx.text(
                     "Show this at the counter, or scan it with another phone to open this page.",
                     size="2",
                     color_scheme="gray",
                 ),
                 rx.center(
-                    rx.image(src=T.qr_src, width="15rem", height="15rem", alt="QR code of this page", id="portal-qr"),
+                    rx.image(src=s.qr_src, width="15rem", height="15rem", alt="QR code of this page", id="portal-qr"),
                     width="100%",
                 ),
                 rx.dialog.close(rx.button("Close", variant="soft", size="3", width="100%")),

@@ -5,17 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.portal_view import FileItem
-from ...state.track import TrackState
-
-T = TrackState
+from .screen import OrderScreen
 
 
-def file_tile(item: FileItem) -> rx.Component:
+def file_tile(s: OrderScreen, item: FileItem) -> rx.Component:
     return rx.cond(
         item.is_photo,
         rx.link(
             rx.image(
-                src=T.docs_base + "/files/" + item.id.to_string(),
+                src=s.docs_base + "/files/" + item.id.to_string(),
                 alt=item.title,
                 width="100%",
                 height="7.5rem",
@@ -23,26 +21,28 @@ def file_tile(item: FileItem) -> rx.Component:
                 border_radius="8px",
                 loading="lazy",
             ),
-            href=T.docs_base + "/files/" + item.id.to_string(),
+            href=s.docs_base + "/files/" + item.id.to_string(),
             is_external=True,
             class_name="portal-photo",
         ),
         rx.link(
             rx.hstack(rx.icon("file-text", size=18), rx.text(item.title, size="2"), align="center"),
-            href=T.docs_base + "/files/" + item.id.to_string(),
+            href=s.docs_base + "/files/" + item.id.to_string(),
             is_external=True,
             class_name="portal-document",
         ),
     )
 
 
-def documents() -> rx.Component:
+def documents(s: OrderScreen) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text("Photos and documents", size="2", weight="bold"),
             rx.cond(
-                T.view.files.length() > 0,
-                rx.grid(rx.foreach(T.view.files, file_tile), columns="2", gap="0.5rem", width="100%"),
+                s.view.files.length() > 0,
+                rx.grid(
+                    rx.foreach(s.view.files, lambda item: file_tile(s, item)), columns="2", gap="0.5rem", width="100%"
+                ),
                 rx.text(
                     "Nothing here yet. We'll add photos of your device as we work on it.", size="2", color_scheme="gray"
                 ),

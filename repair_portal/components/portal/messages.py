@@ -5,9 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.messages import ThreadItem
-from ...state.track import TrackState
-
-T = TrackState
+from .screen import OrderScreen
 
 
 def bubble(m: ThreadItem) -> rx.Component:
@@ -23,15 +21,15 @@ def bubble(m: ThreadItem) -> rx.Component:
     )
 
 
-def messages() -> rx.Component:
+def messages(s: OrderScreen) -> rx.Component:
     return rx.vstack(
         rx.card(
             rx.vstack(
                 rx.text("Messages", size="2", weight="bold"),
                 rx.cond(
-                    T.view.thread.length() > 0,
+                    s.view.thread.length() > 0,
                     rx.flex(
-                        rx.foreach(T.view.thread, bubble), direction="column", gap="0.5rem", width="100%", id="thread"
+                        rx.foreach(s.view.thread, bubble), direction="column", gap="0.5rem", width="100%", id="thread"
                     ),
                     rx.text("Ask us anything about your repair; we'll reply here.", size="2", color_scheme="gray"),
                 ),
@@ -51,13 +49,13 @@ def messages() -> rx.Component:
                             type="submit",
                             size="3",
                             width="100%",
-                            style={"background": T.accent_color},
+                            style={"background": s.view.accent},
                             id="message-send",
                         ),
                         spacing="2",
                         width="100%",
                     ),
-                    on_submit=T.handle_message,
+                    on_submit=s.on_message,
                     reset_on_submit=True,
                     width="100%",
                 ),
@@ -83,7 +81,7 @@ def messages() -> rx.Component:
                     spacing="2",
                     width="100%",
                 ),
-                on_submit=T.handle_feedback,
+                on_submit=s.on_feedback,
                 reset_on_submit=True,
                 width="100%",
             ),

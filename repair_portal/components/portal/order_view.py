@@ -6,28 +6,25 @@ from __future__ import annotations
 import reflex as rx
 
 from ...live import live_refresh
-from ...state.track import TrackState
-from ...state.track_quote import TrackQuoteState
 from .contact import contact_card, qr_dialog
 from .documents import documents
 from .messages import messages
 from .payments import payments
 from .quote import quote_panel
+from .screen import OrderScreen
 from .signature import pending_signature
 from .status import details, hero, timeline
-
-T = TrackState
 
 
 def tab_trigger(value: str, label: str) -> rx.Component:
     return rx.tabs.trigger(label, value=value, id=f"tab-{value}")
 
 
-def read_only(child: rx.Component) -> rx.Component:
+def read_only(s: OrderScreen, child: rx.Component) -> rx.Component:
     """In a staff preview every button and field inside is disabled (the server refuses them anyway)."""
     return rx.el.fieldset(
         child,
-        disabled=T.preview,
+        disabled=s.preview,
         style={
             "border": "0",
             "padding": "0",
@@ -39,9 +36,9 @@ def read_only(child: rx.Component) -> rx.Component:
     )
 
 
-def preview_banner() -> rx.Component:
+def preview_banner(s: OrderScreen) -> rx.Component:
     return rx.cond(
-        T.preview,
+        s.preview,
         rx.callout.root(
             rx.callout.icon(rx.icon("eye")),
             rx.callout.text(
@@ -57,42 +54,43 @@ def preview_banner() -> rx.Component:
     )
 
 
-def portal() -> rx.Component:
+def order_view(s: OrderScreen) -> rx.Component:
     return rx.vstack(
-        live_refresh([T.reload, TrackQuoteState.load_quote]),
-        preview_banner(),
-        rx.cond(T.view.welcome != "", rx.text(T.view.welcome, size="2", color_scheme="gray")),
-        hero(),
+        live_refresh([s.reload, s.quote.load_quote]),
+        preview_banner(s),
+        rx.cond(s.view.welcome != "", rx.text(s.view.welcome, size="2", color_scheme="gray")),
+        hero(s),
         rx.tabs.root(
             rx.tabs.list(
                 tab_trigger("status", "Status"),
-                rx.cond(T.view.show_quote, tab_trigger("quote", "Quote")),
-                rx.cond(T.view.show_photos | T.view.show_documents, tab_trigger("documents", "Photos")),
-                rx.cond(T.view.show_messages, tab_trigger("messages", "Messages")),
+                rx.cond(s.view.show_quote, tab_trigger("quote", "Quote")),
+                rx.cond(s.view.show_photos | s.view.show_documents, tab_trigger("documents", "Photos")),
+                rx.cond(s.view.show_messages, tab_trigger("messages", "Messages")),
                 size="2",
                 style={"overflow_x": "auto"},
             ),
             rx.tabs.content(
                 read_only(
+                    s,
                     rx.vstack(
-                        pending_signature(),
-                        timeline(),
-                        details(),
-                        payments(),
-                        contact_card(),
-                        qr_dialog(),
+                        pending_signature(s),
+                        timeline(s),
+                        details(s),
+                        payments(s),
+                        contact_card(s.view.contact, s.view.accent),
+                        qr_dialog(s),
                         spacing="4",
                         padding_top="1rem",
                         width="100%",
-                    )
+                    ),
                 ),
                 value="status",
             ),
-            rx.tabs.content(read_only(rx.box(quote_panel(), padding_top="1rem", width="100%")), value="quote"),
-            rx.tabs.content(rx.box(documents(), padding_top="1rem", width="100%"), value="documents"),
-            rx.tabs.content(read_only(rx.box(messages(), padding_top="1rem", width="100%")), value="messages"),
-            value=T.tab,
-            on_change=T.set_tab,
+            rx.tabs.content(read_only(s, rx.box(quote_panel(s), padding_top="1rem", width="100%")), value="quote"),
+            rx.tabs.content(rx.box(documents(s), padding_top="1rem", width="100%"), value="documents"),
+            rx.tabs.content(read_only(s, rx.box(messages(s), padding_top="1rem", width="100%")), value="messages"),
+            value=s.tab,
+            on_change=s.set_tab,
             width="100%",
         ),
         spacing="4",

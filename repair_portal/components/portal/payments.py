@@ -5,9 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.portal_view import PaymentItem
-from ...state.track import TrackState
-
-T = TrackState
+from .screen import OrderScreen
 
 
 def payment_row(p: PaymentItem) -> rx.Component:
@@ -20,36 +18,36 @@ def payment_row(p: PaymentItem) -> rx.Component:
     )
 
 
-def payments() -> rx.Component:
+def payments(s: OrderScreen) -> rx.Component:
     """Shown once there is a price or any payment (a deposit taken before the quote included)."""
     return rx.cond(
-        T.view.show_payments & (T.view.has_total | (T.view.payments.length() > 0)),
+        s.view.show_payments & (s.view.has_total | (s.view.payments.length() > 0)),
         rx.card(
             rx.vstack(
                 rx.text("Payments", size="2", weight="bold"),
                 rx.cond(
-                    T.view.has_total,
+                    s.view.has_total,
                     rx.hstack(
                         rx.text("Total", size="2"),
                         rx.spacer(),
-                        rx.text(T.view.total, size="2", weight="medium"),
+                        rx.text(s.view.total, size="2", weight="medium"),
                         width="100%",
                     ),
                 ),
-                rx.foreach(T.view.payments, payment_row),
+                rx.foreach(s.view.payments, payment_row),
                 rx.divider(),
                 rx.cond(
-                    T.view.has_total,
+                    s.view.has_total,
                     rx.vstack(
                         rx.hstack(
                             rx.text("Balance due", size="3", weight="bold"),
                             rx.spacer(),
-                            rx.text(T.view.balance, size="3", weight="bold", id="balance-due"),
+                            rx.text(s.view.balance, size="3", weight="bold", id="balance-due"),
                             width="100%",
                         ),
                         rx.link(
                             rx.hstack(rx.icon("file-down", size=14), rx.text("Invoice / receipt (PDF)", size="2")),
-                            href=T.docs_base + "/invoice.pdf",
+                            href=s.docs_base + "/invoice.pdf",
                             is_external=True,
                             id="invoice-pdf",
                         ),
@@ -59,7 +57,7 @@ def payments() -> rx.Component:
                     rx.hstack(
                         rx.text("Paid so far", size="3", weight="bold"),
                         rx.spacer(),
-                        rx.text(T.view.paid, size="3", weight="bold", id="paid-so-far"),
+                        rx.text(s.view.paid, size="3", weight="bold", id="paid-so-far"),
                         width="100%",
                     ),
                 ),

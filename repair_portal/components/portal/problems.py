@@ -12,15 +12,22 @@ T = TrackState
 def problem_page() -> rx.Component:
     title = rx.match(
         T.status,
-        ("revoked", "This link has been replaced"),
+        ("replaced", "This link has been replaced"),
+        ("revoked", "This link was switched off"),
         ("expired", "This link has expired"),
         "We couldn't find that link",
     )
     text = rx.match(
         T.status,
         (
+            "replaced",
+            "The shop sent you a newer link for this order. Please use the latest email, text or receipt, "
+            "or give us a call.",
+        ),
+        (
             "revoked",
-            "The shop has issued a new link for this order. Please use the latest email or receipt, or give us a call.",
+            "The shop switched off online tracking for this order. To get a new link, call or visit us "
+            "and we'll send you one.",
         ),
         (
             "expired",
@@ -42,8 +49,10 @@ def problem_page() -> rx.Component:
             rx.heading(title, size="6", id="link-problem"),
             rx.text(text, size="3", color_scheme="gray"),
             rx.cond(
-                T.location_phone != "",
-                rx.link(rx.button(rx.icon("phone", size=16), "Call ", T.location_phone, size="3"), href=T.phone_href),
+                T.contact.phone != "",
+                rx.link(
+                    rx.button(rx.icon("phone", size=16), "Call ", T.contact.phone, size="3"), href=T.contact.phone_href
+                ),
             ),
             spacing="3",
             align="start",

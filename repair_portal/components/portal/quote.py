@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...state.track import TrackState
-from ...state.track_quote import QuoteLineRow, SignedRow, TrackQuoteState
+from ...state.track_quote import QuoteLineRow, SignedRow
 from ..signature_pad import signature_pad
-
-Q = TrackQuoteState
-T = TrackState
+from .screen import OrderScreen
 
 
-def _line(line: QuoteLineRow) -> rx.Component:
+def _line(s: OrderScreen, line: QuoteLineRow) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.text(
@@ -26,11 +23,11 @@ def _line(line: QuoteLineRow) -> rx.Component:
             rx.cond(
                 line.optional,
                 rx.cond(
-                    Q.can_decide,
+                    s.quote.can_decide,
                     rx.hstack(
                         rx.switch(
                             checked=line.included,
-                            on_change=lambda v: Q.toggle_line(line.id, v),
+                            on_change=lambda v: s.quote.toggle_line(line.id, v),
                             size="1",
                             class_name="optional-toggle",
                         ),
@@ -69,9 +66,9 @@ def _total_row(label, value, *, strong: bool = False, element_id: str | None = N
     )
 
 
-def _status_badge() -> rx.Component:
+def _status_badge(s: OrderScreen) -> rx.Component:
     return rx.match(
-        Q.quote_status,
+        s.quote.quote_status,
         ("sent", rx.badge("Waiting for your decision", color_scheme="amber", size="2")),
         ("approved", rx.badge("Approved", color_scheme="green", size="2", id="quote-approved")),
         ("declined", rx.badge("Declined", color_scheme="red", size="2", id="quote-declined")),
@@ -79,14 +76,14 @@ def _status_badge() -> rx.Component:
     )
 
 
-def _approve_form() -> rx.Component:
+def _approve_form(s: OrderScreen) -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text("Approve and sign", size="3", weight="bold"),
             rx.cond(
-                Q.terms_text != "",
+                s.quote.terms_text != "",
                 rx.scroll_area(
-                    rx.text(Q.terms_text, size="1", white_space="pre-wrap", color_scheme="gray"),
+                    rx.text(s.quote.terms_text, size="1", white_space="pre-wrap", color_scheme="gray"),
                     max_height="8rem",
                     type="auto",
                 ),
@@ -104,33 +101,38 @@ def _approve_form() -> rx.Component:
                 max_length=200,
             ),
             signature_pad(),
-            rx.text(Q.consent_text, size="1", color_scheme="gray"),
+            rx.text(s.quote.consent_text, size="1", color_scheme="gray"),
             rx.hstack(
                 rx.button(
-                    "Cancel", type="button", variant="soft", color_scheme="gray", size="3", on_click=Q.open_form("")
+                    "Cancel",
+                    type="button",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="3",
+                    on_click=s.quote.open_form(""),
                 ),
                 rx.button(
                     rx.icon("pen-line", size=16),
                     "Approve ",
-                    Q.quote_total,
+                    s.quote.quote_total,
                     type="submit",
                     size="3",
                     flex="1",
                     id="approve-submit",
-                    style={"background": T.accent_color},
+                    style={"background": s.view.accent},
                 ),
                 width="100%",
             ),
             spacing="3",
             width="100%",
         ),
-        on_submit=Q.prepare_approval,
+        on_submit=s.quote.prepare_approval,
         reset_on_submit=False,
         width="100%",
     )
 
 
-def _decline_form() -> rx.Component:
+def _decline_form(s: OrderScreen) -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text("Decline the quote", size="3", weight="bold"),
@@ -147,7 +149,12 @@ def _decline_form() -> rx.Component:
             ),
             rx.hstack(
                 rx.button(
-                    "Cancel", type="button", variant="soft", color_scheme="gray", size="3", on_click=Q.open_form("")
+                    "Cancel",
+                    type="button",
+                    variant="soft",
+                    color_scheme="gray",
+                    size="3",
+                    on_click=s.quote.open_form(""),
                 ),
                 rx.button("Decline quote", type="submit", color_scheme="red", size="3", flex="1", id="decline-submit"),
                 width="100%",
@@ -155,20 +162,20 @@ def _decline_form() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        on_submit=Q.handle_decline,
+        on_submit=s.quote.handle_decline,
         reset_on_submit=False,
         width="100%",
     )
 
 
-def _decision_area() -> rx.Component:
+def _decision_area(s: OrderScreen) -> rx.Component:
     return rx.cond(
-        Q.can_decide,
+        s.quote.can_decide,
         rx.vstack(
             rx.cond(
-                Q.quote_error != "",
+                s.quote.quote_error != "",
                 rx.callout(
-                    Q.quote_error,
+                    s.quote.quote_error,
                     icon="circle-alert",
                     color_scheme="red",
                     size="1",
@@ -178,18 +185,18 @@ def _decision_area() -> rx.Component:
                 ),
             ),
             rx.match(
-                Q.deciding,
-                ("approve", _approve_form()),
-                ("decline", _decline_form()),
+                s.quote.deciding,
+                ("approve", _approve_form(s)),
+                ("decline", _decline_form(s)),
                 rx.vstack(
                     rx.button(
                         rx.icon("check", size=16),
                         "Approve quote",
                         size="3",
                         width="100%",
-                        on_click=Q.open_form("approve"),
+                        on_click=s.quote.open_form("approve"),
                         id="approve-open",
-                        style={"background": T.accent_color},
+                        style={"background": s.view.accent},
                     ),
                     rx.button(
                         "Decline",
@@ -197,7 +204,7 @@ def _decision_area() -> rx.Component:
                         width="100%",
                         variant="soft",
                         color_scheme="gray",
-                        on_click=Q.open_form("decline"),
+                        on_click=s.quote.open_form("decline"),
                         id="decline-open",
                     ),
                     spacing="2",
@@ -208,11 +215,11 @@ def _decision_area() -> rx.Component:
             width="100%",
         ),
         rx.match(
-            Q.quote_status,
+            s.quote.quote_status,
             (
                 "approved",
                 rx.callout(
-                    rx.text("Approved by ", Q.decided_by, " on ", Q.decided_at, "."),
+                    rx.text("Approved by ", s.quote.decided_by, " on ", s.quote.decided_at, "."),
                     icon="circle-check",
                     color_scheme="green",
                     size="1",
@@ -222,7 +229,7 @@ def _decision_area() -> rx.Component:
             (
                 "declined",
                 rx.callout(
-                    rx.text("Declined on ", Q.decided_at, ". Reason: ", Q.decline_reason),
+                    rx.text("Declined on ", s.quote.decided_at, ". Reason: ", s.quote.decline_reason),
                     icon="circle-x",
                     color_scheme="red",
                     size="1",
@@ -234,69 +241,67 @@ def _decision_area() -> rx.Component:
     )
 
 
-def _signed_row(row: SignedRow) -> rx.Component:
-    return rx.vstack(
-        rx.text(row.purpose, size="2", weight="medium"),
-        rx.text(
-            "Signed by ",
-            row.signer,
-            " on ",
-            row.signed_at,
-            " · quote v",
-            row.version,
-            " · document ",
-            row.sha,
-            "…",
-            size="1",
-            color_scheme="gray",
+def _signed_row(s: OrderScreen, row: SignedRow) -> rx.Component:
+    """The document's name, who signed and when; never internal versions or hashes."""
+    return rx.hstack(
+        rx.vstack(
+            rx.text(row.purpose, size="2", weight="medium"),
+            rx.text("Signed by ", row.signer, " on ", row.signed_at, size="1", color_scheme="gray"),
+            spacing="0",
         ),
-        spacing="0",
+        rx.spacer(),
+        rx.cond(
+            row.kind == "quote",
+            rx.link("View", href=s.docs_base + "/signed.pdf", is_external=True, size="2"),
+        ),
+        width="100%",
+        align="center",
         class_name="signed-item",
     )
 
 
-def quote_panel() -> rx.Component:
+def quote_panel(s: OrderScreen) -> rx.Component:
     return rx.vstack(
         rx.card(
             rx.cond(
-                Q.has_quote,
+                s.quote.has_quote,
                 rx.vstack(
                     rx.hstack(
-                        rx.text("Quote v", Q.quote_version, size="2", weight="bold"),
+                        rx.text("Quote v", s.quote.quote_version, size="2", weight="bold"),
                         rx.spacer(),
-                        _status_badge(),
+                        _status_badge(s),
                         width="100%",
                         align="center",
                     ),
-                    rx.cond(Q.quote_notes != "", rx.text(Q.quote_notes, size="2", color_scheme="gray")),
-                    rx.vstack(rx.foreach(Q.quote_lines, _line), spacing="0", width="100%"),
-                    _total_row("Subtotal", Q.quote_subtotal),
-                    _total_row(Q.tax_label + " (" + Q.tax_rate + ")", Q.quote_tax),
-                    _total_row("Total", Q.quote_total, strong=True, element_id="quote-total"),
+                    rx.cond(s.quote.quote_notes != "", rx.text(s.quote.quote_notes, size="2", color_scheme="gray")),
+                    rx.vstack(rx.foreach(s.quote.quote_lines, lambda line: _line(s, line)), spacing="0", width="100%"),
+                    _total_row("Subtotal", s.quote.quote_subtotal),
+                    _total_row(s.quote.tax_label + " (" + s.quote.tax_rate + ")", s.quote.quote_tax),
+                    _total_row("Total", s.quote.quote_total, strong=True, element_id="quote-total"),
                     rx.cond(
-                        Q.valid_until != "",
+                        s.quote.valid_until != "",
                         rx.text(
-                            rx.cond(Q.quote_expired, "This quote expired on ", "Valid until "),
-                            Q.valid_until,
+                            rx.cond(s.quote.quote_expired, "This quote expired on ", "Valid until "),
+                            s.quote.valid_until,
                             size="1",
-                            color=rx.cond(Q.quote_expired, "var(--amber-11)", "var(--gray-10)"),
+                            color=rx.cond(s.quote.quote_expired, "var(--amber-11)", "var(--gray-10)"),
                         ),
                     ),
-                    _decision_area(),
+                    _decision_area(s),
                     rx.hstack(
                         rx.link(
                             rx.hstack(rx.icon("file-down", size=14), rx.text("Quote (PDF)", size="2")),
-                            href=T.docs_base + "/quote.pdf",
+                            href=s.docs_base + "/quote.pdf",
                             is_external=True,
                             id="quote-pdf",
                         ),
                         rx.cond(
-                            Q.quote_status == "approved",
+                            s.quote.quote_status == "approved",
                             rx.link(
                                 rx.hstack(
                                     rx.icon("signature", size=14), rx.text("Signed authorisation (PDF)", size="2")
                                 ),
-                                href=T.docs_base + "/signed.pdf",
+                                href=s.docs_base + "/signed.pdf",
                                 is_external=True,
                                 id="signed-pdf",
                             ),
@@ -318,11 +323,11 @@ def quote_panel() -> rx.Component:
             id="quote-card",
         ),
         rx.cond(
-            Q.signed.length() > 0,
+            s.quote.signed.length() > 0,
             rx.card(
                 rx.vstack(
                     rx.text("What you signed", size="2", weight="bold"),
-                    rx.foreach(Q.signed, _signed_row),
+                    rx.foreach(s.quote.signed, lambda row: _signed_row(s, row)),
                     spacing="2",
                     width="100%",
                 ),
@@ -332,5 +337,5 @@ def quote_panel() -> rx.Component:
         ),
         spacing="4",
         width="100%",
-        on_mount=Q.load_quote,
+        on_mount=s.quote.load_quote,
     )

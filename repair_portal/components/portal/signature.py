@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...state.track import TrackState
-from ...state.track_quote import TrackQuoteState
-
-T = TrackState
+from .screen import OrderScreen
 
 
-def pending_signature() -> rx.Component:
+def pending_signature(s: OrderScreen) -> rx.Component:
     from ...components.signature_pad import signature_pad
 
-    Q = TrackQuoteState
+    Q = s.quote
     return rx.cond(
         Q.pending_purpose != "",
         rx.card(
@@ -53,7 +50,7 @@ def pending_signature() -> rx.Component:
                         size="3",
                         width="100%",
                         id="consent-submit",
-                        style={"background": T.accent_color},
+                        style={"background": s.view.accent},
                     ),
                     rx.cond(
                         Q.pending_more > 0, rx.text("One more signature after this one.", size="1", color_scheme="gray")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.portal_view import Step
-from ...state.track import TrackState
-
-T = TrackState
+from .screen import OrderScreen
 
 
 def fact(label: str, value: rx.Var) -> rx.Component:
@@ -19,26 +17,30 @@ def fact(label: str, value: rx.Var) -> rx.Component:
     )
 
 
-def hero() -> rx.Component:
+def hero(s: OrderScreen) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
                 rx.text("Order", size="2", color_scheme="gray"),
                 rx.text(
-                    T.reference, size="2", weight="bold", font_family="var(--code-font-family)", id="order-reference"
+                    s.view.reference,
+                    size="2",
+                    weight="bold",
+                    font_family="var(--code-font-family)",
+                    id="order-reference",
                 ),
                 rx.spacer(),
-                rx.cond(T.view.device != "", rx.text(T.view.device, size="2", color_scheme="gray")),
+                rx.cond(s.view.device != "", rx.text(s.view.device, size="2", color_scheme="gray")),
                 width="100%",
             ),
-            rx.heading(T.view.stage_label, size="7", id="stage-label"),
-            rx.cond(T.view.show_explanations, rx.text(T.view.stage_explanation, size="3", color_scheme="gray")),
+            rx.heading(s.view.stage_label, size="7", id="stage-label"),
+            rx.cond(s.view.show_explanations, rx.text(s.view.stage_explanation, size="3", color_scheme="gray")),
             rx.vstack(
                 rx.box(
                     rx.box(
                         height="100%",
-                        width=T.progress_percent.to(str) + "%",
-                        background=T.accent_color,
+                        width=s.view.progress_percent.to(str) + "%",
+                        background=s.view.accent,
                         border_radius="999px",
                         transition="width 0.6s ease",
                     ),
@@ -47,13 +49,13 @@ def hero() -> rx.Component:
                     background="var(--gray-4)",
                     border_radius="999px",
                 ),
-                rx.text("Step ", T.stage_position, " of ", T.stage_count, size="1", color_scheme="gray"),
+                rx.text("Step ", s.view.stage_position, " of ", s.view.steps.length(), size="1", color_scheme="gray"),
                 spacing="2",
                 width="100%",
             ),
             rx.flex(
-                fact("Booked in", T.view.booked_in),
-                rx.cond(T.view.promised != "", fact("Expected by", T.view.promised)),
+                fact("Booked in", s.view.booked_in),
+                rx.cond(s.view.promised != "", fact("Expected by", s.view.promised)),
                 gap="1.5rem",
                 wrap="wrap",
             ),
@@ -63,19 +65,19 @@ def hero() -> rx.Component:
         size="3",
         width="100%",
         id="hero",
-        style=flash("stage"),
+        style=flash(s, "stage"),
     )
 
 
-def flash(part: str) -> dict:
+def flash(s: OrderScreen, part: str) -> dict:
     """A soft glow on the card whose content just changed live."""
     return {
         "transition": "box-shadow 0.4s ease",
-        "box_shadow": rx.cond(T.highlight == part, "0 0 0 3px var(--amber-7)", "none"),
+        "box_shadow": rx.cond(s.highlight == part, "0 0 0 3px var(--amber-7)", "none"),
     }
 
 
-def step(step: Step) -> rx.Component:
+def step(s: OrderScreen, step: Step) -> rx.Component:
     marker = rx.match(
         step.state,
         (
@@ -85,7 +87,7 @@ def step(step: Step) -> rx.Component:
                 width="1.5rem",
                 height="1.5rem",
                 border_radius="999px",
-                background=T.accent_color,
+                background=s.view.accent,
                 flex_shrink="0",
             ),
         ),
@@ -96,7 +98,7 @@ def step(step: Step) -> rx.Component:
                 width="1.5rem",
                 height="1.5rem",
                 border_radius="999px",
-                background=T.accent_color,
+                background=s.view.accent,
                 box_shadow="0 0 0 4px var(--gray-4)",
                 flex_shrink="0",
             ),
@@ -124,7 +126,7 @@ def step(step: Step) -> rx.Component:
             align="center",
         ),
         rx.cond(
-            T.view.show_explanations & (step.explanation != ""),
+            s.view.show_explanations & (step.explanation != ""),
             rx.el.details(
                 rx.el.summary(
                     rx.text.span(rx.cond(step.state == "current", "What's happening", "What this means"), size="1"),
@@ -142,11 +144,11 @@ def step(step: Step) -> rx.Component:
     )
 
 
-def timeline() -> rx.Component:
+def timeline(s: OrderScreen) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text("Progress", size="2", weight="bold"),
-            rx.foreach(T.view.steps, step),
+            rx.foreach(s.view.steps, lambda item: step(s, item)),
             spacing="3",
             width="100%",
             id="timeline",
@@ -156,25 +158,25 @@ def timeline() -> rx.Component:
     )
 
 
-def details() -> rx.Component:
+def details(s: OrderScreen) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text("Your repair", size="2", weight="bold"),
-            rx.cond(T.view.device != "", fact("Device", T.view.device)),
+            rx.cond(s.view.device != "", fact("Device", s.view.device)),
             rx.cond(
-                T.view.problem != "",
+                s.view.problem != "",
                 rx.vstack(
                     rx.text("What you told us", size="1", color_scheme="gray"),
-                    rx.text(T.view.problem, size="2", white_space="pre-wrap"),
+                    rx.text(s.view.problem, size="2", white_space="pre-wrap"),
                     spacing="0",
                 ),
             ),
             rx.cond(
-                T.view.public_note != "",
+                s.view.public_note != "",
                 rx.box(
-                    rx.text("Note from the shop", size="1", weight="bold", color=T.accent_color),
-                    rx.text(T.view.public_note, size="2", white_space="pre-wrap", id="public-note"),
-                    border_left=f"3px solid {T.accent_color}",
+                    rx.text("Note from the shop", size="1", weight="bold", color=s.view.accent),
+                    rx.text(s.view.public_note, size="2", white_space="pre-wrap", id="public-note"),
+                    border_left=f"3px solid {s.view.accent}",
                     padding="0.25rem 0 0.25rem 0.75rem",
                     width="100%",
                 ),

@@ -6,11 +6,27 @@ import reflex as rx
 
 from ...components.portal.contact import contact_card
 from ...components.portal.gate import gate
-from ...components.portal.order_view import portal
+from ...components.portal.order_view import order_view
 from ...components.portal.problems import problem_page
+from ...components.portal.screen import OrderScreen
 from ...components.portal_shell import portal_layout, portal_page
 from ...components.ui import live_marker
 from ...state.track import TrackState as T
+from ...state.track_quote import TrackQuoteState
+
+SCREEN = OrderScreen(
+    view=T.view,
+    docs_base=T.docs_base,
+    qr_src=T.qr_src,
+    highlight=T.highlight,
+    preview=T.preview,
+    tab=T.tab,
+    set_tab=T.set_tab,
+    reload=T.reload,
+    on_message=T.handle_message,
+    on_feedback=T.handle_feedback,
+    quote=TrackQuoteState,
+)
 
 
 @portal_page("/track/[code]", "Your repair", on_load=[T.load_tracking])
@@ -19,7 +35,10 @@ def track_page() -> rx.Component:
     return rx.match(
         T.status,
         ("loading", rx.center(rx.spinner(size="3"), min_height="100vh")),
-        ("ok", portal_layout(shop_name, T.accent_color, live_marker(T.live), portal(), logo=T.logo_url)),
-        ("gate", portal_layout(shop_name, T.accent_color, gate(), contact_card(), logo=T.logo_url)),
+        ("ok", portal_layout(shop_name, T.accent_color, live_marker(T.live), order_view(SCREEN), logo=T.logo_url)),
+        (
+            "gate",
+            portal_layout(shop_name, T.accent_color, gate(), contact_card(T.contact, T.accent_color), logo=T.logo_url),
+        ),
         portal_layout(shop_name, "#334155", problem_page(), logo=T.logo_url),
     )

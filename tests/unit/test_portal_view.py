@@ -1,0 +1,38 @@
+"""The portal's view object: progress and contact details are computed once, in the service."""
+
+from repair_portal.services import portal_view
+from repair_portal.services.portal_view import Step
+
+from .. import factories
+
+
+def _steps(*states):
+    return [Step(f"s{i}", "", st, "") for i, st in enumerate(states)]
+
+
+def test_progress_counts_the_current_step_from_one():
+    assert portal_view.progress(_steps("done", "current", "upcoming", "upcoming")) == (2, 33)
+    assert portal_view.progress(_steps("current", "upcoming")) == (1, 0)
+    assert portal_view.progress(_steps("done", "done")) == (2, 100)  # all done: the last step
+    assert portal_view.progress(_steps("current")) == (1, 100)
+    assert portal_view.progress([]) == (0, 100)
+
+
+def test_phone_links_keep_only_what_phones_dial():
+    assert portal_view.phone_href("+44 (0)20 7946-0000") == "tel:+440207946" + "0000"
+    assert portal_view.phone_href("") == "tel:"
+
+
+def test_the_view_carries_the_location_contact_and_every_day_of_its_hours(session):
+    _, location = factories.shop(session)
+    location.phone, location.email = "020 7946 0000", "high@example.com"
+    location.opening_hours_json = '{"mon": "09:00–17:30", "sat": "10:00–14:00"}'
+    session.add(location)
+    new = factories.order(session, location)
+    view = portal_view.portal_view(session, new.order.id)
+    contact = view.contact
+    assert (contact.name, contact.phone, contact.phone_href) == (location.name, "020 7946 0000", "tel:02079460000")
+    assert [h.day for h in contact.hours][:2] == ["Monday", "Tuesday"] and len(contact.hours) == 7
+    assert contact.hours[1].hours == "Closed" and contact.hours[5].hours == "10:00–14:00"
+    assert view.stage_position >= 1 and 0 <= view.progress_percent <= 100
+    assert portal_view.contact_view(None) == portal_view.ContactView()
