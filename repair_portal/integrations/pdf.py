@@ -10,7 +10,7 @@ import io
 from fpdf.enums import XPos, YPos
 from PIL import Image, UnidentifiedImageError
 
-from ..services.documents import OrderDocument, SignatureInfo
+from .document_data import OrderDocument, SignatureInfo
 from .pdf_common import INK, MONO, MUTED, RULE, DocumentPDF
 from .pdf_ticket import device_label_pdf, intake_ticket_pdf
 

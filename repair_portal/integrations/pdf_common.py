@@ -8,7 +8,7 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from ..services.documents import OrderDocument, QuoteInfo
+from .document_data import OrderDocument, QuoteInfo
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 FONT = "DejaVu"

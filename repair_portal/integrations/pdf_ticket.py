@@ -6,7 +6,7 @@ from typing import Literal
 
 from fpdf.enums import WrapMode, XPos, YPos
 
-from ..services.documents import OrderDocument
+from .document_data import OrderDocument
 from .pdf_common import INK, MUTED, DocumentPDF, terms_summary
 from .qr import qr_image
 

@@ -12,6 +12,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
+from ..integrations.document_data import (
+    CustomerInfo,
+    DeviceInfo,
+    LocationInfo,
+    OrderDocument,
+    OrderInfo,
+    PaymentInfo,
+    QuoteInfo,
+    QuoteLineInfo,
+    ShopInfo,
+    SignatureInfo,
+)
 from ..models import (
     Customer,
     Device,
@@ -25,28 +37,8 @@ from ..models import (
 )
 from . import clock, hours, payments, portal_links, quotes, timefmt
 from .branding import accent_for
-from .document_data import (
-    CustomerInfo,
-    DeviceInfo,
-    LocationInfo,
-    OrderDocument,
-    OrderInfo,
-    PaymentInfo,
-    QuoteInfo,
-    QuoteLineInfo,
-    ShopInfo,
-    SignatureInfo,
-)
 from .money import format_money, format_rate
-
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "bank_transfer": "Bank transfer", "other": "Other"}
-PURPOSE_LABELS = {
-    "terms": "Terms and conditions",
-    "repair_authorisation": "Repair authorisation",
-    "data_consent": "Data consent",
-    "collection": "Collection",
-}
-
+from .signatures import purpose_label
 
 __all__ = [
     "CustomerInfo",
@@ -195,7 +187,7 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
         payments=tuple(
             PaymentInfo(
                 received_at=timefmt.date(p.received_at, tz),
-                method=METHOD_LABELS.get(p.method, p.method.replace("_", " ").capitalize()),
+                method=payments.method_label(p.method),
                 reference=p.reference,
                 note=p.note,
                 amount=format_money(p.amount_minor, currency),
@@ -209,7 +201,7 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
         signatures=tuple(
             SignatureInfo(
                 purpose=s.purpose,
-                purpose_label=PURPOSE_LABELS.get(s.purpose, s.purpose.replace("_", " ").capitalize()),
+                purpose_label=purpose_label(s.purpose),
                 signer_name=s.signer_name,
                 signed_at=s.signed_at,
                 signed_at_utc=_iso_utc(s.signed_at),

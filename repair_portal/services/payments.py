@@ -10,6 +10,13 @@ from sqlmodel import Session, select
 from ..models import Order, Payment, PaymentMethod
 from . import audit, clock
 
+METHOD_LABELS = {"cash": "Cash", "card": "Card", "bank_transfer": "Bank transfer", "other": "Other"}
+
+
+def method_label(method: str) -> str:
+    """How a payment method reads to people (receipts, the portal, the order page)."""
+    return METHOD_LABELS.get(method, method.replace("_", " ").capitalize())
+
 
 class PaymentError(ValueError):
     pass

@@ -21,6 +21,7 @@ from ..models import (
     StatusEvent,
 )
 from . import mail, messages, money, timefmt, tracking
+from . import payments as payments_service
 from .branding import accent_for
 from .quotes import quote_totals
 
@@ -156,9 +157,6 @@ def change_notice(part: str, view: PortalView) -> str:
     return CHANGE_NOTICES[part].format(stage=view.stage_label)
 
 
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "bank_transfer": "Bank transfer", "other": "Other"}
-
-
 def billed_total(session: Session, order_id: int) -> tuple[int, str] | None:
     """(total, currency) of the approved quote, else of the quote awaiting a decision."""
     for status in (QuoteStatus.APPROVED, QuoteStatus.SENT):
@@ -276,7 +274,7 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         payments=[
             PaymentItem(
                 timefmt.date(p.received_at, tz),
-                METHOD_LABELS.get(p.method, p.method),
+                payments_service.method_label(p.method),
                 money.format_money(p.amount_minor, currency),
                 p.amount_minor < 0,
             )

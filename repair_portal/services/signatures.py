@@ -41,6 +41,11 @@ PURPOSE_LABELS = {
     SignaturePurpose.COLLECTION.value: "Collection",
 }
 
+
+def purpose_label(purpose: str) -> str:
+    return PURPOSE_LABELS.get(purpose, purpose.replace("_", " ").capitalize())
+
+
 # The exact sentence shown next to each tick box / signature pad. Never edit a text in place:
 # add a new version and point CURRENT_CONSENT at it, so old signatures keep their wording.
 CONSENT_TEXTS: dict[str, str] = {
@@ -368,7 +373,7 @@ def signatures_for_order(session: Session, order_id: int) -> list[SignatureSumma
         SignatureSummary(
             id=s.id,
             purpose=s.purpose,
-            purpose_label=PURPOSE_LABELS.get(s.purpose, s.purpose.replace("_", " ").capitalize()),
+            purpose_label=purpose_label(s.purpose),
             signer_name=s.signer_name,
             signed_at=s.signed_at,
             signed_at_text=timefmt.short(s.signed_at, tz),

@@ -1,4 +1,5 @@
-"""The frozen plain-data types a printed document is built from (see services.documents)."""
+"""The frozen plain-data types a printed document is built from: the PDF code reads only these
+(services.documents fills them from the database), so integrations never import a service."""
 
 from __future__ import annotations
 
