@@ -2,7 +2,10 @@
 
 import reflex as rx
 
-from . import pages  # noqa: F401  (registers every page)
+from . import (
+    pages,  # noqa: F401  (registers every page)
+    routes,
+)
 from .api import api_routes, security_headers
 from .components.registry import PAGES
 from .logs import configure as configure_logging
@@ -27,6 +30,6 @@ app.add_middleware(IdentityBinding(), index=0)
 for spec in PAGES:
     app.add_page(spec.render, route=spec.route, title=spec.title, on_load=spec.on_load)
 
-app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect("/staff/login"), title="Repair Portal")
+app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect(routes.STAFF_LOGIN), title="Repair Portal")
 
 app.register_lifespan_task(delivery_loop)

@@ -2,18 +2,65 @@
 
 from __future__ import annotations
 
+# --- pages ---------------------------------------------------------------------------------------
 STAFF_HOME = "/staff"
 STAFF_LOGIN = "/staff/login"
+STAFF_NEW_ORDER = "/staff/orders/new"
+STAFF_ORDER = "/staff/orders/[order_id]"
+STAFF_CUSTOMERS = "/staff/customers"
+STAFF_CUSTOMER = "/staff/customers/[customer_id]"
+STAFF_SETTINGS_SHOP = "/staff/settings/shop"
+STAFF_SETTINGS_LOCATIONS = "/staff/settings/locations"
+STAFF_SETTINGS_WORKFLOW = "/staff/settings/workflow"
+STAFF_SETTINGS_STAFF = "/staff/settings/staff"
+STAFF_SETTINGS_EMAILS = "/staff/settings/emails"
+STAFF_SET_PASSWORD_PREFIX = "/staff/set-password/"  # noqa: S105 (a route, not a secret)
+STAFF_SET_PASSWORD = STAFF_SET_PASSWORD_PREFIX + "[token]"
+TRACK = "/track/[code]"
+
+# --- HTTP routes ---------------------------------------------------------------------------------
+HEALTH = "/api/health"
 STAFF_SIGN_IN_POST = "/api/staff/session"
 STAFF_SIGN_OUT_POST = "/api/staff/session/end"
+STAFF_ORDER_API = "/api/staff/orders/{order_id}"
+TRACK_API = "/api/track/{code}"
+BRANDING_LOGO = "/api/branding/logo/{location_id}"
+
+
+def _text(value) -> object:
+    """An id as path text; a Reflex Var (a page's id at render time) stays a Var."""
+    return value.to(str) if hasattr(value, "to") else str(value)
+
+
+def staff_order(order_id) -> str:
+    return "/staff/orders/" + _text(order_id)
+
+
+def staff_customer(customer_id) -> str:
+    return "/staff/customers/" + _text(customer_id)
+
+
+def staff_order_api(order_id, rest: str = "") -> str:
+    """The order's staff HTTP routes: documents (`/ticket.pdf`), the customer view (`/portal`)."""
+    return "/api/staff/orders/" + _text(order_id) + rest
 
 
 def track(code: str) -> str:
     return f"/track/{code}"
 
 
+def track_api(code: str, rest: str = "") -> str:
+    """The tracking link's HTTP routes: files, PDFs, the QR code."""
+    return f"/api/track/{code}{rest}"
+
+
 def track_verify_post(code: str) -> str:
-    return f"/api/track/{code}/verify"
+    return track_api(code, "/verify")
+
+
+def branding_logo(location_id, version: str = "") -> str:
+    """A location's logo (0: the shop's); `version` busts the browser cache after an upload."""
+    return "/api/branding/logo/" + _text(location_id) + (f"?v={version}" if version else "")
 
 
 def backend(path: str) -> str:

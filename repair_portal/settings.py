@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import routes
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "test", "placeholder"}
@@ -104,7 +106,7 @@ class Settings:
     def track_url(self, code: str) -> str:
         return f"{self.public_url.rstrip('/')}/track/{code}"
 
-    def staff_url(self, path: str = "/staff/login") -> str:
+    def staff_url(self, path: str = routes.STAFF_LOGIN) -> str:
         return f"{self.public_url.rstrip('/')}{path}"
 
 

@@ -20,14 +20,14 @@ __all__ = ["DEVICE_COOKIE", "STAFF_COOKIE", "api_routes", "security_headers"]
 
 def api_routes() -> Starlette:
     table = [
-        Route("/api/health", health),
+        Route(routes.HEALTH, health),
         Route(routes.STAFF_SIGN_IN_POST, sign_in, methods=["POST"]),
         Route(routes.STAFF_SIGN_OUT_POST, sign_out, methods=["GET", "POST"]),
-        Route("/api/staff/orders/{order_id}/portal", view_as_customer),
-        Route("/api/track/{code}/verify", verify_last_name, methods=["POST"]),
-        Route("/api/track/{code}/files/{attachment_id}", portal_file),
-        Route("/api/branding/logo/{location_id}", branding_logo),
+        Route(routes.STAFF_ORDER_API + "/portal", view_as_customer),
+        Route(routes.TRACK_API + "/verify", verify_last_name, methods=["POST"]),
+        Route(routes.TRACK_API + "/files/{attachment_id}", portal_file),
+        Route(routes.BRANDING_LOGO, branding_logo),
     ]
-    table += [Route(f"/api/staff/orders/{{order_id}}/{SUFFIXES[k]}", staff_document(k)) for k in STAFF_DOCUMENTS]
-    table += [Route(f"/api/track/{{code}}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]
+    table += [Route(f"{routes.STAFF_ORDER_API}/{SUFFIXES[k]}", staff_document(k)) for k in STAFF_DOCUMENTS]
+    table += [Route(f"{routes.TRACK_API}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]
     return Starlette(routes=table)

@@ -23,16 +23,16 @@ def roles_for(*actions: Action) -> tuple[str, ...]:
 
 # Each entry shows for the roles the permission table lets use the page (the page refuses the rest).
 NAV = [
-    ("Orders", "/staff", "clipboard-list", roles_for(Action.VIEW_ORDERS)),
-    ("New order", "/staff/orders/new", "circle-plus", roles_for(Action.CREATE_ORDER)),
-    ("Customers", "/staff/customers", "users", roles_for(Action.VIEW_ORDERS)),
+    ("Orders", routes.STAFF_HOME, "clipboard-list", roles_for(Action.VIEW_ORDERS)),
+    ("New order", routes.STAFF_NEW_ORDER, "circle-plus", roles_for(Action.CREATE_ORDER)),
+    ("Customers", routes.STAFF_CUSTOMERS, "users", roles_for(Action.VIEW_ORDERS)),
 ]
 SETTINGS_NAV = [
-    ("Shop", "/staff/settings/shop", "store", roles_for(Action.EDIT_SETTINGS)),
-    ("Locations", "/staff/settings/locations", "map-pin", roles_for(Action.EDIT_SETTINGS)),
-    ("Workflow", "/staff/settings/workflow", "list-ordered", roles_for(Action.EDIT_SETTINGS)),
-    ("Staff", "/staff/settings/staff", "user-cog", roles_for(Action.MANAGE_USERS)),
-    ("Emails", "/staff/settings/emails", "mail", roles_for(Action.EDIT_SETTINGS)),
+    ("Shop", routes.STAFF_SETTINGS_SHOP, "store", roles_for(Action.EDIT_SETTINGS)),
+    ("Locations", routes.STAFF_SETTINGS_LOCATIONS, "map-pin", roles_for(Action.EDIT_SETTINGS)),
+    ("Workflow", routes.STAFF_SETTINGS_WORKFLOW, "list-ordered", roles_for(Action.EDIT_SETTINGS)),
+    ("Staff", routes.STAFF_SETTINGS_STAFF, "user-cog", roles_for(Action.MANAGE_USERS)),
+    ("Emails", routes.STAFF_SETTINGS_EMAILS, "mail", roles_for(Action.EDIT_SETTINGS)),
 ]
 _SETTINGS_ROLES = roles_for(Action.EDIT_SETTINGS, Action.MANAGE_USERS)
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from .. import routes
 from ..models import Location, OutboxMessage, Role, StaffUser
 from ..models.staff import ROLE_LABELS
 from ..models.staff_tokens import StaffPasswordToken, TokenPurpose
@@ -32,7 +33,6 @@ from .tokens import hash_token
 
 INVITE_VALID_FOR = timedelta(hours=72)
 RESET_VALID_FOR = timedelta(minutes=30)
-SET_PASSWORD_PATH = "/staff/set-password/"  # noqa: S105 (a route, not a secret)
 GENERIC_LINK_ERROR = "This link has expired or has already been used. Ask the shop owner to send you a new one."
 # Failed redemptions (unknown, used or expired links) per client IP.
 SET_PASSWORD_LIMIT = ratelimit.Limit("staff_set_password_ip", 10, timedelta(hours=1))
@@ -183,7 +183,7 @@ def _issue(
             created_by_id=actor.id if actor.kind == "staff" else None,
         )
     )
-    url = f"{links.public_url.rstrip('/')}{SET_PASSWORD_PATH}{raw}"
+    url = f"{links.public_url.rstrip('/')}{routes.STAFF_SET_PASSWORD_PREFIX}{raw}"
     _queue_email(session, user, purpose, url, _valid_for_text(valid_for), actor)
     return IssuedLink(user.id, user.email, url, purpose.value, now + valid_for)
 

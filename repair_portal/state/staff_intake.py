@@ -7,7 +7,7 @@ import dataclasses
 import reflex as rx
 from sqlmodel import select
 
-from .. import live
+from .. import live, routes
 from ..actions import intake
 from ..db import session_scope
 from ..models import Location, StaffUser
@@ -39,7 +39,7 @@ class StaffIntakeState(StaffSessionState):
         if identity is None:
             return self._login_redirect()
         if not can(identity.role, Action.CREATE_ORDER):
-            return [rx.redirect("/staff", replace=True), rx.toast.error("Your role can't book orders in.")]
+            return [rx.redirect(routes.STAFF_HOME, replace=True), rx.toast.error("Your role can't book orders in.")]
         self.errors, self.match_notice = {}, ""
         with session_scope() as session:
             self.locations = [
@@ -81,7 +81,7 @@ class StaffIntakeState(StaffSessionState):
         fingerprint = repr(form)
         if fingerprint == self._last_form and self._last_order_id:
             # a double-click or a resubmitted form: one order, not two
-            return rx.redirect(f"/staff/orders/{self._last_order_id}")
+            return rx.redirect(routes.staff_order(self._last_order_id))
         actor = self._actor(identity)
         outcome = await rx.run_in_thread(lambda: intake.book_in_order(form, actor))
         self.errors = outcome.errors
@@ -89,4 +89,4 @@ class StaffIntakeState(StaffSessionState):
             return toast_for(outcome)
         self._last_form, self._last_order_id = fingerprint, outcome.order_id
         live.publish_board()
-        return [rx.redirect(f"/staff/orders/{outcome.order_id}"), toast_for(outcome)]
+        return [rx.redirect(routes.staff_order(outcome.order_id)), toast_for(outcome)]

@@ -6,6 +6,7 @@ import dataclasses
 
 import reflex as rx
 
+from .. import routes
 from ..db import session_scope, write_session
 from ..integrations.images import ImageRejected
 from ..models import Location, ShopSettings
@@ -81,8 +82,8 @@ class StaffLocationsState(StaffSessionState):
     def edit_logo_url(self) -> str:
         """The logo the portal shows for this location: its own, else the shop's."""
         if self.edit_has_logo:
-            return f"/api/branding/logo/{self.editing_id}?v={self.logo_version}"
-        return "/api/branding/logo/0" if self.shop_has_logo else ""
+            return routes.branding_logo(self.editing_id, self.logo_version)
+        return routes.branding_logo(0) if self.shop_has_logo else ""
 
     # --- helpers (not events) ---------------------------------------------------------------
 
@@ -107,7 +108,7 @@ class StaffLocationsState(StaffSessionState):
                 accent_color=r.accent_color,
                 own_accent=r.own_accent,
                 hours=" · ".join(f"{day[:3]} {span}" for day, span in r.hours),
-                logo_url=f"/api/branding/logo/{r.id}" if r.has_logo or shop_logo else "",
+                logo_url=routes.branding_logo(r.id) if r.has_logo or shop_logo else "",
             )
             for r in rows
         ]

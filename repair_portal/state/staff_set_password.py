@@ -10,12 +10,13 @@ import asyncio
 
 import reflex as rx
 
+from .. import routes
 from ..db import write_session
 from ..services import staff_users
 from .guard import link_action
 from .staff_session import client_of
 
-PATH_PREFIX = "/staff/set-password/"
+PATH_PREFIX = routes.STAFF_SET_PASSWORD_PREFIX
 
 
 class StaffSetPasswordState(rx.State):

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import reflex as rx
 
+from .. import routes
 from ..db import session_scope, write_session
 from ..integrations.images import ImageRejected
 from ..services import branding, shop_settings
@@ -45,7 +46,7 @@ class StaffShopSettingsState(StaffSessionState):
 
     @rx.var
     def logo_url(self) -> str:
-        return f"/api/branding/logo/0?v={self.logo_version}" if self.has_logo else ""
+        return routes.branding_logo(0, self.logo_version) if self.has_logo else ""
 
     def _show(self, form: ShopForm) -> None:
         data = dataclasses.asdict(form)

@@ -98,7 +98,7 @@ class TrackState(rx.State):
     def _fill_contact(self, session, order_id) -> None:
         location = portal_links.contact_location(session, order_id)
         location_id = location.id if location else 0
-        self.logo_url = f"/api/branding/logo/{location_id}" if branding.logo_for(session, location_id) else ""
+        self.logo_url = routes.branding_logo(location_id) if branding.logo_for(session, location_id) else ""
         shop = ShopSettings.current(session)
         self.shop_name = shop.name
         self.accent_color = branding.accent_for(shop, location)
@@ -113,8 +113,8 @@ class TrackState(rx.State):
         self._order_id = order.id
         self.view = portal_view.portal_view(session, order.id)
         self.reference, self.accent_color = self.view.reference, self.view.accent
-        self.qr_src = f"/api/track/{code}/qr.png"
-        self.docs_base = f"/api/track/{code}"
+        self.qr_src = routes.track_api(code, "/qr.png")
+        self.docs_base = routes.track_api(code)
         self.tab = self._allowed_tab(self.tab)
 
     def _allowed_tab(self, tab: str) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...state.staff_order import StaffOrderState as S
 
 
 def api(path: str) -> rx.Var:
-    return "/api/staff/orders/" + S.current_order_id.to(str) + path
+    return routes.staff_order_api(S.current_order_id, path)
 
 
 def card(title: str, *children, action: rx.Component | None = None, **props) -> rx.Component:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...state.staff_order import StaffOrderState as S
 from ...state.staff_order_details import UNASSIGNED, ConflictRow
 from ...state.staff_order_details import StaffOrderDetailsState as D
@@ -32,7 +33,7 @@ def _text_block(label: str, value, *, note: str = "", **props) -> rx.Component:
 def _view() -> rx.Component:
     return rx.vstack(
         rx.flex(
-            fact("Customer", rx.link(S.summary.customer_name, href="/staff/customers/" + S.order_customer_id.to(str))),
+            fact("Customer", rx.link(S.summary.customer_name, href=routes.staff_customer(S.order_customer_id))),
             fact("Phone", rx.cond(S.summary.customer_phone != "", S.summary.customer_phone, "—")),
             fact("Email", rx.cond(S.summary.customer_email != "", S.summary.customer_email, "—")),
             fact("Device", S.summary.device),

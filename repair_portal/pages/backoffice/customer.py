@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, conflict_notice, dash
 from ...state.staff_customers import CustomerOrderView, DeviceView, StaffCustomerState
 
 S = StaffCustomerState
-ACTIVE = "/staff/customers"
+ACTIVE = routes.STAFF_CUSTOMERS
 
 
 def _card(title: str, *children, action: rx.Component | None = None, **props) -> rx.Component:
@@ -206,7 +207,7 @@ def _devices_card() -> rx.Component:
 
 
 def _order_row(row: CustomerOrderView) -> rx.Component:
-    href = "/staff/orders/" + row.id.to(str)
+    href = routes.staff_order(row.id)
     return rx.table.row(
         rx.table.row_header_cell(
             rx.link(row.reference, href=href, weight="bold", font_family="var(--code-font-family)")
@@ -257,7 +258,7 @@ def _not_found() -> rx.Component:
     )
 
 
-@staff_page("/staff/customers/[customer_id]", "Customer", on_load=[StaffCustomerState.load_customer])
+@staff_page(routes.STAFF_CUSTOMER, "Customer", on_load=[StaffCustomerState.load_customer])
 def customer_page() -> rx.Component:
     body = rx.cond(
         S.found,

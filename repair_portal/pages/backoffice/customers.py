@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, dash, empty_state, pager
 from ...state.staff_customers import (
@@ -14,14 +15,14 @@ from ...state.staff_customers import (
 
 L = StaffCustomersState
 S = StaffCustomerState
-ACTIVE = "/staff/customers"
+ACTIVE = routes.STAFF_CUSTOMERS
 
 
 # ---------------------------------------------------------------- list
 
 
 def _list_row(row: CustomerRowView) -> rx.Component:
-    href = "/staff/customers/" + row.id.to(str)
+    href = routes.staff_customer(row.id)
     return rx.table.row(
         rx.table.row_header_cell(rx.link(row.name, href=href, weight="bold", class_name="customer-link")),
         rx.table.cell(rx.text(dash(row.company), color_scheme="gray")),
@@ -93,7 +94,7 @@ def _list_toolbar() -> rx.Component:
     )
 
 
-@staff_page("/staff/customers", "Customers", on_load=[StaffCustomersState.load_customers])
+@staff_page(routes.STAFF_CUSTOMERS, "Customers", on_load=[StaffCustomersState.load_customers])
 def customers_page() -> rx.Component:
     no_match = empty_state(
         "search-x",

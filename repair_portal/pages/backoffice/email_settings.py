@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
 from ...state.staff_email_settings import EmailSettingsState, TemplateOption
 
@@ -86,7 +87,7 @@ def _preview() -> rx.Component:
     )
 
 
-@staff_page("/staff/settings/emails", "Email settings", on_load=[EmailSettingsState.load_email_settings])
+@staff_page(routes.STAFF_SETTINGS_EMAILS, "Email settings", on_load=[EmailSettingsState.load_email_settings])
 def email_settings_page() -> rx.Component:
     body = rx.flex(
         rx.card(
@@ -102,7 +103,7 @@ def email_settings_page() -> rx.Component:
         align="start",
     )
     return staff_layout(
-        "/staff/settings/emails",
+        routes.STAFF_SETTINGS_EMAILS,
         "Emails",
         "What customers and the shop receive. Links, branding and contact details are added automatically.",
         body,

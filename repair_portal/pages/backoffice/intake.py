@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
 from ...state.staff_intake import Option, StaffIntakeState
 
@@ -145,7 +146,8 @@ def _form() -> rx.Component:
             ),
             rx.hstack(
                 rx.link(
-                    rx.button("Cancel", variant="soft", color_scheme="gray", size="3", type="button"), href="/staff"
+                    rx.button("Cancel", variant="soft", color_scheme="gray", size="3", type="button"),
+                    href=routes.STAFF_HOME,
                 ),
                 rx.button(rx.icon("check", size=16), "Book in", type="submit", size="3", id="book-in"),
                 justify="end",
@@ -161,10 +163,10 @@ def _form() -> rx.Component:
     )
 
 
-@staff_page("/staff/orders/new", "New order", on_load=[StaffIntakeState.load_intake])
+@staff_page(routes.STAFF_NEW_ORDER, "New order", on_load=[StaffIntakeState.load_intake])
 def intake_page() -> rx.Component:
     return staff_layout(
-        "/staff/orders/new",
+        routes.STAFF_NEW_ORDER,
         "Book in a repair",
         "The customer gets their tracking link by email; print the ticket for the counter.",
         _form(),

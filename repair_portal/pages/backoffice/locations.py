@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.settings.location_editor import location_editor
 from ...components.staff_shell import staff_layout, staff_page
 from ...state.staff_locations import LocationCard, StaffLocationsState
 
 S = StaffLocationsState
-ROUTE = "/staff/settings/locations"
+ROUTE = routes.STAFF_SETTINGS_LOCATIONS
 
 
 # --- the list ------------------------------------------------------------------------------------

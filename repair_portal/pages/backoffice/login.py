@@ -78,4 +78,4 @@ def login_page() -> rx.Component:
     )
 
 
-register("/staff/login", "Sign in · Repair Portal", login_page, [StaffLoginState.load_login])
+register(routes.STAFF_LOGIN, "Sign in · Repair Portal", login_page, [StaffLoginState.load_login])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.order.activity import activity_card
 from ...components.order.files import files_card
 from ...components.order.messages import emails, messages
@@ -21,7 +22,7 @@ def _missing() -> rx.Component:
     return rx.callout("This order doesn't exist (or was removed).", icon="circle-alert", color_scheme="red")
 
 
-@staff_page("/staff/orders/[order_id]", "Order", on_load=[S.load_order])
+@staff_page(routes.STAFF_ORDER, "Order", on_load=[S.load_order])
 def order_page() -> rx.Component:
     body = rx.cond(
         S.found,
@@ -49,5 +50,5 @@ def order_page() -> rx.Component:
         ),
         _missing(),
     )
-    subtitle = rx.hstack(rx.link("← All orders", href="/staff", size="2"), spacing="2")
-    return staff_layout("/staff", "Order " + S.summary.reference, subtitle, body)
+    subtitle = rx.hstack(rx.link("← All orders", href=routes.STAFF_HOME, size="2"), spacing="2")
+    return staff_layout(routes.STAFF_HOME, "Order " + S.summary.reference, subtitle, body)

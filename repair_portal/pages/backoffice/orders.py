@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.staff_shell import for_roles_allowed, staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, empty_state, pager
 from ...live import BoardChannel, live_refresh
@@ -49,7 +50,7 @@ def _row(row: OrderRowView) -> rx.Component:
         rx.table.cell(rx.text(row.booked, color_scheme="gray", white_space="nowrap"), display=WIDE_ONLY),
         rx.table.cell(rx.tooltip(rx.text(row.updated, color_scheme="gray"), content=row.updated_exact)),
         class_name="order-row",
-        on_click=rx.redirect("/staff/orders/" + row.id.to(str)),
+        on_click=rx.redirect(routes.staff_order(row.id)),
         cursor="pointer",
         _hover={"background": "var(--teal-2)"},
     )
@@ -101,7 +102,7 @@ def _empty() -> rx.Component:
             "Book in the first repair to see it here.",
             for_roles_allowed(
                 Action.CREATE_ORDER,
-                rx.link(rx.button(rx.icon("plus", size=14), "New order", size="2"), href="/staff/orders/new"),
+                rx.link(rx.button(rx.icon("plus", size=14), "New order", size="2"), href=routes.STAFF_NEW_ORDER),
             ),
         ),
     )
@@ -184,7 +185,7 @@ def _filters() -> rx.Component:
     )
 
 
-@staff_page("/staff", "Orders", on_load=[StaffOrdersState.load_orders])
+@staff_page(routes.STAFF_HOME, "Orders", on_load=[StaffOrdersState.load_orders])
 def orders_page() -> rx.Component:
     body = rx.vstack(
         live_refresh(S.refresh, BoardChannel),
@@ -197,6 +198,8 @@ def orders_page() -> rx.Component:
     )
     new_order = for_roles_allowed(
         Action.CREATE_ORDER,
-        rx.link(rx.button(rx.icon("plus", size=16), "New order", size="2", id="new-order"), href="/staff/orders/new"),
+        rx.link(
+            rx.button(rx.icon("plus", size=16), "New order", size="2", id="new-order"), href=routes.STAFF_NEW_ORDER
+        ),
     )
-    return staff_layout("/staff", "Orders", StaffOrdersState.shop_name, body, actions=new_order)
+    return staff_layout(routes.STAFF_HOME, "Orders", StaffOrdersState.shop_name, body, actions=new_order)

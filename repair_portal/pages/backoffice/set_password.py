@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.registry import register
 from ...components.ui import auth_card
 from ...services.passwords import MAX_LENGTH, MIN_LENGTH
@@ -75,7 +76,7 @@ def _form() -> rx.Component:
 
 
 def _sign_in_button(label: str) -> rx.Component:
-    return rx.link(rx.button(label, size="3", width="100%"), href="/staff/login", id="sign-in-link", width="100%")
+    return rx.link(rx.button(label, size="3", width="100%"), href=routes.STAFF_LOGIN, id="sign-in-link", width="100%")
 
 
 def _body() -> rx.Component:
@@ -122,4 +123,4 @@ def set_password_page() -> rx.Component:
 
 
 # Public: the link is the credential. `load_link` checks it (a staff session isn't needed here).
-register("/staff/set-password/[token]", "Choose a password · Repair Portal", set_password_page, [S.load_link])
+register(routes.STAFF_SET_PASSWORD, "Choose a password · Repair Portal", set_password_page, [S.load_link])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.settings.form import SettingsForm, section
 from ...components.settings.shop_branding import branding_card
 from ...components.staff_shell import staff_layout, staff_page
@@ -12,7 +13,7 @@ from ...state.staff_shop_settings import StaffShopSettingsState
 
 S = StaffShopSettingsState
 F = SettingsForm(StaffShopSettingsState)
-ROUTE = "/staff/settings/shop"
+ROUTE = routes.STAFF_SETTINGS_SHOP
 
 TOGGLE_TEXT = [
     ("show_timeline_explanations", "shop-show-explanations", "Stage explanations", "The “what this means” text."),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, empty_state
 from ...state.staff_users import ISSUED_LINK_ID, Choice, StaffUsersState, StaffView
 
 S = StaffUsersState
-ROUTE = "/staff/settings/staff"
+ROUTE = routes.STAFF_SETTINGS_STAFF
 
 
 def _id(prefix: str, row: StaffView) -> rx.Var:

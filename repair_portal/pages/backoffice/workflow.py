@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, empty_state
 from ...state.staff_workflow import NONE_CHOICE, StaffWorkflowState, StageChoice, StageView
 
 S = StaffWorkflowState
-ROUTE = "/staff/settings/workflow"
+ROUTE = routes.STAFF_SETTINGS_WORKFLOW
 
 
 def _id(prefix: str, row: StageView) -> rx.Var:

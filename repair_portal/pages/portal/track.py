@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...components.portal.contact import contact_card
 from ...components.portal.gate import gate
 from ...components.portal.order_view import order_view
@@ -29,7 +30,7 @@ SCREEN = OrderScreen(
 )
 
 
-@portal_page("/track/[code]", "Your repair", on_load=[T.load_tracking])
+@portal_page(routes.TRACK, "Your repair", on_load=[T.load_tracking])
 def track_page() -> rx.Component:
     shop_name = rx.cond(T.shop_name != "", T.shop_name, "Repair tracking")
     return rx.match(

@@ -1,0 +1,31 @@
+"""Paths are built in one place; the app's route table and the builders agree."""
+
+from starlette.routing import Route
+
+from repair_portal import routes
+from repair_portal.api import api_routes
+
+
+def test_builders():
+    assert routes.staff_order(12) == "/staff/orders/12"
+    assert routes.staff_customer(3) == "/staff/customers/3"
+    assert routes.staff_order_api(12, "/ticket.pdf") == "/api/staff/orders/12/ticket.pdf"
+    assert routes.track_api("abc", "/qr.png") == "/api/track/abc/qr.png"
+    assert routes.track_verify_post("abc") == "/api/track/abc/verify"
+    assert routes.branding_logo(0) == "/api/branding/logo/0"
+    assert routes.branding_logo(4, "5f2a") == "/api/branding/logo/4?v=5f2a"
+
+
+def test_every_built_path_is_served():
+    table = [r for r in api_routes().routes if isinstance(r, Route)]
+    for path in (
+        routes.staff_order_api(12, "/portal"),
+        routes.staff_order_api(12, "/ticket.pdf"),
+        routes.track_api("abc", "/qr.png"),
+        routes.track_api("abc", "/files/7"),
+        routes.track_verify_post("abc"),
+        routes.branding_logo(4),
+        routes.HEALTH,
+        routes.STAFF_SIGN_IN_POST,
+    ):
+        assert any(r.path_regex.match(path) for r in table), path
