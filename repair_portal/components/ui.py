@@ -122,6 +122,56 @@ def auth_card(title: str, *body: rx.Component, footer: rx.Component | None = Non
     )
 
 
+def dialog_form(
+    *fields: rx.Component,
+    title,
+    description: str,
+    error,
+    on_submit,
+    submit: rx.Component,
+    ids: tuple[str, str, str],
+    open,
+    on_open_change,
+    max_width: str = "32rem",
+) -> rx.Component:
+    """A form in a dialog: title, description, fields, the form's error, Cancel and the submit button.
+
+    `ids` are the form's, its error callout's and its Cancel button's element ids."""
+    form_id, error_id, cancel_id = ids
+    form = rx.form(
+        rx.vstack(
+            *fields,
+            rx.cond(
+                error != "",
+                rx.callout(error, icon="circle-alert", color_scheme="red", size="1", id=error_id, role="alert"),
+            ),
+            rx.hstack(
+                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button", id=cancel_id)),
+                submit,
+                justify="end",
+                spacing="2",
+                width="100%",
+                padding_top="0.5rem",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        id=form_id,
+    )
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.dialog.description(description, size="2", color_scheme="gray"),
+            form,
+            max_width=max_width,
+        ),
+        open=open,
+        on_open_change=on_open_change,
+    )
+
+
 def post_form(*children: rx.Component, action, form_id: str, **props) -> rx.Component:
     """A form the browser really posts to one of our HTTP routes (which set HttpOnly cookies).
 

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, empty_state
+from ...components.ui import STICKY_HEAD, dialog_form, empty_state
 from ...state.staff_users import ISSUED_LINK_ID, Choice, StaffUsersState, StaffView
 
 S = StaffUsersState
@@ -196,83 +196,59 @@ def _field(label: str, element_id: str, control: rx.Component, error=None) -> rx
 
 
 def _invite_dialog() -> rx.Component:
-    form = rx.form(
-        rx.vstack(
+    return dialog_form(
+        _field(
+            "Name",
+            "invite-name",
+            rx.input(id="invite-name", name="name", required=True, max_length=200, auto_focus=True, width="100%"),
+            S.name_error,
+        ),
+        _field(
+            "Email",
+            "invite-email",
+            rx.input(id="invite-email", name="email", type="email", required=True, max_length=254, width="100%"),
+            S.email_error,
+        ),
+        rx.flex(
             _field(
-                "Name",
-                "invite-name",
-                rx.input(id="invite-name", name="name", required=True, max_length=200, auto_focus=True, width="100%"),
-                S.name_error,
+                "Role",
+                "invite-role",
+                rx.select.root(
+                    rx.select.trigger(id="invite-role", width="100%"),
+                    rx.select.content(rx.foreach(S.role_choices, _choice)),
+                    name="role",
+                    value=S.invite_role,
+                    on_change=S.set_invite_role,
+                ),
             ),
             _field(
-                "Email",
-                "invite-email",
-                rx.input(id="invite-email", name="email", type="email", required=True, max_length=254, width="100%"),
-                S.email_error,
-            ),
-            rx.flex(
-                _field(
-                    "Role",
-                    "invite-role",
-                    rx.select.root(
-                        rx.select.trigger(id="invite-role", width="100%"),
-                        rx.select.content(rx.foreach(S.role_choices, _choice)),
-                        name="role",
-                        value=S.invite_role,
-                        on_change=S.set_invite_role,
-                    ),
+                "Location",
+                "invite-location",
+                rx.select.root(
+                    rx.select.trigger(id="invite-location", width="100%"),
+                    rx.select.content(rx.foreach(S.location_choices, _choice)),
+                    name="location",
+                    value=S.invite_location,
+                    on_change=S.set_invite_location,
                 ),
-                _field(
-                    "Location",
-                    "invite-location",
-                    rx.select.root(
-                        rx.select.trigger(id="invite-location", width="100%"),
-                        rx.select.content(rx.foreach(S.location_choices, _choice)),
-                        name="location",
-                        value=S.invite_location,
-                        on_change=S.set_invite_location,
-                    ),
-                ),
-                gap="0.75rem",
-                width="100%",
             ),
-            rx.text(
-                "They get an email with a link to choose their own password (valid 72 hours).",
-                size="1",
-                color_scheme="gray",
-            ),
-            rx.cond(
-                S.invite_error != "",
-                rx.callout(S.invite_error, icon="circle-alert", color_scheme="red", size="1", id="invite-error"),
-            ),
-            rx.hstack(
-                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                rx.button("Send invitation", type="submit", id="invite-submit"),
-                justify="end",
-                spacing="2",
-                width="100%",
-                padding_top="0.5rem",
-            ),
-            spacing="3",
+            gap="0.75rem",
             width="100%",
         ),
-        on_submit=S.handle_invite,
-        reset_on_submit=False,
-        id="invite-form",
-    )
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Invite a staff member"),
-            rx.dialog.description(
-                "Owners manage staff and settings, managers settings; everyone works on orders.",
-                size="2",
-                color_scheme="gray",
-            ),
-            form,
-            max_width="30rem",
+        rx.text(
+            "They get an email with a link to choose their own password (valid 72 hours).",
+            size="1",
+            color_scheme="gray",
         ),
+        title="Invite a staff member",
+        description="Owners manage staff and settings, managers settings; everyone works on orders.",
+        error=S.invite_error,
+        on_submit=S.handle_invite,
+        submit=rx.button("Send invitation", type="submit", id="invite-submit"),
+        ids=("invite-form", "invite-error", "invite-cancel"),
         open=S.invite_open,
         on_open_change=S.set_invite_open,
+        max_width="30rem",
     )
 
 

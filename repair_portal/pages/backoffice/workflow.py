@@ -6,7 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, empty_state
+from ...components.ui import STICKY_HEAD, dialog_form, empty_state
 from ...state.staff_workflow import NONE_CHOICE, StaffWorkflowState, StageChoice, StageView
 
 S = StaffWorkflowState
@@ -208,97 +208,67 @@ def _colour_item(colour: str) -> rx.Component:
 
 
 def _editor() -> rx.Component:
-    form = rx.form(
-        rx.vstack(
-            rx.text("Staff name", as_="label", html_for="stage-name", size="2", weight="medium"),
-            rx.input(
-                id="stage-name", name="name", default_value=S.f_name, required=True, max_length=100, auto_focus=True
-            ),
-            _field_error(S.name_error, "stage-name-error"),
-            rx.hstack(
-                rx.switch(id="stage-internal", checked=S.f_internal, on_change=S.set_internal),
-                rx.text("Internal — hidden from customers", as_="label", html_for="stage-internal", size="2"),
-                spacing="2",
-                align="center",
-                padding_top="0.25rem",
-            ),
-            rx.cond(
-                S.f_internal,
-                rx.text(
-                    "While an order is here, customers keep seeing the stage before it.", size="1", color_scheme="gray"
-                ),
-            ),
-            rx.text("Customer label", as_="label", html_for="stage-label", size="2", weight="medium"),
-            rx.input(
-                id="stage-label",
-                name="customer_label",
-                default_value=S.f_label,
-                placeholder="Same as the staff name",
-                max_length=100,
-                disabled=S.f_internal,
-            ),
-            _field_error(S.label_error, "stage-label-error"),
-            rx.text("What customers read", as_="label", html_for="stage-explanation", size="2", weight="medium"),
-            rx.text_area(
-                id="stage-explanation",
-                name="explanation",
-                default_value=S.f_explanation,
-                rows="3",
-                max_length=2000,
-                disabled=S.f_internal,
-                width="100%",
-            ),
-            _field_error(S.explanation_error, "stage-explanation-error"),
-            rx.checkbox(
-                "Email the customer when an order reaches this stage",
-                checked=S.f_notify,
-                on_change=S.set_notify,
-                disabled=S.f_internal,
-                id="stage-notify",
-            ),
-            rx.text("Colour", as_="label", html_for="stage-color", size="2", weight="medium"),
-            rx.select.root(
-                rx.select.trigger(id="stage-color", width="12rem"),
-                rx.select.content(rx.foreach(S.colours, _colour_item)),
-                value=S.f_color,
-                on_change=S.set_color,
-            ),
-            rx.cond(
-                S.form_error != "",
-                rx.callout(
-                    S.form_error, icon="circle-alert", color_scheme="red", size="1", id="stage-form-error", role="alert"
-                ),
-            ),
-            rx.hstack(
-                rx.dialog.close(
-                    rx.button("Cancel", variant="soft", color_scheme="gray", type="button", id="stage-cancel")
-                ),
-                rx.button("Save", type="submit", id="stage-save"),
-                justify="end",
-                spacing="2",
-                width="100%",
-                padding_top="0.5rem",
-            ),
+    return dialog_form(
+        rx.text("Staff name", as_="label", html_for="stage-name", size="2", weight="medium"),
+        rx.input(id="stage-name", name="name", default_value=S.f_name, required=True, max_length=100, auto_focus=True),
+        _field_error(S.name_error, "stage-name-error"),
+        rx.hstack(
+            rx.switch(id="stage-internal", checked=S.f_internal, on_change=S.set_internal),
+            rx.text("Internal — hidden from customers", as_="label", html_for="stage-internal", size="2"),
             spacing="2",
+            align="center",
+            padding_top="0.25rem",
+        ),
+        rx.cond(
+            S.f_internal,
+            rx.text(
+                "While an order is here, customers keep seeing the stage before it.", size="1", color_scheme="gray"
+            ),
+        ),
+        rx.text("Customer label", as_="label", html_for="stage-label", size="2", weight="medium"),
+        rx.input(
+            id="stage-label",
+            name="customer_label",
+            default_value=S.f_label,
+            placeholder="Same as the staff name",
+            max_length=100,
+            disabled=S.f_internal,
+        ),
+        _field_error(S.label_error, "stage-label-error"),
+        rx.text("What customers read", as_="label", html_for="stage-explanation", size="2", weight="medium"),
+        rx.text_area(
+            id="stage-explanation",
+            name="explanation",
+            default_value=S.f_explanation,
+            rows="3",
+            max_length=2000,
+            disabled=S.f_internal,
             width="100%",
         ),
-        on_submit=S.handle_save_stage,
-        reset_on_submit=False,
-        id="stage-form",
-    )
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id == 0, "Add a stage", "Edit stage")),
-            rx.dialog.description(
-                "Staff see the name; customers see the label and explanation unless the stage is internal.",
-                size="2",
-                color_scheme="gray",
-            ),
-            form,
-            max_width="34rem",
+        _field_error(S.explanation_error, "stage-explanation-error"),
+        rx.checkbox(
+            "Email the customer when an order reaches this stage",
+            checked=S.f_notify,
+            on_change=S.set_notify,
+            disabled=S.f_internal,
+            id="stage-notify",
         ),
+        rx.text("Colour", as_="label", html_for="stage-color", size="2", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(id="stage-color", width="12rem"),
+            rx.select.content(rx.foreach(S.colours, _colour_item)),
+            value=S.f_color,
+            on_change=S.set_color,
+        ),
+        title=rx.cond(S.editing_id == 0, "Add a stage", "Edit stage"),
+        description="Staff see the name; customers see the label and explanation unless the stage is internal.",
+        error=S.form_error,
+        on_submit=S.handle_save_stage,
+        submit=rx.button("Save", type="submit", id="stage-save"),
+        ids=("stage-form", "stage-form-error", "stage-cancel"),
         open=S.editor_open,
         on_open_change=S.set_editor_open,
+        max_width="34rem",
     )
 
 
