@@ -11,7 +11,9 @@ def field_error(message, element_id: str) -> rx.Component:
     """The inline message under a field (`<id>-error`), shown only when there is one."""
     return rx.cond(
         message != "",
-        rx.text(message, size="1", color_scheme="red", id=f"{element_id}-error", class_name="field-error"),
+        rx.text(
+            message, size="1", color_scheme="red", id=f"{element_id}-error", class_name="field-error", role="alert"
+        ),
     )
 
 

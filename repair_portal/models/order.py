@@ -26,10 +26,17 @@ class Stage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     position: int = Field(index=True)
     name: str = Field(max_length=100, description="staff-facing name")
-    customer_label: str = Field(default="", max_length=100)
+    customer_label: str = Field(
+        default="",
+        max_length=100,
+        description="public stage: its label; internal stage: optional wording customers see",
+    )
     customer_explanation: str | None = Field(
         default=None, max_length=2000, description="None = internal stage, hidden from customers"
     )
+    # Where a quote decision moves an order that is at this stage (same transaction); None = it stays.
+    approve_to_stage_id: int | None = Field(default=None, foreign_key="stage.id")
+    decline_to_stage_id: int | None = Field(default=None, foreign_key="stage.id")
     kind: str = Field(default=StageKind.NORMAL.value, max_length=30)
     is_terminal: bool = False
     notify_customer: bool = False

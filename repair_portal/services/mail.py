@@ -14,7 +14,6 @@ from ..models import (
     OutboxMessage,
     Quote,
     ShopSettings,
-    Stage,
 )
 from . import audit, clock, hours, money, portal_links, tracking
 from .branding import accent_for
@@ -121,7 +120,7 @@ def compose(
     customer = session.get(Customer, order.customer_id)
     location = session.get(Location, order.location_id)
     device = session.get(Device, order.device_id) if order.device_id else None
-    stage = tracking.public_stage(session, session.get(Stage, order.stage_id))
+    status = tracking.customer_status(session, order)
     brand = branding(session, location)
     code = portal_links.current_code(session, links.secret_key, order_id)
     if spec.audience == "customer":
@@ -134,7 +133,7 @@ def compose(
         "customer_name": customer.full_name,
         "shop_name": brand.shop_name,
         "device": device.label if device else "device",
-        "stage": stage.customer_label or stage.name,
+        "stage": status.label,
         **(extra or {}),
     }
     details = [("Reference", order.reference), ("Device", values["device"]), ("Status", values["stage"])]

@@ -17,7 +17,6 @@ from ..models import (
     Quote,
     QuoteStatus,
     ShopSettings,
-    Stage,
     StatusEvent,
 )
 from . import mail, messages, money, timefmt, tracking
@@ -171,8 +170,10 @@ def billed_total(session: Session, order_id: int) -> tuple[int, str] | None:
     return None
 
 
-def _steps(session: Session, order: Order, current: Stage, tz: str) -> list[Step]:
-    public = tracking.public_stages(session)
+def _steps(session: Session, order: Order, status: tracking.CustomerStatus, tz: str) -> list[Step]:
+    """The public stages, done up to where the order is; the current one says what `status` says.
+    An internal stage with its own wording is a step of its own, right after the public stage before it."""
+    public, current = tracking.public_stages(session), status.public_stage
     reached = {
         stage_id: at
         for stage_id, at in session.exec(
@@ -181,23 +182,23 @@ def _steps(session: Session, order: Order, current: Stage, tz: str) -> list[Step
             .group_by(StatusEvent.to_stage_id)
         ).all()
     }
-    steps = []
+    since = reached.get(order.stage_id)
+    interim = Step(status.label, "", "current", timefmt.short(since, tz) if since else "")
+    steps = [interim] if status.interim and current.id == order.stage_id else []  # no public stage before it
     for stage in public:
-        if stage.position < current.position or (stage.id == current.id and stage.is_terminal):
-            state = "done"
-        elif stage.id == current.id:
-            state = "current"
-        else:
-            state = "upcoming"
+        passed = stage.position < current.position or (stage.id == current.id and (stage.is_terminal or status.interim))
+        state = "done" if passed else "current" if stage.id == current.id else "upcoming"
         at = reached.get(stage.id)
-        steps.append(
-            Step(
-                stage.customer_label or stage.name,
-                stage.customer_explanation or "",
-                state,
-                timefmt.short(at, tz) if at and state != "upcoming" else "",
-            )
+        label, explanation = (
+            status.passed_label(stage)
+            if state == "done"
+            else (stage.customer_label or stage.name, stage.customer_explanation or "")
         )
+        if state == "current":
+            label, explanation = status.label, status.explanation
+        steps.append(Step(label, explanation, state, timefmt.short(at, tz) if at and state != "upcoming" else ""))
+        if status.interim and stage.id == current.id:
+            steps.append(interim)
     return steps
 
 
@@ -209,11 +210,11 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
     tz = shop.timezone
     location = session.get(Location, order.location_id)
     device = session.get(Device, order.device_id) if order.device_id else None
-    current = tracking.public_stage(session, session.get(Stage, order.stage_id))
+    status = tracking.customer_status(session, order)
     from ..models import Customer
 
     customer = session.get(Customer, order.customer_id)
-    steps = _steps(session, order, current, tz)
+    steps = _steps(session, order, status, tz)
     position, percent = progress(steps)
     kinds = []
     if shop.show_photos:
@@ -251,8 +252,8 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         public_note=order.public_note,
         booked_in=timefmt.date(order.booked_in_at, tz),
         promised=timefmt.date(order.promised_at, tz),
-        stage_label=current.customer_label or current.name,
-        stage_explanation=current.customer_explanation or "",
+        stage_label=status.label,
+        stage_explanation=status.explanation,
         steps=steps,
         stage_position=position,
         progress_percent=percent,

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from ..models import Customer, Order, Quote, QuoteLine, QuoteStatus, Signature, SignaturePurpose
-from . import audit, clock, locking, money, quotes, signatures, timefmt
+from . import audit, clock, locking, money, quotes, signatures, timefmt, workflow
 from .quote_view import QuoteLineView, QuoteView, customer_view_of_quote, document_sha256, view_of
 
 __all__ = [
@@ -42,6 +42,13 @@ STAFF_CHANNELS = ("phone", "in_person")
 PORTAL = "portal"
 MIN_REASON, MAX_REASON = 3, 2000
 QUOTE_CHANGED = "The quote changed, please review it again."
+
+
+def changed_while_deciding(version: int, total: str) -> str:
+    return (
+        f"The shop updated your quote while you were filling this in: version {version} now totals {total}. "
+        "Please review it, then approve or decline again."
+    )
 
 
 class DecisionError(ValueError):
@@ -322,6 +329,7 @@ def approve_quote(
         document_sha256=current,
         signature_id=signature.id,
     )
+    workflow.follow_decision(session, quote.order_id, approved=True, actor=who)
     return decision
 
 
@@ -358,6 +366,7 @@ def decline_quote(
         return _lost_race(session, quote, QuoteStatus.DECLINED)
     decision = _decision(session, quote, already=False)
     audit.record(session, who, "quote.declined", order_id=quote.order_id, version=quote.version, channel=PORTAL)
+    workflow.follow_decision(session, quote.order_id, approved=False, actor=who)
     return decision
 
 
@@ -416,6 +425,7 @@ def record_decision_by_staff(
         customer_name=name,
         total_minor=decision.total_minor,
     )
+    workflow.follow_decision(session, quote.order_id, approved=approved, actor=staff_actor)
     return decision
 
 

@@ -30,8 +30,8 @@ DEFAULT_STAGES: list[dict] = [
     ),
     dict(
         name="Awaiting parts",
-        customer_label="",
-        customer_explanation=None,  # internal: customers see the previous public stage
+        customer_label="Waiting for a part – we'll update you",  # internal: this wording, no explanation
+        customer_explanation=None,
         color="orange",
     ),
     dict(
@@ -67,6 +67,12 @@ def create_default_stages(session: Session) -> list[Stage]:
         stage = Stage(position=position, kind=StageKind(kind).value, **spec)
         session.add(stage)
         stages.append(stage)
+    session.flush()
+    by_name = {stage.name: stage for stage in stages}
+    approval = by_name["Awaiting approval"]
+    approval.approve_to_stage_id = by_name["Repairing"].id
+    approval.decline_to_stage_id = by_name["Ready for collection"].id
+    session.add(approval)
     session.flush()
     return stages
 
@@ -116,3 +122,18 @@ def change_stage(
     session.add(order)
     audit.record(session, actor, "order.stage_changed", order_id=order.id, to=stage.name)
     return event
+
+
+def follow_decision(session: Session, order_id: int, *, approved: bool, actor: audit.Actor) -> Stage | None:
+    """Move the order where its stage says a quote decision leads, in the decision's transaction,
+    so the portal never asks for a decision already made. None when the stage has no such target."""
+    order = session.get(Order, order_id)
+    stage = session.get(Stage, order.stage_id) if order is not None else None
+    if stage is None:
+        return None
+    target_id = stage.approve_to_stage_id if approved else stage.decline_to_stage_id
+    target = session.get(Stage, target_id) if target_id else None
+    if target is None or not target.active or target.id == order.stage_id:
+        return None
+    change_stage(session, order, target, actor, note="Quote approved" if approved else "Quote declined")
+    return target

@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 
 from ..models import Order, Stage, StageKind
 from . import audit
+from .ids import is_digits
 
 COLOURS: tuple[str, ...] = (
     "gray",
@@ -75,6 +76,8 @@ class StageForm:
     internal: bool = False
     color: str = "gray"
     notify_customer: bool = False
+    approve_to: str = ""  # stage id (as the select sends it) a quote approval moves an order here to; "" stays
+    decline_to: str = ""
 
 
 @dataclass
@@ -109,6 +112,10 @@ class StageRow:
     active: bool
     is_terminal: bool
     orders: int
+    approve_to: str = ""  # target stage ids as text ("" = stays), and their names for the list
+    decline_to: str = ""
+    approve_to_name: str = ""
+    decline_to_name: str = ""
 
 
 def _stages(session: Session) -> list[Stage]:
@@ -227,7 +234,7 @@ def validate_form(form: StageForm) -> _Draft:
     if len(explanation) > 2000:
         raise WorkflowError("Keep the explanation under 2,000 characters.", "explanation")
     if form.internal:
-        label, explanation_value = "", None
+        label, explanation_value = label, None  # an internal stage's label is its optional customer wording
     else:
         if not explanation:
             raise WorkflowError(
@@ -248,10 +255,31 @@ def validate_form(form: StageForm) -> _Draft:
     )
 
 
+def _set_decision_targets(session: Session, stage: Stage, form: StageForm) -> None:
+    """Where a quote approval / decline moves an order at this stage: another active stage, or nowhere."""
+    chosen = []
+    for field, raw in (("approve_to", form.approve_to), ("decline_to", form.decline_to)):
+        text = str(raw or "").strip()
+        if not text:
+            chosen.append(None)
+            continue
+        other = session.get(Stage, int(text)) if is_digits(text) and len(text) < 10 else None
+        if other is None or not other.active or other.id == stage.id:
+            raise WorkflowError("Choose another active stage, or “Stay at this stage”.", field)
+        chosen.append(other.id)
+    stage.approve_to_stage_id, stage.decline_to_stage_id = chosen
+    session.add(stage)
+
+
 def list_stages(session: Session) -> list[StageRow]:
     counts = dict(session.exec(select(Order.stage_id, func.count()).group_by(Order.stage_id)).all())
     rows = session.exec(select(Stage).order_by(Stage.position, Stage.id)).all()
     rows = sorted(rows, key=lambda s: (not s.active, s.position, s.id))
+    names = {s.id: s.name for s in rows}
+
+    def target(stage_id: int | None) -> str:
+        return str(stage_id) if stage_id else ""
+
     return [
         StageRow(
             id=s.id,
@@ -266,6 +294,10 @@ def list_stages(session: Session) -> list[StageRow]:
             active=s.active,
             is_terminal=s.is_terminal,
             orders=counts.get(s.id, 0),
+            approve_to=target(s.approve_to_stage_id),
+            decline_to=target(s.decline_to_stage_id),
+            approve_to_name=names.get(s.approve_to_stage_id, ""),
+            decline_to_name=names.get(s.decline_to_stage_id, ""),
         )
         for s in rows
     ]
@@ -284,6 +316,7 @@ def add_stage(session: Session, form: StageForm, actor: audit.Actor, *, before_i
         index = terminal if terminal is not None else len(active)
     drafts.insert(index, new)
     stage = _write(session, stages, drafts)[None]
+    _set_decision_targets(session, stage, form)
     audit.record(session, actor, "workflow.stage_added", stage_id=stage.id, name=stage.name, position=stage.position)
     return stage
 
@@ -297,11 +330,15 @@ def update_stage(session: Session, stage_id: int, form: StageForm, actor: audit.
     for attr in ("name", "customer_label", "customer_explanation", "color", "notify_customer"):
         setattr(target, attr, getattr(edited, attr))
     stage = _write(session, stages, drafts)[stage_id]
+    targets_before = (stage.approve_to_stage_id, stage.decline_to_stage_id)
+    _set_decision_targets(session, stage, form)
     changes: dict = {
         attr: [getattr(before, attr), getattr(target, attr)]
         for attr in ("name", "customer_label", "color", "notify_customer")
         if getattr(before, attr) != getattr(target, attr)
     }
+    if (stage.approve_to_stage_id, stage.decline_to_stage_id) != targets_before:
+        changes["decision_targets"] = [list(targets_before), [stage.approve_to_stage_id, stage.decline_to_stage_id]]
     if before.public != target.public:
         changes["internal"] = [not before.public, not target.public]
     elif before.customer_explanation != target.customer_explanation:
@@ -348,6 +385,12 @@ def deactivate_stage(session: Session, stage_id: int, actor: audit.Actor) -> Sta
         )
     target.active = False
     stage = _write(session, stages, drafts)[stage_id]
+    for other in stages:  # no decision leads to a stage that left the workflow
+        if other.approve_to_stage_id == stage_id:
+            other.approve_to_stage_id = None
+        if other.decline_to_stage_id == stage_id:
+            other.decline_to_stage_id = None
+        session.add(other)
     audit.record(session, actor, "workflow.stage_deactivated", stage_id=stage_id, name=stage.name)
     return stage
 

@@ -16,6 +16,7 @@ from .guard import form_only, staff_action
 from .staff_session import StaffSessionState
 
 NONE_CHOICE = "none"
+STAY = "stay"  # a decision target select's "Stay at this stage" (a select item can't carry "")
 
 
 @dataclasses.dataclass
@@ -33,6 +34,10 @@ class StageView:
     can_up: bool
     can_down: bool
     can_deactivate: bool
+    approve_to: str = ""
+    decline_to: str = ""
+    approve_to_name: str = ""
+    decline_to_name: str = ""
 
 
 @dataclasses.dataclass
@@ -46,7 +51,7 @@ def _view(row: workflow_admin.StageRow, number: int) -> StageView:
         id=row.id,
         number=number,
         name=row.name,
-        customer_label=row.customer_label or row.name,
+        customer_label=row.customer_label,
         explanation=row.explanation,
         internal=row.internal,
         kind_label=KIND_LABELS.get(row.kind, ""),
@@ -56,6 +61,10 @@ def _view(row: workflow_admin.StageRow, number: int) -> StageView:
         can_up=False,
         can_down=False,
         can_deactivate=False,
+        approve_to=row.approve_to,
+        decline_to=row.decline_to,
+        approve_to_name=row.approve_to_name,
+        decline_to_name=row.decline_to_name,
     )
 
 
@@ -76,10 +85,14 @@ class StaffWorkflowState(StaffSessionState):
     f_internal: bool = False
     f_color: str = "gray"
     f_notify: bool = False
+    f_approve_to: str = STAY
+    f_decline_to: str = STAY
+    stage_choices: list[StageChoice] = []  # active stages a decision may move an order to
     name_error: str = ""
     label_error: str = ""
     explanation_error: str = ""
     form_error: str = ""
+    targets_error: str = ""
     # The deactivate confirmation.
     confirm_open: bool = False
     confirm_id: int = 0
@@ -102,6 +115,7 @@ class StaffWorkflowState(StaffSessionState):
         ]
         self.inactive = [_view(r, 0) for r in rows if not r.active]
         self.kind_choices = [StageChoice(str(r.id), r.name) for r in active if not r.internal]
+        self.stage_choices = [StageChoice(str(r.id), r.name) for r in active]
         by_kind = {r.kind: str(r.id) for r in active}
         self.awaiting_id = by_kind.get(StageKind.AWAITING_APPROVAL.value, NONE_CHOICE)
         self.ready_id = by_kind.get(StageKind.READY.value, NONE_CHOICE)
@@ -119,18 +133,21 @@ class StaffWorkflowState(StaffSessionState):
     def _fill(self, view: StageView | None) -> None:
         self.editing_id = view.id if view else 0
         self.f_name = view.name if view else ""
-        self.f_label = view.customer_label if view and not view.internal else ""
+        self.f_label = view.customer_label if view else ""
         self.f_explanation = view.explanation if view else ""
         self.f_internal = view.internal if view else False
         self.f_color = view.color if view and view.color in workflow_admin.COLOURS else "gray"
         self.f_notify = view.notify if view else False
+        self.f_approve_to = (view.approve_to if view else "") or STAY
+        self.f_decline_to = (view.decline_to if view else "") or STAY
         self._errors(None)
         self.editor_open = True
 
     def _errors(self, exc: WorkflowError | None) -> None:
         """Show a refusal next to its field (name, label, explanation) or above the buttons."""
         fields = {"name": "name_error", "customer_label": "label_error", "explanation": "explanation_error"}
-        self.name_error = self.label_error = self.explanation_error = self.form_error = ""
+        fields |= {"approve_to": "targets_error", "decline_to": "targets_error"}
+        self.name_error = self.label_error = self.explanation_error = self.form_error = self.targets_error = ""
         if exc is not None:
             setattr(self, fields.get(exc.field, "form_error"), str(exc))
 
@@ -168,6 +185,16 @@ class StaffWorkflowState(StaffSessionState):
 
     @rx.event
     @form_only
+    def set_approve_to(self, value: str):
+        self.f_approve_to = str(value)[:12]
+
+    @rx.event
+    @form_only
+    def set_decline_to(self, value: str):
+        self.f_decline_to = str(value)[:12]
+
+    @rx.event
+    @form_only
     def set_color(self, value: str):
         self.f_color = str(value) if str(value) in workflow_admin.COLOURS else "gray"
 
@@ -185,6 +212,8 @@ class StaffWorkflowState(StaffSessionState):
             internal=self.f_internal,
             color=self.f_color,
             notify_customer=self.f_notify,
+            approve_to="" if self.f_approve_to == STAY else self.f_approve_to,
+            decline_to="" if self.f_decline_to == STAY else self.f_decline_to,
         )
         actor = self._actor(identity)
         try:

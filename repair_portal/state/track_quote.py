@@ -123,7 +123,13 @@ class TrackQuoteState(TrackState):
                 self.has_quote, self.quote_lines, self.signed, self._quote_sha = False, [], [], ""
                 self.pending_purpose = self.pending_title = self.pending_text = ""
                 return
+            shown, open_form = self.quote_version, self.deciding
             self._load_quote(session, order)
+        if open_form and shown and self.quote_version != shown:
+            # A new version arrived while the customer was filling in a form: start again from the
+            # new price (the half-drawn signature goes with the closed form; it could not be used anyway).
+            self.deciding = ""
+            self.quote_error = quote_decisions.changed_while_deciding(self.quote_version, self.quote_total)
 
     @rx.event
     @form_only

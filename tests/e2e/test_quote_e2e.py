@@ -14,7 +14,7 @@ from repair_portal.services import audit, portal_links, quotes
 from repair_portal.services.orders import create_order
 
 from .conftest import shot
-from .helpers import shown_tracking_url
+from .helpers import shown_tracking_url, wait_until_live
 from .test_foundation_e2e import _sign_in, demo_links, open_verified
 
 
@@ -91,6 +91,12 @@ def test_customer_approves_and_signs_and_staff_see_it_at_once(live_app, phone, d
     expect(phone.locator("#quote-approved")).to_be_visible()
     expect(phone.locator(".signed-item")).to_have_count(1)
     shot(phone, "track-quote-approved-phone")
+    # the approval moved the order on: the portal tells the truth and asks for nothing already done
+    phone.click("#tab-status")
+    expect(phone.locator("#stage-label")).to_have_text("Repair in progress")
+    expect(phone.locator(".timeline-step[data-state=done]").last).to_contain_text("Quote approved")
+    expect(phone.get_by_text("Waiting for your approval")).to_have_count(0)
+    expect(phone.locator("#approve-open")).to_have_count(0)
 
     expect(desktop.locator("#staff-quote-summary")).to_contain_text("approved by Chloé Bennett", timeout=10_000)
     expect(desktop.locator(".staff-signed")).to_have_count(1)
@@ -155,3 +161,27 @@ def test_customer_signs_data_consent_and_a_rotated_link_stops_working(live_app, 
     expect(desktop.locator("#tracking-url")).not_to_have_text(old_url)
     # the open portal page on the phone is told at once: the old link is dead
     expect(phone.locator("#link-problem")).to_have_text("This link has been replaced", timeout=10_000)
+
+
+def test_a_new_quote_while_the_customer_signs_resets_the_form_with_the_new_total(live_app, phone, desktop):
+    reference, url = _new_quoted_order(live_app, "Okafor")
+    open_verified(phone, url + "?tab=quote", "Okafor")
+    wait_until_live(phone)
+    phone.click("#approve-open")
+    phone.fill("#signer-name", "Ngozi Okafor")
+    _draw_signature(phone)
+
+    _sign_in(desktop, live_app)
+    desktop.fill("#order-search", reference)
+    expect(desktop.locator(".order-row")).to_have_count(1)
+    desktop.locator(".order-row").first.click()
+    desktop.click("#quote-open")
+    desktop.locator(".q-price input, input.q-price").first.fill("60")
+    desktop.click("#quote-send")
+    expect(desktop.locator("#staff-quote-summary")).to_contain_text("Version 2")
+
+    # the open form closed (its signature with it) and says what changed, with the new price
+    expect(phone.locator("#quote-error")).to_contain_text("version 2 now totals", timeout=10_000)
+    expect(phone.locator("#approve-submit")).to_have_count(0)
+    new_total = phone.locator("#quote-total").inner_text()
+    assert new_total.startswith("£") and f"totals {new_total}." in phone.locator("#quote-error").inner_text()

@@ -104,6 +104,8 @@ TABLE = {
     "StaffWorkflowState.handle_save_stage": ("staff", "edit_settings", False, False),
     "StaffWorkflowState.handle_set_kind": ("staff", "edit_settings", False, False),
     "StaffWorkflowState.load_workflow": ("staff", "edit_settings", False, True),
+    "StaffWorkflowState.set_approve_to": ("form", None, False, False),
+    "StaffWorkflowState.set_decline_to": ("form", None, False, False),
     "StaffWorkflowState.set_color": ("form", None, False, False),
     "StaffWorkflowState.set_confirm_open": ("form", None, False, False),
     "StaffWorkflowState.set_editor_open": ("form", None, False, False),

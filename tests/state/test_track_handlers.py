@@ -214,3 +214,30 @@ def test_a_deposit_before_any_quote_shows_on_the_portal_and_closed_days_are_list
     assert [p.amount for p in state.view.payments] == ["£20.00"]
     hours = {h.day: h.hours for h in state.view.contact.hours}
     assert hours["Monday"] == "09:00–17:30" and hours["Sunday"] == "Closed" and len(hours) == 7
+
+
+def test_a_new_quote_version_while_the_approval_form_is_open_resets_it_with_the_new_total(state_factory, engine):
+    from repair_portal.services import quote_decisions, quotes
+    from repair_portal.state.track_quote import TrackQuoteState
+
+    code, _, order_id = _order(engine, mode="link")
+    with write_session(engine) as s:
+        from repair_portal.models import Order
+
+        quote = quotes.create_quote(s, s.get(Order, order_id), [quotes.LineSpec("Screen", 1, 10000)], audit.SYSTEM)
+        quotes.send_quote(s, quote, audit.SYSTEM)
+    state = state_factory(TrackQuoteState, path=f"/track/{code}")
+    state.load_tracking()
+    state.load_quote()
+    assert (state.quote_version, state.can_decide) == (1, True)
+    state.open_form("approve")
+    with write_session(engine) as s:  # the shop sends version 2 meanwhile
+        draft = quote_decisions.revise_quote(s, order_id, [quotes.LineSpec("Screen", 1, 12000)], audit.SYSTEM)
+        quotes.send_quote(s, draft, audit.SYSTEM)
+    state.load_quote()  # what the live channel calls
+    assert state.quote_version == 2 and state.deciding == ""
+    assert "version 2 now totals £144.00" in state.quote_error  # 120.00 + 20 % VAT
+    # a form opened on the new version is not reset by an unrelated reload
+    state.open_form("approve")
+    state.load_quote()
+    assert state.deciding == "approve"

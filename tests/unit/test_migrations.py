@@ -102,3 +102,44 @@ def test_postgresql_upgrades_to_head_without_drift(pg_url):
     upgrade_to_head(pg_url)
     assert current_revision(pg_url) == head_revision(pg_url)
     assert _drift(pg_url) == []
+
+
+def test_0007_gives_an_existing_workflow_the_default_decision_targets(tmp_path):
+    from sqlalchemy import text
+
+    from alembic import command
+    from repair_portal.migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    command.upgrade(alembic_config(url), "0006")
+    engine = create_engine(url)
+    stages = [  # id, position, name, kind, explanation (None: internal)
+        (1, 1, "Booked in", "normal", "In the queue"),
+        (2, 2, "Awaiting approval", "awaiting_approval", "We sent a quote"),
+        (3, 3, "Awaiting parts", "normal", None),
+        (4, 4, "Repairing", "normal", "Under way"),
+        (5, 5, "Ready", "ready", "Come and collect"),
+        (6, 6, "Collected", "collected", "Thanks"),
+    ]
+    with engine.begin() as conn:
+        for sid, position, name, kind, explanation in stages:
+            conn.execute(
+                text(
+                    "INSERT INTO stage (id, position, name, customer_label, customer_explanation, kind, is_terminal,"
+                    " notify_customer, active, color) VALUES (:id, :p, :n, '', :e, :k, false, false, true, 'gray')"
+                ),
+                {"id": sid, "p": position, "n": name, "e": explanation, "k": kind},
+            )
+    upgrade_to_head(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, approve_to_stage_id, decline_to_stage_id FROM stage ORDER BY id")).all()
+    engine.dispose()
+    # approval → the next public plain stage (the internal one is skipped); decline → ready
+    assert [tuple(r) for r in rows] == [
+        (1, None, None),
+        (2, 4, 5),
+        (3, None, None),
+        (4, None, None),
+        (5, None, None),
+        (6, None, None),
+    ]

@@ -131,7 +131,8 @@ def test_form_rules(session, shop):
     edited = workflow_admin.update_stage(
         session, stage.id, _form(stage, internal=True, notify_customer=True, customer_label="Shown?"), ADMIN
     )
-    assert edited.customer_explanation is None and edited.customer_label == "" and not edited.notify_customer
+    # an internal stage keeps its label as the optional wording customers read while an order is there
+    assert edited.customer_explanation is None and edited.customer_label == "Shown?" and not edited.notify_customer
     detail = json.loads(
         session.exec(select(AuditEvent).where(AuditEvent.action == "workflow.stage_edited")).one().detail
     )
@@ -250,14 +251,24 @@ def test_portal_timeline_follows_renamed_and_internal_stages(session, shop):
     assert "Bench diagnosis" not in str(view)
 
     repairing = _stage(session, "Repairing")
-    workflow_admin.update_stage(session, repairing.id, _form(repairing, name="Secret bench", internal=True), ADMIN)
+    secret = _form(repairing, name="Secret bench", internal=True, customer_label="")
+    workflow_admin.update_stage(session, repairing.id, secret, ADMIN)
     workflow.change_stage(session, order, repairing, ADMIN)
     view = portal_view(session, order.id)
-    # Internal: customers still see the nearest earlier public stage (Awaiting approval's label).
-    assert view.stage_label == "Waiting for your approval"
+    # Internal, no wording: customers see the nearest earlier public stage (the approval stage), which
+    # never asks for an approval that isn't pending: no quote was sent, so it says one is being prepared.
+    assert view.stage_label == "Preparing your quote"
     labels = [s.label for s in view.steps]
     assert "Secret bench" not in str(view) and "Repair in progress" not in labels and "" not in labels
-    assert labels.index("Checking it over") < labels.index("Waiting for your approval")
+    assert labels.index("Checking it over") < labels.index("Preparing your quote")
+    assert "Waiting for your approval" not in labels
+    # With a wording, it is a step of its own after the approval stage.
+    worded = _form(repairing, name="Secret bench", internal=True, customer_label="On the bench")
+    workflow_admin.update_stage(session, repairing.id, worded, ADMIN)
+    view = portal_view(session, order.id)
+    assert view.stage_label == "On the bench" and [s.label for s in view.steps if s.state == "current"] == [
+        "On the bench"
+    ]
 
 
 def test_list_stages_counts_orders_and_lists_inactive_last(session, shop):

@@ -76,6 +76,14 @@ def _status_badge(s: OrderScreen) -> rx.Component:
     )
 
 
+def _buttons(s: OrderScreen, submit: rx.Component) -> rx.Component:
+    """Cancel (back to the quote) and the form's submit button."""
+    cancel = rx.button(
+        "Cancel", type="button", variant="soft", color_scheme="gray", size="3", on_click=s.quote.open_form("")
+    )
+    return rx.hstack(cancel, submit, width="100%")
+
+
 def _approve_form(s: OrderScreen) -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -102,15 +110,8 @@ def _approve_form(s: OrderScreen) -> rx.Component:
             ),
             signature_pad(),
             rx.text(s.quote.consent_text, size="1", color_scheme="gray"),
-            rx.hstack(
-                rx.button(
-                    "Cancel",
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="3",
-                    on_click=s.quote.open_form(""),
-                ),
+            _buttons(
+                s,
                 rx.button(
                     rx.icon("pen-line", size=16),
                     "Approve ",
@@ -121,7 +122,6 @@ def _approve_form(s: OrderScreen) -> rx.Component:
                     id="approve-submit",
                     style={"background": s.view.accent},
                 ),
-                width="100%",
             ),
             spacing="3",
             width="100%",
@@ -147,17 +147,9 @@ def _decline_form(s: OrderScreen) -> rx.Component:
                 id="decline-reason",
                 max_length=2000,
             ),
-            rx.hstack(
-                rx.button(
-                    "Cancel",
-                    type="button",
-                    variant="soft",
-                    color_scheme="gray",
-                    size="3",
-                    on_click=s.quote.open_form(""),
-                ),
+            _buttons(
+                s,
                 rx.button("Decline quote", type="submit", color_scheme="red", size="3", flex="1", id="decline-submit"),
-                width="100%",
             ),
             spacing="3",
             width="100%",

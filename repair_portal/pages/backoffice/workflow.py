@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ... import routes
+from ...components.settings.stage_editor import stage_editor
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, dialog_form, empty_state
+from ...components.ui import STICKY_HEAD, empty_state
 from ...state.staff_workflow import NONE_CHOICE, StaffWorkflowState, StageChoice, StageView
 
 S = StaffWorkflowState
@@ -18,22 +19,41 @@ def _id(prefix: str, row: StageView) -> rx.Var:
 
 
 def _customer_cell(row: StageView) -> rx.Component:
-    return rx.cond(
-        row.internal,
-        rx.badge(rx.icon("eye-off", size=12), "Internal — hidden from customers", color_scheme="gray", variant="soft"),
-        rx.vstack(
-            rx.text(row.customer_label, size="2", weight="medium"),
-            rx.text(
-                row.explanation,
-                size="1",
-                color_scheme="gray",
-                max_width="28rem",
-                white_space="nowrap",
-                overflow="hidden",
-                text_overflow="ellipsis",
+    return rx.vstack(
+        rx.cond(
+            row.internal,
+            rx.vstack(
+                rx.badge(rx.icon("eye-off", size=12), "Internal", color_scheme="gray", variant="soft"),
+                rx.text(
+                    rx.cond(
+                        row.customer_label != "",
+                        "Customers read: " + row.customer_label,
+                        "Customers see the stage before",
+                    ),
+                    size="1",
+                    color_scheme="gray",
+                ),
+                spacing="1",
             ),
-            spacing="0",
+            rx.vstack(
+                rx.text(rx.cond(row.customer_label != "", row.customer_label, row.name), size="2", weight="medium"),
+                rx.text(
+                    row.explanation,
+                    size="1",
+                    color_scheme="gray",
+                    max_width="28rem",
+                    white_space="nowrap",
+                    overflow="hidden",
+                    text_overflow="ellipsis",
+                ),
+                spacing="0",
+            ),
         ),
+        rx.cond(
+            row.approve_to_name != "", rx.text("Approved → " + row.approve_to_name, size="1", color_scheme="green")
+        ),
+        rx.cond(row.decline_to_name != "", rx.text("Declined → " + row.decline_to_name, size="1", color_scheme="red")),
+        spacing="1",
     )
 
 
@@ -191,87 +211,6 @@ def _meanings() -> rx.Component:
     )
 
 
-def _field_error(message, element_id: str) -> rx.Component:
-    return rx.cond(message != "", rx.text(message, size="1", color_scheme="red", id=element_id, role="alert"))
-
-
-def _colour_item(colour: str) -> rx.Component:
-    return rx.select.item(
-        rx.hstack(
-            rx.box(width="0.7rem", height="0.7rem", border_radius="50%", background=f"var(--{colour}-9)"),
-            rx.text(colour),
-            spacing="2",
-            align="center",
-        ),
-        value=colour,
-    )
-
-
-def _editor() -> rx.Component:
-    return dialog_form(
-        rx.text("Staff name", as_="label", html_for="stage-name", size="2", weight="medium"),
-        rx.input(id="stage-name", name="name", default_value=S.f_name, required=True, max_length=100, auto_focus=True),
-        _field_error(S.name_error, "stage-name-error"),
-        rx.hstack(
-            rx.switch(id="stage-internal", checked=S.f_internal, on_change=S.set_internal),
-            rx.text("Internal — hidden from customers", as_="label", html_for="stage-internal", size="2"),
-            spacing="2",
-            align="center",
-            padding_top="0.25rem",
-        ),
-        rx.cond(
-            S.f_internal,
-            rx.text(
-                "While an order is here, customers keep seeing the stage before it.", size="1", color_scheme="gray"
-            ),
-        ),
-        rx.text("Customer label", as_="label", html_for="stage-label", size="2", weight="medium"),
-        rx.input(
-            id="stage-label",
-            name="customer_label",
-            default_value=S.f_label,
-            placeholder="Same as the staff name",
-            max_length=100,
-            disabled=S.f_internal,
-        ),
-        _field_error(S.label_error, "stage-label-error"),
-        rx.text("What customers read", as_="label", html_for="stage-explanation", size="2", weight="medium"),
-        rx.text_area(
-            id="stage-explanation",
-            name="explanation",
-            default_value=S.f_explanation,
-            rows="3",
-            max_length=2000,
-            disabled=S.f_internal,
-            width="100%",
-        ),
-        _field_error(S.explanation_error, "stage-explanation-error"),
-        rx.checkbox(
-            "Email the customer when an order reaches this stage",
-            checked=S.f_notify,
-            on_change=S.set_notify,
-            disabled=S.f_internal,
-            id="stage-notify",
-        ),
-        rx.text("Colour", as_="label", html_for="stage-color", size="2", weight="medium"),
-        rx.select.root(
-            rx.select.trigger(id="stage-color", width="12rem"),
-            rx.select.content(rx.foreach(S.colours, _colour_item)),
-            value=S.f_color,
-            on_change=S.set_color,
-        ),
-        title=rx.cond(S.editing_id == 0, "Add a stage", "Edit stage"),
-        description="Staff see the name; customers see the label and explanation unless the stage is internal.",
-        error=S.form_error,
-        on_submit=S.handle_save_stage,
-        submit=rx.button("Save", type="submit", id="stage-save"),
-        ids=("stage-form", "stage-form-error", "stage-cancel"),
-        open=S.editor_open,
-        on_open_change=S.set_editor_open,
-        max_width="34rem",
-    )
-
-
 def _confirm() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
@@ -313,7 +252,7 @@ def workflow_page() -> rx.Component:
                 width="100%",
             ),
         ),
-        _editor(),
+        stage_editor(),
         _confirm(),
         spacing="4",
         width="100%",
