@@ -97,6 +97,7 @@ def test_customer_approves_and_signs_and_staff_see_it_at_once(live_app, phone, d
     expect(phone.locator(".timeline-step[data-state=done]").last).to_contain_text("Quote approved")
     expect(phone.get_by_text("Waiting for your approval")).to_have_count(0)
     expect(phone.locator("#approve-open")).to_have_count(0)
+    phone.click("#tab-quote")
 
     expect(desktop.locator("#staff-quote-summary")).to_contain_text("approved by Chloé Bennett", timeout=10_000)
     expect(desktop.locator(".staff-signed")).to_have_count(1)
