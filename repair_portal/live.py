@@ -32,6 +32,25 @@ class BoardChannel(rx.SharedState):
 BOARD_CHANNEL_ID = "board"
 
 
+class AlertChannel(rx.SharedState):
+    """One channel for the staff's alert bells: a customer acted, or someone read or handled alerts."""
+
+    revision: int = 0
+
+
+ALERT_CHANNEL_ID = "alerts"
+
+
+async def link_to_alerts(state: rx.State) -> None:
+    channel = await state.get_state(AlertChannel)
+    await channel._link_to(ALERT_CHANNEL_ID)
+
+
+def publish_alerts() -> None:
+    """Tell every open staff page to re-count its bell (each reads its own person's unread count)."""
+    _spawn(_bump(ALERT_CHANNEL_ID, AlertChannel))
+
+
 async def link_to_board(state: rx.State) -> None:
     channel = await state.get_state(BoardChannel)
     await channel._link_to(BOARD_CHANNEL_ID)
@@ -49,22 +68,30 @@ async def link_to_order(state: rx.State, order_id: int) -> None:
 _PENDING: set[asyncio.Task] = set()
 
 
+def _spawn(coro) -> None:
+    """Run a channel update in its own task on the server's loop (outside it, e.g. a direct handler
+    call in a test, no page can be listening: the update is dropped)."""
+    try:
+        task = asyncio.get_running_loop().create_task(coro)
+    except RuntimeError:
+        coro.close()
+        return
+    _PENDING.add(task)
+    task.add_done_callback(_PENDING.discard)
+
+
 async def publish(order_id: int, part: str) -> None:
     """Tell every open page for this order that `part` changed. Never fails the caller's action.
 
     The update runs in its own task: the calling event may itself hold the channel's
     lock (its tab is linked to the same order), so waiting here would deadlock.
     """
-    task = asyncio.create_task(_publish(order_id, part))
-    _PENDING.add(task)
-    task.add_done_callback(_PENDING.discard)
+    _spawn(_publish(order_id, part))
 
 
 def publish_board() -> None:
     """Tell open order boards that the list changed (an order was booked in)."""
-    task = asyncio.create_task(_bump_board())
-    _PENDING.add(task)
-    task.add_done_callback(_PENDING.discard)
+    _spawn(_bump_board())
 
 
 async def _publish(order_id: int | None, part: str) -> None:
@@ -82,14 +109,18 @@ async def _publish(order_id: int | None, part: str) -> None:
 
 
 async def _bump_board() -> None:
+    await _bump(BOARD_CHANNEL_ID, BoardChannel)
+
+
+async def _bump(ident: str, cls: type[rx.SharedState]) -> None:
     from .repair_portal import app
 
     try:
-        async with app.modify_state(BaseStateToken(ident=BOARD_CHANNEL_ID, cls=BoardChannel)) as root:
-            channel = await root.get_state(BoardChannel)
+        async with app.modify_state(BaseStateToken(ident=ident, cls=cls)) as root:
+            channel = await root.get_state(cls)
             channel.revision += 1
     except Exception:
-        log.exception("live update for the order board failed")
+        log.exception("live update of %s failed", ident)
 
 
 def live_refresh(handler, channel: type[rx.SharedState] = OrderChannel) -> rx.Component:

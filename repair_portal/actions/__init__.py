@@ -21,10 +21,18 @@ class Outcome:
     stale: bool = False  # the page showed something outdated: re-read before trying again
     detail: str = ""  # what to show beside the form (e.g. which files were refused and why)
     errors: dict[str, str] = field(default_factory=dict)  # field name → what to fix
+    alert: bool = False  # a customer action staff must see: the bell and the board move
 
 
-def done(message: str = "", *, changed: str | None = None, order_id: int | None = None, level: str = "success"):
-    return Outcome(True, message, level, changed, order_id)
+def done(
+    message: str = "",
+    *,
+    changed: str | None = None,
+    order_id: int | None = None,
+    level: str = "success",
+    alert: bool = False,
+):
+    return Outcome(True, message, level, changed, order_id, alert=alert)
 
 
 def refused(message: str, *, level: str = "error", stale: bool = False) -> Outcome:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from ..db import write_session
-from ..models import Customer, Order, ShopSettings
-from ..services import audit, consents, messages, notifications, portal_access, quote_decisions
+from ..models import AlertKind, Customer, Order, ShopSettings
+from ..services import alerts, audit, consents, messages, notifications, portal_access, quote_decisions
+from ..services.signatures import purpose_label
 from . import GONE, Outcome, done, links, refused
 
 
@@ -47,8 +48,9 @@ def post_message(order_id: int, body: str, client: Client, *, is_feedback: bool)
             return refused(str(exc))
         tell_shop = notifications.feedback_received if is_feedback else notifications.customer_message
         tell_shop(session, links(), order, actor, body[:2000])
+        alerts.record(session, order, AlertKind.FEEDBACK if is_feedback else AlertKind.MESSAGE, body[:200])
     thanks = "Thanks! We've got your feedback." if is_feedback else "Message sent."
-    return done(thanks, changed=None if is_feedback else "messages", order_id=order_id)
+    return done(thanks, changed=None if is_feedback else "messages", order_id=order_id, alert=True)
 
 
 def choose_optional_line(order_id: int, line_id: int | None, accepted: bool, client: Client) -> Outcome:
@@ -100,7 +102,13 @@ def approve_quote(order_id: int, approval: Approval, client: Client) -> Outcome:
             return refused(str(exc), level="form", stale=True)
         if not decision.already_decided:
             notifications.quote_decided(session, links(), order, actor, approved=True, version=decision.version)
-    return done("Thank you! Your repair is approved and signed.", changed="quote", order_id=order_id)
+            alerts.record(session, order, AlertKind.APPROVED, f"Quote v{decision.version}, {decision.total}")
+    return done(
+        "Thank you! Your repair is approved and signed.",
+        changed="quote",
+        order_id=order_id,
+        alert=not decision.already_decided,
+    )
 
 
 def decline_quote(order_id: int, quote_version: int, reason: str, client: Client) -> Outcome:
@@ -122,10 +130,12 @@ def decline_quote(order_id: int, quote_version: int, reason: str, client: Client
             return refused(str(exc), level="form")
         if not decision.already_decided:
             notifications.quote_decided(session, links(), order, actor, approved=False, version=decision.version)
+            alerts.record(session, order, AlertKind.DECLINED, f"Quote v{decision.version}: {decision.decline_reason}")
     return done(
         "Thanks for letting us know. We'll be in touch about collecting your device.",
         changed="quote",
         order_id=order_id,
+        alert=not decision.already_decided,
     )
 
 
@@ -148,4 +158,5 @@ def sign_consent(order_id: int, purpose: str, signer_name: str, png: str, client
             )
         except consents.ConsentError as exc:
             return refused(str(exc), level="form")
-    return done("Signed. Thank you!", changed="signature", order_id=order_id)
+        alerts.record(session, order, AlertKind.SIGNED, f"{purpose_label(purpose)}, signed by {signer_name.strip()}")
+    return done("Signed. Thank you!", changed="signature", order_id=order_id, alert=True)

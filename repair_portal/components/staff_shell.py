@@ -7,8 +7,10 @@ from collections.abc import Callable
 import reflex as rx
 
 from .. import routes
+from ..live import AlertChannel, live_refresh
 from ..models.staff import ROLE_LABELS, Role
 from ..services.permissions import Action, can
+from ..state.staff_alerts import StaffAlertsState
 from ..state.staff_session import StaffSessionState
 from .registry import register
 from .ui import post_form
@@ -171,6 +173,44 @@ def _sidebar_content(active: str) -> rx.Component:
     )
 
 
+def alert_bell() -> rx.Component:
+    """What customers did, unread by this staff member; live on every staff page."""
+    unread = StaffAlertsState.unread
+    return rx.link(
+        rx.box(
+            rx.icon("bell", size=20),
+            rx.cond(
+                unread > 0,
+                rx.badge(
+                    rx.cond(unread > 99, "99+", unread.to(str)),
+                    color_scheme="red",
+                    variant="solid",
+                    radius="full",
+                    size="1",
+                    position="absolute",
+                    top="-0.35rem",
+                    right="-0.6rem",
+                    id="alert-count",
+                ),
+            ),
+            position="relative",
+            display="flex",
+        ),
+        href=routes.STAFF_ALERTS,
+        aria_label=rx.cond(unread > 0, "Customer alerts, " + unread.to(str) + " unread", "Customer alerts"),
+        id="alert-bell",
+        color="var(--gray-12)",
+        padding="0.6rem",
+        border_radius="8px",
+        min_width="44px",
+        min_height="44px",
+        display="flex",
+        align_items="center",
+        justify_content="center",
+        _hover={"background": "var(--gray-4)"},
+    )
+
+
 def staff_layout(
     active: str, title: str, subtitle: rx.Component | str, body: rx.Component, actions: rx.Component | None = None
 ) -> rx.Component:
@@ -182,6 +222,8 @@ def staff_layout(
         ),
         rx.spacer(),
         actions or rx.fragment(),
+        alert_bell(),
+        live_refresh(StaffAlertsState.refresh_bell, AlertChannel),
         width="100%",
         align="end",
     )

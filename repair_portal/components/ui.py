@@ -165,7 +165,7 @@ def dialog_form(
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
-            rx.dialog.description(description, size="2", color_scheme="gray"),
+            rx.dialog.description(description, size="2", color_scheme="gray", margin_bottom="1rem"),
             form,
             max_width=max_width,
         ),

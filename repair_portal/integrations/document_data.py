@@ -118,7 +118,8 @@ class OrderDocument:
     order: OrderInfo
     customer: CustomerInfo
     device: DeviceInfo | None
-    tracking_url: str | None
+    tracking_url: str | None  # the customer's portal (ticket QR)
+    staff_url: str  # the order's staff page (device label QR: staff scan the device in the queue)
     quote: QuoteInfo | None  # latest non-draft quote, what the customer was shown
     billed_quote: QuoteInfo | None  # latest approved quote, else the sent one: what the invoice charges
     payments: tuple[PaymentInfo, ...]

@@ -211,17 +211,17 @@ def _fit(pdf: DocumentPDF, text: str, w: float, size: float, min_size: float, *,
 
 
 def device_label_pdf(doc: OrderDocument) -> bytes:
-    """62 × 29 mm (Brother DK-11209 style): QR on the left, reference, surname and device on the right."""
+    """62 × 29 mm (Brother DK-11209 style): the staff page's QR on the left (staff scan the device in the
+    queue; it opens nothing without a staff sign-in), reference, surname and device on the right."""
     pdf = DocumentPDF(doc, "Device label", page_format=LABEL_SIZE, footer=False)
     pdf.set_margins(2, 2, 2)
     pdf.set_auto_page_break(False)
     pdf.add_page()
     width, height = LABEL_SIZE
     x = pdf.l_margin
-    if doc.tracking_url:
-        size = height - 2
-        pdf.image(qr_image(doc.tracking_url, border=2), x=1, y=1, w=size, h=size)
-        x = size + 1.5
+    size = height - 2
+    pdf.image(qr_image(doc.staff_url, border=2), x=1, y=1, w=size, h=size)
+    x = size + 1.5
     w = width - x - pdf.r_margin
     pdf.set_xy(x, 3)
     reference = _fit(pdf, doc.order.reference, w, 17, 9, bold=True)

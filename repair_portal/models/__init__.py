@@ -1,5 +1,6 @@
 """All tables. Importing this package registers every table on SQLModel.metadata."""
 
+from .alerts import AlertKind, AlertRead, CustomerAlert
 from .customer import Customer, Device
 from .mail import EmailTemplateText, MailStatus, OutboxMessage
 from .order import Counter, Order, Stage, StageKind, StatusEvent
@@ -19,11 +20,14 @@ from .staff_tokens import StaffPasswordToken as StaffPasswordToken
 
 __all__ = [
     "AccessMode",
+    "AlertKind",
+    "AlertRead",
     "Attachment",
     "AttachmentKind",
     "AuditEvent",
     "Counter",
     "Customer",
+    "CustomerAlert",
     "Device",
     "EmailTemplateText",
     "Location",

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
+from .. import routes
 from ..integrations.document_data import (
     CustomerInfo,
     DeviceInfo,
@@ -182,6 +183,7 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
         ),
         device=DeviceInfo(label=device.label, serial=device.serial, kind=device.kind) if device else None,
         tracking_url=track_url(public_url, code) if code else None,
+        staff_url=public_url.rstrip("/") + routes.staff_order(order.id),
         quote=info(shown),
         billed_quote=billed_info,
         payments=tuple(

@@ -23,6 +23,7 @@ class TemplateSpec:
     subject: str
     intro: str
     button: str = "Follow your repair"
+    tab: str = ""  # the portal tab the customer's link opens (quote, messages)
 
 
 TEMPLATES: dict[str, TemplateSpec] = {
@@ -51,6 +52,7 @@ TEMPLATES: dict[str, TemplateSpec] = {
             "Hi {first_name}, we've finished looking at your {device}. Your quote is ready: please approve or "
             "decline it online. We won't start chargeable work until you approve.",
             button="View and approve the quote",
+            tab="quote",
         ),
         TemplateSpec(
             "ready_for_collection",
@@ -67,6 +69,7 @@ TEMPLATES: dict[str, TemplateSpec] = {
             "New message from {shop_name} about {reference}",
             "Hi {first_name}, we've replied to your message:",
             button="Read and reply",
+            tab="messages",
         ),
         TemplateSpec(
             "portal_link",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from .. import routes
 from ..models import (
     Customer,
     Device,
@@ -14,6 +15,7 @@ from ..models import (
     OutboxMessage,
     Quote,
     ShopSettings,
+    Stage,
 )
 from . import audit, clock, hours, money, portal_links, tracking
 from .branding import accent_for
@@ -124,9 +126,10 @@ def compose(
     brand = branding(session, location)
     code = portal_links.current_code(session, links.secret_key, order_id)
     if spec.audience == "customer":
-        link = f"{links.public_url.rstrip('/')}/track/{code}" if code else None
+        link = f"{links.public_url.rstrip('/')}{routes.track(code)}" if code else None
+        link = f"{link}?tab={spec.tab}" if link and spec.tab else link
     else:
-        link = f"{links.public_url.rstrip('/')}/staff/orders/{order_id}"
+        link = f"{links.public_url.rstrip('/')}{routes.staff_order(order_id)}"
     values = {
         "reference": order.reference,
         "first_name": customer.first_name or customer.full_name,
@@ -136,7 +139,11 @@ def compose(
         "stage": status.label,
         **(extra or {}),
     }
-    details = [("Reference", order.reference), ("Device", values["device"]), ("Status", values["stage"])]
+    # The shop reads its own stage names; customers read what the portal says.
+    stage_text = session.get(Stage, order.stage_id).name if spec.audience == "shop" else values["stage"]
+    details = [("Reference", order.reference), ("Device", values["device"]), ("Status", stage_text)]
+    if template == "quote_decided":
+        details += _decision_details(session, order_id)
     if template == "quote_ready":
         quote = session.exec(
             select(Quote).where(Quote.order_id == order_id).where(Quote.status == "sent").order_by(Quote.version.desc())
@@ -148,6 +155,28 @@ def compose(
     subject, intro = texts or texts_for(session, template)
     rendered = render(spec, subject, intro, values, brand, link, details=details, quote_block=quote_block)
     return rendered
+
+
+def _decision_details(session: Session, order_id: int) -> list[tuple[str, str]]:
+    """For the shop: what was approved (total, extras left out) or why it was declined."""
+    from .quotes import lines_of, quote_totals
+
+    quote = session.exec(
+        select(Quote)
+        .where(Quote.order_id == order_id)
+        .where(Quote.status.in_(("approved", "declined")))
+        .order_by(Quote.version.desc())
+    ).first()
+    if quote is None:
+        return []
+    if quote.status == "declined":
+        return [("Reason", quote.decline_reason or "(none given)")]
+    rows = [("Approved total", money.format_money(quote_totals(session, quote).total, quote.currency))]
+    lines = lines_of(session, quote.id)
+    left_out = [line.description for line in lines if line.optional and line.decision == "declined"]
+    if left_out:
+        rows.append(("Extras declined", ", ".join(left_out)))
+    return rows
 
 
 def messages_for_order(session: Session, order_id: int) -> list[OutboxMessage]:

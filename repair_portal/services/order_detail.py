@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
@@ -18,7 +18,7 @@ from ..models import (
     Stage,
     StatusEvent,
 )
-from . import portal_links, timefmt
+from . import alerts, orders, portal_links, timefmt
 from .email_templates import TEMPLATES
 
 
@@ -42,6 +42,17 @@ class EmailItem:
 
 
 @dataclass(frozen=True)
+class OpenAlert:
+    """A customer action on this order nobody has handled yet."""
+
+    label: str
+    summary: str
+    at: str
+    icon: str
+    color: str
+
+
+@dataclass(frozen=True)
 class OrderSummary:
     """What the staff order page shows about the order at a glance (no secrets: no tracking code)."""
 
@@ -59,8 +70,10 @@ class OrderSummary:
     location: str = ""
     booked_in: str = ""
     promised: str = ""
+    overdue: bool = False  # the promised date passed and it isn't ready yet
     assigned_to: str = ""
     has_quote: bool = False
+    open_alerts: list[OpenAlert] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -82,9 +95,11 @@ class OrderDetail:
     location: str
     booked_in: str
     promised: str
+    overdue: bool
     assigned_to: str
     tracking_code: str | None
     has_quote: bool
+    open_alerts: list[OpenAlert]
     history: list[HistoryItem]
     emails: list[EmailItem]
 
@@ -156,12 +171,18 @@ def order_detail(session: Session, order_id: int, secret_key: str) -> OrderDetai
         location=location.name if location else "",
         booked_in=timefmt.short(order.booked_in_at, tz),
         promised=timefmt.date(order.promised_at, tz),
+        overdue=orders.is_overdue(order, stage),
         assigned_to=tech.name if tech else "Unassigned",
         tracking_code=portal_links.current_code(session, secret_key, order.id),
         has_quote=session.exec(
             select(Quote.id).where(Quote.order_id == order.id).where(Quote.status != QuoteStatus.DRAFT.value)
         ).first()
         is not None,
+        open_alerts=[
+            OpenAlert(label, a.summary, timefmt.short(a.created_at, tz), icon, color)
+            for a in alerts.open_for_order(session, order.id)
+            for label, icon, color in [alerts.KIND_LABELS.get(a.kind, (a.kind, "bell", "gray"))]
+        ],
         history=[
             HistoryItem(
                 stages[e.to_stage_id].name,

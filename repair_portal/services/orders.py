@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, or_, union
 from sqlmodel import Session, select
 
-from ..models import Customer, Device, Location, Order, StaffUser, Stage, StatusEvent
-from . import audit, clock, portal_links, workflow
+from ..models import Customer, Device, Location, Order, StaffUser, Stage, StageKind, StatusEvent
+from . import alerts, audit, clock, portal_links, workflow
 from .ids import is_digits
 from .references import next_order_reference
 from .search import customer_ids, prefix, serial_condition
@@ -82,6 +82,15 @@ class OrderRow:
     technician: str
     booked_in_at: datetime
     updated_at: datetime
+    overdue: bool = False  # promised date passed and not ready yet
+    attention: int = 0  # customer actions nobody has handled yet
+
+
+def is_overdue(order: Order, stage: Stage, now: datetime | None = None) -> bool:
+    """Staff flag: the promised date has passed and the device isn't ready or collected yet."""
+    if order.promised_at is None or stage.kind in (StageKind.READY.value, StageKind.COLLECTED.value):
+        return False
+    return (now or clock.now()) > order.promised_at
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,7 @@ class OrderFilter:
     booked_from: datetime | None = None  # inclusive, UTC
     booked_before: datetime | None = None  # exclusive, UTC
     open_only: bool = False  # hide orders at a terminal (collected) stage
+    needs_attention: bool = False  # only orders with a customer action nobody has handled
 
 
 def _matching_order_ids(term: str, dialect: str):
@@ -131,6 +141,8 @@ def _filtered(query, flt: OrderFilter, dialect: str):
         query = query.where(Order.booked_in_at < flt.booked_before)
     if flt.open_only:
         query = query.where(Order.stage_id.in_(select(Stage.id).where(Stage.is_terminal.is_(False))))
+    if flt.needs_attention:
+        query = query.where(alerts.needing_attention())
     return query
 
 
@@ -157,6 +169,8 @@ def list_orders(
         .where(Order.id.in_(page_ids))
     ).all()
     by_id = {row[0].id: row for row in rows}
+    now = clock.now()
+    attention = alerts.open_counts(session, page_ids)
     result = []
     for order_id in page_ids:
         order, customer, device, stage, location, tech = by_id[order_id]
@@ -172,6 +186,8 @@ def list_orders(
                 technician=tech.name if tech else "",
                 booked_in_at=order.booked_in_at,
                 updated_at=order.updated_at,
+                overdue=is_overdue(order, stage, now),
+                attention=attention.get(order.id, 0),
             )
         )
     return result, total

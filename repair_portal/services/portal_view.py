@@ -105,6 +105,7 @@ class PortalView:
     show_payments: bool = True
     show_messages: bool = True
     files: list[FileItem] = field(default_factory=list)
+    files_tab: str = "Photos"  # "Photos & documents" once a document is shared
     payments: list[PaymentItem] = field(default_factory=list)
     total: str = ""
     paid: str = ""
@@ -232,6 +233,7 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         if kinds
         else []
     )
+    has_documents = any(f.kind != AttachmentKind.PHOTO.value for f in files)
     billed = billed_total(session, order_id)
     currency = billed[1] if billed else shop.currency
     payment_rows = session.exec(select(Payment).where(Payment.order_id == order_id).order_by(Payment.received_at))
@@ -263,6 +265,7 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         show_quote=shop.show_quote,
         show_payments=shop.show_payments,
         show_messages=shop.show_messages,
+        files_tab="Photos & documents" if has_documents else "Photos",
         files=[
             FileItem(
                 f.id,

@@ -19,3 +19,5 @@ def toast_for(outcome: Outcome):
 async def publish(outcome: Outcome) -> None:
     if outcome.ok and outcome.changed and outcome.order_id:
         await live.publish(outcome.order_id, outcome.changed)
+    if outcome.ok and outcome.alert:
+        live.publish_alerts()

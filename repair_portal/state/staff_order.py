@@ -11,9 +11,10 @@ from sqlmodel import select
 
 from .. import live
 from ..actions import order_page
-from ..db import session_scope
+from ..db import session_scope, write_session
 from ..models import Location, Order, StaffUser
 from ..services import (
+    alerts,
     attachments,
     messages,
     order_activity,
@@ -181,7 +182,14 @@ class StaffOrderState(StaffSessionState):
         ):
             setattr(self, flag, can(identity.role, action))
         self._reload()
-        return [StaffOrderState.start_live, self._link_shown()] if self.found else None
+        if not self.found:
+            return None
+        with write_session() as session:  # this staff member has now seen what the customer did here
+            seen = [a.id for a in alerts.open_for_order(session, self.current_order_id)]
+            newly_read = alerts.mark_read(session, identity.user_id, seen) if seen else 0
+        if newly_read:
+            live.publish_alerts()
+        return [StaffOrderState.start_live, self._link_shown()]
 
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
@@ -189,6 +197,19 @@ class StaffOrderState(StaffSessionState):
         if self._require_staff() is not None and self.current_order_id:
             await live.link_to_order(self, self.current_order_id)
             self.live = True
+
+    @rx.event
+    @staff_action(Action.VIEW_ORDERS)
+    def handle_customer_actions(self):
+        """Staff dealt with what the customer did: the order leaves the board's "needs attention"."""
+        with write_session() as session:
+            if self._order_for_write(session) is None:
+                return rx.toast.error("That order no longer exists.")
+            count = alerts.handle_order(session, self.current_order_id, self._me().user_id)
+        self._reload()
+        live.publish_alerts()
+        live.publish_board()
+        return rx.toast.success("Marked as handled.") if count else None
 
     @rx.event
     @staff_action(Action.VIEW_ORDERS)

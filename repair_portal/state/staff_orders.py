@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 from sqlmodel import select
 
-from .. import live
+from .. import live, routes
 from ..db import session_scope
 from ..models import Location, ShopSettings, StaffUser
-from ..services import clock, orders, timefmt, workflow
+from ..services import clock, orders, scan, timefmt, workflow
 from ..services.ids import parse_id
 from ..services.permissions import Action
 from .guard import staff_action
@@ -44,6 +44,8 @@ class OrderRowView:
     booked: str
     updated: str
     updated_exact: str
+    overdue: bool = False
+    attention: int = 0
 
 
 @dataclasses.dataclass
@@ -78,6 +80,7 @@ class StaffOrdersState(StaffSessionState):
     date_to: str = ""
     date_error: str = ""
     open_only: bool = False
+    attention_only: bool = False  # orders with a customer action nobody has handled
     shop_name: str = ""
 
     @rx.var
@@ -101,6 +104,7 @@ class StaffOrdersState(StaffSessionState):
         return bool(
             self.search
             or self.open_only
+            or self.attention_only
             or self.stage_filter != ALL
             or self.location_filter != ALL
             or self.tech_filter != ALL
@@ -135,6 +139,7 @@ class StaffOrdersState(StaffSessionState):
             booked_from=booked_from,
             booked_before=booked_before,
             open_only=self.open_only,
+            needs_attention=self.attention_only,
         )
 
     def _load(self) -> None:
@@ -160,6 +165,8 @@ class StaffOrdersState(StaffSessionState):
                     booked=timefmt.date(row.booked_in_at, tz),
                     updated=timefmt.ago(row.updated_at),
                     updated_exact=timefmt.short(row.updated_at, tz),
+                    overdue=row.overdue,
+                    attention=row.attention,
                 )
                 for row in found
             ]
@@ -210,7 +217,24 @@ class StaffOrdersState(StaffSessionState):
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
     def handle_search(self, value: str):
+        if scan.looks_scanned(str(value)):
+            return None  # a scanner is typing a URL: Enter (handle_search_submit) opens its order
         self.search = str(value)[:100]
+        return self._apply()
+
+    @rx.event
+    @staff_action(Action.VIEW_ORDERS)
+    def handle_search_submit(self, form_data: dict):
+        """Enter in the search box: a scanned label or ticket URL opens its order; anything else searches."""
+        text = str((form_data or {}).get("q", ""))[:500]
+        if scan.looks_scanned(text):
+            with session_scope() as session:
+                order_id = scan.order_from_scan(session, text)
+            if order_id is None:
+                self.search = ""
+                return [rx.toast.error("That code doesn't match an order of this shop."), self._apply()]
+            return rx.redirect(routes.staff_order(order_id))
+        self.search = text[:100]
         return self._apply()
 
     @rx.event
@@ -265,8 +289,14 @@ class StaffOrdersState(StaffSessionState):
 
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
+    def set_attention_only(self, value: bool):
+        self.attention_only = value is True
+        return self._apply()
+
+    @rx.event
+    @staff_action(Action.VIEW_ORDERS)
     def clear_filters(self):
-        self.search, self.open_only = "", False
+        self.search, self.open_only, self.attention_only = "", False, False
         self.stage_filter = self.location_filter = self.tech_filter = self.date_filter = ALL
         self.date_from = self.date_to = self.date_error = ""
         return self._apply()

@@ -111,4 +111,6 @@ class StaffSessionState(rx.State):
         """on_load of every staff page: bounce to the sign-in page without a live session."""
         if self._require_staff() is None:
             return self._login_redirect()
-        return None
+        from .staff_alerts import StaffAlertsState  # the bell of every staff page
+
+        return StaffAlertsState.load_bell

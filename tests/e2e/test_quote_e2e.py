@@ -186,3 +186,33 @@ def test_a_new_quote_while_the_customer_signs_resets_the_form_with_the_new_total
     expect(phone.locator("#approve-submit")).to_have_count(0)
     new_total = phone.locator("#quote-total").inner_text()
     assert new_total.startswith("£") and f"totals {new_total}." in phone.locator("#quote-error").inner_text()
+
+
+def test_the_alert_bell_rings_live_on_another_staff_session_when_a_customer_approves(live_app, phone, desktop):
+    reference, url = _new_quoted_order(live_app, "Lindqvist")
+    _sign_in(desktop, live_app)
+    expect(desktop.locator(".order-row").first).to_be_visible()
+    bell = desktop.locator("#alert-count")
+    before = int(bell.inner_text().rstrip("+")) if bell.count() else 0
+
+    open_verified(phone, url + "?tab=quote", "Lindqvist")
+    phone.click("#approve-open")
+    phone.click("#agree-terms")
+    phone.fill("#signer-name", "Elsa Lindqvist")
+    _draw_signature(phone)
+    phone.click("#approve-submit")
+    expect(phone.locator("#quote-approved")).to_be_visible()
+
+    # the staff member's open board: the bell counts one more, and the order needs attention
+    expect(bell).to_have_text(str(before + 1), timeout=10_000)
+    desktop.click("#filter-attention")
+    desktop.fill("#order-search", reference)
+    expect(desktop.locator(".order-row")).to_have_count(1)
+    expect(desktop.locator(".order-row .attention")).to_be_visible()
+    desktop.click("#alert-bell")
+    expect(desktop.locator(".alert-item").first).to_contain_text("Test Lindqvist")
+    expect(desktop.locator(".alert-item").first).to_contain_text("Approved the quote")
+    desktop.locator(".alert-item .alert-order-link").first.click()
+    expect(desktop.locator("#order-attention")).to_contain_text("Approved the quote")
+    desktop.click("#alerts-handled")
+    expect(desktop.locator("#order-attention")).to_have_count(0)

@@ -3,6 +3,14 @@ hand: a change here is a deliberate change of who may do what, and belongs in re
 
 # handler: (guard kind, staff action or None, read only, sent back to the board when refused)
 TABLE = {
+    "StaffAlertsState.load_alerts": ("staff", "view_orders", False, True),
+    "StaffAlertsState.load_bell": ("staff", "view_orders", False, False),
+    "StaffAlertsState.mark_all_read": ("staff", "view_orders", False, False),
+    "StaffAlertsState.mark_read": ("staff", "view_orders", False, False),
+    "StaffAlertsState.refresh_bell": ("staff", "view_orders", False, False),
+    "StaffAlertsState.set_location_filter": ("staff", "view_orders", False, False),
+    "StaffAlertsState.set_unread_only": ("staff", "view_orders", False, False),
+    "StaffOrderState.handle_customer_actions": ("staff", "view_orders", False, False),
     "EmailSettingsState.choose": ("staff", "edit_settings", False, True),
     "EmailSettingsState.edit_intro": ("form", None, False, False),
     "EmailSettingsState.edit_subject": ("form", None, False, False),
@@ -60,6 +68,7 @@ TABLE = {
     "StaffOrderState.start_live": ("staff", "view_orders", False, False),
     "StaffOrdersState.clear_filters": ("staff", "view_orders", False, False),
     "StaffOrdersState.handle_search": ("staff", "view_orders", False, False),
+    "StaffOrdersState.handle_search_submit": ("staff", "view_orders", False, False),
     "StaffOrdersState.load_orders": ("staff", "view_orders", False, False),
     "StaffOrdersState.next_page": ("staff", "view_orders", False, False),
     "StaffOrdersState.prev_page": ("staff", "view_orders", False, False),
@@ -68,6 +77,7 @@ TABLE = {
     "StaffOrdersState.set_date_from": ("staff", "view_orders", False, False),
     "StaffOrdersState.set_date_to": ("staff", "view_orders", False, False),
     "StaffOrdersState.set_location_filter": ("staff", "view_orders", False, False),
+    "StaffOrdersState.set_attention_only": ("staff", "view_orders", False, False),
     "StaffOrdersState.set_open_only": ("staff", "view_orders", False, False),
     "StaffOrdersState.set_stage_filter": ("staff", "view_orders", False, False),
     "StaffOrdersState.set_tech_filter": ("staff", "view_orders", False, False),

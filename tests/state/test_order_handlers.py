@@ -113,3 +113,35 @@ def test_revoking_the_link_switches_the_portal_off(state_factory, engine, app_en
     tech = _open(state_factory, StaffOrderLinkState, order_id, token("tech@example.com"))
     _run(tech.handle_rotate_link())  # technicians may not manage links
     assert not tech.has_link
+
+
+def test_the_bell_counts_per_person_and_the_order_page_reads_and_handles(state_factory, engine, app_env):
+    from repair_portal.models import AlertKind
+    from repair_portal.services import alerts
+    from repair_portal.state.staff_alerts import StaffAlertsState
+
+    order_id, token = _setup(engine, app_env)
+    tess_token, dee_token = token("tech@example.com"), token("desk@example.com")
+    with write_session(engine) as s:
+        alerts.record(s, s.get(Order, order_id), AlertKind.APPROVED, "Quote v1, £120.00")
+
+    def bell(tok):
+        state = state_factory(StaffAlertsState, path="/staff/alerts")
+        as_staff(state, tok)
+        state.load_alerts()
+        return state
+
+    tess, dee = bell(tess_token), bell(dee_token)
+    assert tess.unread == dee.unread == 1 and tess.items[0].label == "Approved the quote"
+    page = _open(state_factory, StaffOrderState, order_id, tess_token)  # opening the order reads it
+    assert [a.label for a in page.summary.open_alerts] == ["Approved the quote"]
+    tess.refresh_bell()
+    dee.refresh_bell()
+    assert (tess.unread, dee.unread) == (0, 1)
+    page.handle_customer_actions()
+    assert page.summary.open_alerts == []
+    dee.mark_all_read()
+    assert dee.unread == 0 and not dee.items[0].unread and dee.items[0].handled
+    forged = state_factory(StaffAlertsState, path="/staff/alerts")
+    as_staff(forged, "forged-token-value-aaaaaaaaaa")
+    assert redirect_path(forged.load_alerts()).startswith("/staff/login") and forged.items == []

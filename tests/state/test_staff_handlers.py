@@ -1,5 +1,8 @@
+from sqlmodel import select
+
 from repair_portal.api.staff import safe_next as _safe_next
 from repair_portal.db import write_session
+from repair_portal.models import Location
 from repair_portal.services import staff_auth
 from repair_portal.state.staff_orders import StaffOrdersState
 
@@ -99,3 +102,23 @@ def test_board_filters_ignore_ids_that_are_not_ids(state_factory, engine, app_en
         assert state.total == 30  # no filter applied, no crash
     state.refresh()
     assert len(state.rows) == 25
+
+
+def test_a_scanned_label_or_ticket_opens_its_order(state_factory, engine, app_env):
+    token = _signed_in_token(app_env, engine)
+    with write_session(engine) as s:
+        new = factories.order(s, s.exec(select(Location)).first(), last_name="Scanned")
+        order_id, code = new.order.id, new.code
+    state = state_factory(StaffOrdersState, path="/staff")
+    as_staff(state, token)
+    state.load_orders()
+    assert state.handle_search(f"https://shop.example/track/{code}") is None  # typing: no search yet
+    assert redirect_path(state.handle_search_submit({"q": f"https://shop.example/track/{code}"})) == (
+        f"/staff/orders/{order_id}"
+    )
+    assert redirect_path(state.handle_search_submit({"q": f"https://shop.example/staff/orders/{order_id}"})) == (
+        f"/staff/orders/{order_id}"
+    )
+    assert redirect_path(state.handle_search_submit({"q": "https://shop.example/track/unknown-code-xyz"})) is None
+    state.handle_search_submit({"q": "Scanned"})  # anything else is a search
+    assert state.search == "Scanned" and state.total == 1

@@ -211,3 +211,42 @@ def test_the_console_outbox_never_prints_working_links(capsys):
     printed = capsys.readouterr().out
     assert token not in printed and code not in printed
     assert "/staff/set-password/[private link]" in printed and "/track/[private link]" in printed
+
+
+def test_quote_emails_open_the_quote_tab_and_decisions_tell_the_shop_what_was_decided(write, clock):
+    from repair_portal.services import quotes
+    from tests.unit.quote_helpers import approve, decline, shop_with_sent_quote
+
+    with write() as s:
+        setup = shop_with_sent_quote(s)
+        code = mail.portal_links.current_code(s, TEST_SECRET_KEY, setup.order_id)
+        ready = mail.compose(s, LINKS, "quote_ready", setup.order_id)
+        assert f"https://track.fixpoint.example/track/{code}?tab=quote" in ready.text
+        line = next(x for x in quotes.lines_of(s, setup.quote_id) if x.optional)
+        from repair_portal.services import quote_decisions
+
+        quote_decisions.set_optional_line(s, setup.order_id, line.id, False, ACTOR)
+        from repair_portal.models import Order, Stage
+        from repair_portal.services import workflow
+
+        waiting = s.exec(select(Stage).where(Stage.name == "Awaiting approval")).one()
+        workflow.change_stage(s, s.get(Order, setup.order_id), waiting, ACTOR)
+        approve(s, setup.order_id)
+        approved = mail.compose(s, LINKS, "quote_decided", setup.order_id, extra={"decision": "approved"})
+        # the shop reads its own stage name (not the customer's wording), the total and the extra left out
+        assert "Approved total: £180.00" in approved.text and "Extras declined: Screen protector" in approved.text
+        assert "Status: Repairing" in approved.text
+    with write() as s:
+        other = shop_with_sent_quote_again(s)
+        decline(s, other, reason="Too dear, sorry")
+        declined = mail.compose(s, LINKS, "quote_decided", other, extra={"decision": "declined"})
+        assert "Reason: Too dear, sorry" in declined.text
+
+
+def shop_with_sent_quote_again(session) -> int:
+    from repair_portal.models import Location
+    from tests.unit.quote_helpers import make_order, sent_quote_for
+
+    order = make_order(session, session.exec(select(Location)).first(), last_name="Second")
+    sent_quote_for(session, order)
+    return order.id

@@ -130,3 +130,25 @@ def test_board_and_customer_list_agree_on_phone_searches(write):
         for typed in ("07700 900123", "+44 7700 900123", "900123", "(07700) 900-123"):
             assert _refs(s, search=typed) == [a.reference], typed
             assert [r.name for r in list_customers(s, search=typed)[0]] == ["Jan Kowalski"], typed
+
+
+def test_orders_past_their_promised_date_are_flagged_until_ready(session, clock):
+    from sqlmodel import select
+
+    from repair_portal.models import Order, Stage
+    from repair_portal.services import order_detail, orders
+
+    _, location = factories.shop(session)
+    late = factories.order(session, location, last_name="Late").order
+    on_time = factories.order(session, location, last_name="OnTime").order
+    late.promised_at = clock.now() - timedelta(hours=1)
+    on_time.promised_at = clock.now() + timedelta(days=1)
+    session.add_all([late, on_time])
+    session.flush()
+    rows, _ = orders.list_orders(session, orders.OrderFilter(), limit=25, offset=0)
+    flagged = {r.reference: r.overdue for r in rows}
+    assert flagged == {late.reference: True, on_time.reference: False}
+    ready = session.exec(select(Stage).where(Stage.name == "Ready for collection")).one()
+    workflow.change_stage(session, late, ready, factories.ACTOR)
+    assert not orders.is_overdue(session.get(Order, late.id), ready)
+    assert order_detail.order_detail(session, on_time.id, TEST_SECRET_KEY).overdue is False

@@ -1,4 +1,7 @@
-"""Intake tickets and device labels: page sizes, text, and QR codes that scan to the tracking URL."""
+"""Intake tickets and device labels: page sizes, text, and QR codes that scan (tickets: the tracking URL;
+labels: the staff order page)."""
+
+import re
 
 import pytest
 
@@ -80,10 +83,15 @@ def test_device_label_is_62_by_29_mm_with_reference_surname_and_device(doc):
     assert doc.order.reference in text and "Wójcik" in text and "Apple iPhone 13" in text
 
 
-@pytest.mark.parametrize("make", [lambda d: intake_ticket_pdf(d, "a4"), device_label_pdf], ids=["a4-ticket", "label"])
-def test_printed_qr_codes_scan_to_the_exact_tracking_url(doc, tmp_path, make):
-    image = render_page(make(doc), tmp_path, dpi=300)
+def test_printed_ticket_qr_scans_to_the_exact_tracking_url(doc, tmp_path):
+    image = render_page(intake_ticket_pdf(doc, "a4"), tmp_path, dpi=300)
     assert decode_qr_codes(image) == [doc.tracking_url]
+
+
+def test_the_device_label_qr_scans_to_the_staff_order_page(doc, tmp_path):
+    image = render_page(device_label_pdf(doc), tmp_path, dpi=300)
+    assert decode_qr_codes(image) == [doc.staff_url]
+    assert re.fullmatch(r"https?://[^/]+/staff/orders/\d+", doc.staff_url)
 
 
 def test_receipt_qr_scans_too(doc, tmp_path):
@@ -97,5 +105,5 @@ def test_without_a_live_link_tickets_say_so_and_carry_no_qr(session, settings, b
     for data in (intake_ticket_pdf(doc, "a4"), intake_ticket_pdf(doc, "receipt80")):
         assert len(pdf_reader(data).pages[0].images) == 0
         assert "Ask us for a link" in pdf_text(data)
-    label = device_label_pdf(doc)
-    assert len(pdf_reader(label).pages[0].images) == 0 and doc.order.reference in pdf_text(label)
+    label = device_label_pdf(doc)  # the label's QR is the staff page's: it stays
+    assert len(pdf_reader(label).pages[0].images) == 1 and doc.order.reference in pdf_text(label)

@@ -77,7 +77,7 @@ def test_links_expire_the_configured_days_after_collection(session, clock):
     assert portal_links.resolve(session, new.code).status == LinkStatus.EXPIRED
 
 
-def test_portal_view_shows_internal_stages_as_the_last_public_one(session):
+def test_portal_view_shows_an_internal_stage_by_its_wording_or_as_the_last_public_one(session):
     _, location = factories.shop(session)
     new = factories.order(session, location)
     STAFF = _staff(session)
@@ -85,10 +85,15 @@ def test_portal_view_shows_internal_stages_as_the_last_public_one(session):
     workflow.change_stage(session, new.order, stages["Awaiting approval"], STAFF)
     workflow.change_stage(session, new.order, stages["Awaiting parts"], STAFF)
     view = portal_view.portal_view(session, new.order.id)
-    assert view.stage_label == "Waiting for your approval"
+    assert view.stage_label == "Waiting for a part – we'll update you"  # the default wording
     assert view.reference == new.order.reference
     position = next(i for i, step in enumerate(view.steps, start=1) if step.state == "current")
-    assert (position, len(view.steps)) == (3, 6)
+    assert (position, len(view.steps)) == (4, 7)  # its own step, after the approval stage
+    stages["Awaiting parts"].customer_label = ""  # no wording: shown as the approval stage before it
+    session.add(stages["Awaiting parts"])
+    view = portal_view.portal_view(session, new.order.id)
+    position = next(i for i, step in enumerate(view.steps, start=1) if step.state == "current")
+    assert (view.stage_label, position, len(view.steps)) == ("Preparing your quote", 3, 6)
 
 
 def test_stage_changes_are_recorded_and_bump_the_version(session, clock):

@@ -36,3 +36,29 @@ def test_the_view_carries_the_location_contact_and_every_day_of_its_hours(sessio
     assert contact.hours[1].hours == "Closed" and contact.hours[5].hours == "10:00–14:00"
     assert view.stage_position >= 1 and 0 <= view.progress_percent <= 100
     assert portal_view.contact_view(None) == portal_view.ContactView()
+
+
+def test_the_files_tab_says_documents_once_one_is_shared(session):
+    from repair_portal.models import Attachment
+
+    _, location = factories.shop(session)
+    new = factories.order(session, location)
+
+    def share(kind: str, name: str) -> None:
+        session.add(
+            Attachment(
+                order_id=new.order.id,
+                kind=kind,
+                storage_name=name,
+                content_type="image/jpeg" if kind == "photo" else "application/pdf",
+                size_bytes=10,
+                sha256="0" * 64,
+                visible_to_customer=True,
+            )
+        )
+        session.flush()
+
+    share("photo", "a.jpg")
+    assert portal_view.portal_view(session, new.order.id).files_tab == "Photos"
+    share("document", "b.pdf")
+    assert portal_view.portal_view(session, new.order.id).files_tab == "Photos & documents"

@@ -46,8 +46,9 @@ def test_sending_a_quote_moves_the_order_to_awaiting_approval_and_revisions_get_
     assert session.get(Stage, new.order.stage_id).name == "Awaiting approval"
     decision = quote_decisions.record_decision_by_staff(session, new.order.id, 1, True, "phone", "Ada Nowak", actor)
     assert decision.outcome == "approved" and decision.channel == "phone" and decision.recorded_by_id == staff.id
+    assert session.get(Stage, new.order.stage_id).name == "Repairing"  # the approval moved it on
     version, moved = send_new_quote(session, new.order, [FormLine("Screen", "1", "120", False)], actor)
-    assert (version, moved) == (2, False)
+    assert (version, moved) == (2, True)  # a new version needs a new decision: back to awaiting approval
     statuses = [q.status for q in session.exec(select(Quote).order_by(Quote.version))]
     assert statuses == ["approved", "sent"]  # the signed/approved version stays as it was
 

@@ -27,7 +27,7 @@ def card(title: str, *children, action: rx.Component | None = None, **props) -> 
 def fact(label: str, value) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
-        rx.text(value, size="2", weight="medium"),
+        value if isinstance(value, rx.Component) else rx.text(value, size="2", weight="medium"),
         spacing="0",
         min_width="9rem",
     )

@@ -40,7 +40,18 @@ def _view() -> rx.Component:
             fact("Serial / IMEI", rx.cond(S.summary.serial != "", S.summary.serial, "—")),
             fact("Location", S.summary.location),
             fact("Booked in", S.summary.booked_in),
-            fact("Promised", rx.cond(S.summary.promised != "", S.summary.promised, "—")),
+            fact(
+                "Promised",
+                rx.cond(
+                    S.summary.overdue,
+                    rx.hstack(
+                        rx.text(S.summary.promised, size="2", weight="medium"),
+                        rx.badge("Overdue", color_scheme="red", id="order-overdue"),
+                        spacing="2",
+                    ),
+                    rx.text(rx.cond(S.summary.promised != "", S.summary.promised, "—"), size="2", weight="medium"),
+                ),
+            ),
             fact("Technician", S.summary.assigned_to),
             gap="1rem 2rem",
             wrap="wrap",

@@ -16,7 +16,7 @@ from .signature import pending_signature
 from .status import details, hero, timeline
 
 
-def tab_trigger(value: str, label: str) -> rx.Component:
+def tab_trigger(value: str, label) -> rx.Component:
     return rx.tabs.trigger(label, value=value, id=f"tab-{value}")
 
 
@@ -64,7 +64,7 @@ def order_view(s: OrderScreen) -> rx.Component:
             rx.tabs.list(
                 tab_trigger("status", "Status"),
                 rx.cond(s.view.show_quote, tab_trigger("quote", "Quote")),
-                rx.cond(s.view.show_photos | s.view.show_documents, tab_trigger("documents", "Photos")),
+                rx.cond(s.view.show_photos | s.view.show_documents, tab_trigger("documents", s.view.files_tab)),
                 rx.cond(s.view.show_messages, tab_trigger("messages", "Messages")),
                 size="2",
                 style={"overflow_x": "auto"},

@@ -45,7 +45,15 @@ def _target_select(label: str, element_id: str, value, on_change) -> rx.Componen
 def stage_editor() -> rx.Component:
     return dialog_form(
         rx.text("Staff name", as_="label", html_for="stage-name", size="2", weight="medium"),
-        rx.input(id="stage-name", name="name", default_value=S.f_name, required=True, max_length=100, auto_focus=True),
+        rx.input(
+            id="stage-name",
+            name="name",
+            default_value=S.f_name,
+            required=True,
+            max_length=100,
+            auto_focus=True,
+            width="100%",
+        ),
         field_error(S.name_error, "stage-name"),
         rx.hstack(
             rx.switch(id="stage-internal", checked=S.f_internal, on_change=S.set_internal),
@@ -67,23 +75,28 @@ def stage_editor() -> rx.Component:
             default_value=S.f_label,
             placeholder=rx.cond(S.f_internal, "e.g. Waiting for a part – we'll update you", "Same as the staff name"),
             max_length=100,
+            width="100%",
         ),
         rx.cond(
             S.f_internal,
             rx.text("Left empty, customers keep seeing the stage before this one.", size="1", color_scheme="gray"),
         ),
         field_error(S.label_error, "stage-label"),
-        rx.text("What customers read", as_="label", html_for="stage-explanation", size="2", weight="medium"),
-        rx.text_area(
-            id="stage-explanation",
-            name="explanation",
-            default_value=S.f_explanation,
-            rows="3",
-            max_length=2000,
-            disabled=S.f_internal,
+        rx.vstack(  # kept in the form while hidden, so switching "internal" back on and off loses nothing
+            rx.text("What customers read", as_="label", html_for="stage-explanation", size="2", weight="medium"),
+            rx.text_area(
+                id="stage-explanation",
+                name="explanation",
+                default_value=S.f_explanation,
+                rows="3",
+                max_length=2000,
+                width="100%",
+            ),
+            field_error(S.explanation_error, "stage-explanation"),
+            display=rx.cond(S.f_internal, "none", "flex"),
+            spacing="1",
             width="100%",
         ),
-        field_error(S.explanation_error, "stage-explanation"),
         rx.checkbox(
             "Email the customer when an order reaches this stage",
             checked=S.f_notify,

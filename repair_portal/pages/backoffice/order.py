@@ -6,6 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.order.activity import activity_card
+from ...components.order.attention import attention_card
 from ...components.order.files import files_card
 from ...components.order.messages import emails, messages
 from ...components.order.payments import payments_card
@@ -30,6 +31,7 @@ def order_page() -> rx.Component:
             rx.vstack(
                 live_refresh(S.refresh),
                 live_marker(S.live),
+                attention_card(),
                 summary(),
                 quote_card(),
                 payments_card(),

@@ -44,7 +44,25 @@ def _row(row: OrderRowView) -> rx.Component:
         rx.table.row_header_cell(rx.text(row.reference, weight="bold", font_family="var(--code-font-family)")),
         rx.table.cell(row.customer),
         rx.table.cell(rx.text(row.device, color_scheme="gray")),
-        rx.table.cell(rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full")),
+        rx.table.cell(
+            rx.hstack(
+                rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full"),
+                rx.cond(row.overdue, rx.badge("Overdue", color_scheme="red", variant="solid", class_name="overdue")),
+                rx.cond(
+                    row.attention > 0,
+                    rx.badge(
+                        rx.icon("bell", size=12),
+                        row.attention,
+                        color_scheme="amber",
+                        variant="solid",
+                        class_name="attention",
+                        title="Customer actions to handle",
+                    ),
+                ),
+                spacing="1",
+                wrap="wrap",
+            )
+        ),
         rx.table.cell(row.location, display=WIDE_ONLY),
         rx.table.cell(rx.text(row.technician, color_scheme="gray")),
         rx.table.cell(rx.text(row.booked, color_scheme="gray", white_space="nowrap"), display=WIDE_ONLY),
@@ -110,16 +128,24 @@ def _empty() -> rx.Component:
 
 def _toolbar() -> rx.Component:
     return rx.hstack(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=16)),
-            placeholder="Reference, name, phone, email, serial…",
-            value=StaffOrdersState.search,
-            on_change=StaffOrdersState.handle_search.debounce(300),
-            size="2",
+        rx.form(  # Enter submits: a barcode scanner types a label's or ticket's URL, then Enter
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16)),
+                name="q",
+                placeholder="Reference, name, phone, email, serial or scan…",
+                aria_label="Search orders, or scan a device label or ticket",
+                value=StaffOrdersState.search,
+                on_change=StaffOrdersState.handle_search.debounce(300),
+                size="2",
+                width="100%",
+                id="order-search",
+            ),
+            on_submit=StaffOrdersState.handle_search_submit,
+            reset_on_submit=False,
             width=["100%", "24rem"],
-            id="order-search",
         ),
         rx.checkbox("Open only", checked=S.open_only, on_change=S.set_open_only, id="filter-open"),
+        rx.checkbox("Needs attention", checked=S.attention_only, on_change=S.set_attention_only, id="filter-attention"),
         rx.spacer(),
         *pager(S.page_label, S.prev_page, S.next_page, S.has_prev, S.has_next),
         width="100%",
