@@ -27,7 +27,7 @@ def attention_card() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.icon("bell-ring", size=18, color="var(--amber-11)"),
-                    rx.text("The customer did something", size="3", weight="bold"),
+                    rx.text("Customer actions to handle", size="3", weight="bold"),
                     rx.spacer(),
                     rx.button(
                         rx.icon("check", size=16),
