@@ -21,6 +21,9 @@ app = rx.App(
         rx.el.meta(name="theme-color", content="#0f766e"),
     ],
     api_transformer=[api_routes(), security_headers],
+    # At the top, over the page header: on a phone, never over the buttons a customer needs
+    # (Approve, Sign, Send sit at the bottom of their forms).
+    toaster=rx.toast.provider(position="top-center", close_button=True, offset="0.75rem"),
 )
 
 # Before Reflex's own handling of each event (hydrate included): a state whose identity cookies

@@ -39,6 +39,8 @@ class ShopSettings(SQLModel, table=True):
     show_quote: bool = True
     show_payments: bool = True
     show_messages: bool = True
+    # Off: the collection receipt is signed at the counter, never from home before the device is handed over.
+    sign_collection_remotely: bool = False
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @classmethod

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from ..models import Order, Signature, SignaturePurpose, Stage, StageKind
+from ..models import Order, ShopSettings, Signature, SignaturePurpose, Stage, StageKind
 from . import audit, signatures
 
 
@@ -32,10 +32,12 @@ def _signed(session: Session, order_id: int, purpose: str) -> Signature | None:
 
 
 def pending(session: Session, order: Order) -> list[PendingSignature]:
-    """Data consent until given; the collection receipt once the repair is ready (or being collected)."""
+    """Data consent until given; the collection receipt once the repair is ready (or being collected),
+    on the portal only where the shop allows signing for collection remotely (else at the counter)."""
     wanted = [SignaturePurpose.DATA_CONSENT.value]
     stage = session.get(Stage, order.stage_id)
-    if stage is not None and stage.kind in (StageKind.READY.value, StageKind.COLLECTED.value):
+    ready = stage is not None and stage.kind in (StageKind.READY.value, StageKind.COLLECTED.value)
+    if ready and ShopSettings.current(session).sign_collection_remotely:
         wanted.append(SignaturePurpose.COLLECTION.value)
     out = []
     for purpose in wanted:

@@ -133,6 +133,12 @@ def form_for(location: Location) -> LocationForm:
     )
 
 
+def new_form(session: Session) -> LocationForm:
+    """A new location starts with the shop's opening hours (its first active location's)."""
+    first = session.exec(select(Location).where(Location.active).order_by(Location.id)).first()
+    return LocationForm(hours=hours.parse(first.opening_hours_json)) if first is not None else LocationForm()
+
+
 def changed_fields(before: LocationForm, after: LocationForm) -> list[str]:
     a, b = asdict(_clean(before)), asdict(_clean(after))
     return [f.name for f in fields(LocationForm) if a[f.name] != b[f.name]]

@@ -83,13 +83,22 @@ def describe(action: str, detail: dict) -> tuple[str, str]:
         ),
         "email.queued": (f"Queued the “{_template(d)}” email", "mail"),
         "email.skipped": (f"Did not send the “{_template(d)}” email ({_skip_reason(d)})", "mail-x"),
-        "email.sent": (f"Delivered the “{_template(d)}” email", "mail-check"),
+        "email.sent": (
+            f"Kept the “{_template(d)}” email in the outbox (email isn't set up)"
+            if d.get("backend") == "outbox"
+            else f"Delivered the “{_template(d)}” email",
+            "mail-check",
+        ),
         "email.failed": (f"Could not deliver the “{_template(d)}” email", "mail-warning"),
         "document.downloaded": (DOCUMENTS.get(d.get("kind"), "Downloaded a document"), "printer"),
     }
     if action in table:
         return table[action]
     return action.replace(".", " ").replace("_", " ").capitalize(), "dot"
+
+
+# Recorded for the audit trail but said once already by another event of the same moment.
+HIDDEN = {"portal.signed"}  # signature.recorded says it
 
 
 def _channel(d: dict) -> str:
@@ -126,6 +135,8 @@ def order_activity(session: Session, order_id: int, tz: str, *, limit: int = 200
     )
     items = []
     for event in events:
+        if event.action in HIDDEN:
+            continue
         try:
             detail = json.loads(event.detail) if event.detail else {}
         except ValueError:

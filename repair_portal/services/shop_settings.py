@@ -49,6 +49,7 @@ TOGGLES = (
     "show_quote",
     "show_payments",
     "show_messages",
+    "sign_collection_remotely",
 )
 LABELS = {
     "name": "shop name",
@@ -66,6 +67,7 @@ LABELS = {
     "show_quote": "quotes",
     "show_payments": "payments",
     "show_messages": "messages",
+    "sign_collection_remotely": "collection signature on the portal",
     "terms_text": "terms",
 }
 LIMITS = {"name": 200, "welcome_message": 2000, "tax_label": 40, "terms_text": 20000}
@@ -93,6 +95,7 @@ class ShopForm:
     show_quote: bool = True
     show_payments: bool = True
     show_messages: bool = True
+    sign_collection_remotely: bool = False
     terms_text: str = ""
 
     @classmethod

@@ -165,7 +165,9 @@ class StaffLocationsState(StaffSessionState):
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)
     def open_new(self):
-        self._open_editor(0, LocationForm(), None)
+        with session_scope() as session:
+            form = locations.new_form(session)
+        self._open_editor(0, form, None)
         return None
 
     @rx.event

@@ -133,6 +133,13 @@ class TrackQuoteState(TrackState):
 
     @rx.event
     @form_only
+    def clear_errors(self, _value=None):
+        """A message goes once the customer starts correcting what it was about."""
+        if self.quote_error or self.sign_error:
+            self.quote_error = self.sign_error = ""
+
+    @rx.event
+    @form_only
     def open_form(self, which: str):
         self.deciding = which if which in ("approve", "decline") else ""
         self.quote_error = ""

@@ -123,6 +123,7 @@ TABLE = {
     "StaffWorkflowState.set_notify": ("form", None, False, False),
     "StaffWorkflowState.start_add": ("staff", "edit_settings", False, False),
     "StaffWorkflowState.start_edit": ("staff", "edit_settings", False, False),
+    "TrackQuoteState.clear_errors": ("form", None, False, False),
     "TrackQuoteState.finish_approval": ("customer", None, False, False),
     "TrackQuoteState.finish_sign": ("customer", None, False, False),
     "TrackQuoteState.handle_decline": ("customer", None, False, False),

@@ -22,7 +22,7 @@ def _png() -> bytes:
 
 
 def test_data_consent_is_asked_once_and_collection_only_when_ready(session):
-    _, location = factories.shop(session)
+    shop, location = factories.shop(session)
     new = factories.order(session, location)
     assert [p.purpose for p in consents.pending(session, new.order)] == ["data_consent"]
     sig, created = consents.sign(
@@ -64,6 +64,9 @@ def test_data_consent_is_asked_once_and_collection_only_when_ready(session):
         )
     ready = session.exec(select(Stage).where(Stage.kind == StageKind.READY.value)).one()
     workflow.change_stage(session, new.order, ready, audit.SYSTEM)
+    assert consents.pending(session, new.order) == []  # by default collection is signed at the counter
+    shop.sign_collection_remotely = True
+    session.add(shop)
     assert [p.purpose for p in consents.pending(session, new.order)] == ["collection"]
     consents.sign(
         session,
@@ -100,3 +103,25 @@ def test_blank_or_fake_signatures_and_bad_names_are_refused(session):
                 actor=CUSTOMER,
             )
     assert session.exec(select(Signature)).all() == []
+
+
+def test_a_signature_is_said_once_in_the_activity_and_outbox_mail_says_so(session):
+    from repair_portal.services import order_activity
+
+    _, location = factories.shop(session)
+    new = factories.order(session, location)
+    consents.sign(
+        session,
+        new.order,
+        "data_consent",
+        signer_name="Ada Nowak",
+        png=_png(),
+        auth_method="link_last_name",
+        ip="198.51.100.4",
+        user_agent="phone",
+        actor=CUSTOMER,
+    )
+    audit.record(session, audit.SYSTEM, "email.sent", order_id=new.order.id, template="order_booked", backend="outbox")
+    lines = [a.what for a in order_activity.order_activity(session, new.order.id, "Europe/London")]
+    assert sum(line.startswith("Signed the") for line in lines) == 1
+    assert "Kept the “Order booked in” email in the outbox (email isn't set up)" in lines

@@ -216,3 +216,14 @@ def test_location_logo_fake_rejected_real_re_encoded_and_removed(world, write, r
         assert s.get(Location, world["location_id"]).logo_path is None
         assert branding.logo_for(s, world["location_id"]) == shop_logo  # falls back to the shop's
     assert len(_events(read, "settings.logo_removed")) == 1
+
+
+def test_a_new_location_starts_with_the_shops_hours(world, write, read):
+    with write() as s:
+        first = s.get(Location, world["location_id"])
+        first.opening_hours_json = '{"mon": "08:00–18:00", "sat": "10:00–14:00"}'
+        s.add(first)
+    with read() as s:
+        form = locations.new_form(s)
+    assert form.hours["mon"] == ("08:00", "18:00") and form.hours["sat"] == ("10:00", "14:00")
+    assert form.hours["sun"] is None and form.name == ""

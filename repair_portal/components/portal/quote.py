@@ -97,7 +97,11 @@ def _approve_form(s: OrderScreen) -> rx.Component:
                 ),
             ),
             rx.checkbox(
-                "I agree to the repair terms and authorise this repair", name="agree", id="agree-terms", size="2"
+                "I agree to the repair terms and authorise this repair",
+                name="agree",
+                id="agree-terms",
+                size="2",
+                on_change=s.quote.clear_errors,
             ),
             rx.input(
                 name="signer_name",
@@ -105,6 +109,7 @@ def _approve_form(s: OrderScreen) -> rx.Component:
                 size="3",
                 width="100%",
                 id="signer-name",
+                on_change=s.quote.clear_errors.debounce(300),
                 auto_complete="name",
                 max_length=200,
             ),
@@ -145,6 +150,7 @@ def _decline_form(s: OrderScreen) -> rx.Component:
                 rows="3",
                 width="100%",
                 id="decline-reason",
+                on_change=s.quote.clear_errors.debounce(300),
                 max_length=2000,
             ),
             _buttons(

@@ -22,6 +22,12 @@ TOGGLE_TEXT = [
     ("show_documents", "shop-show-documents", "Documents", "PDFs you mark as visible to the customer."),
     ("show_payments", "shop-show-payments", "Payments", "Total, payments received and the balance."),
     ("show_messages", "shop-show-messages", "Messages", "The message thread and the feedback form."),
+    (
+        "sign_collection_remotely",
+        "shop-sign-collection-remotely",
+        "Collection signature on the portal",
+        "Customers may sign for collection from their phone once the device is ready. Off: at the counter.",
+    ),
 ]
 ACCESS_HELP = {
     "link_last_name": "The link opens the page after the customer types the last name on the order (once per device).",
