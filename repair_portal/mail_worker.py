@@ -12,6 +12,7 @@ from .settings import Settings, get_settings
 
 log = logging.getLogger("repair_portal.mail")
 POLL_SECONDS = 2.0
+REMINDER_SECONDS = 600.0  # how often due reminders are looked for (they are counted in days)
 
 
 def backend_for(settings: Settings) -> MailBackend:
@@ -29,15 +30,32 @@ def sender_for(settings: Settings) -> Sender:
         return Sender(settings.mail_from, ShopSettings.current(session).name)
 
 
+def reminder_pass(settings: Settings) -> int:
+    """Queue the reminders that are due (services/reminders.py); several workers may run it at once."""
+    from .db import write_session
+    from .services import reminders
+    from .services.mail import LinkSettings
+
+    with write_session() as session:
+        return reminders.send_due(session, LinkSettings(settings.public_url, settings.secret_key))
+
+
 async def delivery_loop() -> None:
     settings = get_settings()
     backend = backend_for(settings)
     log.info("mail delivery loop started (backend: %s)", backend.name)
+    loop = asyncio.get_running_loop()
+    next_reminders = loop.time() + 30  # not at start-up: let the app settle first
     while True:
         try:
+            if loop.time() >= next_reminders:
+                next_reminders = loop.time() + REMINDER_SECONDS
+                queued = await asyncio.to_thread(reminder_pass, settings)
+                if queued:
+                    log.info("queued %s reminder(s)", queued)
             await asyncio.to_thread(lambda: deliver_due(get_engine(), backend, sender_for(settings)))
         except asyncio.CancelledError:
             raise
-        except Exception:  # keep delivering after a transient database error
+        except Exception:  # keep delivering after a transient database error (or a racing worker)
             log.exception("mail delivery pass failed")
         await asyncio.sleep(POLL_SECONDS)

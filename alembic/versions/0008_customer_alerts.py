@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("created_at", repair_portal.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("handled_at", repair_portal.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("handled_by_id", sa.Integer(), nullable=True),
+        sa.Column("dedupe_key", sa.String(length=80), nullable=True),
         sa.ForeignKeyConstraint(
             ["order_id"], ["repair_order.id"], name=op.f("fk_customer_alert_order_id_repair_order")
         ),
@@ -37,6 +38,7 @@ def upgrade() -> None:
             ["handled_by_id"], ["staff_user.id"], name=op.f("fk_customer_alert_handled_by_id_staff_user")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_alert")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_customer_alert_dedupe_key")),
     )
     op.create_index(op.f("ix_customer_alert_order_id"), "customer_alert", ["order_id"])
     op.create_index(op.f("ix_customer_alert_location_id"), "customer_alert", ["location_id"])

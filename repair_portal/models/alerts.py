@@ -20,6 +20,7 @@ class AlertKind(StrEnum):
     MESSAGE = "message"
     FEEDBACK = "feedback"
     REQUEST = "request"
+    REMINDER = "reminder"  # the shop reminded the customer (a quote unanswered, a device not collected)
 
 
 class CustomerAlert(SQLModel, table=True):
@@ -34,6 +35,8 @@ class CustomerAlert(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     handled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     handled_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    # One alert per event that must not repeat (a reminder per quote version or per ready spell).
+    dedupe_key: str | None = Field(default=None, max_length=80, unique=True)
 
 
 class AlertRead(SQLModel, table=True):

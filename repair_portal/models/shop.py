@@ -41,6 +41,9 @@ class ShopSettings(SQLModel, table=True):
     show_messages: bool = True
     # Off: the collection receipt is signed at the counter, never from home before the device is handed over.
     sign_collection_remotely: bool = False
+    # Reminder emails after this many days (0: none): a sent quote unanswered, a ready device not collected.
+    quote_reminder_days: int = 3
+    collection_reminder_days: int = 5
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @classmethod

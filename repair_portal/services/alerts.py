@@ -19,14 +19,22 @@ KIND_LABELS = {
     AlertKind.MESSAGE.value: ("Wrote a message", "message-circle", "amber"),
     AlertKind.FEEDBACK.value: ("Left feedback", "star", "amber"),
     AlertKind.REQUEST.value: ("Requested a job", "inbox", "violet"),
+    AlertKind.REMINDER.value: ("Was sent a reminder", "alarm-clock", "gray"),
 }
 PAGE = 50
 
 
-def record(session: Session, order: Order, kind: AlertKind, summary: str) -> CustomerAlert:
+def record(
+    session: Session, order: Order, kind: AlertKind, summary: str, *, dedupe_key: str | None = None
+) -> CustomerAlert:
     """In the customer action's own transaction: the alert exists exactly when the action does."""
     alert = CustomerAlert(
-        order_id=order.id, location_id=order.location_id, kind=kind.value, summary=" ".join(summary.split())[:300]
+        order_id=order.id,
+        location_id=order.location_id,
+        kind=kind.value,
+        summary=" ".join(summary.split())[:300],
+        dedupe_key=dedupe_key,
+        created_at=clock.now(),
     )
     session.add(alert)
     session.flush()

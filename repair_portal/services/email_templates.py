@@ -63,6 +63,25 @@ TEMPLATES: dict[str, TemplateSpec] = {
             "you can pay any balance when you collect.",
         ),
         TemplateSpec(
+            "quote_reminder",
+            "Reminder: quote waiting",
+            "customer",
+            "Reminder: your quote for {reference} is waiting",
+            "Hi {first_name}, a quick reminder: your quote for your {device} is waiting for your decision. "
+            "We won't start chargeable work until you approve it; if you'd rather not go ahead, you can "
+            "decline it online too.",
+            button="View the quote",
+            tab="quote",
+        ),
+        TemplateSpec(
+            "collection_reminder",
+            "Reminder: ready to collect",
+            "customer",
+            "Reminder: your {device} is ready to collect",
+            "Hi {first_name}, your {device} is still waiting for you at {shop_name}. Bring your reference "
+            "{reference}; our opening hours are below.",
+        ),
+        TemplateSpec(
             "staff_reply",
             "Reply to the customer",
             "customer",

@@ -61,6 +61,8 @@ LABELS = {
     "timezone": "time zone",
     "access_mode": "portal access",
     "link_expiry_days": "link expiry",
+    "quote_reminder_days": "quote reminder",
+    "collection_reminder_days": "collection reminder",
     "show_timeline_explanations": "stage explanations",
     "show_photos": "photos",
     "show_documents": "documents",
@@ -72,6 +74,7 @@ LABELS = {
 }
 LIMITS = {"name": 200, "welcome_message": 2000, "tax_label": 40, "terms_text": 20000}
 MAX_EXPIRY_DAYS = 3650
+MAX_REMINDER_DAYS = 90
 _COLOUR = re.compile(r"#?([0-9a-fA-F]{6})")
 _RATE = re.compile(r"\d{1,3}(\.\d{1,2})?")
 
@@ -89,6 +92,8 @@ class ShopForm:
     timezone: str = "Europe/London"
     access_mode: str = AccessMode.LINK_LAST_NAME.value
     link_expiry_days: str = "30"
+    quote_reminder_days: str = "3"  # 0: off
+    collection_reminder_days: str = "5"
     show_timeline_explanations: bool = True
     show_photos: bool = True
     show_documents: bool = True
@@ -208,6 +213,10 @@ def validate(form: ShopForm) -> dict[str, str]:
     days = form.link_expiry_days
     if not is_digits(days) or not 1 <= int(days) <= MAX_EXPIRY_DAYS:
         errors["link_expiry_days"] = f"Enter a whole number of days from 1 to {MAX_EXPIRY_DAYS}."
+    for name in ("quote_reminder_days", "collection_reminder_days"):
+        value = getattr(form, name)
+        if not is_digits(value) or not 0 <= int(value) <= MAX_REMINDER_DAYS:
+            errors[name] = f"Enter a whole number of days from 1 to {MAX_REMINDER_DAYS}, or 0 for no reminder."
     return errors
 
 
@@ -224,6 +233,8 @@ def form_for(shop: ShopSettings | None) -> ShopForm:
         timezone=shop.timezone,
         access_mode=shop.access_mode,
         link_expiry_days=str(shop.link_expiry_days),
+        quote_reminder_days=str(shop.quote_reminder_days),
+        collection_reminder_days=str(shop.collection_reminder_days),
         terms_text=shop.terms_text,
         **{t: getattr(shop, t) for t in TOGGLES},
     )
@@ -292,6 +303,8 @@ def save_shop_settings(
     shop.timezone = form.timezone
     shop.access_mode = form.access_mode
     shop.link_expiry_days = int(form.link_expiry_days)
+    shop.quote_reminder_days = int(form.quote_reminder_days)
+    shop.collection_reminder_days = int(form.collection_reminder_days)
     shop.terms_text = form.terms_text
     for toggle in TOGGLES:
         setattr(shop, toggle, getattr(form, toggle))

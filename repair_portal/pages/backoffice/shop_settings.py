@@ -123,6 +123,23 @@ def _toggle(name: str, element_id: str, label: str, help_text: str) -> rx.Compon
     )
 
 
+def _days_field(label: str, name: str, element_id: str, unit: str) -> rx.Component:
+    """A number of days, e.g. for reminder emails (sent once, to customers who accept email updates)."""
+    control = rx.hstack(
+        rx.input(
+            value=S.values.get(name, ""),
+            on_change=lambda value: S.set_value(name, value),
+            id=element_id,
+            input_mode="numeric",
+            width="6rem",
+        ),
+        rx.text(unit, size="2", color_scheme="gray"),
+        align="center",
+        spacing="2",
+    )
+    return F.field(label, control, name, element_id, "One email per quote or ready device; staff see it under Alerts.")
+
+
 def _portal_card() -> rx.Component:
     access = rx.radio_group.root(
         rx.vstack(
@@ -153,6 +170,18 @@ def _portal_card() -> rx.Component:
             ),
             "link_expiry_days",
             "shop-link-expiry",
+        ),
+        _days_field(
+            "Remind about an unanswered quote",
+            "quote_reminder_days",
+            "shop-quote-reminder",
+            "days after sending it (0: never)",
+        ),
+        _days_field(
+            "Remind to collect a ready device",
+            "collection_reminder_days",
+            "shop-collection-reminder",
+            "days after it is ready (0: never)",
         ),
         F.field(
             "Welcome message",

@@ -1,0 +1,60 @@
+"""Reminders: an unanswered quote and an uncollected ready device, each reminded once, with consent."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from repair_portal.models import Customer, CustomerAlert, OutboxMessage, Stage
+from repair_portal.services import reminders, workflow
+
+from .. import factories
+from .quote_helpers import shop_with_sent_quote
+from .test_mail import LINKS
+
+
+def _reminders(session):
+    return session.exec(select(CustomerAlert).where(CustomerAlert.kind == "reminder")).all()
+
+
+def test_an_unanswered_quote_is_reminded_once_after_the_set_days(session, clock):
+    setup = shop_with_sent_quote(session)
+    assert reminders.send_due(session, LINKS) == 0  # just sent
+    clock.advance(days=3, minutes=1)
+    assert reminders.send_due(session, LINKS) == 1
+    assert reminders.send_due(session, LINKS) == 0  # once
+    mail = session.exec(select(OutboxMessage).where(OutboxMessage.template == "quote_reminder")).one()
+    assert "?tab=quote" in mail.text_body and mail.order_id == setup.order_id
+    (alert,) = _reminders(session)
+    assert alert.summary == "Reminded by email: quote v1 unanswered for 3 days"
+
+
+def test_a_ready_device_is_reminded_and_without_consent_staff_are_asked_to_call(session, clock):
+    shop, location = factories.shop(session)
+    new = factories.order(session, location)
+    customer = session.get(Customer, new.order.customer_id)
+    customer.email_updates = False  # no consent: no email, staff asked to call
+    session.add(customer)
+    ready = session.exec(select(Stage).where(Stage.name == "Ready for collection")).one()
+    workflow.change_stage(session, new.order, ready, factories.ACTOR)
+    clock.advance(days=5, minutes=1)
+    assert reminders.send_due(session, LINKS) == 1
+    (alert,) = _reminders(session)
+    assert "not emailed" in alert.summary and "call them" in alert.summary
+    assert session.exec(select(OutboxMessage).where(OutboxMessage.template == "collection_reminder")).all() == []
+    shop.collection_reminder_days = 0  # off
+    session.add(shop)
+    clock.advance(days=30)
+    assert reminders.send_due(session, LINKS) == 0
+
+
+def test_the_delivery_loop_s_reminder_pass_queues_what_is_due(app_env, engine, clock):
+    from repair_portal.db import write_session
+    from repair_portal.mail_worker import reminder_pass
+
+    with write_session(engine) as s:
+        shop_with_sent_quote(s)
+    clock.advance(days=4)
+    assert reminder_pass(app_env) == 1 and reminder_pass(app_env) == 0
+    with write_session(engine) as s:
+        mail = s.exec(select(OutboxMessage).where(OutboxMessage.template == "quote_reminder")).one()
+        assert "http://shop.test/track/" in mail.text_body
