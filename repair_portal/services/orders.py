@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, union
 from sqlmodel import Session, select
@@ -105,6 +106,42 @@ class OrderFilter:
     booked_before: datetime | None = None  # exclusive, UTC
     open_only: bool = False  # hide orders at a terminal (collected) stage
     needs_attention: bool = False  # only orders with a customer action nobody has handled
+
+
+class DateRangeError(ValueError):
+    pass
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def booked_range(
+    choice: str, tz: str, date_from: str = "", date_to: str = "", now: datetime | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """The board's booked-in choice ("today", "7d", "30d", "custom" with two ISO days, anything else:
+    all time) as a UTC [from, before) range of whole days in the shop's time zone."""
+    zone = ZoneInfo(tz)
+    today = (now or clock.now()).astimezone(zone).date()
+    start = end = None
+    if choice == "today":
+        start, end = today, today
+    elif choice == "7d":
+        start, end = today - timedelta(days=6), today
+    elif choice == "30d":
+        start, end = today - timedelta(days=29), today
+    elif choice == "custom":
+        start, end = _day(date_from), _day(date_to)
+    if start and end and start > end:
+        raise DateRangeError("The first date is after the second.")
+
+    def as_utc(day: date) -> datetime:
+        return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+    return (as_utc(start) if start else None), (as_utc(end + timedelta(days=1)) if end else None)
 
 
 def _matching_order_ids(term: str, dialect: str):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import reflex as rx
 from sqlmodel import select
@@ -12,7 +11,7 @@ from sqlmodel import select
 from .. import live, routes
 from ..db import session_scope
 from ..models import Location, ShopSettings, StaffUser
-from ..services import clock, orders, scan, timefmt, workflow
+from ..services import orders, scan, timefmt, workflow
 from ..services.ids import parse_id
 from ..services.permissions import Action
 from .guard import staff_action
@@ -54,13 +53,6 @@ class StageCount:
     name: str
     color: str
     count: int
-
-
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 class StaffOrdersState(StaffSessionState):
@@ -112,22 +104,13 @@ class StaffOrdersState(StaffSessionState):
         )
 
     def _booked_range(self, tz: str) -> tuple[datetime | None, datetime | None]:
-        zone = ZoneInfo(tz)
-        today = clock.now().astimezone(zone).date()
-        start = end = None
-        if self.date_filter == "today":
-            start, end = today, today
-        elif self.date_filter == "7d":
-            start, end = today - timedelta(days=6), today
-        elif self.date_filter == "30d":
-            start, end = today - timedelta(days=29), today
-        elif self.date_filter == "custom":
-            start, end = _day(self.date_from), _day(self.date_to)
-        self.date_error = "The first date is after the second." if start and end and start > end else ""
-        if self.date_error:
+        try:
+            found = orders.booked_range(self.date_filter, tz, self.date_from, self.date_to)
+        except orders.DateRangeError as exc:
+            self.date_error = str(exc)
             return None, None
-        as_utc = lambda d: datetime.combine(d, time(0), zone).astimezone(ZoneInfo("UTC"))  # noqa: E731
-        return (as_utc(start) if start else None), (as_utc(end + timedelta(days=1)) if end else None)
+        self.date_error = ""
+        return found
 
     def _filter(self, tz: str) -> orders.OrderFilter:
         booked_from, booked_before = self._booked_range(tz)

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from repair_portal.models import Customer, Device
 from repair_portal.services import audit, workflow
 from repair_portal.services.orders import OrderFilter, count_by_stage, create_order, list_orders
@@ -152,3 +154,18 @@ def test_orders_past_their_promised_date_are_flagged_until_ready(session, clock)
     workflow.change_stage(session, late, ready, factories.ACTOR)
     assert not orders.is_overdue(session.get(Order, late.id), ready)
     assert order_detail.order_detail(session, on_time.id, TEST_SECRET_KEY).overdue is False
+
+
+def test_the_boards_date_choices_are_whole_local_days_in_utc():
+    from repair_portal.services.orders import DateRangeError, booked_range
+
+    now = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)  # already 2 July in London (BST)
+    start, before = booked_range("today", "Europe/London", now=now)
+    assert (start, before) == (datetime(2026, 7, 1, 23, 0, tzinfo=UTC), datetime(2026, 7, 2, 23, 0, tzinfo=UTC))
+    start, _ = booked_range("7d", "Europe/London", now=now)
+    assert start == datetime(2026, 6, 25, 23, 0, tzinfo=UTC)
+    assert booked_range("custom", "UTC", "2026-01-05", "", now=now) == (datetime(2026, 1, 5, tzinfo=UTC), None)
+    assert booked_range("all", "UTC", now=now) == (None, None)
+    assert booked_range("custom", "UTC", "not-a-day", "2026-01-01", now=now)[0] is None
+    with pytest.raises(DateRangeError, match="after the second"):
+        booked_range("custom", "UTC", "2026-02-01", "2026-01-01", now=now)
