@@ -105,15 +105,11 @@ def test_blank_or_fake_signatures_and_bad_names_are_refused(session):
     assert session.exec(select(Signature)).all() == []
 
 
-def test_a_signature_is_said_once_in_the_activity_and_outbox_mail_says_so(session):
-    from repair_portal.services import order_activity
-
-    _, location = factories.shop(session)
-    new = factories.order(session, location)
-    consents.sign(
+def _sign(session, order, purpose: str):
+    return consents.sign(
         session,
-        new.order,
-        "data_consent",
+        order,
+        purpose,
         signer_name="Ada Nowak",
         png=_png(),
         auth_method="link_last_name",
@@ -121,6 +117,14 @@ def test_a_signature_is_said_once_in_the_activity_and_outbox_mail_says_so(sessio
         user_agent="phone",
         actor=CUSTOMER,
     )
+
+
+def test_a_signature_is_said_once_in_the_activity_and_outbox_mail_says_so(session):
+    from repair_portal.services import order_activity
+
+    _, location = factories.shop(session)
+    new = factories.order(session, location)
+    _sign(session, new.order, "data_consent")
     audit.record(session, audit.SYSTEM, "email.sent", order_id=new.order.id, template="order_booked", backend="outbox")
     lines = [a.what for a in order_activity.order_activity(session, new.order.id, "Europe/London")]
     assert sum(line.startswith("Signed the") for line in lines) == 1
