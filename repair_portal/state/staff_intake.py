@@ -10,10 +10,10 @@ from sqlmodel import select
 from .. import live, routes
 from ..actions import intake
 from ..db import session_scope
-from ..models import Location, StaffUser
+from ..models import Customer, Location, StaffUser
 from ..services.intake import IntakeForm, find_customer
 from ..services.permissions import Action, can
-from .guard import staff_action
+from .guard import form_only, staff_action
 from .outcomes import toast_for
 from .staff_session import StaffSessionState
 
@@ -29,6 +29,9 @@ class StaffIntakeState(StaffSessionState):
     technicians: list[Option] = []
     errors: dict[str, str] = {}
     match_notice: str = ""
+    has_match: bool = False
+    location_choice: str = ""  # the staff member's own location to start with (or the only one)
+    _match_id: int = 0
     _last_form: str = ""
     _last_order_id: int = 0
 
@@ -40,12 +43,16 @@ class StaffIntakeState(StaffSessionState):
             return self._login_redirect()
         if not can(identity.role, Action.CREATE_ORDER):
             return [rx.redirect(routes.STAFF_HOME, replace=True), rx.toast.error("Your role can't book orders in.")]
-        self.errors, self.match_notice = {}, ""
+        self.errors, self.match_notice, self.has_match, self._match_id = {}, "", False, 0
         with session_scope() as session:
             self.locations = [
                 Option(str(loc.id), loc.name)
                 for loc in session.exec(select(Location).where(Location.active).order_by(Location.id))
             ]
+            mine = session.get(StaffUser, identity.user_id)
+            own = str(mine.location_id) if mine and mine.location_id else ""
+            ids = [o.id for o in self.locations]
+            self.location_choice = own if own in ids else (ids[0] if len(ids) == 1 else "")
             self.technicians = [
                 Option(str(u.id), u.name)
                 for u in session.exec(select(StaffUser).where(StaffUser.active).order_by(StaffUser.name))
@@ -70,6 +77,32 @@ class StaffIntakeState(StaffSessionState):
                 if match
                 else ""
             )
+            self.has_match, self._match_id = match is not None, match.id if match else 0
+
+    @rx.event
+    @staff_action(Action.CREATE_ORDER)
+    def use_match(self):
+        """Fill the form's contact fields from the customer on file (a returning customer)."""
+        with session_scope() as session:
+            customer = session.get(Customer, self._match_id) if self._match_id else None
+            if customer is None:
+                self.has_match = False
+                return None
+            values = {
+                "f-first_name": customer.first_name,
+                "f-last_name": customer.last_name,
+                "f-phone": customer.phone,
+                "f-email": customer.email,
+                "f-company": customer.company,
+            }
+        self.match_notice = f"Filled in from {customer.full_name}'s record: the order joins it."
+        self.has_match = False
+        return [rx.set_value(element_id, value) for element_id, value in values.items()]
+
+    @rx.event
+    @form_only
+    def set_location_choice(self, value: str):
+        self.location_choice = str(value)[:12]
 
     @rx.event
     @staff_action(Action.CREATE_ORDER)

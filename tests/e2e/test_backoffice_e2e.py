@@ -145,3 +145,34 @@ def test_staff_build_and_send_a_quote_and_the_open_portal_shows_it(live_app, des
     expect(phone.locator(".portal-photo")).to_have_count(1, timeout=10_000)
     src = phone.locator(".portal-photo img").get_attribute("src")
     assert phone.request.get(live_app.url(src)).headers["content-type"] == "image/jpeg"
+
+
+def test_a_returning_customer_is_booked_in_from_their_record(live_app, desktop):
+    """The counter's walk-in flow with a returning customer; its duration is printed (not asserted)."""
+    import time
+
+    from repair_portal.db import make_engine, write_session
+    from repair_portal.models import Customer
+
+    engine = make_engine(f"sqlite:///{live_app.data_dir / 'repair_portal.db'}")
+    with write_session(engine) as s:
+        s.add(Customer(first_name="Oskar", last_name="Returning", phone="+447700900555", email="oskar@example.com"))
+    engine.dispose()
+    _sign_in(desktop, live_app)
+    expect(desktop.locator(".order-row").first).to_be_visible()
+    started = time.perf_counter()
+    desktop.click("#new-order")
+    expect(desktop.locator("#f-phone")).to_be_visible()
+    desktop.fill("#f-phone", "07700 900555")
+    desktop.locator("#f-phone").blur()
+    desktop.click("#use-match")
+    expect(desktop.locator("#f-last_name")).to_have_value("Returning")
+    expect(desktop.locator("#f-email")).to_have_value("oskar@example.com")
+    desktop.fill("#f-make", "Google")
+    desktop.fill("#f-model", "Pixel 7")
+    desktop.fill("#f-problem", "Battery drains by lunchtime")
+    expect(desktop.locator("#f-location_id")).not_to_have_text("Choose…")  # a location is preselected
+    desktop.click("#book-in")
+    expect(desktop).to_have_url(re.compile(r"/staff/orders/\d+$"), timeout=20_000)
+    expect(desktop.locator("body")).to_contain_text("Oskar Returning")
+    print(f"\nwalk-in booking with a returning customer: {time.perf_counter() - started:.2f} s (scripted)")

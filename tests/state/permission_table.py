@@ -3,6 +3,8 @@ hand: a change here is a deliberate change of who may do what, and belongs in re
 
 # handler: (guard kind, staff action or None, read only, sent back to the board when refused)
 TABLE = {
+    "StaffIntakeState.set_location_choice": ("form", None, False, False),
+    "StaffIntakeState.use_match": ("staff", "create_order", False, False),
     "StaffAlertsState.load_alerts": ("staff", "view_orders", False, True),
     "StaffAlertsState.load_bell": ("staff", "view_orders", False, False),
     "StaffAlertsState.mark_all_read": ("staff", "view_orders", False, False),

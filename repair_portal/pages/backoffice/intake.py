@@ -72,7 +72,29 @@ def _form() -> rx.Component:
                 ),
                 rx.cond(
                     S.match_notice != "",
-                    rx.callout(S.match_notice, icon="user-check", color_scheme="blue", size="1", id="customer-match"),
+                    rx.callout.root(
+                        rx.callout.icon(rx.icon("user-check")),
+                        rx.hstack(
+                            rx.callout.text(S.match_notice),
+                            rx.cond(
+                                S.has_match,
+                                rx.button(
+                                    "Use their details",
+                                    type="button",
+                                    size="1",
+                                    variant="soft",
+                                    on_click=S.use_match,
+                                    id="use-match",
+                                ),
+                            ),
+                            spacing="3",
+                            align="center",
+                            wrap="wrap",
+                        ),
+                        color_scheme="blue",
+                        size="1",
+                        id="customer-match",
+                    ),
                 ),
                 _row(
                     field("Company (optional)", "company"),
@@ -131,6 +153,8 @@ def _form() -> rx.Component:
                             rx.select.trigger(placeholder="Choose…", width="100%", id="f-location_id"),
                             rx.select.content(rx.foreach(S.locations, _option)),
                             name="location_id",
+                            value=S.location_choice,
+                            on_change=S.set_location_choice,
                         ),
                     ),
                     field(
