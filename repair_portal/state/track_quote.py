@@ -11,23 +11,11 @@ from ..db import session_scope
 from ..models import Order, Quote, ShopSettings
 from ..services import consents, quote_decisions, signatures
 from ..services.ids import parse_id
-from ..services.quote_view import document_sha256
+from ..services.quote_view import QuoteLineView, document_sha256
 from .guard import customer_action, form_only
 from .outcomes import publish, toast_for
 from .script import read_signature
 from .track import TrackState
-
-
-@dataclasses.dataclass
-class QuoteLineRow:
-    id: int
-    description: str
-    quantity: int
-    unit_price: str
-    line_total: str
-    optional: bool
-    decision: str
-    included: bool
 
 
 @dataclasses.dataclass
@@ -43,7 +31,7 @@ class TrackQuoteState(TrackState):
     quote_version: int = 0
     quote_status: str = ""
     can_decide: bool = False
-    quote_lines: list[QuoteLineRow] = []
+    quote_lines: list[QuoteLineView] = []  # the service's own line view
     has_optional_lines: bool = False
     quote_subtotal: str = ""
     quote_tax: str = ""
@@ -94,12 +82,7 @@ class TrackQuoteState(TrackState):
             return
         self.has_quote = True
         self.quote_version, self.quote_status, self.can_decide = view.version, view.status, view.can_decide
-        self.quote_lines = [
-            QuoteLineRow(
-                x.id, x.description, x.quantity, x.unit_price, x.line_total, x.optional, x.decision, x.included
-            )
-            for x in view.lines
-        ]
+        self.quote_lines = list(view.lines)
         self.has_optional_lines = view.has_optional_lines
         self.quote_subtotal, self.quote_tax, self.quote_total = view.subtotal, view.tax, view.total
         self.tax_label, self.tax_rate, self.valid_until = view.tax_label, view.tax_rate, view.valid_until_text

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ...state.track_quote import QuoteLineRow, SignedRow
+from ...services.quote_view import QuoteLineView
+from ...state.track_quote import SignedRow
 from ..signature_pad import signature_pad
 from .screen import OrderScreen
 
 
-def _line(s: OrderScreen, line: QuoteLineRow) -> rx.Component:
+def _line(s: OrderScreen, line: QuoteLineView) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.text(
