@@ -167,10 +167,7 @@ class StaffOrdersState(StaffSessionState):
             ]
 
     def _apply(self):
-        """Every filter change: re-check the session, go back to page one, reload."""
-        _, denied = self._require(Action.VIEW_ORDERS)
-        if denied:
-            return denied
+        """Every filter change (the handler's guard checked the session): back to page one, reload."""
         self.page = 0
         self._load()
         return None
@@ -184,16 +181,12 @@ class StaffOrdersState(StaffSessionState):
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
     async def start_live(self):
-        if self._require_staff() is not None:
-            await live.link_to_board(self)
+        await live.link_to_board(self)
 
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
     def refresh(self):
         """Another tab changed an order: re-read the current page, keeping filters and page."""
-        _, denied = self._require(Action.VIEW_ORDERS)
-        if denied:
-            return denied
         self._load()
         return None
 
@@ -287,9 +280,6 @@ class StaffOrdersState(StaffSessionState):
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
     def next_page(self):
-        _, denied = self._require(Action.VIEW_ORDERS)
-        if denied:
-            return denied
         if self.has_next:
             self.page += 1
         self._load()
@@ -298,9 +288,6 @@ class StaffOrdersState(StaffSessionState):
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
     def prev_page(self):
-        _, denied = self._require(Action.VIEW_ORDERS)
-        if denied:
-            return denied
         self.page = max(0, self.page - 1)
         self._load()
         return None
