@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from ..models import AlertKind, AlertRead, Customer, CustomerAlert, Location, Order
@@ -22,6 +22,11 @@ KIND_LABELS = {
     AlertKind.REMINDER.value: ("Was sent a reminder", "alarm-clock", "gray"),
 }
 PAGE = 50
+
+
+def kind_label(kind: str) -> tuple[str, str, str]:
+    """(what the customer did, lucide icon, colour) for an alert kind."""
+    return KIND_LABELS.get(kind, (kind, "bell", "gray"))
 
 
 def record(
@@ -41,13 +46,18 @@ def record(
     return alert
 
 
-def _unread(staff_user_id: int):
-    return and_(
-        ~select(AlertRead.alert_id)
+def _read_by(staff_user_id: int):
+    """A condition on CustomerAlert: this staff member has read it."""
+    return (
+        select(AlertRead.alert_id)
         .where(AlertRead.alert_id == CustomerAlert.id)
         .where(AlertRead.staff_user_id == staff_user_id)
         .exists()
     )
+
+
+def _unread(staff_user_id: int):
+    return ~_read_by(staff_user_id)
 
 
 def unread_count(session: Session, staff_user_id: int) -> int:
@@ -75,12 +85,7 @@ def list_alerts(
     session: Session, staff_user_id: int, *, location_id: int | None = None, unread_only: bool = False
 ) -> list[AlertView]:
     """Newest first, the latest PAGE of them."""
-    read = (
-        select(AlertRead.alert_id)
-        .where(AlertRead.alert_id == CustomerAlert.id)
-        .where(AlertRead.staff_user_id == staff_user_id)
-        .exists()
-    )
+    read = _read_by(staff_user_id)
     query = (
         select(CustomerAlert, Order.reference, Customer, Location.name, read)
         .join(Order, Order.id == CustomerAlert.order_id)
@@ -96,7 +101,7 @@ def list_alerts(
     tz = timefmt.shop_timezone(session)
     views = []
     for alert, reference, customer, location, is_read in session.exec(query).all():
-        label, icon, color = KIND_LABELS.get(alert.kind, (alert.kind, "bell", "gray"))
+        label, icon, color = kind_label(alert.kind)
         views.append(
             AlertView(
                 id=alert.id,
@@ -152,9 +157,7 @@ def handle_order(session: Session, order_id: int, staff_user_id: int) -> int:
         .values(handled_at=clock.now(), handled_by_id=staff_user_id)
     )
     mark_read(
-        session,
-        staff_user_id,
-        [a.id for a in session.exec(select(CustomerAlert).where(CustomerAlert.order_id == order_id)).all()],
+        session, staff_user_id, list(session.exec(select(CustomerAlert.id).where(CustomerAlert.order_id == order_id)))
     )
     return result.rowcount or 0
 

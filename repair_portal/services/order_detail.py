@@ -45,11 +45,17 @@ class EmailItem:
 class OpenAlert:
     """A customer action on this order nobody has handled yet."""
 
+    id: int
     label: str
     summary: str
     at: str
     icon: str
     color: str
+
+
+def _open_alert(alert, tz: str) -> OpenAlert:
+    label, icon, color = alerts.kind_label(alert.kind)
+    return OpenAlert(alert.id, label, alert.summary, timefmt.short(alert.created_at, tz), icon, color)
 
 
 @dataclass(frozen=True)
@@ -178,11 +184,7 @@ def order_detail(session: Session, order_id: int, secret_key: str) -> OrderDetai
             select(Quote.id).where(Quote.order_id == order.id).where(Quote.status != QuoteStatus.DRAFT.value)
         ).first()
         is not None,
-        open_alerts=[
-            OpenAlert(label, a.summary, timefmt.short(a.created_at, tz), icon, color)
-            for a in alerts.open_for_order(session, order.id)
-            for label, icon, color in [alerts.KIND_LABELS.get(a.kind, (a.kind, "bell", "gray"))]
-        ],
+        open_alerts=[_open_alert(a, tz) for a in alerts.open_for_order(session, order.id)],
         history=[
             HistoryItem(
                 stages[e.to_stage_id].name,
