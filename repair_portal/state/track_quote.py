@@ -59,6 +59,7 @@ class TrackQuoteState(TrackState):
     _pending_signer: str = ""
     _pending_name: str = ""
     _pending_agree: bool = False
+    _error_for: str = ""  # the form field the shown message is about ("agree", "name", "signer"), if any
 
     def _load_pending(self, session, order: Order) -> None:
         todo = consents.pending(session, order)
@@ -113,13 +114,15 @@ class TrackQuoteState(TrackState):
             # new price (the half-drawn signature goes with the closed form; it could not be used anyway).
             self.deciding = ""
             self.quote_error = quote_decisions.changed_while_deciding(self.quote_version, self.quote_total)
+            self._error_for = ""
 
     @rx.event
     @form_only
-    def clear_errors(self, _value=None):
-        """A message goes once the customer starts correcting what it was about."""
-        if self.quote_error or self.sign_error:
-            self.quote_error = self.sign_error = ""
+    def clear_errors(self, field: str):
+        """A message about one field goes once the customer changes that field. Any other message
+        (a missing signature, a refusal) stays: a late event from a field can't wipe a newer one."""
+        if field and field == self._error_for:
+            self.quote_error = self.sign_error = self._error_for = ""
 
     @rx.event
     @form_only
@@ -135,7 +138,7 @@ class TrackQuoteState(TrackState):
             return TrackState.load_tracking
         wanted, line = bool(accepted), parse_id(line_id)
         outcome = await rx.run_in_thread(lambda: portal.choose_optional_line(order_id, line, wanted, client))
-        self.quote_error = "" if outcome.ok else outcome.message
+        self.quote_error, self._error_for = ("" if outcome.ok else outcome.message), ""
         self._reload_quote(order_id)
         await publish(outcome)
         return None
@@ -156,10 +159,10 @@ class TrackQuoteState(TrackState):
         self._pending_name = str(form_data.get("signer_name", ""))[:200]
         self._pending_agree = str(form_data.get("agree", "")).lower() in {"on", "true", "1"}
         if not self._pending_agree:
-            self.quote_error = "Please tick the box to confirm you agree to the repair terms."
+            self.quote_error, self._error_for = "Please tick the box to confirm you agree to the repair terms.", "agree"
             return None
         if len(self._pending_name.strip()) < 2:
-            self.quote_error = "Please type your full name."
+            self.quote_error, self._error_for = "Please type your full name.", "name"
             return None
         self.quote_error = ""
         return read_signature(TrackQuoteState.finish_approval)
@@ -168,7 +171,7 @@ class TrackQuoteState(TrackState):
     @customer_action(read_only=False)
     async def finish_approval(self, data_url: str):
         if not data_url:
-            self.quote_error = "Please sign in the box above."
+            self.quote_error, self._error_for = "Please sign in the box above.", ""
             return None
         order_id, client = self._quote_order_id(), self._client_of()
         if order_id is None:
@@ -180,7 +183,7 @@ class TrackQuoteState(TrackState):
         outcome = await rx.run_in_thread(lambda: portal.approve_quote(order_id, approval, client))
         self._reload_quote(order_id)
         if not outcome.ok:
-            self.quote_error = outcome.message
+            self.quote_error, self._error_for = outcome.message, ""
             return None
         self.deciding = ""
         await publish(outcome)
@@ -195,7 +198,7 @@ class TrackQuoteState(TrackState):
         version, reason = self.quote_version, str(form_data.get("reason", ""))
         outcome = await rx.run_in_thread(lambda: portal.decline_quote(order_id, version, reason, client))
         if not outcome.ok:
-            self.quote_error = outcome.message
+            self.quote_error, self._error_for = outcome.message, ""
             return None
         self._reload_quote(order_id)
         self.deciding = ""
@@ -207,7 +210,7 @@ class TrackQuoteState(TrackState):
     def prepare_sign(self, form_data: dict):
         self._pending_signer = str(form_data.get("signer_name", ""))[:200]
         if len(self._pending_signer.strip()) < 2:
-            self.sign_error = "Please type your full name."
+            self.sign_error, self._error_for = "Please type your full name.", "signer"
             return None
         self.sign_error = ""
         return read_signature(TrackQuoteState.finish_sign)
@@ -216,7 +219,7 @@ class TrackQuoteState(TrackState):
     @customer_action(read_only=False)
     async def finish_sign(self, data_url: str):
         if not data_url:
-            self.sign_error = "Please sign in the box above."
+            self.sign_error, self._error_for = "Please sign in the box above.", ""
             return None
         order_id, client = self._acting_order_id(), self._client_of()
         if order_id is None:
@@ -224,7 +227,7 @@ class TrackQuoteState(TrackState):
         purpose, signer = self.pending_purpose, self._pending_signer
         outcome = await rx.run_in_thread(lambda: portal.sign_consent(order_id, purpose, signer, str(data_url), client))
         if not outcome.ok:
-            self.sign_error = outcome.message
+            self.sign_error, self._error_for = outcome.message, ""
             return None
         self._reload_quote(order_id)
         await publish(outcome)

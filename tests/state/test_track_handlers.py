@@ -241,3 +241,23 @@ def test_a_new_quote_version_while_the_approval_form_is_open_resets_it_with_the_
     state.open_form("approve")
     state.load_quote()
     assert state.deciding == "approve"
+
+
+def test_a_field_message_goes_when_that_field_changes_and_a_late_event_cannot_wipe_a_newer_one(state_factory, engine):
+    from repair_portal.state.track_quote import TrackQuoteState
+
+    code, _, _ = _order(engine, mode="link")
+    state = state_factory(TrackQuoteState, path=f"/track/{code}")
+    state.load_tracking()
+    state.prepare_approval({"signer_name": "Ada Nowak"})
+    assert "tick the box" in state.quote_error
+    state.clear_errors("name")  # another field: the message stays
+    assert "tick the box" in state.quote_error
+    state.clear_errors("agree")
+    assert state.quote_error == ""
+    state.prepare_approval({"signer_name": "A", "agree": "on"})
+    assert state.quote_error == "Please type your full name."
+    state.clear_errors("agree")  # a late event from the tick box
+    assert state.quote_error == "Please type your full name."
+    state.clear_errors("name")
+    assert state.quote_error == ""

@@ -102,7 +102,7 @@ def _approve_form(s: OrderScreen) -> rx.Component:
                 name="agree",
                 id="agree-terms",
                 size="2",
-                on_change=s.quote.clear_errors,
+                on_change=lambda _checked: s.quote.clear_errors("agree"),
             ),
             rx.input(
                 name="signer_name",
@@ -110,7 +110,7 @@ def _approve_form(s: OrderScreen) -> rx.Component:
                 size="3",
                 width="100%",
                 id="signer-name",
-                on_change=s.quote.clear_errors.debounce(300),
+                on_blur=lambda _value: s.quote.clear_errors("name"),
                 auto_complete="name",
                 max_length=200,
             ),
@@ -151,7 +151,6 @@ def _decline_form(s: OrderScreen) -> rx.Component:
                 rows="3",
                 width="100%",
                 id="decline-reason",
-                on_change=s.quote.clear_errors.debounce(300),
                 max_length=2000,
             ),
             _buttons(

@@ -29,7 +29,7 @@ def pending_signature(s: OrderScreen) -> rx.Component:
                         size="3",
                         width="100%",
                         id="consent-name",
-                        on_change=Q.clear_errors.debounce(300),
+                        on_blur=lambda _value: Q.clear_errors("signer"),
                         auto_complete="name",
                         max_length=200,
                     ),
