@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from . import live
 from .db import get_engine
 from .integrations.email import MailBackend, OutboxBackend, SendGridBackend
 from .services.mail_delivery import Sender, deliver_due
@@ -53,6 +54,7 @@ async def delivery_loop() -> None:
                 queued = await asyncio.to_thread(reminder_pass, settings)
                 if queued:
                     log.info("queued %s reminder(s)", queued)
+                    live.publish_alerts()  # open staff pages count them at once
             await asyncio.to_thread(lambda: deliver_due(get_engine(), backend, sender_for(settings)))
         except asyncio.CancelledError:
             raise
