@@ -109,6 +109,12 @@ class Settings:
     def staff_url(self, path: str = routes.STAFF_LOGIN) -> str:
         return f"{self.public_url.rstrip('/')}{path}"
 
+    def passcode_key(self) -> bytes:
+        """The key device passcodes are encrypted with (DATA_DIR/passcode_key, created on first use)."""
+        from .integrations.vault import load_or_create_key
+
+        return load_or_create_key(self.data_dir)
+
 
 def _load_or_create_secret_key(data_dir: Path) -> str:
     """A per-installation key kept in the data dir (mode 600), created on first use."""

@@ -14,7 +14,9 @@ def book_in_order(form: IntakeForm, actor: audit.Actor) -> Outcome:
     queued when the customer has an address and agreed to updates. Every open board hears of it."""
     try:
         with write_session() as session:
-            result = book_in(session, get_settings().secret_key, form, actor)
+            settings = get_settings()
+            key = settings.passcode_key() if form.passcode.strip() else None
+            result = book_in(session, settings.secret_key, form, actor, passcode_key=key)
             emailed = notifications.order_booked(session, links(), result.new.order, actor)
             order_id, reference = result.new.order.id, result.new.order.reference
     except IntakeError as exc:

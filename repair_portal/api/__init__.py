@@ -10,7 +10,7 @@ from .documents import PORTAL_DOCUMENTS, STAFF_DOCUMENTS, SUFFIXES
 from .middleware import security_headers
 from .portal import portal_document, portal_file, verify_last_name
 from .public import branding_logo, health
-from .staff import sign_in, sign_out, staff_document, view_as_customer
+from .staff import sign_in, sign_out, signature_image, signature_record, staff_document, view_as_customer
 
 STAFF_COOKIE = cookies.STAFF_SESSION
 DEVICE_COOKIE = cookies.DEVICE
@@ -24,6 +24,8 @@ def api_routes() -> Starlette:
         Route(routes.STAFF_SIGN_IN_POST, sign_in, methods=["POST"]),
         Route(routes.STAFF_SIGN_OUT_POST, sign_out, methods=["GET", "POST"]),
         Route(routes.STAFF_ORDER_API + "/portal", view_as_customer),
+        Route(routes.STAFF_ORDER_API + "/signatures/{signature_id}.png", signature_image),
+        Route(routes.STAFF_ORDER_API + "/signatures/{signature_id}.pdf", signature_record),
         Route(routes.TRACK_API + "/verify", verify_last_name, methods=["POST"]),
         Route(routes.TRACK_API + "/files/{attachment_id}", portal_file),
         Route(routes.BRANDING_LOGO, branding_logo),

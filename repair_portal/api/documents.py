@@ -81,6 +81,23 @@ SUFFIXES = {
 }
 
 
+def render_signature(order_id: int, signature_id: int) -> Rendered | None:
+    """Any one signature of the order as a printable record (blocking: call it in a worker thread)."""
+    from ..db import session_scope
+    from ..integrations import pdf
+    from ..models import Order
+
+    with session_scope() as session:
+        if session.get(Order, order_id) is None:
+            return None
+    doc = _context(order_id)
+    found = [s for s in doc.signatures if s.id == signature_id]
+    if not found:
+        return None
+    slug = found[0].purpose_label.lower().replace(" ", "-")
+    return pdf.signed_authorisation_pdf(doc, found[0]), "application/pdf", f"{doc.order.reference}-{slug}.pdf"
+
+
 def render(table: dict[str, Callable], kind: str, order_id: int, layout: str = "a4") -> Rendered | None:
     """Blocking (PDF, PNG): call it in a worker thread."""
     return table[kind](_context(order_id), layout)

@@ -147,7 +147,8 @@ def _has_staff_session(cookie_header: str | None) -> bool:
     if not token:
         return False
     with write_session() as session:
-        return resolve_session(session, get_settings(), token) is not None
+        identity = resolve_session(session, get_settings(), token)
+    return identity is not None and not identity.counter_locked
 
 
 def _capped_receive(receive, cap: int):

@@ -105,6 +105,8 @@ async def staff_order_request(request: Request, action: Action):
     identity = await asyncio.to_thread(staff_identity, request)
     if identity is None:
         return denied(401, "Sign in first")
+    if identity.counter_locked:
+        return denied(423, "This browser is showing the counter signing screen")
     if not can(identity.role, action):
         return denied()
     order_id = path_id(request, "order_id")
@@ -166,3 +168,50 @@ async def view_as_customer(request: Request) -> Response:
     response = RedirectResponse(routes.frontend(routes.track(code) + "?preview=staff"), status_code=303)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+async def signature_image(request: Request) -> Response:
+    """One signature's PNG for the order page (the id must belong to the order in the path)."""
+    checked = await staff_order_request(request, Action.VIEW_ORDERS)
+    if isinstance(checked, Response):
+        return checked
+    _, order_id = checked
+    signature_id = path_id(request, "signature_id")
+
+    def load() -> bytes | None:
+        from ..services import signed_records
+
+        with session_scope() as session:
+            return signed_records.image_of(session, order_id, signature_id) if signature_id else None
+
+    png = await asyncio.to_thread(load)
+    if png is None:
+        return denied(404, "No such signature")
+    return file_response(png, "image/png", f"signature-{signature_id}.png")
+
+
+async def signature_record(request: Request) -> Response:
+    """One signature's printable record: image, who, when, channel, IP, browser, the words signed."""
+    checked = await staff_order_request(request, Action.PRINT_DOCUMENTS)
+    if isinstance(checked, Response):
+        return checked
+    identity, order_id = checked
+    signature_id = path_id(request, "signature_id")
+    if signature_id is None:
+        return denied(404, "No such signature")
+    from .documents import render_signature
+
+    rendered = await asyncio.to_thread(render_signature, order_id, signature_id)
+    if rendered is None:
+        return denied(404, "No such signature")
+    ip, ua = client_of(request)
+    with write_session() as session:
+        audit.record(
+            session,
+            audit.Actor("staff", identity.user_id, identity.email, ip, ua),
+            "document.downloaded",
+            order_id=order_id,
+            kind="signature",
+            signature_id=signature_id,
+        )
+    return file_response(*rendered)

@@ -200,3 +200,21 @@ def live_marker(joined) -> rx.Component:
 def dash(value) -> rx.Component:
     """The value, or an em dash when it is empty."""
     return rx.cond(value != "", value, "—")
+
+
+VISUALLY_HIDDEN = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "padding": "0",
+    "margin": "-1px",
+    "overflow": "hidden",
+    "clip": "rect(0, 0, 0, 0)",
+    "white_space": "nowrap",
+    "border": "0",
+}
+
+
+def visually_hidden(*children) -> rx.Component:
+    """Read by screen readers, not drawn (the words an icon stands for)."""
+    return rx.el.span(*children, style=VISUALLY_HIDDEN)

@@ -34,6 +34,8 @@ class OrderInfo:
     promised_at: str
     problem: str
     intake_condition: str
+    accessories: str = ""
+    checked_at_intake: str = ""  # "Powers on: yes · Screen cracked: no"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,9 @@ class SignatureInfo:
     record_hash: str
     image_png: bytes
     quote: QuoteInfo | None  # the quote version that was signed, if any
+    channel: str = ""  # how the signer was identified ("In person at the counter")
+    text: str = ""  # the words signed
+    id: int = 0
 
 
 @dataclass(frozen=True)

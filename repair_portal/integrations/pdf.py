@@ -16,12 +16,6 @@ from .pdf_ticket import device_label_pdf, intake_ticket_pdf
 
 __all__ = ["device_label_pdf", "intake_ticket_pdf", "invoice_pdf", "quote_pdf", "signed_authorisation_pdf"]
 
-AUTH_METHODS = {
-    "link": "Tracking link",
-    "link_last_name": "Tracking link and last name",
-    "account": "Customer account",
-    "in_person": "In person at the counter",
-}
 STATUS_WORDS = {
     "approved": "Approved",
     "declined": "Declined",
@@ -195,11 +189,11 @@ def signed_authorisation_pdf(doc: OrderDocument, signature: SignatureInfo) -> by
         pdf.lines_table(quote)
         pdf.quote_totals(quote)
     else:
-        pdf.text_line(
-            f"{signature.signer_name} signed {signature.document_kind.replace('_', ' ')} "
-            f"version {signature.document_version}.",
-            size=10,
-        )
+        pdf.text_line(f"{signature.signer_name} signed this ({signature.purpose_label.lower()}):", size=10)
+        pdf.ln(2)
+        for paragraph in (signature.text or "").split("\n"):
+            if paragraph.strip():
+                pdf.text_line(paragraph.strip(), size=9.5)
 
     pdf.section("Signature")
     _signature_block(pdf, signature)
@@ -210,7 +204,7 @@ def signed_authorisation_pdf(doc: OrderDocument, signature: SignatureInfo) -> by
         ("Signed at (UTC)", signature.signed_at_utc, True),
         ("IP address", signature.ip, True),
         ("User agent", signature.user_agent, False),
-        ("Verified by", AUTH_METHODS.get(signature.auth_method, signature.auth_method), False),
+        ("Verified by", signature.channel or signature.auth_method, False),
         ("Document", f"{signature.document_kind}, version {signature.document_version}", False),
         ("Quote version", f"v{quote.version}" if quote else "", False),
         ("Consent text", f"version {signature.consent_text_version}" if signature.consent_text_version else "", False),

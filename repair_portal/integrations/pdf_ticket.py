@@ -33,6 +33,8 @@ def _detail_rows(doc: OrderDocument, *, dates: bool = True) -> list[tuple[str, s
         ("Serial / IMEI", device.serial if device else ""),
         ("Problem", doc.order.problem),
         ("Condition", doc.order.intake_condition),
+        ("Checked", doc.order.checked_at_intake),
+        ("Left with it", doc.order.accessories),
     ]
     if dates:
         rows += [("Booked in", doc.order.booked_in_at), ("Promised by", doc.order.promised_at)]

@@ -12,6 +12,7 @@ from .records import (
     MessageDirection,
     Signature,
     SignaturePurpose,
+    SignedText,
 )
 from .security import AuditEvent, PortalLink, PortalVerification, RateLimitEvent
 from .shop import AccessMode, Location, ShopSettings
@@ -48,6 +49,7 @@ __all__ = [
     "ShopSettings",
     "Signature",
     "SignaturePurpose",
+    "SignedText",
     "StaffSession",
     "StaffUser",
     "Stage",

@@ -61,6 +61,13 @@ class Order(SQLModel, table=True):
     assigned_to_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
     problem: str = Field(default="", max_length=4000)
     intake_condition: str = Field(default="", max_length=4000)
+    accessories: str = Field(default="", max_length=1000, description="left with the device: case, charger, SIM")
+    intake_checks_json: str = Field(
+        default="{}", max_length=4000, description='the shop\'s checklist at intake: {"Powers on": true, ...}'
+    )
+    # Fernet token (integrations/vault.py); the key is outside the database. Cleared on collection.
+    passcode_encrypted: str | None = Field(default=None, max_length=500, repr=False)
+    passcode_deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     public_note: str = Field(default="", max_length=4000)
     internal_note: str = Field(default="", max_length=8000)
     promised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

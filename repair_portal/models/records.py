@@ -69,6 +69,18 @@ class Signature(SQLModel, table=True):
     record_hash: str = Field(max_length=64, unique=True)
 
 
+class SignedText(SQLModel, table=True):
+    """The exact words a consent signature covered (the shop's terms as they were), by their SHA-256:
+    the shop may change its terms later, the signed copy stays readable."""
+
+    __tablename__ = "signed_text"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True)
+    body: str = Field(max_length=40000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class MessageDirection(StrEnum):
     FROM_CUSTOMER = "in"
     TO_CUSTOMER = "out"

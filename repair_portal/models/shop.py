@@ -16,6 +16,9 @@ class AccessMode(StrEnum):
     ACCOUNT = "account"
 
 
+DEFAULT_INTAKE_CHECKLIST = "Powers on\nScreen cracked\nTouch works\nCameras work\nCharges\nSigns of liquid damage"
+
+
 class ShopSettings(SQLModel, table=True):
     """A single row (id=1) holding the shop's portal configuration."""
 
@@ -44,6 +47,8 @@ class ShopSettings(SQLModel, table=True):
     # Reminder emails after this many days (0: none): a sent quote unanswered, a ready device not collected.
     quote_reminder_days: int = 3
     collection_reminder_days: int = 5
+    # The pre-repair checklist staff tick at intake, one item per line (empty: no checklist).
+    intake_checklist: str = Field(default=DEFAULT_INTAKE_CHECKLIST, max_length=2000)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @classmethod

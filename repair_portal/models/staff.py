@@ -54,3 +54,8 @@ class StaffSession(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ip: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=400)
+    # Handed to a customer at the counter: this browser shows only the signing screen for this
+    # order and purpose until the staff member's password unlocks it (see services/counter.py).
+    counter_order_id: int | None = Field(default=None, foreign_key="repair_order.id")
+    counter_purpose: str | None = Field(default=None, max_length=30)
+    counter_signed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -310,6 +310,10 @@ def seed_demo(session: Session, secret_key: str, files_dir: Path, *, seed: int =
             assigned_to_id=rng.choice(technicians[:2]).id,
         )
         order = new.order
+        order.accessories = rng.choice(["", "Charger", "Clear case", "Case and SIM card", ""])
+        checks = ("Powers on", "Screen cracked", "Touch works", "Cameras work", "Charges", "Signs of liquid damage")
+        order.intake_checks_json = json.dumps({item: rng.random() < 0.6 for item in checks})
+        session.add(order)
         target = stage_by_name[stage_name]
         at = booked
         for stage in stages[1:]:

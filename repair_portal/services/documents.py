@@ -7,7 +7,6 @@ so every document agrees with the portal and with each other.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
@@ -36,10 +35,11 @@ from ..models import (
     ShopSettings,
     Signature,
 )
-from . import clock, hours, payments, portal_links, quotes, timefmt
+from . import clock, consents, hours, intake, payments, portal_links, quotes, timefmt
 from .branding import accent_for
 from .money import format_money, format_rate
 from .signatures import purpose_label
+from .signed_records import channel_label
 
 __all__ = [
     "CustomerInfo",
@@ -102,10 +102,6 @@ def _quote_info(session: Session, quote: Quote, tz: str) -> QuoteInfo:
         decided_by_name=quote.decided_by_name or "",
         notes=quote.notes,
     )
-
-
-def _iso_utc(dt: datetime) -> str:
-    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def document_context(session: Session, order_id: int, public_url: str, secret_key: str) -> OrderDocument:
@@ -173,6 +169,10 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
             promised_at=timefmt.date(order.promised_at, tz),
             problem=order.problem,
             intake_condition=order.intake_condition,
+            accessories=order.accessories,
+            checked_at_intake=" · ".join(
+                f"{c.item}: {'yes' if c.ticked else 'no'}" for c in intake.checks_of(order.intake_checks_json)
+            ),
         ),
         customer=CustomerInfo(
             full_name=customer.full_name if customer else "",
@@ -206,11 +206,14 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
                 purpose_label=purpose_label(s.purpose),
                 signer_name=s.signer_name,
                 signed_at=s.signed_at,
-                signed_at_utc=_iso_utc(s.signed_at),
+                signed_at_utc=timefmt.utc_iso(s.signed_at),
                 signed_at_local=timefmt.short(s.signed_at, tz),
                 ip=s.ip,
                 user_agent=s.user_agent,
                 auth_method=s.auth_method,
+                channel=channel_label(s.auth_method),
+                text=consents.signed_text(session, s),
+                id=s.id,
                 document_kind=s.document_kind,
                 document_version=s.document_version,
                 document_sha256=s.document_sha256,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -10,10 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from ..models import Customer, Device, Location, StaffUser
-from . import audit, timefmt
+from ..models import Customer, Device, Location, PaymentMethod, ShopSettings, StaffUser
+from . import audit, passcodes, payments, timefmt
 from .emails import is_valid_email
 from .ids import parse_id
+from .money import AmountError, parse_amount
 from .orders import NewOrder, create_order
 from .phones import normalise_phone
 
@@ -41,6 +43,18 @@ class IntakeForm:
     promised_date: str  # YYYY-MM-DD or ""
     location_id: int | None
     assigned_to_id: int | None
+    accessories: str = ""
+    checked: tuple[str, ...] = ()  # checklist items ticked ("check:<item>" fields)
+    passcode: str = ""
+    deposit: str = ""  # an amount as typed, or ""
+    deposit_method: str = "card"
+
+    def __repr__(self) -> str:  # the form's fingerprint (double-submit check) never shows the passcode
+        return f"IntakeForm({self.fingerprint()})"
+
+    def fingerprint(self) -> str:
+        fields = {k: v for k, v in self.__dict__.items() if k != "passcode"}
+        return json.dumps(fields, sort_keys=True, default=str) + ("+passcode" if self.passcode else "")
 
     @classmethod
     def from_form(cls, data: dict) -> IntakeForm:
@@ -66,7 +80,43 @@ class IntakeForm:
             promised_date=text("promised_date", 10),
             location_id=number("location_id"),
             assigned_to_id=number("assigned_to_id"),
+            accessories=text("accessories", 1000),
+            checked=tuple(sorted(str(k)[6:206] for k, v in data.items() if str(k).startswith("check:") and _ticked(v)))[
+                :50
+            ],
+            passcode=str(data.get("passcode", "") or "")[: passcodes.MAX_LENGTH + 1],
+            deposit=text("deposit", 20),
+            deposit_method=text("deposit_method", 20) or PaymentMethod.CARD.value,
         )
+
+
+def _ticked(value) -> bool:
+    return value is True or str(value).lower() in {"on", "true", "1", "yes"}
+
+
+def checklist(shop: ShopSettings) -> list[str]:
+    """The shop's pre-repair checklist: one item per line, blanks and repeats dropped."""
+    seen: list[str] = []
+    for line in (shop.intake_checklist or "").splitlines():
+        item = " ".join(line.split())[:200]
+        if item and item not in seen:
+            seen.append(item)
+    return seen[:50]
+
+
+@dataclass(frozen=True)
+class IntakeCheck:
+    item: str
+    ticked: bool
+
+
+def checks_of(intake_checks_json: str) -> list[IntakeCheck]:
+    """What was ticked at intake, in the checklist's order."""
+    try:
+        data = json.loads(intake_checks_json or "{}")
+    except ValueError:
+        return []
+    return [IntakeCheck(str(k), bool(v)) for k, v in data.items()] if isinstance(data, dict) else []
 
 
 def validate(session: Session, form: IntakeForm) -> dict[str, str]:
@@ -93,6 +143,18 @@ def validate(session: Session, form: IntakeForm) -> dict[str, str]:
             date.fromisoformat(form.promised_date)
         except ValueError:
             errors["promised_date"] = "Use a date like 2026-12-24."
+    try:
+        passcodes.clean(form.passcode)
+    except passcodes.PasscodeError as exc:
+        errors["passcode"] = str(exc)
+    if form.deposit:
+        try:
+            if parse_amount(form.deposit) <= 0:
+                errors["deposit"] = "Enter the deposit taken, or leave it empty."
+        except AmountError as exc:
+            errors["deposit"] = str(exc)
+        if form.deposit_method not in {m.value for m in PaymentMethod}:
+            errors["deposit_method"] = "Choose how the deposit was paid."
     return errors
 
 
@@ -114,7 +176,11 @@ class IntakeResult:
     matched_existing_customer: bool
 
 
-def book_in(session: Session, secret_key: str, form: IntakeForm, actor: audit.Actor) -> IntakeResult:
+def book_in(
+    session: Session, secret_key: str, form: IntakeForm, actor: audit.Actor, *, passcode_key: bytes | None = None
+) -> IntakeResult:
+    """Customer (matched or new), device, order, the intake checklist, the encrypted passcode and the
+    deposit, all in the caller's transaction. `passcode_key` is needed only when a passcode is given."""
     errors = validate(session, form)
     if errors:
         raise IntakeError(errors)
@@ -158,4 +224,20 @@ def book_in(session: Session, secret_key: str, form: IntakeForm, actor: audit.Ac
         promised_at=promised_at,
         assigned_to_id=form.assigned_to_id,
     )
+    order = new.order
+    order.accessories = form.accessories
+    ticked = set(form.checked)
+    order.intake_checks_json = json.dumps(
+        {item: item in ticked for item in checklist(ShopSettings.current(session))}, ensure_ascii=False
+    )
+    if form.passcode.strip():
+        if passcode_key is None:
+            raise ValueError("book_in needs the passcode key to keep a passcode")
+        passcodes.store(order, passcode_key, form.passcode)
+        audit.record(session, actor, "order.passcode_stored", order_id=order.id)
+    session.add(order)
+    if form.deposit:
+        payments.record_payment(
+            session, order, parse_amount(form.deposit), form.deposit_method, actor, note="Deposit at intake"
+        )
     return IntakeResult(new, matched)

@@ -20,6 +20,7 @@ from ..models import (
 )
 from . import alerts, orders, portal_links, timefmt
 from .email_templates import TEMPLATES
+from .intake import IntakeCheck, checks_of
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class OrderSummary:
     serial: str = ""
     problem: str = ""
     intake_condition: str = ""
+    accessories: str = ""
+    intake_checks: list[IntakeCheck] = field(default_factory=list)
+    has_passcode: bool = False
+    passcode_deleted: str = ""  # when the passcode was deleted (collection), shop time
     location: str = ""
     booked_in: str = ""
     promised: str = ""
@@ -98,6 +103,10 @@ class OrderDetail:
     serial: str
     problem: str
     intake_condition: str
+    accessories: str
+    intake_checks: list[IntakeCheck]
+    has_passcode: bool
+    passcode_deleted: str
     location: str
     booked_in: str
     promised: str
@@ -174,6 +183,10 @@ def order_detail(session: Session, order_id: int, secret_key: str) -> OrderDetai
         serial=device.serial if device else "",
         problem=order.problem,
         intake_condition=order.intake_condition,
+        accessories=order.accessories,
+        intake_checks=checks_of(order.intake_checks_json),
+        has_passcode=order.passcode_encrypted is not None,
+        passcode_deleted=timefmt.short(order.passcode_deleted_at, tz),
         location=location.name if location else "",
         booked_in=timefmt.short(order.booked_in_at, tz),
         promised=timefmt.date(order.promised_at, tz),

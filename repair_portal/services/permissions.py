@@ -21,6 +21,8 @@ class Action(StrEnum):
     EDIT_ORDER_DETAILS = "edit_order_details"
     EDIT_CUSTOMERS = "edit_customers"
     VIEW_AS_CUSTOMER = "view_as_customer"
+    SIGN_AT_COUNTER = "sign_at_counter"
+    REVEAL_PASSCODE = "reveal_passcode"
 
 
 _ALL = set(Action)
@@ -35,6 +37,8 @@ MATRIX: dict[Role, set[Action]] = {
         Action.MANAGE_QUOTES,
         Action.EDIT_ORDER_DETAILS,
         Action.VIEW_AS_CUSTOMER,
+        Action.SIGN_AT_COUNTER,
+        Action.REVEAL_PASSCODE,
     },
     Role.FRONT_DESK: {
         Action.RECORD_PAYMENTS,
@@ -48,6 +52,8 @@ MATRIX: dict[Role, set[Action]] = {
         Action.EDIT_ORDER_DETAILS,
         Action.EDIT_CUSTOMERS,
         Action.VIEW_AS_CUSTOMER,
+        Action.SIGN_AT_COUNTER,
+        Action.REVEAL_PASSCODE,
     },
 }
 
@@ -73,4 +79,6 @@ DENIED: dict[Action, str] = {
     Action.EDIT_ORDER_DETAILS: "Your role can't edit orders.",
     Action.EDIT_CUSTOMERS: "Your role can't edit customers.",
     Action.VIEW_AS_CUSTOMER: "Your role can't view the portal as the customer.",
+    Action.SIGN_AT_COUNTER: "Your role can't open the counter signing screen.",
+    Action.REVEAL_PASSCODE: "Your role can't see device passcodes.",
 }

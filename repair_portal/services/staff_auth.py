@@ -171,6 +171,7 @@ class StaffIdentity:
     name: str
     role: str
     session_id: int
+    counter_locked: bool = False  # handed to a customer: only the counter signing screen works
 
 
 def resolve_session(session: Session, settings: Settings, token: str | None) -> StaffIdentity | None:
@@ -190,7 +191,7 @@ def resolve_session(session: Session, settings: Settings, token: str | None) -> 
     if now - row.last_seen_at >= LAST_SEEN_WRITE_INTERVAL:
         row.last_seen_at = now
         session.add(row)
-    return StaffIdentity(user.id, user.email, user.name, user.role, row.id)
+    return StaffIdentity(user.id, user.email, user.name, user.role, row.id, row.counter_order_id is not None)
 
 
 def sign_out(session: Session, token: str | None, *, ip: str = "", user_agent: str = "") -> bool:
@@ -231,4 +232,6 @@ def portal_previewer(session: Session, settings: Settings, token: str | None) ->
     from .permissions import Action, can
 
     identity = resolve_session(session, settings, token) if token else None
-    return identity if identity is not None and can(identity.role, Action.VIEW_AS_CUSTOMER) else None
+    if identity is None or identity.counter_locked:
+        return None
+    return identity if can(identity.role, Action.VIEW_AS_CUSTOMER) else None

@@ -41,3 +41,10 @@ def short(dt: datetime | None, tz: str = "Europe/London") -> str:
 
 def date(dt: datetime | None, tz: str = "Europe/London") -> str:
     return local(dt, tz).strftime("%-d %b %Y") if dt else ""
+
+
+def utc_iso(dt: datetime) -> str:
+    """'2026-12-01T09:30:00Z': the exact moment, for audit trails."""
+    from datetime import UTC
+
+    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

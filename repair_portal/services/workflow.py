@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ..models import Order, Stage, StageKind, StatusEvent
-from . import audit, clock
+from . import audit, clock, passcodes
 
 DEFAULT_STAGES: list[dict] = [
     dict(
@@ -118,6 +118,7 @@ def change_stage(
     order.version += 1
     if stage.kind == StageKind.COLLECTED:
         order.collected_at = at
+        passcodes.forget(session, order, actor, why="collected")  # the customer has the device back
     session.add(event)
     session.add(order)
     audit.record(session, actor, "order.stage_changed", order_id=order.id, to=stage.name)

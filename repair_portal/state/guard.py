@@ -33,6 +33,7 @@ class Guard:
     action: Action | None = None
     read_only: bool = False
     leave: bool = False
+    counter: bool = False  # still runs while the browser is locked to the counter signing screen
 
 
 REGISTRY: dict[str, Guard] = {}
@@ -77,19 +78,20 @@ def _wrap(fn, check):
     return guarded
 
 
-def staff_action(action: Action | None, *, leave: bool = False):
+def staff_action(action: Action | None, *, leave: bool = False, counter: bool = False):
     """`leave=True` (page loaders, settings pages): a role without the permission is also sent back
-    to the order board."""
+    to the order board. Only `counter=True` handlers (the signing screen's) run while the session is
+    locked to the counter signing screen; every other one sends the browser back to that screen."""
     denied = DENIED.get(action, DEFAULT_DENIED) if action else DEFAULT_DENIED
 
     def decorate(fn):
         def check(state):
-            identity, refusal = state._require(action, denied, leave=leave)
+            identity, refusal = state._require(action, denied, leave=leave, counter=counter)
             if refusal is not None:
                 return None, refusal
             return CURRENT_STAFF.set(identity), None
 
-        return _register(_wrap(fn, check), Guard("staff", action, leave=leave))
+        return _register(_wrap(fn, check), Guard("staff", action, leave=leave, counter=counter))
 
     return decorate
 

@@ -10,9 +10,9 @@ from sqlmodel import select
 from .. import live, routes
 from ..actions import intake
 from ..db import session_scope
-from ..models import Customer, Location, StaffUser
-from ..services.intake import IntakeForm, find_customer
-from ..services.permissions import Action
+from ..models import Customer, Location, ShopSettings, StaffUser
+from ..services.intake import IntakeForm, checklist, find_customer
+from ..services.permissions import Action, can
 from .guard import form_only, staff_action
 from .outcomes import toast_for
 from .staff_session import StaffSessionState
@@ -31,6 +31,8 @@ class StaffIntakeState(StaffSessionState):
     match_notice: str = ""
     has_match: bool = False
     location_choice: str = ""  # the staff member's own location to start with (or the only one)
+    checklist: list[str] = []  # the shop's pre-repair checklist
+    can_take_deposit: bool = False
     _match_id: int = 0
     _last_form: str = ""
     _last_order_id: int = 0
@@ -49,6 +51,8 @@ class StaffIntakeState(StaffSessionState):
             own = str(mine.location_id) if mine and mine.location_id else ""
             ids = [o.id for o in self.locations]
             self.location_choice = own if own in ids else (ids[0] if len(ids) == 1 else "")
+            self.checklist = checklist(ShopSettings.current(session))
+            self.can_take_deposit = can(identity.role, Action.RECORD_PAYMENTS)
             self.technicians = [
                 Option(str(u.id), u.name)
                 for u in session.exec(select(StaffUser).where(StaffUser.active).order_by(StaffUser.name))
@@ -103,7 +107,10 @@ class StaffIntakeState(StaffSessionState):
     async def handle_book_in(self, form_data: dict):
         identity = self._me()
         form = IntakeForm.from_form(form_data)
-        fingerprint = repr(form)
+        if form.deposit and not can(identity.role, Action.RECORD_PAYMENTS):
+            self.errors = {"deposit": "Your role can't record payments."}
+            return None
+        fingerprint = form.fingerprint()
         if fingerprint == self._last_form and self._last_order_id:
             # a double-click or a resubmitted form: one order, not two
             return rx.redirect(routes.staff_order(self._last_order_id))

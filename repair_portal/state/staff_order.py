@@ -16,6 +16,7 @@ from ..models import Location, Order, StaffUser
 from ..services import (
     alerts,
     attachments,
+    counter,
     messages,
     order_activity,
     portal_links,
@@ -23,6 +24,7 @@ from ..services import (
     quote_builder,
     quote_decisions,
     signatures,
+    signed_records,
     timefmt,
     workflow,
 )
@@ -71,7 +73,9 @@ class StaffOrderState(StaffSessionState):
     money_summary: str = ""
     files: list[FileItemRow] = []
     quote_state: str = ""
-    signed: list[str] = []
+    signatures: list[signed_records.SignatureRow] = []
+    has_quote_signature: bool = False
+    counter_choices: list[ChoiceOption] = []  # what the customer can sign at the counter now
     can_print: bool = False
     can_change_stage: bool = False
     can_send_link: bool = False
@@ -80,6 +84,7 @@ class StaffOrderState(StaffSessionState):
     can_record_payments: bool = False
     can_edit_details: bool = False
     can_view_as_customer: bool = False
+    can_sign_at_counter: bool = False
 
     def _order_id_from_url(self) -> int:
         parts = [p for p in (self.router.url.path or "").split("/") if p]
@@ -143,10 +148,12 @@ class StaffOrderState(StaffSessionState):
             )
             reason = f" Reason: {view.decline_reason}" if view.decline_reason else ""
             self.quote_summary = f"Version {view.version}, total {view.total}: {view.status}{decided}.{reason}"
-        self.signed = [
-            f"{s.purpose_label}: {s.signer_name}, {s.signed_at_text} (quote v{s.document_version})"
-            for s in signatures.signatures_for_order(session, self.current_order_id)
-        ]
+        self.signatures = signed_records.rows_for_order(session, self.current_order_id)
+        self.has_quote_signature = any(
+            s.document_kind == "quote" for s in signatures.signatures_for_order(session, self.current_order_id)
+        )
+        order = session.get(Order, self.current_order_id)
+        self.counter_choices = [ChoiceOption(c.purpose, c.title) for c in counter.choices(session, order)]
 
     def _load_money(self, session) -> None:
         money = portal_view.portal_view(session, self.current_order_id, for_customer=False)
@@ -177,6 +184,7 @@ class StaffOrderState(StaffSessionState):
             ("can_record_payments", Action.RECORD_PAYMENTS),
             ("can_edit_details", Action.EDIT_ORDER_DETAILS),
             ("can_view_as_customer", Action.VIEW_AS_CUSTOMER),
+            ("can_sign_at_counter", Action.SIGN_AT_COUNTER),
         ):
             setattr(self, flag, can(identity.role, action))
         self._reload()

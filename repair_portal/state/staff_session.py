@@ -73,7 +73,14 @@ class StaffSessionState(rx.State):
             raise RuntimeError("_me() outside a @staff_action handler")
         return identity
 
-    def _require(self, action: Action | None = None, denied: str = "Your role can't do that.", *, leave: bool = False):
+    def _require(
+        self,
+        action: Action | None = None,
+        denied: str = "Your role can't do that.",
+        *,
+        leave: bool = False,
+        counter: bool = False,
+    ):
         """Session check, then permission check: `(identity, None)` or `(None, events to return)`.
 
         Every staff handler starts with this. `leave=True` (page loaders) also sends the user
@@ -82,6 +89,9 @@ class StaffSessionState(rx.State):
         identity = self._require_staff()
         if identity is None:
             return None, self._login_redirect()
+        if identity.counter_locked != counter:
+            # Locked: whatever the URL, back to the signing screen. Unlocked: the screen has nothing to show.
+            return None, rx.redirect(routes.STAFF_COUNTER if identity.counter_locked else HOME_ROUTE, replace=True)
         if action is not None and not can(identity.role, action):
             log.info(
                 "permission denied: %s (%s) may not %s on %s",

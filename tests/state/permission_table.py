@@ -3,6 +3,17 @@ hand: a change here is a deliberate change of who may do what, and belongs in re
 
 # handler: (guard kind, staff action or None, read only, sent back to the board when refused)
 TABLE = {
+    "StaffCounterState.finish_sign": ("staff", None, False, False),
+    "StaffCounterState.handle_unlock": ("staff", None, False, False),
+    "StaffCounterState.load_counter": ("staff", None, False, False),
+    "StaffCounterState.prepare_sign": ("form", None, False, False),
+    "StaffCounterState.show_unlock": ("form", None, False, False),
+    "StaffOrderPasscodeState.forget_passcode": ("staff", "edit_order_details", False, False),
+    "StaffOrderPasscodeState.hide_passcode": ("staff", "view_orders", False, False),
+    "StaffOrderPasscodeState.reveal_passcode": ("staff", "reveal_passcode", False, False),
+    "StaffOrderSignaturesState.open_counter": ("staff", "sign_at_counter", False, False),
+    "StaffOrderSignaturesState.set_view_open": ("form", None, False, False),
+    "StaffOrderSignaturesState.show_signature": ("staff", "view_orders", False, False),
     "StaffIntakeState.set_location_choice": ("form", None, False, False),
     "StaffIntakeState.use_match": ("staff", "create_order", False, False),
     "StaffAlertsState.load_alerts": ("staff", "view_orders", False, True),
@@ -141,4 +152,11 @@ TABLE = {
     "TrackState.reload": ("customer", None, True, False),
     "TrackState.set_tab": ("form", None, False, False),
     "TrackState.start_live": ("customer", None, True, False),
+}
+
+# The only staff handlers that run while a browser is locked to the counter signing screen (and only then).
+COUNTER_HANDLERS = {
+    "StaffCounterState.finish_sign",
+    "StaffCounterState.handle_unlock",
+    "StaffCounterState.load_counter",
 }

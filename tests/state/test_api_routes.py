@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from repair_portal.api import STAFF_COOKIE, api_routes, security_headers
 from repair_portal.db import write_session
-from repair_portal.models import AuditEvent, ShopSettings
+from repair_portal.models import AuditEvent, ShopSettings, Signature
 from repair_portal.services import audit, portal_links, quotes, staff_auth
 
 from .. import factories
@@ -132,3 +132,38 @@ def test_a_staff_session_opens_customer_documents_behind_the_last_name_check(wor
     assert client.get(f"/api/track/{code}/quote.pdf").status_code == 403  # unverified device
     client.cookies.set(STAFF_COOKIE, world["token"])
     assert client.get(f"/api/track/{code}/quote.pdf").status_code == 200  # "view as customer"
+
+
+def test_each_signature_is_viewed_and_printed_by_staff_only_on_its_own_order(world, engine, app_env):
+    from pypdf import PdfReader
+
+    from repair_portal.services import counter
+
+    from ..unit.test_consents import _png
+
+    with write_session(engine) as s:
+        ShopSettings.current(s).terms_text = "Repairs are guaranteed for 90 days."
+        session_id = staff_auth.resolve_session(s, app_env, world["token"]).session_id
+        counter.start(s, session_id, world["order"].id, "terms", audit.SYSTEM)
+    with write_session(engine) as s:
+        counter.sign(s, session_id, signer_name="Ada Wójcik", png=_png(), ip="10.0.0.9", user_agent="tablet")
+        signature_id = s.exec(select(Signature.id)).one()
+    client, order_id = world["client"], world["order"].id
+    client.cookies.set(STAFF_COOKIE, world["token"])
+    base = f"/api/staff/orders/{order_id}/signatures/{signature_id}"
+    assert client.get(base + ".png").status_code == 423  # the browser is still showing the counter screen
+    with write_session(engine) as s:
+        assert counter.unlock(s, app_env, session_id, factories.STAFF_PASSWORD, audit.SYSTEM).order_id == order_id
+    image = client.get(base + ".png")
+    assert image.status_code == 200 and Image.open(io.BytesIO(image.content)).format == "PNG"
+    record = client.get(base + ".pdf")
+    assert record.status_code == 200 and record.content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(record.content)).pages)
+    for expected in ("Ada Wójcik", "Repairs are guaranteed for 90 days.", "In person at the counter", "10.0.0.9"):
+        assert expected in text
+    other = world["other"].order.id
+    assert client.get(f"/api/staff/orders/{other}/signatures/{signature_id}.png").status_code == 404
+    assert client.get(f"/api/staff/orders/{other}/signatures/{signature_id}.pdf").status_code == 404
+    assert client.get(f"/api/staff/orders/{order_id}/signatures/x.pdf").status_code == 404
+    client.cookies.clear()
+    assert client.get(base + ".png").status_code == 401

@@ -24,7 +24,7 @@ from repair_portal import cookies
 from repair_portal.db import make_engine, write_session
 from repair_portal.migrations import upgrade_to_head
 from repair_portal.models import Customer, QuoteLine, Role, ShopSettings
-from repair_portal.services import attachments, audit, portal_access, quotes, staff_auth, staff_users
+from repair_portal.services import attachments, audit, counter, portal_access, quotes, staff_auth, staff_users
 from repair_portal.services.permissions import Action, can
 from repair_portal.state.binding import app_state_classes
 from repair_portal.state.guard import REGISTRY
@@ -32,7 +32,7 @@ from repair_portal.state.guard import REGISTRY
 from .. import factories
 from ..conftest import TEST_SECRET_KEY
 from .conftest import connect, make_state
-from .permission_table import TABLE
+from .permission_table import COUNTER_HANDLERS, TABLE
 
 CANARY_EMAIL = "canary.secret@example.com"
 CANARY_PROBLEM = "Canary problem nobody else may read"
@@ -59,6 +59,7 @@ def test_the_guards_match_the_reviewed_permission_table():
         name: (g.kind, g.action.value if g.action else None, g.read_only, g.leave) for name, g in REGISTRY.items()
     }
     assert declared == TABLE
+    assert {name for name, g in REGISTRY.items() if g.counter} == COUNTER_HANDLERS
 
 
 # --- one shop for the whole table (refused calls change nothing, and each call checks that) ---------
@@ -113,7 +114,10 @@ def world(tmp_path_factory):
     }
     revoked = staff_auth.sign_in(engine, settings, email="owner@example.com", password=factories.STAFF_PASSWORD).token
     gone = staff_auth.sign_in(engine, settings, email="gone@example.com", password=factories.STAFF_PASSWORD).token
+    locked = staff_auth.sign_in(engine, settings, email="owner@example.com", password=factories.STAFF_PASSWORD).token
     with write_session(engine) as s:
+        locked_id = staff_auth.resolve_session(s, settings, locked).session_id
+        counter.start(s, locked_id, canary.order.id, "data_consent", audit.SYSTEM)
         staff_auth.sign_out(s, revoked)
         gone_user = staff_users.list_users(s)
         gone_id = next(u.id for u in gone_user if u.email == "gone@example.com")
@@ -122,6 +126,7 @@ def world(tmp_path_factory):
         "engine": engine,
         "tokens": tokens,
         "revoked": revoked,
+        "locked": locked,
         "gone": gone,
         "order_id": canary.order.id,
         "code": canary.code,
@@ -173,13 +178,15 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffUsersState": ("/staff/settings/staff", "load_staff_users"),
         "StaffWorkflowState": ("/staff/settings/workflow", "load_workflow"),
         "StaffLoginState": ("/staff/login", "load_login"),
+        "StaffCounterState": ("/staff/counter", "load_counter"),
         "StaffSetPasswordState": ("/staff/set-password/not-a-real-link-token", "load_link"),
     }
     return pages.get(cls, pages.get(cls.__name__, ("/staff", None)))
 
 
-def _staff_identities(action, w) -> dict[str, dict]:
-    """Cookies of every identity that must be refused `action` (None: any staff member may)."""
+def _staff_identities(action, w, *, counter_screen: bool = False) -> dict[str, dict]:
+    """Cookies of every identity that must be refused `action` (None: any staff member may). The counter
+    screen's handlers refuse every session not locked to it; every other handler refuses the locked one."""
     found = {
         "no one": {},
         "forged session": {cookies.STAFF_SESSION: "forged-session-token-aaaaaaaaaaaa"},
@@ -187,6 +194,11 @@ def _staff_identities(action, w) -> dict[str, dict]:
         "deactivated user": {cookies.STAFF_SESSION: w["gone"]},
         "a customer's device": {cookies.DEVICE: DEVICE_OF_OTHER_ORDER},
     }
+    if counter_screen:
+        for role in Role:
+            found[f"{role.value} (not at the counter)"] = {cookies.STAFF_SESSION: w["tokens"][role.value]}
+        return found
+    found["owner locked at the counter"] = {cookies.STAFF_SESSION: w["locked"]}
     if action is not None:
         for role in Role:
             if not can(role, Action(action)):
@@ -343,8 +355,9 @@ def _table(kind: str, *, calls_directly: bool = True) -> list:
 )
 def test_staff_handlers_refuse_everyone_without_the_permission(world, cls, name, handler):
     _, action, _, _ = TABLE[f"{cls.__name__}.{name}"]  # the reviewed rule, not the decorator's own claim
+    at_counter = f"{cls.__name__}.{name}" in COUNTER_HANDLERS
     tried = 0
-    for who, jar in _staff_identities(action, world).items():
+    for who, jar in _staff_identities(action, world, counter_screen=at_counter).items():
         for args in _argument_sets(handler, world):
             state = _fresh_state(cls, world, jar)
             before = _snapshot(world["engine"])

@@ -14,9 +14,10 @@ from repair_portal import cookies
 from repair_portal.api import api_routes, security_headers
 from repair_portal.db import write_session
 from repair_portal.models import Customer, Role, ShopSettings
-from repair_portal.services import attachments, audit, portal_access, quotes, staff_auth
+from repair_portal.services import attachments, audit, consents, counter, portal_access, quotes, staff_auth
 
 from .. import factories
+from ..unit.test_consents import _png
 
 CANARY = "Canary-Secret-Surname"
 OTHER_DEVICE = "device-verified-for-another-order-000001"
@@ -40,14 +41,28 @@ def world(app_env, engine):
         other = factories.order(s, location, last_name="Other")
         portal_access.remember(s, other.order.id, OTHER_DEVICE, "last_name")
         s.get(Customer, canary.order.customer_id).email = "canary@example.com"
+        signature, _ = consents.sign(
+            s,
+            canary.order,
+            "data_consent",
+            signer_name="Ada " + CANARY,
+            png=_png(),
+            auth_method="link_last_name",
+            ip="",
+            user_agent="",
+            actor=audit.SYSTEM,
+        )
     tokens = {
         who: staff_auth.sign_in(engine, app_env, email=f"{who}@example.com", password=factories.STAFF_PASSWORD).token
         for who in ("tech", "owner")
     }
     revoked = staff_auth.sign_in(engine, app_env, email="owner@example.com", password=factories.STAFF_PASSWORD).token
+    locked = staff_auth.sign_in(engine, app_env, email="owner@example.com", password=factories.STAFF_PASSWORD).token
     with write_session(engine) as s:
         staff_auth.sign_out(s, revoked)
         assert s.get(ShopSettings, 1).show_photos
+        locked_id = staff_auth.resolve_session(s, app_env, locked).session_id
+        counter.start(s, locked_id, other.order.id, "data_consent", audit.SYSTEM)
     return {
         "code": canary.code,
         "other_code": other.code,
@@ -56,6 +71,8 @@ def world(app_env, engine):
         "attachment_id": item.id,
         "tokens": tokens,
         "revoked": revoked,
+        "locked": locked,
+        "signature_id": signature.id,
     }
 
 
@@ -69,6 +86,7 @@ def _paths(route: Route, w) -> list[str]:
         "code": [w["code"], "not-a-real-code", "%00"],
         "attachment_id": [str(w["attachment_id"]), "²", "9" * 23],
         "location_id": ["1", "²", "9" * 23],
+        "signature_id": [str(w["signature_id"]), "²", "9" * 23],
     }
     paths = [route.path]
     for name in route.param_convertors:
@@ -85,6 +103,8 @@ def _refused_identities(route: Route, w) -> dict[str, dict]:
     }
     if route.path.startswith("/api/track/"):
         found["another order's customer"] = {cookies.DEVICE: OTHER_DEVICE}
+    if route.path.startswith("/api/staff/orders/"):  # a browser handed to a customer at the counter
+        found["owner's session locked to the counter screen"] = {cookies.STAFF_SESSION: w["locked"]}
     return found
 
 

@@ -120,6 +120,8 @@ EXPECTED = {
         Action.MANAGE_QUOTES,
         Action.EDIT_ORDER_DETAILS,
         Action.VIEW_AS_CUSTOMER,
+        Action.SIGN_AT_COUNTER,
+        Action.REVEAL_PASSCODE,
     },
     Role.FRONT_DESK: {
         Action.VIEW_ORDERS,
@@ -133,6 +135,8 @@ EXPECTED = {
         Action.EDIT_ORDER_DETAILS,
         Action.EDIT_CUSTOMERS,
         Action.VIEW_AS_CUSTOMER,
+        Action.SIGN_AT_COUNTER,
+        Action.REVEAL_PASSCODE,
     },
 }
 

@@ -114,7 +114,7 @@ def _quote_form() -> rx.Component:
 
 def quote_card() -> rx.Component:
     return card(
-        "Quote and signatures",
+        "Quote",
         rx.hstack(
             rx.match(
                 S.quote_state,
@@ -138,9 +138,8 @@ def quote_card() -> rx.Component:
                 id="quote-draft-note",
             ),
         ),
-        rx.foreach(S.signed, lambda line: rx.text(line, size="1", color_scheme="gray", class_name="staff-signed")),
         rx.cond(
-            S.signed.length() > 0,
+            S.has_quote_signature,
             rx.link("Signed authorisation (PDF)", href=api("/signed.pdf"), is_external=True, size="2"),
         ),
         rx.cond(

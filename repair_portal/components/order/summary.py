@@ -11,6 +11,7 @@ from ...state.staff_order_details import StaffOrderDetailsState as D
 from ...state.staff_order_rows import ChoiceOption
 from ..ui import conflict_notice, form_field
 from .common import card, fact
+from .intake_facts import intake_facts
 
 
 def _text_block(label: str, value, *, note: str = "", **props) -> rx.Component:
@@ -59,6 +60,7 @@ def _view() -> rx.Component:
         rx.divider(),
         _text_block("Reported problem", S.summary.problem),
         _text_block("Condition at intake", S.summary.intake_condition),
+        intake_facts(),
         _text_block("Note for the customer", S.public_note, note="shown on the portal", id="view-public-note"),
         rx.cond(
             S.internal_note != "",

@@ -57,6 +57,40 @@ def _row(*children) -> rx.Component:
     return rx.flex(*children, gap="1rem", direction=rx.breakpoints(initial="column", sm="row"), width="100%")
 
 
+PAYMENT_METHODS = [("card", "Card"), ("cash", "Cash"), ("bank_transfer", "Bank transfer"), ("other", "Other")]
+
+
+def _counter_section() -> rx.Component:
+    """The passcode (encrypted, deleted at collection) and a deposit taken now."""
+    return _section(
+        "Passcode and deposit",
+        field(
+            "Device passcode (optional)",
+            "passcode",
+            hint="Encrypted; staff see it only by revealing it (audited). Deleted when the device is collected.",
+            auto_complete="off",
+            spellcheck=False,
+            max_length=64,
+        ),
+        rx.cond(
+            S.can_take_deposit,
+            _row(
+                field("Deposit taken (optional)", "deposit", placeholder="0.00", input_mode="decimal"),
+                field(
+                    "Paid by",
+                    "deposit_method",
+                    control=rx.select.root(
+                        rx.select.trigger(width="100%", id="f-deposit_method"),
+                        rx.select.content(*[rx.select.item(label, value=value) for value, label in PAYMENT_METHODS]),
+                        name="deposit_method",
+                        default_value="card",
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
 def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -140,9 +174,28 @@ def _form() -> rx.Component:
                 field(
                     "Condition at intake",
                     "intake_condition",
-                    hint="Scratches, dents, missing parts, accessories.",
+                    hint="Scratches, dents, missing parts.",
                     control=rx.text_area(name="intake_condition", id="f-intake_condition", rows="2", width="100%"),
                 ),
+                rx.cond(
+                    S.checklist.length() > 0,
+                    rx.el.fieldset(
+                        rx.el.legend(rx.text("Checked at intake", size="2", weight="medium")),
+                        rx.grid(
+                            rx.foreach(
+                                S.checklist,
+                                lambda item: rx.checkbox(item, name="check:" + item, class_name="intake-check"),
+                            ),
+                            columns=rx.breakpoints(initial="1", sm="2", md="3"),
+                            gap="0.5rem",
+                            width="100%",
+                            padding_top="0.25rem",
+                        ),
+                        style={"border": "none", "padding": "0", "margin": "0"},
+                        id="intake-checklist",
+                    ),
+                ),
+                field("Left with the device", "accessories", placeholder="Case, charger, SIM card", max_length=1000),
                 _row(
                     field("Promised by", "promised_date", type="date"),
                     field(
@@ -168,6 +221,7 @@ def _form() -> rx.Component:
                     ),
                 ),
             ),
+            _counter_section(),
             rx.hstack(
                 rx.link(
                     rx.button("Cancel", variant="soft", color_scheme="gray", size="3", type="button"),

@@ -12,6 +12,7 @@ from ...components.order.messages import emails, messages
 from ...components.order.payments import payments_card
 from ...components.order.quote import quote_card
 from ...components.order.side import link_card, print_card, stage_card
+from ...components.order.signatures import signatures_card
 from ...components.order.summary import summary
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import live_marker
@@ -44,7 +45,16 @@ def order_page() -> rx.Component:
                 min_width="0",
                 width="100%",
             ),
-            rx.vstack(stage_card(), link_card(), print_card(), spacing="4", flex="1", min_width="0", width="100%"),
+            rx.vstack(
+                stage_card(),
+                link_card(),
+                signatures_card(),
+                print_card(),
+                spacing="4",
+                flex="1",
+                min_width="0",
+                width="100%",
+            ),
             direction=rx.breakpoints(initial="column", md="row"),
             gap="1rem",
             width="100%",
