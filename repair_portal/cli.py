@@ -171,8 +171,9 @@ def cmd_backup(args) -> int:
         out.close()
         src.close()
     print(
-        f"Backed up {source_path} to {dest}. Keep {settings.data_dir / 'secret_key'} and "
-        f"{settings.uploads_dir} with it: links and photos need them."
+        f"Backed up {source_path} to {dest}. Keep {settings.data_dir / 'secret_key'}, "
+        f"{settings.data_dir / 'passcode_key'} and {settings.uploads_dir} with it: "
+        "links, kept device passcodes and photos need them."
     )
     return 0
 
