@@ -14,6 +14,7 @@ STAFF_CUSTOMER = "/staff/customers/[customer_id]"
 STAFF_SETTINGS_SHOP = "/staff/settings/shop"
 STAFF_SETTINGS_LOCATIONS = "/staff/settings/locations"
 STAFF_SETTINGS_WORKFLOW = "/staff/settings/workflow"
+STAFF_SETTINGS_PRICE_LIST = "/staff/settings/price-list"
 STAFF_SETTINGS_STAFF = "/staff/settings/staff"
 STAFF_SETTINGS_EMAILS = "/staff/settings/emails"
 STAFF_SET_PASSWORD_PREFIX = "/staff/set-password/"  # noqa: S105 (a route, not a secret)

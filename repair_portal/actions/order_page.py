@@ -11,9 +11,11 @@ from ..services import (
     notifications,
     payments,
     portal_links,
+    price_list,
     quote_builder,
     quote_decisions,
     quotes,
+    signatures,
     workflow,
 )
 from ..services.mail import NotSent
@@ -180,11 +182,29 @@ def send_quote(order_id: int, rows: list[quote_builder.FormLine], actor: audit.A
     return done(text + (" Customer emailed." if emailed else ""), changed="quote", order_id=order_id)
 
 
-STAFF_DECISIONS = {"phone-yes": (True, "phone"), "counter-yes": (True, "in_person"), "phone-no": (False, "phone")}
+def add_price_list_item(order_id: int, item_id: int | None, actor: audit.Actor) -> Outcome:
+    """A price-list item as a new line of the order's draft quote (a copy of today's price)."""
+    try:
+        with write_session() as session:
+            order = session.get(Order, order_id)
+            if order is None:
+                return refused(GONE)
+            added = price_list.add_to_quote(session, order, item_id, actor)
+    except (*QUOTE_FORM_ERRORS, price_list.PriceListError) as exc:
+        return refused(str(exc))
+    started = f" (a new draft, from v{added.started_from})" if added.started_from else ""
+    return done(
+        f"Added “{added.description}” to draft v{added.version}{started}. The customer sees nothing until you send it."
+    )
+
+
+# Approvals go through the confirmation (record_staff_approval): it asks who approved and which extras.
+STAFF_DECISIONS = {"phone-no": (False, "phone")}
+STAFF_CHANNEL_LABELS = {"phone": "by phone", "in_person": "at the counter"}
 
 
 def record_staff_decision(order_id: int, quote_version: int, decision: str, actor: audit.Actor) -> Outcome:
-    """The customer said yes or no by phone or at the counter; the channel and staff member are recorded."""
+    """The customer declined by phone; the channel and staff member are recorded."""
     if decision not in STAFF_DECISIONS:
         return refused("Choose what the customer decided.")
     approved, channel = STAFF_DECISIONS[decision]
@@ -207,3 +227,43 @@ def record_staff_decision(order_id: int, quote_version: int, decision: str, acto
         except quote_decisions.DecisionError as exc:
             return refused(str(exc))
     return done("Decision recorded.", changed="quote", order_id=order_id)
+
+
+def record_staff_approval(
+    order_id: int,
+    quote_version: int,
+    channel: str,
+    approver: str,
+    included: dict[int, bool],
+    note: str,
+    actor: audit.Actor,
+) -> Outcome:
+    """The customer approved by phone or at the counter, as confirmed in the dialog: who said yes,
+    which optional items they want, the shop's note. A second click finds it already approved."""
+    try:
+        signatures.validate_signer_name(approver)
+    except signatures.SignatureError:
+        return Outcome(False, "", "form", errors={"approver": "Type the name of the person who approved."})
+    if channel not in STAFF_CHANNEL_LABELS:
+        return refused("Choose how the customer told you: by phone or at the counter.", level="form")
+    try:
+        with write_session() as session:
+            if session.get(Order, order_id) is None:
+                return refused(GONE)
+            decision = quote_decisions.record_decision_by_staff(
+                session, order_id, quote_version, True, channel, approver, actor, included=included, note=note
+            )
+    except quote_decisions.InvalidDecision as exc:
+        return refused(str(exc), level="form")
+    except quote_decisions.DecisionError as exc:
+        return refused(str(exc), stale=True)
+    if decision.already_decided:
+        return done(
+            f"Quote v{decision.version} was already approved.", level="info", changed="quote", order_id=order_id
+        )
+    how = STAFF_CHANNEL_LABELS[channel]
+    return done(
+        f"Approved {how} by {decision.decided_by_name}: quote v{decision.version}, total {decision.total}.",
+        changed="quote",
+        order_id=order_id,
+    )

@@ -33,6 +33,7 @@ SETTINGS_NAV = [
     ("Shop", routes.STAFF_SETTINGS_SHOP, "store", roles_for(Action.EDIT_SETTINGS)),
     ("Locations", routes.STAFF_SETTINGS_LOCATIONS, "map-pin", roles_for(Action.EDIT_SETTINGS)),
     ("Workflow", routes.STAFF_SETTINGS_WORKFLOW, "list-ordered", roles_for(Action.EDIT_SETTINGS)),
+    ("Price list", routes.STAFF_SETTINGS_PRICE_LIST, "tags", roles_for(Action.EDIT_SETTINGS)),
     ("Staff", routes.STAFF_SETTINGS_STAFF, "user-cog", roles_for(Action.MANAGE_USERS)),
     ("Emails", routes.STAFF_SETTINGS_EMAILS, "mail", roles_for(Action.EDIT_SETTINGS)),
 ]

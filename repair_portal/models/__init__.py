@@ -4,6 +4,7 @@ from .alerts import AlertKind, AlertRead, CustomerAlert
 from .customer import Customer, Device
 from .mail import EmailTemplateText, MailStatus, OutboxMessage
 from .order import Counter, Order, Stage, StageKind, StatusEvent
+from .price_list import PriceKind, PriceListItem
 from .quote import Payment, PaymentMethod, Quote, QuoteLine, QuoteStatus
 from .records import (
     Attachment,
@@ -41,6 +42,8 @@ __all__ = [
     "PaymentMethod",
     "PortalLink",
     "PortalVerification",
+    "PriceKind",
+    "PriceListItem",
     "Quote",
     "QuoteLine",
     "QuoteStatus",

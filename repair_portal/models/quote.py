@@ -40,6 +40,9 @@ class Quote(SQLModel, table=True):
     decided_by_name: str | None = Field(default=None, max_length=200)
     recorded_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
     decline_reason: str | None = Field(default=None, max_length=2000)
+    decision_note: str | None = Field(
+        default=None, max_length=2000, description="staff's note on a decision they recorded"
+    )
 
 
 class QuoteLine(SQLModel, table=True):

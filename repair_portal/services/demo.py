@@ -30,7 +30,7 @@ from ..models import (
     Stage,
     StageKind,
 )
-from . import audit, clock, payments, quotes, workflow
+from . import audit, clock, payments, price_list, quotes, workflow
 from .demo_images import device_photo
 from .orders import create_order
 from .passwords import hash_password
@@ -118,6 +118,22 @@ QUOTE_LINES = {
     ],
     "console": [("Joy-Con analogue stick (pair)", 2, 1800), ("Labour", 1, 2500)],
 }
+
+
+# The price list staff pick quote lines from: (code, name, kind, price ex. VAT, optional extra by default).
+PRICE_LIST = [
+    ("DIAG", "Diagnostic fee", "service", "25.00", False),
+    ("SCR-IP13", "iPhone 13 screen replacement (OEM grade)", "service", "149.00", False),
+    ("SCR-IP15", "iPhone 15 screen replacement (OEM grade)", "service", "199.00", False),
+    ("SCR-S23", "Samsung Galaxy S23 screen replacement", "service", "179.00", False),
+    ("BAT-IPH", "iPhone battery replacement", "service", "69.00", False),
+    ("BAT-LAP", "Laptop battery", "part", "89.00", False),
+    ("PORT", "Charging port clean or replacement", "service", "45.00", False),
+    ("LAB-30", "Labour (30 minutes)", "service", "35.00", False),
+    ("GLASS", "Tempered glass protector", "part", "12.00", True),
+    ("CASE", "Protective case", "part", "15.00", True),
+    ("DATA", "Data backup and transfer", "service", "39.00", True),
+]
 
 
 @dataclass
@@ -243,6 +259,12 @@ def seed_demo(session: Session, secret_key: str, files_dir: Path, *, seed: int =
         technicians.append(user)
     session.flush()
     owner_actor = audit.Actor("staff", owner.id, owner.email)
+    for code, name, kind, price, optional in PRICE_LIST:
+        price_list.create_item(
+            session,
+            price_list.ItemForm(name=name, price=price, code=code, kind=kind, optional_by_default=optional),
+            owner_actor,
+        )
 
     customers = []
     for i in range(20):

@@ -65,8 +65,8 @@ def describe(action: str, detail: dict) -> tuple[str, str]:
         "quote.created": (f"Created quote v{d.get('version', '')}", "file-plus"),
         "quote.draft_updated": (f"Updated draft quote v{d.get('version', '')}", "file-pen"),
         "quote.sent": (f"Sent quote v{d.get('version', '')} to the customer", "send"),
-        "quote.approved": (f"Approved quote v{d.get('version', '')}" + _channel(d), "circle-check"),
-        "quote.declined": (f"Declined quote v{d.get('version', '')}" + _channel(d), "circle-x"),
+        "quote.approved": (f"Approved quote v{d.get('version', '')}" + _channel(d) + _told_by(d), "circle-check"),
+        "quote.declined": (f"Declined quote v{d.get('version', '')}" + _channel(d) + _told_by(d), "circle-x"),
         "quote.line_decided": ("Chose optional quote lines", "list-checks"),
         "signature.recorded": (f"Signed the {PURPOSES.get(d.get('purpose'), 'document')}", "signature"),
         "portal.signed": (f"Signed the {PURPOSES.get(d.get('purpose'), 'document')}", "signature"),
@@ -104,6 +104,18 @@ HIDDEN = {"portal.signed"}  # signature.recorded says it
 def _channel(d: dict) -> str:
     channel = d.get("channel")
     return {"phone": " by phone", "in_person": " at the counter", "portal": " on the portal"}.get(channel, "")
+
+
+def _told_by(d: dict) -> str:
+    """A decision staff recorded: who gave it, the extras left out, the shop's note."""
+    if d.get("channel") not in ("phone", "in_person"):
+        return ""
+    parts = [f"given by {d['customer_name']}"] if d.get("customer_name") else []
+    if d.get("left_out"):
+        parts.append("left out: " + ", ".join(str(x) for x in d["left_out"]))
+    if d.get("note"):
+        parts.append(f"note: “{d['note']}”")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _template(d: dict) -> str:

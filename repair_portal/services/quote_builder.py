@@ -12,6 +12,7 @@ from . import audit, clock, money, quote_decisions, quotes, workflow
 from .ids import is_digits
 
 VALID_FOR = timedelta(days=30)
+MAX_LINES = 50  # what one quote form holds
 
 
 class QuoteFormError(ValueError):

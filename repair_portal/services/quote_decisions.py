@@ -86,6 +86,7 @@ class Decision:
     total_minor: int
     total: str
     already_decided: bool = False
+    note: str = ""  # staff's note on a decision they recorded (never shown to the customer)
 
     @property
     def approved(self) -> bool:
@@ -139,6 +140,7 @@ def _decision(session: Session, quote: Quote, *, already: bool, signature_id: in
         total_minor=total,
         total=money.format_money(total, quote.currency),
         already_decided=already,
+        note=quote.decision_note or "",
     )
 
 
@@ -373,6 +375,43 @@ def decline_quote(
 # --- staff actions --------------------------------------------------------------------------
 
 
+def _clean_note(note: str) -> str:
+    text = str(note or "").replace("\x00", "").strip()
+    if len(text) > MAX_REASON:
+        raise InvalidDecision(f"Please keep the note under {MAX_REASON} characters.")
+    return text
+
+
+def _staff_line_choices(session: Session, quote: Quote, included) -> dict[int, str]:
+    """{line id: accepted/declined} for the optional lines staff ticked or unticked; refuses other lines."""
+    if included is None:
+        return {}
+    if not isinstance(included, dict):
+        raise InvalidDecision("Choose which optional items to include.")
+    lines = {line.id: line for line in quotes.lines_of(session, quote.id)}
+    choices: dict[int, str] = {}
+    for line_id, include in included.items():
+        if isinstance(line_id, bool) or not isinstance(line_id, int) or line_id not in lines:
+            raise QuoteNotAvailable("That item isn't part of this quote.")
+        if not lines[line_id].optional:
+            raise InvalidDecision("Only optional items can be left out.")
+        if not isinstance(include, bool):
+            raise InvalidDecision("Choose whether to include each optional item.")
+        choices[line_id] = "accepted" if include else "declined"
+    return choices
+
+
+def _apply_line_choices(session: Session, quote: Quote, choices: dict[int, str]) -> None:
+    for line_id, decision in choices.items():
+        session.execute(
+            update(QuoteLine)
+            .where(QuoteLine.id == line_id)
+            .where(QuoteLine.quote_id == quote.id)
+            .values(decision=decision)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
 def record_decision_by_staff(
     session: Session,
     order_id: int,
@@ -382,14 +421,24 @@ def record_decision_by_staff(
     customer_name: str,
     staff_actor: audit.Actor,
     reason: str = "",
+    *,
+    included: dict[int, bool] | None = None,
+    note: str = "",
 ) -> Decision:
-    """The customer decided by phone or at the counter; a staff member records it (no signature)."""
+    """The customer decided by phone or at the counter; a staff member records it (no signature).
+
+    `customer_name` is who gave the decision; `included` ({line id: include?}) settles optional lines
+    on an approval (lines not named keep the customer's own choice, untouched ones count); `note` is
+    the shop's own note, kept with the quote and in the audit trail, never shown to the customer.
+    """
     if staff_actor.kind != "staff" or staff_actor.id is None:
         raise DecisionError("Only a signed-in staff member can record a customer's decision.")
     if channel not in STAFF_CHANNELS:
         raise InvalidDecision("Choose how the customer told you: by phone or in person.")
     if not isinstance(approved, bool):
         raise InvalidDecision("Choose approved or declined.")
+    if included and not approved:
+        raise InvalidDecision("Optional items are chosen only when approving.")
     wanted = QuoteStatus.APPROVED if approved else QuoteStatus.DECLINED
     quote = _locked_quote(session, order_id, quote_version)
     done = _existing(session, quote, wanted)
@@ -400,6 +449,8 @@ def record_decision_by_staff(
     except signatures.SignatureError:
         raise InvalidDecision("Type the name of the person who made the decision.") from None
     text = _clean_reason(reason, required=False) if not approved else ""
+    note_text = _clean_note(note)
+    choices = _staff_line_choices(session, quote, included)
     won = _claim(
         session,
         quote,
@@ -409,12 +460,18 @@ def record_decision_by_staff(
         decided_by_name=name,
         recorded_by_id=staff_actor.id,
         decline_reason=(text or None) if not approved else None,
+        decision_note=note_text or None,
     )
     if not won:
         return _lost_race(session, quote, wanted)
     if approved:
+        _apply_line_choices(session, quote, choices)
         _accept_untouched_optional_lines(session, quote)
     decision = _decision(session, quote, already=False)
+    extra = {"note": note_text} if note_text else {}
+    left_out = [line.description for line in quotes.lines_of(session, quote.id) if line.decision == "declined"]
+    if approved and left_out:
+        extra["left_out"] = left_out
     audit.record(
         session,
         staff_actor,
@@ -424,6 +481,7 @@ def record_decision_by_staff(
         channel=channel,
         customer_name=name,
         total_minor=decision.total_minor,
+        **extra,
     )
     workflow.follow_decision(session, quote.order_id, approved=approved, actor=staff_actor)
     return decision

@@ -12,7 +12,7 @@ from sqlmodel import select
 from .. import live
 from ..actions import order_page
 from ..db import session_scope, write_session
-from ..models import Location, Order, StaffUser
+from ..models import Location, Order, Quote, StaffUser
 from ..services import (
     alerts,
     attachments,
@@ -147,7 +147,9 @@ class StaffOrderState(StaffSessionState):
                 else ""
             )
             reason = f" Reason: {view.decline_reason}" if view.decline_reason else ""
-            self.quote_summary = f"Version {view.version}, total {view.total}: {view.status}{decided}.{reason}"
+            quote = session.get(Quote, view.quote_id)
+            note = f" Note: {quote.decision_note}" if quote is not None and quote.decision_note else ""
+            self.quote_summary = f"Version {view.version}, total {view.total}: {view.status}{decided}.{reason}{note}"
         self.signatures = signed_records.rows_for_order(session, self.current_order_id)
         self.has_quote_signature = any(
             s.document_kind == "quote" for s in signatures.signatures_for_order(session, self.current_order_id)

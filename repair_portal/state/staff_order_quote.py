@@ -1,4 +1,6 @@
-"""The order's quote: build and send a version, record a decision taken by phone or at the counter."""
+"""The order's quote: build and send a version (free lines or from the price list), record a decline by phone.
+
+Approvals by phone or at the counter go through a confirmation: staff_order_approval.py."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import reflex as rx
 
 from ..actions import order_page
 from ..db import session_scope
-from ..services import money, quote_builder, quote_decisions
+from ..services import money, price_list, quote_builder, quote_decisions
+from ..services.ids import parse_id
 from ..services.permissions import Action
+from ..services.price_list import PriceItemView, PriceListError
 from .guard import form_only, staff_action
 from .outcomes import publish, toast_for
 from .staff_order import StaffOrderState
@@ -20,11 +24,13 @@ class StaffOrderQuoteState(StaffOrderState):
     quote_rows: list[QuoteFormRow] = []
     quote_form_open: bool = False
     quote_form_error: str = ""
+    # "Add from price list": the picker and the active items it lists (matching the search).
+    price_picker_open: bool = False
+    price_search: str = ""
+    price_items: list[PriceItemView] = []
 
-    @rx.event
-    @staff_action(Action.MANAGE_QUOTES)
-    def open_quote_form(self):
-        """Start from the latest quote's lines (a revision), or from one empty line."""
+    def _fill_quote_form(self) -> None:
+        """Start from the draft, else from the customer's quote's lines (a revision), else one empty line."""
         with session_scope() as session:
             draft = quote_builder.current_draft(session, self.current_order_id)
             view = None if draft else quote_decisions.customer_view_of_quote(session, self.current_order_id)
@@ -38,6 +44,11 @@ class StaffOrderQuoteState(StaffOrderState):
         else:
             self.quote_rows = [QuoteFormRow("", "1", "", False)]
         self.quote_form_open, self.quote_form_error = True, ""
+
+    @rx.event
+    @staff_action(Action.MANAGE_QUOTES)
+    def open_quote_form(self):
+        self._fill_quote_form()
         return None
 
     @rx.event
@@ -48,7 +59,7 @@ class StaffOrderQuoteState(StaffOrderState):
     @rx.event
     @form_only
     def add_quote_row(self):
-        if len(self.quote_rows) < 50:
+        if len(self.quote_rows) < quote_builder.MAX_LINES:
             self.quote_rows = [*self.quote_rows, QuoteFormRow("", "1", "", False)]
 
     @rx.event
@@ -105,3 +116,57 @@ class StaffOrderQuoteState(StaffOrderState):
         return await self._quote_action(
             lambda actor: order_page.record_staff_decision(order_id, version, decision, actor)
         )
+
+    # --- the price list ---------------------------------------------------------------------------
+
+    def _load_price_items(self) -> None:
+        with session_scope() as session:
+            self.price_items = price_list.list_items(session, self.price_search)
+
+    @rx.event
+    @staff_action(Action.MANAGE_QUOTES)
+    def set_price_picker_open(self, value: bool):
+        """Opening the picker reads the price list as it is now."""
+        self.price_picker_open = value is True
+        if self.price_picker_open:
+            self.price_search = ""
+            self._load_price_items()
+        return None
+
+    @rx.event
+    @staff_action(Action.MANAGE_QUOTES)
+    def handle_price_search(self, value: str):
+        self.price_search = str(value)[:100]
+        self._load_price_items()
+        return None
+
+    def _add_form_row(self, item_id: int | None):
+        """The open form gets the line as a row (saved with the form, like a typed one)."""
+        try:
+            with session_scope() as session:
+                line = price_list.form_line(session, item_id)
+        except PriceListError as exc:
+            return rx.toast.error(str(exc))
+        rows = list(self.quote_rows)
+        if rows and not rows[-1].description.strip() and not rows[-1].price.strip():
+            rows = rows[:-1]  # the empty line the form starts with
+        if len(rows) >= quote_builder.MAX_LINES:
+            return rx.toast.error(f"A quote can have at most {quote_builder.MAX_LINES} lines.")
+        self.quote_rows = [*rows, QuoteFormRow(line.description, line.quantity, line.price, line.optional)]
+        self.quote_form_error = ""
+        return None
+
+    @rx.event
+    @staff_action(Action.MANAGE_QUOTES)
+    async def handle_add_from_price_list(self, item_id: int):
+        """One tap on an item: into the open form, or (form closed) saved into the draft, which then opens."""
+        self.price_picker_open = False
+        found = parse_id(item_id)
+        if self.quote_form_open:
+            return self._add_form_row(found)
+        actor, order_id = self._actor(self._me()), self.current_order_id
+        outcome = await rx.run_in_thread(lambda: order_page.add_price_list_item(order_id, found, actor))
+        if outcome.ok:
+            self._reload()
+            self._fill_quote_form()
+        return toast_for(outcome)

@@ -145,3 +145,79 @@ def test_the_bell_counts_per_person_and_the_order_page_reads_and_handles(state_f
     forged = state_factory(StaffAlertsState, path="/staff/alerts")
     as_staff(forged, "forged-token-value-aaaaaaaaaa")
     assert redirect_path(forged.load_alerts()).startswith("/staff/login") and forged.items == []
+
+
+def _sent_quote(engine, order_id):
+    from repair_portal.services import audit, quotes
+
+    with write_session(engine) as s:
+        quote = quotes.create_quote(
+            s,
+            s.get(Order, order_id),
+            [quotes.LineSpec("Screen", 1, 10000), quotes.LineSpec("Tempered glass", 1, 1000, optional=True)],
+            audit.SYSTEM,
+        )
+        quotes.send_quote(s, quote, audit.SYSTEM)
+        return quote.id
+
+
+def test_an_approval_by_phone_is_confirmed_with_extras_who_and_a_note(state_factory, engine, app_env):
+    import json
+
+    from repair_portal.models import AuditEvent, Quote, QuoteLine
+    from repair_portal.services.quote_decisions import customer_view_of_quote
+    from repair_portal.state.staff_order_approval import StaffOrderApprovalState
+
+    order_id, token = _setup(engine, app_env)
+    quote_id = _sent_quote(engine, order_id)
+    state = _open(state_factory, StaffOrderApprovalState, order_id, token("desk@example.com"))
+    state.open_approval("in_person")
+    assert state.approval_open and state.approval_channel == "in_person" and state.approval_version == 1
+    assert [(r.description, r.price, r.include) for r in state.approval_lines] == [("Tempered glass", "£10.00", True)]
+    assert state.approval_name == "Ada Nowak" and state.approval_total == "£132.00"
+    state.set_approval_include(0, False)
+    state.set_approval_include(7, True)  # no such row: ignored
+    state.set_approval_channel("carrier pigeon")  # not a channel: ignored
+    state.set_approval_channel("phone")
+    assert state.approval_total == "£120.00" and state.approval_channel == "phone"
+    _run(state.handle_confirm_approval({"approver": "  ", "note": ""}))
+    assert state.approver_error and state.approval_open  # the name is required; nothing recorded
+    with write_session(engine) as s:
+        assert s.get(Quote, quote_id).status == "sent"
+    _run(state.handle_confirm_approval({"approver": "Jan Nowak", "note": "Wants it by Friday"}))
+    assert not state.approval_open and state.quote_state == "approved"
+    assert "Note: Wants it by Friday" in state.quote_summary and "Jan Nowak" in state.quote_summary
+    _run(state.handle_confirm_approval({"approver": "Jan Nowak", "note": ""}))  # a double click
+    with write_session(engine) as s:
+        quote = s.get(Quote, quote_id)
+        assert (quote.status, quote.decision_channel, quote.decided_by_name, quote.decision_note) == (
+            "approved",
+            "phone",
+            "Jan Nowak",
+            "Wants it by Friday",
+        )
+        glass = s.exec(select(QuoteLine).where(QuoteLine.quote_id == quote_id).where(QuoteLine.optional)).one()
+        assert glass.decision == "declined"
+        approvals = s.exec(select(AuditEvent).where(AuditEvent.action == "quote.approved")).all()
+        assert len(approvals) == 1 and json.loads(approvals[0].detail)["left_out"] == ["Tempered glass"]
+        view = customer_view_of_quote(s, order_id)  # what the customer's portal shows
+        assert (view.status, view.total, view.decided_by_name) == ("approved", "£120.00", "Jan Nowak")
+    assert state.open_approval("phone") is not None and not state.approval_open  # nothing awaits an answer now
+
+
+def test_an_approval_confirmed_on_an_outdated_quote_is_refused(state_factory, engine, app_env):
+    from repair_portal.models import Quote
+    from repair_portal.services import audit
+    from repair_portal.services.quote_builder import FormLine, send_new_quote
+    from repair_portal.state.staff_order_approval import StaffOrderApprovalState
+
+    order_id, token = _setup(engine, app_env)
+    _sent_quote(engine, order_id)
+    state = _open(state_factory, StaffOrderApprovalState, order_id, token("tech@example.com"))
+    state.open_approval("phone")
+    with write_session(engine) as s:  # meanwhile a colleague sends version 2
+        send_new_quote(s, s.get(Order, order_id), [FormLine("Battery", "1", "49", False)], audit.SYSTEM)
+    result = _run(state.handle_confirm_approval({"approver": "Ada Nowak", "note": ""}))
+    assert result is not None and not state.approval_open and state.quote_version == 2
+    with write_session(engine) as s:
+        assert [q.status for q in s.exec(select(Quote).order_by(Quote.version))] == ["superseded", "sent"]

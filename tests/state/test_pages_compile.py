@@ -14,6 +14,7 @@ EXPECTED_ROUTES = {
     "/staff/settings/shop",
     "/staff/settings/locations",
     "/staff/settings/workflow",
+    "/staff/settings/price-list",
     "/staff/settings/staff",
     "/staff/customers",
     "/staff/counter",

@@ -24,7 +24,16 @@ from repair_portal import cookies
 from repair_portal.db import make_engine, write_session
 from repair_portal.migrations import upgrade_to_head
 from repair_portal.models import Customer, QuoteLine, Role, ShopSettings
-from repair_portal.services import attachments, audit, counter, portal_access, quotes, staff_auth, staff_users
+from repair_portal.services import (
+    attachments,
+    audit,
+    counter,
+    portal_access,
+    price_list,
+    quotes,
+    staff_auth,
+    staff_users,
+)
 from repair_portal.services.permissions import Action, can
 from repair_portal.state.binding import app_state_classes
 from repair_portal.state.guard import REGISTRY
@@ -107,6 +116,10 @@ def world(tmp_path_factory):
         )
         other = factories.order(s, location, last_name="Other")
         portal_access.remember(s, other.order.id, DEVICE_OF_OTHER_ORDER, "last_name")
+        # The price list holds what a forged call would add, edit or switch: item 1 active, item 2 retired.
+        price_list.create_item(s, price_list.ItemForm(name="Screen", price="89", code="SCR"), audit.SYSTEM)
+        retired = price_list.create_item(s, price_list.ItemForm(name="Old battery", price="39"), audit.SYSTEM)
+        price_list.set_active(s, retired.id, False, audit.SYSTEM)
         line_ids = list(s.exec(select(QuoteLine.id).where(QuoteLine.quote_id == quote.id).order_by(QuoteLine.id)))
     tokens = {
         role.value: staff_auth.sign_in(engine, settings, email=u.email, password=factories.STAFF_PASSWORD).token
@@ -174,6 +187,7 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffIntakeState": ("/staff/orders/new", "load_intake"),
         "StaffLocationsState": ("/staff/settings/locations", "load_locations"),
         "StaffOrdersState": ("/staff", "load_orders"),
+        "StaffPriceListState": ("/staff/settings/price-list", "load_price_list"),
         "StaffShopSettingsState": ("/staff/settings/shop", "load_shop_settings"),
         "StaffUsersState": ("/staff/settings/staff", "load_staff_users"),
         "StaffWorkflowState": ("/staff/settings/workflow", "load_workflow"),

@@ -164,9 +164,36 @@ def test_quote_drafts_sends_and_counter_decisions(order, engine):
     sent = order_page.send_quote(order.id, rows, STAFF)
     assert sent.ok and sent.changed == "quote" and "Quote v2 sent" in sent.message
     assert not order_page.record_staff_decision(order.id, 2, "maybe", STAFF).ok
-    decided = order_page.record_staff_decision(order.id, 2, "phone-yes", STAFF)
-    assert decided.ok and decided.changed == "quote"
-    assert any(e.action == "quote.approved" for e in _rows(engine, AuditEvent, order_id=order.id))
+    # An approval is never a one-click decision: it goes through the confirmation (record_staff_approval).
+    assert not order_page.record_staff_decision(order.id, 2, "phone-yes", STAFF).ok
+    nameless = order_page.record_staff_approval(order.id, 2, "phone", " ", {}, "", STAFF)
+    assert not nameless.ok and nameless.level == "form" and "name" in nameless.errors["approver"]
+    odd = order_page.record_staff_approval(order.id, 2, "carrier pigeon", "Ada Nowak", {}, "", STAFF)
+    assert not odd.ok and odd.level == "form"
+    stale = order_page.record_staff_approval(order.id, 1, "phone", "Ada Nowak", {}, "", STAFF)  # v1 superseded
+    assert not stale.ok and stale.stale and "changed" in stale.message
+    decided = order_page.record_staff_approval(order.id, 2, "in_person", "Ada Nowak", {}, "Paid a deposit", STAFF)
+    assert decided.ok and decided.changed == "quote" and "at the counter by Ada Nowak" in decided.message
+    again = order_page.record_staff_approval(order.id, 2, "in_person", "Ada Nowak", {}, "", STAFF)
+    assert again.ok and again.level == "info" and "already approved" in again.message
+    assert [e.action for e in _rows(engine, AuditEvent, order_id=order.id)].count("quote.approved") == 1
+    assert _rows(engine, Quote, order_id=order.id, version=2)[0].decision_note == "Paid a deposit"
+
+
+def test_a_price_list_item_goes_into_the_draft(order, engine):
+    from repair_portal.services import price_list
+
+    with write_session(engine) as s:
+        item = price_list.create_item(s, price_list.ItemForm(name="Battery", price="49"), STAFF)
+    added = order_page.add_price_list_item(order.id, item.id, STAFF)
+    assert added.ok and "draft v2 (a new draft, from v1)" in added.message
+    assert added.changed is None  # the customer sees nothing yet
+    draft = _rows(engine, Quote, order_id=order.id, version=2)[0]
+    assert draft.status == "draft"
+    assert [line.description for line in _rows(engine, QuoteLine, quote_id=draft.id)][-1] == "Battery"
+    assert not order_page.add_price_list_item(order.id, 10**9, STAFF).ok
+    assert not order_page.add_price_list_item(order.id, None, STAFF).ok
+    assert not order_page.add_price_list_item(10**9, item.id, STAFF).ok
 
 
 def test_booking_in_queues_the_email_and_names_the_fields_to_fix(app_env, engine):

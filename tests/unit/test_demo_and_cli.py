@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from repair_portal.db import make_engine, session_scope, write_session
 from repair_portal.models import Attachment, Customer, Location, Order, Payment, Quote, StaffUser, Stage
-from repair_portal.services import portal_links, staff_auth
+from repair_portal.services import portal_links, price_list, staff_auth
 from repair_portal.services.demo import seed_demo
 from repair_portal.settings import PROJECT_ROOT, Settings
 
@@ -34,6 +34,8 @@ def test_demo_shop_is_believable_and_complete(engine, settings, tmp_path):
         assert stages_used == _count(s, Stage) == 7
         assert s.exec(select(func.count()).select_from(Quote).where(Quote.status == "sent")).one() >= 3
         assert _count(s, Payment) >= 5
+        assert len(price_list.list_items(s)) >= 8  # staff can quote from the price list at once
+        assert any(item.optional_by_default for item in price_list.list_items(s))
         photos = s.exec(select(Attachment)).all()
         assert len(photos) >= 3
         for photo in photos:

@@ -406,6 +406,98 @@ def test_staff_decisions_need_a_staff_actor_a_channel_and_a_name(session, clock)
     assert count_audit(session, "quote.approved") == 0
 
 
+def test_a_counter_approval_records_who_the_optional_lines_and_the_shops_note(session, clock):
+    setup = shop_with_sent_quote(session)
+    user, staff = _staff_actor(session)
+    protector = _optional_line(session, setup.quote_id)
+    decision = quote_decisions.record_decision_by_staff(
+        session,
+        setup.order_id,
+        1,
+        True,
+        "in_person",
+        "Jan Nowak",
+        staff,
+        included={protector.id: False},
+        note="  Husband approved; wants it by Friday  ",
+    )
+    assert (decision.decided_by_name, decision.channel, decision.note) == (
+        "Jan Nowak",
+        "in_person",
+        "Husband approved; wants it by Friday",
+    )
+    assert decision.total_minor == 18000  # without the protector: 15000 + 20% VAT
+    quote = session.get(Quote, setup.quote_id)
+    assert (quote.decided_by_name, quote.decision_note, quote.recorded_by_id) == (
+        "Jan Nowak",
+        "Husband approved; wants it by Friday",
+        user.id,
+    )
+    assert session.get(QuoteLine, protector.id).decision == "declined"
+    view = customer_view_of_quote(session, setup.order_id)  # what the portal shows: approved, without the extra
+    assert (view.status, view.total_minor, view.lines[2].included) == ("approved", 18000, False)
+    detail = json.loads(session.exec(select(AuditEvent).where(AuditEvent.action == "quote.approved")).one().detail)
+    assert detail["customer_name"] == "Jan Nowak" and detail["left_out"] == ["Screen protector"]
+    assert detail["note"] == "Husband approved; wants it by Friday" and detail["channel"] == "in_person"
+    from repair_portal.services import order_activity
+
+    said = [a.what for a in order_activity.order_activity(session, setup.order_id, "Europe/London")]
+    assert (
+        "Approved quote v1 at the counter (given by Jan Nowak; left out: Screen protector; "
+        "note: “Husband approved; wants it by Friday”)"
+    ) in said
+    # A second click: the decision stands as it was, with one audit row, whatever the second one says.
+    again = quote_decisions.record_decision_by_staff(
+        session, setup.order_id, 1, True, "phone", "Someone Else", staff, included={protector.id: True}, note="x"
+    )
+    assert again.already_decided and again.decided_by_name == "Jan Nowak" and again.total_minor == 18000
+    assert session.get(QuoteLine, protector.id).decision == "declined"
+    assert count_audit(session, "quote.approved") == 1
+
+
+def test_optional_lines_staff_leave_alone_keep_the_customers_choice(session, clock):
+    setup = shop_with_sent_quote(session)
+    _, staff = _staff_actor(session)
+    protector = _optional_line(session, setup.quote_id)
+    set_optional_line(session, setup.order_id, protector.id, False, CUSTOMER)
+    decision = quote_decisions.record_decision_by_staff(
+        session, setup.order_id, 1, True, "phone", "Ada Nowak", staff, included={}
+    )
+    assert decision.total_minor == 18000 and session.get(QuoteLine, protector.id).decision == "declined"
+    assert "left_out" in json.loads(
+        session.exec(select(AuditEvent).where(AuditEvent.action == "quote.approved")).one().detail
+    )
+
+
+def test_staff_line_choices_refuse_other_lines_and_odd_values(session, clock):
+    setup = shop_with_sent_quote(session)
+    _, staff = _staff_actor(session)
+    other = sent_quote_for(session, make_order(session, setup.location, last_name="Other"))
+    other_optional = _optional_line(session, other.id)
+    required = quotes.lines_of(session, setup.quote_id)[0]
+    protector = _optional_line(session, setup.quote_id)
+    record = quote_decisions.record_decision_by_staff
+    for included, error in [
+        ({other_optional.id: False}, QuoteNotAvailable),
+        ({10**9: False}, QuoteNotAvailable),
+        ({"1": False}, QuoteNotAvailable),
+        ({True: False}, QuoteNotAvailable),
+        ({required.id: False}, InvalidDecision),
+        ({protector.id: "no"}, InvalidDecision),
+        ([protector.id], InvalidDecision),
+    ]:
+        with pytest.raises(error):
+            record(session, setup.order_id, 1, True, "phone", "Ada Nowak", staff, included=included)
+    with pytest.raises(InvalidDecision, match="only when approving"):
+        record(session, setup.order_id, 1, False, "phone", "Ada Nowak", staff, included={protector.id: False})
+    with pytest.raises(InvalidDecision, match="note"):
+        record(session, setup.order_id, 1, True, "phone", "Ada Nowak", staff, note="x" * 2001)
+    assert session.get(Quote, setup.quote_id).status == "sent"
+    assert session.get(QuoteLine, protector.id).decision is None
+    assert session.get(QuoteLine, other_optional.id).decision is None
+    assert count_audit(session, "quote.approved") == count_audit(session, "quote.declined") == 0
+
+
 # --- revising -------------------------------------------------------------------------------
 
 

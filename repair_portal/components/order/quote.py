@@ -1,13 +1,17 @@
-"""The quote card: summary, signatures, the line editor and staff-recorded decisions."""
+"""The quote card: summary, signatures, the line editor (typed lines or from the price list) and
+staff-recorded decisions (an approval is confirmed in a dialog first)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from ...state.staff_order import StaffOrderState as S
+from ...state.staff_order_approval import StaffOrderApprovalState as A
 from ...state.staff_order_quote import StaffOrderQuoteState as Q
 from ...state.staff_order_rows import QuoteFormRow
 from .common import api, card
+from .price_picker import price_picker
+from .quote_approval import approval_dialog
 
 
 def _quote_row(row: QuoteFormRow, index: rx.Var) -> rx.Component:
@@ -70,13 +74,19 @@ def _quote_form() -> rx.Component:
             width="100%",
         ),
         rx.foreach(Q.quote_rows, _quote_row),
-        rx.button(
-            rx.icon("plus", size=14),
-            "Add line",
-            variant="ghost",
-            size="1",
-            on_click=Q.add_quote_row,
-            id="quote-add-line",
+        rx.hstack(
+            rx.button(
+                rx.icon("plus", size=14),
+                "Add line",
+                variant="ghost",
+                size="1",
+                on_click=Q.add_quote_row,
+                id="quote-add-line",
+            ),
+            price_picker(),
+            spacing="3",
+            align="center",
+            wrap="wrap",
         ),
         rx.cond(
             Q.quote_form_error != "",
@@ -159,6 +169,7 @@ def quote_card() -> rx.Component:
                         on_click=Q.open_quote_form,
                         id="quote-open",
                     ),
+                    price_picker(),
                     rx.cond(
                         S.quote_state == "sent",
                         rx.fragment(
@@ -167,7 +178,7 @@ def quote_card() -> rx.Component:
                                 size="2",
                                 variant="surface",
                                 color_scheme="green",
-                                on_click=Q.handle_staff_decision("phone-yes"),
+                                on_click=A.open_approval("phone"),
                                 id="quote-phone-yes",
                             ),
                             rx.button(
@@ -175,7 +186,8 @@ def quote_card() -> rx.Component:
                                 size="2",
                                 variant="surface",
                                 color_scheme="green",
-                                on_click=Q.handle_staff_decision("counter-yes"),
+                                on_click=A.open_approval("in_person"),
+                                id="quote-counter-yes",
                             ),
                             rx.button(
                                 "Declined by phone",
@@ -183,6 +195,7 @@ def quote_card() -> rx.Component:
                                 variant="surface",
                                 color_scheme="red",
                                 on_click=Q.handle_staff_decision("phone-no"),
+                                id="quote-phone-no",
                             ),
                         ),
                     ),
@@ -191,4 +204,5 @@ def quote_card() -> rx.Component:
                 ),
             ),
         ),
+        approval_dialog(),
     )
