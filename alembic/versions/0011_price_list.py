@@ -1,10 +1,10 @@
 """the shop's price list (services and parts for quick quote lines); a staff-recorded decision's note
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01
 
-(0010 is on another branch; the chain is re-joined when both are merged.)
+
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import repair_portal.models.base
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -27,7 +27,7 @@ class Customer(SQLModel, table=True):
     first_name: str = Field(default="", max_length=100)
     last_name: str = Field(max_length=100, index=True)
     email: str = Field(default="", max_length=254, index=True)
-    phone: str = Field(default="", max_length=40, index=True, description="normalised, e.g. +447700900123")
+    phone: str = Field(default="", max_length=40, index=True, description="E.164, e.g. +447700900123")
     company: str = Field(default="", max_length=200)
     email_updates: bool = True
     sms_updates: bool = False

@@ -34,6 +34,8 @@ class ShopSettings(SQLModel, table=True):
     welcome_message: str = Field(default="", max_length=2000)
     terms_text: str = Field(default="", max_length=20000)
     timezone: str = Field(default="Europe/London", max_length=64)
+    # ISO 3166 alpha-2: how phone numbers typed without a country code are read, and which are shown nationally.
+    country: str = Field(default="GB", max_length=2)
     access_mode: str = Field(default=AccessMode.LINK_LAST_NAME.value, max_length=20)
     link_expiry_days: int = Field(default=30)
     show_timeline_explanations: bool = True

@@ -9,7 +9,6 @@ numbers stay out of the long-lived audit log (the row itself holds the current v
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
@@ -17,9 +16,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Customer, Device, Order, Stage
-from . import audit, clock, edits, locking
+from . import audit, clock, edits, locking, phones
 from .emails import is_valid_email
-from .phones import normalise_phone
 from .search import matching_customer_ids
 
 LABELS = {
@@ -35,7 +33,6 @@ CONTACT_FIELDS = ("first_name", "last_name", "company", "email", "phone")
 CONSENT_FIELDS = ("email_updates", "sms_updates")
 SENSITIVE_FIELDS = {"email", "phone"}  # audited by name only
 LIMITS = {"first_name": 100, "last_name": 100, "company": 200, "email": 254, "phone": 40}
-MAX_PHONE_DIGITS = 15  # E.164
 UPDATE_ACTIONS = ("customer.updated", "customer.consent_changed")
 
 
@@ -70,7 +67,7 @@ class CustomerRow:
     name: str
     company: str
     email: str
-    phone: str
+    phone: str  # as people in the shop's country write it
     order_count: int
     last_order_id: int | None
     last_order_reference: str
@@ -87,10 +84,11 @@ def list_customers(
     only. The search is shared with the order board (services/search.py).
     """
     term = search.strip()[:100]
+    region = phones.shop_region(session)
     query = select(Customer)
     count_query = select(func.count(Customer.id))
     if term:
-        condition = Customer.id.in_(matching_customer_ids(term, session.get_bind().dialect.name))
+        condition = Customer.id.in_(matching_customer_ids(term, session.get_bind().dialect.name, region))
         query, count_query = query.where(condition), count_query.where(condition)
     total = session.exec(count_query).one()
     found = session.exec(
@@ -124,7 +122,7 @@ def list_customers(
                 name=customer.full_name,
                 company=customer.company,
                 email=customer.email,
-                phone=customer.phone,
+                phone=phones.display(customer.phone, region),
                 order_count=int(count or 0),
                 last_order_id=last[0] if last else None,
                 last_order_reference=last[1] if last else "",
@@ -189,13 +187,15 @@ class CustomerDetail:
     last_name: str
     company: str
     email: str
-    phone: str
+    phone: str  # as stored (E.164): the edit form's starting value
     email_updates: bool
     sms_updates: bool
     created_at: datetime
     updated_at: datetime  # the version token for update_customer
     devices: list[DeviceRow]
     orders: list[CustomerOrderRow]
+    phone_display: str = ""  # as people in the shop's country write it
+    country: str = phones.DEFAULT_REGION  # the shop's, which reads what is typed into the edit form
 
     @property
     def name(self) -> str:
@@ -206,6 +206,7 @@ def customer_detail(session: Session, customer_id: int) -> CustomerDetail | None
     customer = session.get(Customer, customer_id)
     if customer is None:
         return None
+    region = phones.shop_region(session)
     devices = session.exec(select(Device).where(Device.customer_id == customer_id).order_by(Device.id.desc())).all()
     orders = session.exec(
         select(Order, Stage, Device)
@@ -225,6 +226,8 @@ def customer_detail(session: Session, customer_id: int) -> CustomerDetail | None
         sms_updates=customer.sms_updates,
         created_at=customer.created_at,
         updated_at=customer.updated_at,
+        phone_display=phones.display(customer.phone, region),
+        country=region,
         devices=[DeviceRow(d.id, d.kind, d.make, d.model, d.serial, d.label) for d in devices],
         orders=[
             CustomerOrderRow(
@@ -268,15 +271,16 @@ class CustomerForm:
     def of(cls, customer: Customer | CustomerDetail) -> CustomerForm:
         return cls(**{f.name: getattr(customer, f.name) for f in fields(cls)})
 
-    def cleaned(self) -> CustomerForm:
-        """Trimmed, email lower-cased, phone normalised: the values that would be stored."""
+    def cleaned(self, region: str) -> CustomerForm:
+        """Trimmed, email lower-cased, phone in E.164 (read as a number of `region`, the shop's
+        country, unless typed with a country code): the values that would be stored."""
         email = self.email.strip().lower()
         return CustomerForm(
             first_name=self.first_name.strip(),
             last_name=self.last_name.strip(),
             company=self.company.strip(),
             email=email,
-            phone=normalise_phone(self.phone),
+            phone=phones.to_e164(self.phone, region),
             email_updates=bool(self.email_updates),
             sms_updates=bool(self.sms_updates),
         )
@@ -289,9 +293,12 @@ def flag(value) -> bool:
     return str(value or "").strip().lower() in {"on", "true", "1", "yes"}
 
 
-def validate(form: CustomerForm) -> dict[str, str]:
-    """Field name -> message for a form as typed (it is checked as it would be stored)."""
-    clean = form.cleaned()
+def validate(form: CustomerForm, region: str, *, stored_phone: str = "") -> dict[str, str]:
+    """Field name -> message for a form as typed (it is checked as it would be stored).
+
+    `region` is the shop's country. The number already on the record (`stored_phone`) is not
+    judged again, so a record saved before numbers were checked can still be edited."""
+    clean = form.cleaned(region)
     errors: dict[str, str] = {}
     for name, limit in LIMITS.items():
         if len(getattr(clean, name)) > limit:
@@ -301,14 +308,10 @@ def validate(form: CustomerForm) -> dict[str, str]:
     if clean.email and "email" not in errors and not is_valid_email(clean.email):
         errors["email"] = "That email address doesn't look right."
     raw_phone = form.phone.strip()
-    digits = re.sub(r"\D", "", raw_phone)
-    if raw_phone and "phone" not in errors:
-        if re.search(r"[^\d\s+().\-/]", raw_phone):
-            errors["phone"] = "Use digits only (spaces, +, ( ) and - are fine)."
-        elif len(digits) < 7:
-            errors["phone"] = "That phone number looks too short."
-        elif len(digits) > MAX_PHONE_DIGITS:
-            errors["phone"] = "That phone number looks too long."
+    if raw_phone and "phone" not in errors and not (stored_phone and clean.phone == stored_phone):
+        problem = phones.problem(raw_phone, region)
+        if problem:
+            errors["phone"] = problem
     if not clean.email and not raw_phone:
         errors["phone"] = "Enter a phone number or an email so we can reach the customer."
     if clean.sms_updates and not raw_phone:
@@ -336,9 +339,9 @@ def _recent_edits(session: Session, customer_id: int, since: datetime) -> list[t
     return out
 
 
-def rebase(original: CustomerForm, mine: CustomerForm, theirs: CustomerForm) -> CustomerForm:
+def rebase(original: CustomerForm, mine: CustomerForm, theirs: CustomerForm, region: str) -> CustomerForm:
     """The saved values with this editor's own edits (fields they changed from what they loaded) on top."""
-    loaded, typed = original.cleaned(), mine.cleaned()
+    loaded, typed = original.cleaned(region), mine.cleaned(region)
     changed = [f.name for f in fields(CustomerForm) if getattr(loaded, f.name) != getattr(typed, f.name)]
     return edits.rebase(theirs, mine, changed)
 
@@ -347,11 +350,13 @@ def _who(session: Session, event: AuditEvent | None) -> str:
     return edits.editor_name(session, event)
 
 
-def _conflict(session: Session, customer: Customer, since: datetime, original: CustomerForm | None) -> CustomerConflict:
+def _conflict(
+    session: Session, customer: Customer, since: datetime, original: CustomerForm | None, region: str
+) -> CustomerConflict:
     edits = _recent_edits(session, customer.id, since)
     names = [f.name for f in fields(CustomerForm)]
     if original is not None:
-        loaded, now = original.cleaned(), CustomerForm.of(customer)
+        loaded, now = original.cleaned(region), CustomerForm.of(customer)
         changed = [n for n in names if getattr(loaded, n) != getattr(now, n)]
     else:
         seen = {name for _, detail in edits for name in detail.get("fields", [])}
@@ -378,12 +383,13 @@ def update_customer(
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise CustomerNotFound()
+    region = phones.shop_region(session)
     if customer.updated_at != expected_updated_at:
-        raise _conflict(session, customer, expected_updated_at, original)
-    errors = validate(form)
+        raise _conflict(session, customer, expected_updated_at, original, region)
+    errors = validate(form, region, stored_phone=customer.phone)
     if errors:
         raise CustomerInvalid(errors)
-    clean = form.cleaned()
+    clean = form.cleaned(region)
     before = CustomerForm.of(customer)
     changed = [f.name for f in fields(CustomerForm) if getattr(before, f.name) != getattr(clean, f.name)]
     if not changed:

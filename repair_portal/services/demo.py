@@ -196,14 +196,14 @@ def _locations(session: Session) -> list[Location]:
     locations = [
         Location(
             name="FixPoint Camden",
-            phone="+44 20 7946 0123",
+            phone="+442079460123",  # stored E.164, shown as 020 7946 0123
             email="camden@fixpoint.example",
             address="12 Parkway, London NW1 7AA",
             opening_hours_json=json.dumps(HOURS),
         ),
         Location(
             name="FixPoint Islington",
-            phone="+44 20 7946 0456",
+            phone="+442079460456",
             email="islington@fixpoint.example",
             address="210 Upper Street, London N1 1RQ",
             opening_hours_json=json.dumps({**HOURS, "sat": "10:00–14:00"}),

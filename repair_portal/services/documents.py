@@ -35,7 +35,7 @@ from ..models import (
     ShopSettings,
     Signature,
 )
-from . import clock, consents, hours, intake, payments, portal_links, quotes, timefmt
+from . import clock, consents, hours, intake, payments, phones, portal_links, quotes, timefmt
 from .branding import accent_for
 from .money import format_money, format_rate
 from .signatures import purpose_label
@@ -159,7 +159,7 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
         location=LocationInfo(
             name=location.name if location else "",
             address=location.address if location else "",
-            phone=location.phone if location else "",
+            phone=phones.display(location.phone, shop.country) if location else "",
             email=location.email if location else "",
             hours=hours.merged(location.opening_hours_json if location else None),
         ),
@@ -177,7 +177,7 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
         customer=CustomerInfo(
             full_name=customer.full_name if customer else "",
             last_name=customer.last_name if customer else "",
-            phone=customer.phone if customer else "",
+            phone=phones.display(customer.phone, shop.country) if customer else "",
             email=customer.email if customer else "",
             company=customer.company if customer else "",
         ),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -12,12 +11,11 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from ..models import Customer, Device, Location, PaymentMethod, ShopSettings, StaffUser
-from . import audit, passcodes, payments, timefmt
+from . import audit, passcodes, payments, phones, timefmt
 from .emails import is_valid_email
 from .ids import parse_id
 from .money import AmountError, parse_amount
 from .orders import NewOrder, create_order
-from .phones import normalise_phone
 
 
 class IntakeError(ValueError):
@@ -121,14 +119,18 @@ def checks_of(intake_checks_json: str) -> list[IntakeCheck]:
 
 def validate(session: Session, form: IntakeForm) -> dict[str, str]:
     errors: dict[str, str] = {}
+    region = phones.shop_region(session)
     if not form.last_name:
         errors["last_name"] = "Enter the customer's last name (the portal asks for it)."
     if form.email and not is_valid_email(form.email):
         errors["email"] = "That email address doesn't look right."
     if not form.email and not form.phone:
         errors["phone"] = "Enter a phone number or an email so we can reach the customer."
-    if form.phone and len(re.sub(r"\D", "", form.phone)) < 7:
-        errors["phone"] = "That phone number looks too short."
+    problem = phones.problem(form.phone, region)
+    # A number already on a customer's record is theirs (saved before numbers were checked, say):
+    # refusing it at the counter would help nobody.
+    if problem and not _on_file(session, phones.to_e164(form.phone, region)):
+        errors["phone"] = problem
     if not form.problem:
         errors["problem"] = "Describe the problem in the customer's words."
     location = session.get(Location, form.location_id) if form.location_id else None
@@ -158,13 +160,17 @@ def validate(session: Session, form: IntakeForm) -> dict[str, str]:
     return errors
 
 
+def _on_file(session: Session, e164: str) -> bool:
+    return session.exec(select(Customer.id).where(Customer.phone == e164).limit(1)).first() is not None
+
+
 def find_customer(session: Session, email: str, phone: str) -> Customer | None:
-    """Duplicate detection: the same email (any case) or the same normalised phone number."""
+    """Duplicate detection: the same email (any case) or the same phone number (read in the shop's country)."""
     conditions = []
     if email:
         conditions.append(Customer.email == email.lower())
     if phone:
-        conditions.append(Customer.phone == normalise_phone(phone))
+        conditions.append(Customer.phone == phones.to_e164(phone, phones.shop_region(session)))
     if not conditions:
         return None
     return session.exec(select(Customer).where(or_(*conditions)).order_by(Customer.id)).first()
@@ -195,7 +201,7 @@ def book_in(
             first_name=form.first_name,
             last_name=form.last_name,
             email=form.email,
-            phone=normalise_phone(form.phone),
+            phone=phones.to_e164(form.phone, phones.shop_region(session)),
             company=form.company,
             email_updates=form.email_updates,
         )

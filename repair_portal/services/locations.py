@@ -6,7 +6,6 @@ a save is refused whole when the row no longer matches them, naming the fields s
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -14,11 +13,10 @@ from sqlalchemy import func, not_
 from sqlmodel import Session, select
 
 from ..models import Location, Order, ShopSettings, Stage
-from . import audit, branding, edits, hours
+from . import audit, branding, edits, hours, phones
 from .emails import is_valid_email
 from .hours import Hours, closed_week
 from .mail import opening_hours
-from .phones import normalise_phone
 from .shop_settings import ACCESS_MODES, normalise_colour
 
 INHERIT = ""  # an override left empty: the shop's value applies
@@ -33,7 +31,6 @@ LABELS = {
     "access_mode": "portal access",
 }
 LIMITS = {"name": 200, "phone": 40, "email": 254, "address": 500, "welcome_message": 2000}
-_PHONE_CHARS = re.compile(r"[\d\s()+\-./]+")
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ class LocationError(ValueError):
 class LocationRow:
     id: int
     name: str
-    phone: str
+    phone: str  # as people in the shop's country write it
     email: str
     address: str
     active: bool
@@ -83,12 +80,13 @@ class LocationRow:
 # --- form ----------------------------------------------------------------------------------------
 
 
-def _clean(form: LocationForm) -> LocationForm:
+def _clean(form: LocationForm, region: str) -> LocationForm:
+    """The values as stored; the phone number in E.164, read as a number of `region` (the shop's country)."""
     accent = form.accent_color.strip()
     access = form.access_mode.strip()
     return LocationForm(
         name=form.name.strip(),
-        phone=normalise_phone(form.phone),
+        phone=phones.to_e164(form.phone, region),
         email=form.email.strip().lower(),
         address=form.address.strip(),
         hours=hours.clean(form.hours),
@@ -98,18 +96,20 @@ def _clean(form: LocationForm) -> LocationForm:
     )
 
 
-def validate(form: LocationForm) -> dict[str, str]:
+def validate(form: LocationForm, region: str, *, stored_phone: str = "") -> dict[str, str]:
+    """Field name -> message. The number already on the location (`stored_phone`) is not judged again."""
     typed_phone = form.phone.strip()
-    form = _clean(form)
+    form = _clean(form, region)
     errors: dict[str, str] = {}
     if not form.name:
         errors["name"] = "Give the location a name customers recognise, like “High Street”."
     for name, limit in LIMITS.items():
         if len(getattr(form, name)) > limit:
             errors[name] = f"Keep it under {limit} characters."
-    digits = re.sub(r"\D", "", form.phone)
-    if typed_phone and (not _PHONE_CHARS.fullmatch(typed_phone) or not 6 <= len(digits) <= 15):
-        errors["phone"] = "Enter a phone number like 020 7946 0123 or +44 20 7946 0123."
+    if typed_phone and "phone" not in errors and not (stored_phone and form.phone == stored_phone):
+        problem = phones.problem(typed_phone, region)
+        if problem:
+            errors["phone"] = problem
     if form.email and not is_valid_email(form.email) and "email" not in errors:
         errors["email"] = "Enter an email address like shop@example.com."
     if form.accent_color and normalise_colour(form.accent_color) is None:
@@ -139,14 +139,14 @@ def new_form(session: Session) -> LocationForm:
     return LocationForm(hours=hours.parse(first.opening_hours_json)) if first is not None else LocationForm()
 
 
-def changed_fields(before: LocationForm, after: LocationForm) -> list[str]:
-    a, b = asdict(_clean(before)), asdict(_clean(after))
+def changed_fields(before: LocationForm, after: LocationForm, region: str) -> list[str]:
+    a, b = asdict(_clean(before, region)), asdict(_clean(after, region))
     return [f.name for f in fields(LocationForm) if a[f.name] != b[f.name]]
 
 
-def rebase(original: LocationForm, mine: LocationForm, theirs: LocationForm) -> LocationForm:
+def rebase(original: LocationForm, mine: LocationForm, theirs: LocationForm, region: str) -> LocationForm:
     """The latest saved values with this editor's own edits on top."""
-    return edits.rebase(theirs, mine, changed_fields(original, mine))
+    return edits.rebase(theirs, mine, changed_fields(original, mine, region))
 
 
 def _apply(location: Location, form: LocationForm) -> None:
@@ -176,12 +176,13 @@ def open_order_count(session: Session, location_id: int) -> int:
 def list_locations(session: Session) -> list[LocationRow]:
     """Active locations first, then by creation order."""
     shop = ShopSettings.current(session)
+    region = phones.region_or_default(shop.country)
     rows = session.exec(select(Location).order_by(Location.active.desc(), Location.id)).all()
     return [
         LocationRow(
             id=loc.id,
             name=loc.name,
-            phone=loc.phone,
+            phone=phones.display(loc.phone, region),
             email=loc.email,
             address=loc.address,
             active=loc.active,
@@ -206,8 +207,9 @@ def _get(session: Session, location_id: int) -> Location:
 
 
 def create_location(session: Session, form: LocationForm, actor: audit.Actor) -> Location:
-    form = _clean(form)
-    errors = validate(form)
+    region = phones.shop_region(session)
+    form = _clean(form, region)
+    errors = validate(form, region)
     if errors:
         raise LocationInvalid(errors)
     location = Location(name=form.name)
@@ -225,16 +227,17 @@ def update_location(
 
     Run it in `write_session` so the comparison and the write are one transaction.
     """
-    form = _clean(form)
-    errors = validate(form)
+    region = phones.shop_region(session)
+    location = _get(session, location_id)
+    form = _clean(form, region)
+    errors = validate(form, region, stored_phone=location.phone)
     if errors:
         raise LocationInvalid(errors)
-    location = _get(session, location_id)
     current = form_for(location)
-    theirs = changed_fields(original, current)
+    theirs = changed_fields(original, current, region)
     if theirs:
         raise LocationConflict(location.name, theirs)
-    changed = changed_fields(current, form)
+    changed = changed_fields(current, form, region)
     if not changed:
         return []
     _apply(location, form)

@@ -17,7 +17,7 @@ from ..models import (
     ShopSettings,
     Stage,
 )
-from . import audit, clock, hours, money, portal_links, tracking
+from . import audit, clock, hours, money, phones, portal_links, tracking
 from .branding import accent_for
 from .email_templates import TEMPLATES, Branding, Rendered, render, texts_for
 
@@ -41,7 +41,7 @@ def branding(session: Session, location: Location | None) -> Branding:
         accent=accent_for(shop, location),
         location_name=location.name if location else "",
         address=location.address if location else "",
-        phone=location.phone if location else "",
+        phone=phones.display(location.phone, shop.country) if location else "",
         email=location.email if location else "",
         hours=opening_hours(location),
     )

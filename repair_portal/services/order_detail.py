@@ -18,7 +18,7 @@ from ..models import (
     Stage,
     StatusEvent,
 )
-from . import alerts, orders, portal_links, timefmt
+from . import alerts, orders, phones, portal_links, timefmt
 from .email_templates import TEMPLATES
 from .intake import IntakeCheck, checks_of
 
@@ -177,7 +177,7 @@ def order_detail(session: Session, order_id: int, secret_key: str) -> OrderDetai
         stage_color=stage.color,
         customer_name=customer.full_name,
         customer_email=customer.email,
-        customer_phone=customer.phone,
+        customer_phone=phones.display(customer.phone, phones.shop_region(session)),
         email_updates=customer.email_updates,
         device=device.label if device else "—",
         serial=device.serial if device else "",

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, union
 from sqlmodel import Session, select
 
 from ..models import Customer, Device, Location, Order, StaffUser, Stage, StageKind, StatusEvent
-from . import alerts, audit, clock, portal_links, workflow
+from . import alerts, audit, clock, phones, portal_links, workflow
 from .ids import is_digits
 from .references import next_order_reference
 from .search import customer_ids, prefix, serial_condition
@@ -144,7 +144,7 @@ def booked_range(
     return (as_utc(start) if start else None), (as_utc(end + timedelta(days=1)) if end else None)
 
 
-def _matching_order_ids(term: str, dialect: str):
+def _matching_order_ids(term: str, dialect: str, region: str):
     """Order ids whose reference starts with what staff typed ("10042" finds R-10042), or whose
     customer or device matches (services/search.py: names, company, email, phone, serial/IMEI)."""
     upper = term.strip().upper()
@@ -154,16 +154,17 @@ def _matching_order_ids(term: str, dialect: str):
         references.add(f"R-{digits}")
     return union(
         select(Order.id).where(or_(*[prefix(Order.reference, r) for r in references])),
-        select(Order.id).where(Order.customer_id.in_(customer_ids(term, dialect))),
+        select(Order.id).where(Order.customer_id.in_(customer_ids(term, dialect, region))),
         select(Order.id).where(Order.device_id.in_(select(Device.id).where(serial_condition(term)))),
     )
 
 
-def _filtered(query, flt: OrderFilter, dialect: str):
-    """Filters on the order row itself (indexed columns), so the board never joins to count."""
+def _filtered(query, flt: OrderFilter, dialect: str, region: str):
+    """Filters on the order row itself (indexed columns), so the board never joins to count.
+    `region`: the shop's country, for phone numbers typed into the search."""
     term = flt.search.strip()[:100]
     if term:
-        query = query.where(Order.id.in_(_matching_order_ids(term, dialect)))
+        query = query.where(Order.id.in_(_matching_order_ids(term, dialect, region)))
     if flt.stage_id:
         query = query.where(Order.stage_id == flt.stage_id)
     if flt.location_id:
@@ -188,9 +189,9 @@ def list_orders(
 ) -> tuple[list[OrderRow], int]:
     """Newest-updated first, with the total for paging."""
     flt = flt or OrderFilter(search=search)
-    dialect = session.get_bind().dialect.name
-    ids_query = _filtered(select(Order.id), flt, dialect)
-    total = session.exec(_filtered(select(func.count(Order.id)), flt, dialect)).one()
+    dialect, region = session.get_bind().dialect.name, phones.shop_region(session)
+    ids_query = _filtered(select(Order.id), flt, dialect, region)
+    total = session.exec(_filtered(select(func.count(Order.id)), flt, dialect, region)).one()
     page_ids = list(
         session.exec(ids_query.order_by(Order.updated_at.desc(), Order.id.desc()).limit(limit).offset(offset)).all()
     )

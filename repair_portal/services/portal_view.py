@@ -19,7 +19,7 @@ from ..models import (
     ShopSettings,
     StatusEvent,
 )
-from . import mail, messages, money, timefmt, tracking
+from . import mail, messages, money, phones, timefmt, tracking
 from . import payments as payments_service
 from .branding import accent_for
 from .quotes import quote_totals
@@ -60,20 +60,21 @@ class ContactView:
     """How to reach the location that has the order (on every customer page, a dead link's included)."""
 
     name: str = ""
-    phone: str = ""
-    phone_href: str = ""  # tel: link that phones dial
+    phone: str = ""  # as people in the shop's country write it
+    phone_href: str = ""  # tel: link that phones dial (E.164, so it works from abroad too)
     email: str = ""
     address: str = ""
     hours: list[HoursItem] = field(default_factory=list)
 
 
-def contact_view(location: Location | None) -> ContactView:
+def contact_view(location: Location | None, region: str) -> ContactView:
+    """`region`: the shop's country, whose numbers are shown without the country code."""
     if location is None:
         return ContactView()
     return ContactView(
         name=location.name,
-        phone=location.phone,
-        phone_href=phone_href(location.phone),
+        phone=phones.display(location.phone, region),
+        phone_href=phones.tel_href(location.phone, region),
         email=location.email,
         address=location.address,
         hours=[HoursItem(day, hours) for day, hours in mail.opening_hours(location, include_closed=True)],
@@ -115,11 +116,6 @@ class PortalView:
     contact: ContactView = field(default_factory=ContactView)
     stage_position: int = 0  # the current step, counting from 1
     progress_percent: int = 0
-
-
-def phone_href(phone: str) -> str:
-    """A `tel:` link that phones dial (digits and a leading plus only)."""
-    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
 
 def progress(steps: list[Step]) -> tuple[int, int]:
@@ -289,5 +285,5 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         balance=money.format_money(total - paid, currency),
         has_total=billed is not None,
         thread=messages.thread(session, order_id, tz) if shop.show_messages or not for_customer else [],
-        contact=contact_view(location),
+        contact=contact_view(location, shop.country),
     )

@@ -11,7 +11,7 @@ import re
 from sqlalchemy import and_, func, or_, select, union
 
 from ..models import Customer, Device
-from .phones import normalise_phone
+from . import phones
 
 PHONE_TERM = re.compile(r"^[\d\s+()./-]+$")
 
@@ -36,22 +36,23 @@ def lowered_forms(term: str, dialect: str) -> set[str]:
     return {_ascii_lower(form) for form in forms}
 
 
-def customer_ids(term: str, dialect: str):
+def customer_ids(term: str, dialect: str, region: str):
     """Customers whose name (first, last, "first last"), company, email or phone number starts with
     the term, or whose phone contains its digits. The contains-match has its own branch so it
-    can't stop SQLite from using the indexes for the others."""
-    return union(*_customer_branches(term, dialect))
+    can't stop SQLite from using the indexes for the others. `region` is the shop's country: a
+    number typed without a country code is read as one of its numbers."""
+    return union(*_customer_branches(term, dialect, region))
 
 
-def _customer_branches(term: str, dialect: str) -> list:
-    indexed, contains = _customer_conditions(term, dialect)
+def _customer_branches(term: str, dialect: str, region: str) -> list:
+    indexed, contains = _customer_conditions(term, dialect, region)
     branches = [select(Customer.id).where(or_(*indexed))]
     if contains is not None:
         branches.append(select(Customer.id).where(contains))
     return branches
 
 
-def _customer_conditions(term: str, dialect: str):
+def _customer_conditions(term: str, dialect: str, region: str):
     term = term.strip()
     conditions = []
     for form in lowered_forms(term, dialect):
@@ -69,14 +70,16 @@ def _customer_conditions(term: str, dialect: str):
     digits = re.sub(r"\D", "", term)
     contains = None
     if len(digits) >= 4 and PHONE_TERM.match(term):
-        conditions.append(prefix(Customer.phone, normalise_phone(term)))  # "07700 900123" -> +447700900123
+        typed = phones.search_prefix(term, region)  # "07700 900123" -> +447700900123 (stored form), "0770" -> +44770
+        if typed:
+            conditions.append(prefix(Customer.phone, typed))
         contains = Customer.phone.like(f"%{digits}%")  # any run of digits, e.g. the last six
     return conditions, contains
 
 
-def matching_customer_ids(term: str, dialect: str):
+def matching_customer_ids(term: str, dialect: str, region: str):
     """Customers matching by their own details or by a device serial/IMEI starting with the term."""
-    return union(*_customer_branches(term, dialect), select(Device.customer_id).where(serial_condition(term)))
+    return union(*_customer_branches(term, dialect, region), select(Device.customer_id).where(serial_condition(term)))
 
 
 def serial_condition(term: str):

@@ -17,7 +17,7 @@ from zoneinfo import available_timezones
 from sqlmodel import Session, select
 
 from ..models import AccessMode, AuditEvent, ShopSettings
-from . import audit, branding, clock, edits
+from . import audit, branding, clock, edits, phones
 from .ids import is_digits
 
 # format_money assumes two decimal places, so only currencies with cents/pence are offered (no JPY).
@@ -59,6 +59,7 @@ LABELS = {
     "tax_label": "tax label",
     "tax_rate": "tax rate",
     "timezone": "time zone",
+    "country": "country",
     "access_mode": "portal access",
     "link_expiry_days": "link expiry",
     "quote_reminder_days": "quote reminder",
@@ -90,6 +91,7 @@ class ShopForm:
     tax_label: str = "VAT"
     tax_rate: str = "20"  # percent, as typed: "20", "17.5"
     timezone: str = "Europe/London"
+    country: str = phones.DEFAULT_REGION  # ISO 3166 alpha-2: reads and shows phone numbers
     access_mode: str = AccessMode.LINK_LAST_NAME.value
     link_expiry_days: str = "30"
     quote_reminder_days: str = "3"  # 0: off
@@ -183,6 +185,7 @@ def _clean(form: ShopForm) -> ShopForm:
         values[f.name] = value if f.name in TOGGLES else str(value).strip()
     values["accent_color"] = normalise_colour(values["accent_color"]) or values["accent_color"]
     values["currency"] = values["currency"].upper()
+    values["country"] = values["country"].upper()
     return ShopForm(**values)
 
 
@@ -208,6 +211,8 @@ def validate(form: ShopForm) -> dict[str, str]:
             errors["tax_label"] = "Name the tax (for example VAT or GST); it is printed on quotes."
     if form.timezone not in valid_timezones():
         errors["timezone"] = "Choose a time zone from the list, like Europe/London."
+    if not phones.is_region(form.country):
+        errors["country"] = "Choose the shop's country from the list."
     if form.access_mode not in ACCESS_MODES:
         errors["access_mode"] = "Choose how customers open their page."
     days = form.link_expiry_days
@@ -231,6 +236,7 @@ def form_for(shop: ShopSettings | None) -> ShopForm:
         tax_label=shop.tax_label,
         tax_rate=format_rate_input(shop.tax_rate_bp),
         timezone=shop.timezone,
+        country=shop.country,
         access_mode=shop.access_mode,
         link_expiry_days=str(shop.link_expiry_days),
         quote_reminder_days=str(shop.quote_reminder_days),
@@ -301,6 +307,7 @@ def save_shop_settings(
     shop.tax_label = form.tax_label
     shop.tax_rate_bp = parse_rate_bp(form.tax_rate)
     shop.timezone = form.timezone
+    shop.country = form.country
     shop.access_mode = form.access_mode
     shop.link_expiry_days = int(form.link_expiry_days)
     shop.quote_reminder_days = int(form.quote_reminder_days)

@@ -8,7 +8,7 @@ from datetime import datetime
 import reflex as rx
 
 from ..db import session_scope, write_session
-from ..services import customers, timefmt
+from ..services import customers, phones, timefmt
 from ..services.ids import parse_id
 from ..services.permissions import Action, can
 from .guard import staff_action
@@ -172,8 +172,9 @@ class StaffCustomerState(StaffSessionState):
             return None
         self.found = True
         self.display_name = detail.name or "(no name)"
-        for name in ("first_name", "last_name", "company", "email", "phone", "email_updates", "sms_updates"):
+        for name in ("first_name", "last_name", "company", "email", "email_updates", "sms_updates"):
             setattr(self, name, getattr(detail, name))
+        self.phone = detail.phone_display
         self.customer_since = timefmt.date(detail.created_at, tz)
         self.devices = [DeviceView(d.kind.title(), d.label, d.serial) for d in detail.devices]
         self.customer_orders = [
@@ -200,10 +201,14 @@ class StaffCustomerState(StaffSessionState):
     ) -> None:
         """Fill the edit form from the saved record; its version becomes the one a save must match."""
         theirs = customers.CustomerForm.of(detail)
-        form = customers.rebase(original, mine, theirs) if mine is not None and original is not None else theirs
+        if mine is not None and original is not None:
+            form = customers.rebase(original, mine, theirs, detail.country)
+        else:
+            form = theirs
         self._original = dataclasses.asdict(theirs)
         self._loaded_version = detail.updated_at.isoformat()
         self.edit_values = {name: getattr(form, name) for name in customers.CONTACT_FIELDS}
+        self.edit_values["phone"] = phones.display(form.phone, detail.country)  # typed the way it is read
         self.edit_email_updates, self.edit_sms_updates = form.email_updates, form.sms_updates
         self.field_errors, self.conflict_message = {}, ""
         self.form_key += 1

@@ -11,6 +11,7 @@ from .. import live, routes
 from ..actions import intake
 from ..db import session_scope
 from ..models import Customer, Location, ShopSettings, StaffUser
+from ..services import phones
 from ..services.intake import IntakeForm, checklist, find_customer
 from ..services.permissions import Action, can
 from .guard import form_only, staff_action
@@ -69,8 +70,9 @@ class StaffIntakeState(StaffSessionState):
         email, phone = (value.lower(), "") if "@" in value else ("", value)
         with session_scope() as session:
             match = find_customer(session, email, phone)
+            reach = (phones.display(match.phone, phones.shop_region(session)) or match.email) if match else ""
             self.match_notice = (
-                f"On file: {match.full_name} ({match.phone or match.email}). With the last name "
+                f"On file: {match.full_name} ({reach}). With the last name "
                 f"“{match.last_name}” the order joins their record; another last name makes a new customer."
                 if match
                 else ""
@@ -89,7 +91,7 @@ class StaffIntakeState(StaffSessionState):
             values = {
                 "f-first_name": customer.first_name,
                 "f-last_name": customer.last_name,
-                "f-phone": customer.phone,
+                "f-phone": phones.display(customer.phone, phones.shop_region(session)),
                 "f-email": customer.email,
                 "f-company": customer.company,
             }

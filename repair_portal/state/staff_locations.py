@@ -10,7 +10,7 @@ from .. import routes
 from ..db import session_scope, write_session
 from ..integrations.images import ImageRejected
 from ..models import Location, ShopSettings
-from ..services import branding, locations
+from ..services import branding, locations, phones
 from ..services.hours import DAYS
 from ..services.ids import parse_id
 from ..services.locations import INHERIT, LocationForm
@@ -67,6 +67,7 @@ class StaffLocationsState(StaffSessionState):
     logo_error: str = ""
     _original: dict = {}
     _may_edit: bool = False
+    _country: str = phones.DEFAULT_REGION  # the shop's: reads the phone number typed into the editor
 
     @rx.var
     def accent_preview(self) -> str:
@@ -92,6 +93,7 @@ class StaffLocationsState(StaffSessionState):
             rows = locations.list_locations(session)
             shop = ShopSettings.current(session)
             shop_logo = branding.logo_for(session, None)
+        self._country = phones.region_or_default(shop.country)
         self.shop_accent = branding.accent_for(shop, None)
         self.shop_access_label = ACCESS_MODES.get(shop.access_mode, shop.access_mode)
         self.shop_has_logo = shop_logo is not None
@@ -116,7 +118,7 @@ class StaffLocationsState(StaffSessionState):
     def _show(self, form: LocationForm) -> None:
         self.values = {
             "name": form.name,
-            "phone": form.phone,
+            "phone": phones.display(form.phone, self._country),  # typed the way it is read
             "email": form.email,
             "address": form.address,
             "accent_color": form.accent_color or self.shop_accent,
@@ -167,6 +169,7 @@ class StaffLocationsState(StaffSessionState):
     def open_new(self):
         with session_scope() as session:
             form = locations.new_form(session)
+            self._country = phones.shop_region(session)
         self._open_editor(0, form, None)
         return None
 
@@ -179,6 +182,7 @@ class StaffLocationsState(StaffSessionState):
                 self._reload_list()
                 return rx.toast.error("That location no longer exists.")
             form, logo_path = locations.form_for(location), location.logo_path
+            self._country = phones.shop_region(session)
         self._open_editor(location.id, form, logo_path)
         return None
 
@@ -241,7 +245,8 @@ class StaffLocationsState(StaffSessionState):
         except locations.LocationConflict as exc:
             with session_scope() as session:
                 theirs = locations.form_for(session.get(Location, self.editing_id))
-            self._show(locations.rebase(LocationForm(**self._original), mine, theirs))
+                self._country = phones.shop_region(session)
+            self._show(locations.rebase(LocationForm(**self._original), mine, theirs, self._country))
             self._original = dataclasses.asdict(theirs)
             self.conflict, self.errors = str(exc), {}
             self._reload_list()

@@ -102,7 +102,7 @@ class TrackState(rx.State):
         shop = ShopSettings.current(session)
         self.shop_name = shop.name
         self.accent_color = branding.accent_for(shop, location)
-        self.contact = portal_view.contact_view(location)
+        self.contact = portal_view.contact_view(location, shop.country)
 
     def _clear_order_data(self) -> None:
         self.reference, self.view, self.qr_src, self.docs_base = "", portal_view.PortalView(), "", ""

@@ -21,7 +21,7 @@ def _book_in(page, app, last_name: str, email: str) -> str:
     expect(page.locator("#f-last_name")).to_be_visible()
     page.fill("#f-first_name", "Łucja")
     page.fill("#f-last_name", last_name)
-    page.fill("#f-phone", "07700 900999")
+    page.fill("#f-phone", "07400 900999")  # a valid UK mobile number (07700 900xxx is fictional)
     page.fill("#f-email", email)
     page.fill("#f-make", "Apple")
     page.fill("#f-model", "iPhone 15 Pro")

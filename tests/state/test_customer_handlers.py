@@ -100,20 +100,22 @@ def test_front_desk_edits_and_saves_with_inline_errors_first(state_factory, engi
     assert state.can_edit
     assert state.open_edit() is None and state.editing
     assert state.edit_values["email"] == "ada0@example.com" and state.edit_email_updates is True
+    assert state.phone == state.edit_values["phone"] == "07700 900100"  # shown and typed the UK way
     form = {**state.edit_values, "email_updates": "on"}
     state.handle_save({**form, "last_name": " ", "email": "nope"})
+    # The stored number (Ofcom's fictional range, not a valid number) is not judged again.
     assert state.editing and set(state.field_errors) == {"last_name", "email"}
     assert state.edit_values["email"] == "nope"  # what they typed stays in the form
     assert _stored(engine, ids[0]).last_name == "Nowak00"
     # The switches report through their refs as booleans; that wins over the hidden input.
     result = state.handle_save(
-        {**form, "phone": "07700 900 777", "company": "Nowak Ltd", "customer_email_updates": False}
+        {**form, "phone": "07400 900 777", "company": "Nowak Ltd", "customer_email_updates": False}
     )
     assert "Customer saved." in _toast(result)
-    assert not state.editing and state.field_errors == {} and state.phone == "+447700900777"
+    assert not state.editing and state.field_errors == {} and state.phone == "07400 900777"
     assert state.company == "Nowak Ltd" and state.email_updates is False
     stored = _stored(engine, ids[0])
-    assert (stored.phone, stored.company, stored.email_updates) == ("+447700900777", "Nowak Ltd", False)
+    assert (stored.phone, stored.company, stored.email_updates) == ("+447400900777", "Nowak Ltd", False)
     with write_session(engine) as s:
         actions = {e.action: e for e in s.exec(select(AuditEvent).where(AuditEvent.action.like("customer.%")))}
         assert actions["customer.updated"].actor_label == "desk@example.com"

@@ -275,7 +275,7 @@ def _argument_sets(handler, w) -> list[tuple]:
         "agree": "on",
         "first_name": "Eve",
         "last_name": "Canary",
-        "phone": "+447700900999",
+        "phone": "+447400900999",  # a valid number: a forged booking would really go through
         "problem": "forged",
         "subject": "forged",
         "intro": "forged",

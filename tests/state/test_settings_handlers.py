@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from repair_portal.db import write_session
 from repair_portal.models import AuditEvent, Location, Role, ShopSettings
-from repair_portal.services import portal_view, staff_auth
+from repair_portal.services import phones, portal_view, staff_auth
 from repair_portal.state.staff_locations import StaffLocationsState
 from repair_portal.state.staff_shop_settings import StaffShopSettingsState
 from repair_portal.state.track import TrackState
@@ -163,6 +163,21 @@ def test_invalid_input_shows_field_messages_and_saves_nothing(state_factory, wor
     assert "name" not in state.errors  # typing clears the field's message
 
 
+def test_the_shop_country_is_chosen_on_the_shop_page_and_reads_phone_numbers(state_factory, world, engine):
+    state = _as(state_factory, StaffShopSettingsState, "/staff/settings/shop", world["token"]("manager@example.com"))
+    state.load_shop_settings()
+    assert state.values["country"] == "GB"
+    state.set_value("country", "Narnia")
+    state.handle_save()
+    assert state.errors == {"country": "Choose the shop's country from the list."}
+    state.set_value("country", "IE")
+    state.handle_save()
+    assert state.errors == {} and state.values["country"] == "IE"
+    with write_session(engine) as s:
+        assert s.get(ShopSettings, 1).country == "IE"
+        assert phones.to_e164("087 123 4567", phones.shop_region(s)) == "+353871234567"
+
+
 def test_two_managers_the_second_save_is_refused_then_rebased(state_factory, world, engine):
     owner = _as(state_factory, StaffShopSettingsState, "/staff/settings/shop", world["token"]("owner@example.com"))
     manager = _as(state_factory, StaffShopSettingsState, "/staff/settings/shop", world["token"]("manager@example.com"))
@@ -223,7 +238,7 @@ def test_a_manager_adds_edits_and_deactivates_locations(state_factory, world, en
     assert not state.editing and state.errors == {}
     assert [r.name for r in state.rows] == ["High Street", "Station Road"]
     station = state.rows[1]
-    assert station.phone == "+441614960000" and station.hours == "Mon 08:30–09:00"
+    assert station.phone == "0161 496 0000" and station.hours == "Mon 08:30–09:00"
 
     state.open_edit(world["location_id"])
     state.set_own_accent(True)
@@ -255,7 +270,7 @@ def test_location_edit_conflict_keeps_the_other_save(state_factory, world, engin
     manager.set_value("address", "1 High Street")
     manager.handle_save()
     assert "changed: phone" in manager.conflict and manager.editing
-    assert manager.values["phone"] == "+442079460999" and manager.values["address"] == "1 High Street"
+    assert manager.values["phone"] == "020 7946 0999" and manager.values["address"] == "1 High Street"
     with write_session(engine) as s:
         location = s.get(Location, world["location_id"])
         assert (location.phone, location.address) == ("+442079460999", "")

@@ -47,7 +47,7 @@ def _book(session, location, last_name, *, first_name="", email="", phone="", co
 def _directory(session, clock):
     _, location = factories.shop(session)
     ada, _ = _book(
-        session, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07700 900123", serial="SN-ABC-1"
+        session, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07400 900123", serial="SN-ABC-1"
     )
     clock.advance(hours=1)
     bob, _ = _book(
@@ -56,7 +56,7 @@ def _directory(session, clock):
         "Baker",
         first_name="Bob",
         email="bob@bakery.example",
-        phone="+1 (555) 010-9999",
+        phone="+1 (201) 555-0123",
         company="Baker & Sons",
         serial="IMEI356938035643809",
     )
@@ -92,10 +92,10 @@ def test_search_by_name_company_email_and_serial(session, clock):
 
 def test_phone_search_finds_normalised_numbers_whatever_the_format_typed(session, clock):
     _, ada, bob, cy = _directory(session, clock)
-    assert session.get(Customer, ada.id).phone == "+447700900123"
-    for typed in ("07700 900123", "+44 7700 900123", "00447700900123", "(07700) 900-123", "900123", "07700"):
+    assert session.get(Customer, ada.id).phone == "+447400900123"
+    for typed in ("07400 900123", "+44 7400 900123", "00447400900123", "(07400) 900-123", "900123", "07400"):
         assert _find(session, typed) == [ada.id], typed
-    assert _find(session, "555-010-9999") == [bob.id]
+    assert _find(session, "201-555-0123") == [bob.id]
     assert _find(session, "020 7946") == [cy.id]
 
 
@@ -122,7 +122,8 @@ def test_rows_carry_order_counts_and_last_order_and_are_alphabetical(session, cl
     first = rows[3]
     assert first.order_count == 2 and first.last_order_reference == latest.reference
     assert first.last_order_id == latest.id and first.last_order_at == latest.booked_in_at
-    assert first.name == "Ada Nowak" and first.phone == "+447700900123"
+    assert first.name == "Ada Nowak" and first.phone == "07400 900123"  # as the shop's country writes it
+    assert rows[0].phone == "+1 201-555-0123"  # from abroad: with its country code
     assert first.last_activity_at == latest.updated_at
     assert rows[1].order_count == 0 and rows[1].last_order_reference == "" and rows[1].last_order_at is None
     assert rows[1].last_activity_at == LONG_AGO
@@ -153,7 +154,8 @@ def test_detail_lists_contact_consent_devices_and_orders_newest_first(session, c
     session.add(order)
     session.flush()
     detail = customers.customer_detail(session, ada.id)
-    assert detail.name == "Ada Nowak" and detail.email == "ada@example.com" and detail.phone == "+447700900123"
+    assert detail.name == "Ada Nowak" and detail.email == "ada@example.com" and detail.phone == "+447400900123"
+    assert (detail.phone_display, detail.country) == ("07400 900123", "GB")
     assert detail.email_updates is True and detail.sms_updates is False
     assert detail.updated_at == LONG_AGO
     assert {d.serial for d in detail.devices} == {"SN-ABC-1", "SN-NEW"}
@@ -181,7 +183,7 @@ def _alice_and_bob(session):
         ({"last_name": "   "}, "last_name", "last name"),
         ({"email": "not-an-email"}, "email", "doesn't look right"),
         ({"phone": "0770"}, "phone", "too short"),
-        ({"phone": "07700 9001 23 45 67 89 01"}, "phone", "too long"),
+        ({"phone": "07400 9001 23 45 67 89 01"}, "phone", "too long"),
         ({"phone": "call me maybe"}, "phone", "digits only"),
         ({"email": "", "phone": ""}, "phone", "phone number or an email"),
         ({"first_name": "x" * 101}, "first_name", "100 characters"),
@@ -192,7 +194,7 @@ def _alice_and_bob(session):
 def test_invalid_edits_are_refused_with_a_message_on_the_field(write, clock, changes, field, message):
     with write() as s:
         _, location = factories.shop(s)
-        customer, _ = _book(s, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07700 900123")
+        customer, _ = _book(s, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07400 900123")
         with pytest.raises(customers.CustomerInvalid) as info:
             customers.update_customer(
                 s, customer.id, _form(customer, **changes), expected_updated_at=LONG_AGO, actor=factories.ACTOR
@@ -200,7 +202,7 @@ def test_invalid_edits_are_refused_with_a_message_on_the_field(write, clock, cha
         assert field in info.value.errors and message in info.value.errors[field]
     with write() as s:
         stored = s.get(Customer, customer.id)
-        assert stored.updated_at == LONG_AGO and stored.last_name == "Nowak" and stored.phone == "+447700900123"
+        assert stored.updated_at == LONG_AGO and stored.last_name == "Nowak" and stored.phone == "+447400900123"
         assert s.exec(select(AuditEvent).where(AuditEvent.action.like("customer.%updated"))).all() == []
 
 
@@ -208,21 +210,66 @@ def test_a_save_normalises_phone_and_email_and_moves_the_version(write, clock):
     with write() as s:
         _, location = factories.shop(s)
         alice, _ = _alice_and_bob(s)
-        customer, _ = _book(s, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07700 900123")
-        form = _form(customer, phone=" 07700 900 555 ", email="  Ada.N@Example.COM ", first_name=" Adele ")
+        customer, _ = _book(s, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07400 900123")
+        form = _form(customer, phone=" 07400 900 555 ", email="  Ada.N@Example.COM ", first_name=" Adele ")
         changed = customers.update_customer(s, customer.id, form, expected_updated_at=LONG_AGO, actor=alice)
         assert changed == ["first_name", "email", "phone"]
     with write() as s:
         stored = s.get(Customer, customer.id)
-        assert (stored.first_name, stored.email, stored.phone) == ("Adele", "ada.n@example.com", "+447700900555")
+        assert (stored.first_name, stored.email, stored.phone) == ("Adele", "ada.n@example.com", "+447400900555")
         assert stored.updated_at == clock.now()
+
+
+def test_edits_read_numbers_in_the_shops_country_and_name_it_in_messages(write, clock):
+    with write() as s:
+        shop, location = factories.shop(s)
+        customer, _ = _book(s, location, "Nowak", email="ada@example.com", phone="07400 900123")
+        shop.country = "IE"
+        s.add(shop)
+    with write() as s:
+        with pytest.raises(customers.CustomerInvalid) as info:
+            customers.update_customer(
+                s,
+                customer.id,
+                _form(customer, phone="099 123 4567"),
+                expected_updated_at=LONG_AGO,
+                actor=factories.ACTOR,
+            )
+        assert info.value.errors["phone"].startswith("That doesn't look like an Irish phone number.")
+        irish = _form(customer, phone="087 123 4567")
+        assert customers.update_customer(
+            s, customer.id, irish, expected_updated_at=LONG_AGO, actor=factories.ACTOR
+        ) == ["phone"]
+        assert s.get(Customer, customer.id).phone == "+353871234567"
+        detail = customers.customer_detail(s, customer.id)
+        assert (detail.phone_display, detail.country) == ("087 123 4567", "IE")
+        assert customers.list_customers(s, search="087 123")[0][0].phone == "087 123 4567"
+
+
+def test_a_number_saved_before_numbers_were_checked_does_not_block_other_edits(write, clock):
+    with write() as s:
+        _, location = factories.shop(s)
+        customer, _ = _book(s, location, "Nowak", email="ada@example.com", phone="07400 900123")
+        s.get(Customer, customer.id).phone = "+447700900123"  # Ofcom's fictional range: not a valid number
+    with write() as s:
+        loaded = s.get(Customer, customer.id)
+        form = _form(loaded, first_name="Ada", phone="07700 900123")  # shown nationally, saved back unchanged
+        assert customers.update_customer(s, customer.id, form, expected_updated_at=LONG_AGO, actor=factories.ACTOR) == [
+            "first_name"
+        ]
+        version = s.get(Customer, customer.id).updated_at
+        with pytest.raises(customers.CustomerInvalid) as info:  # a new number is checked
+            customers.update_customer(
+                s, customer.id, _form(loaded, phone="07700 900124"), expected_updated_at=version, actor=factories.ACTOR
+            )
+        assert "doesn't look like a UK phone number" in info.value.errors["phone"]
 
 
 def test_saving_without_changes_writes_nothing(write, clock):
     with write() as s:
         _, location = factories.shop(s)
-        customer, _ = _book(s, location, "Nowak", email="ada@example.com", phone="07700 900123")
-        same = _form(customer, phone="07700 900123", email=" ADA@example.com")  # same values once normalised
+        customer, _ = _book(s, location, "Nowak", email="ada@example.com", phone="07400 900123")
+        same = _form(customer, phone="07400 900123", email=" ADA@example.com")  # same values once normalised
         assert (
             customers.update_customer(s, customer.id, same, expected_updated_at=LONG_AGO, actor=factories.ACTOR) == []
         )
@@ -237,7 +284,7 @@ def test_a_stale_save_is_refused_names_who_and_what_changed_and_leaves_their_sav
     with write() as s:
         _, location = factories.shop(s)
         alice, bob = _alice_and_bob(s)
-        customer, _ = _book(s, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07700 900123")
+        customer, _ = _book(s, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07400 900123")
         loaded = customers.customer_detail(s, customer.id)
     alice_form = customers.CustomerForm.of(loaded)
     bob_form = customers.CustomerForm.of(loaded)
@@ -246,7 +293,7 @@ def test_a_stale_save_is_refused_names_who_and_what_changed_and_leaves_their_sav
         customers.update_customer(
             s,
             customer.id,
-            _form(loaded, email="new@example.com", phone="07700 900999"),
+            _form(loaded, email="new@example.com", phone="07400 900999"),
             expected_updated_at=loaded.updated_at,
             actor=alice,
             original=alice_form,
@@ -266,7 +313,7 @@ def test_a_stale_save_is_refused_names_who_and_what_changed_and_leaves_their_sav
     assert "were not saved" in message and "their values with your edits on top" in message
     with write() as s:
         stored = s.get(Customer, customer.id)
-        assert (stored.email, stored.phone, stored.company) == ("new@example.com", "+447700900999", "")
+        assert (stored.email, stored.phone, stored.company) == ("new@example.com", "+447400900999", "")
         assert len(s.exec(select(AuditEvent).where(AuditEvent.action == "customer.updated")).all()) == 1
         # Without the loaded values the message still names the fields, from the audit trail.
         with pytest.raises(customers.CustomerConflict) as again:
@@ -291,7 +338,7 @@ def test_a_stale_save_is_refused_names_who_and_what_changed_and_leaves_their_sav
 def test_concurrent_saves_from_the_same_version_exactly_one_wins(engine, write, clock):
     with write() as s:
         _, location = factories.shop(s)
-        customer, _ = _book(s, location, "Nowak", email="ada@example.com", phone="07700 900123")
+        customer, _ = _book(s, location, "Nowak", email="ada@example.com", phone="07400 900123")
         loaded = customers.customer_detail(s, customer.id)
     outcomes: list[str] = []
     start = threading.Barrier(4)
@@ -327,7 +374,7 @@ def test_audit_rows_name_the_fields_keep_contact_values_out_and_record_consent_c
     with write() as s:
         _, location = factories.shop(s)
         alice, _ = _alice_and_bob(s)
-        customer, _ = _book(s, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07700 900123")
+        customer, _ = _book(s, location, "Nowak", first_name="Ada", email="ada@example.com", phone="07400 900123")
         form = _form(
             customer, last_name="Nowak-Smith", email="secret@example.com", email_updates=False, sms_updates=True
         )
@@ -350,7 +397,7 @@ def test_audit_rows_name_the_fields_keep_contact_values_out_and_record_consent_c
 def test_a_consent_only_change_writes_only_the_consent_event(write, clock):
     with write() as s:
         _, location = factories.shop(s)
-        customer, _ = _book(s, location, "Nowak", email="ada@example.com", phone="07700 900123")
+        customer, _ = _book(s, location, "Nowak", email="ada@example.com", phone="07400 900123")
         changed = customers.update_customer(
             s, customer.id, _form(customer, sms_updates=True), expected_updated_at=LONG_AGO, actor=factories.ACTOR
         )

@@ -3,7 +3,7 @@ from sqlmodel import select
 
 from repair_portal.models import Customer, Order, OutboxMessage, Role
 from repair_portal.services import audit, notifications, workflow
-from repair_portal.services.intake import IntakeError, IntakeForm, book_in, normalise_phone
+from repair_portal.services.intake import IntakeError, IntakeForm, book_in
 from repair_portal.services.mail import LinkSettings
 from repair_portal.services.permissions import MATRIX, Action, can
 
@@ -19,7 +19,7 @@ def _form(location_id, **overrides) -> IntakeForm:
         "first_name": "Chloé",
         "last_name": "Moreau",
         "email": "Chloe@Example.com",
-        "phone": "07700 900123",
+        "phone": "07400 900123",
         "email_updates": "on",
         "device_kind": "phone",
         "make": "Apple",
@@ -35,18 +35,31 @@ def _form(location_id, **overrides) -> IntakeForm:
     return IntakeForm.from_form(data)
 
 
-@pytest.mark.parametrize(
-    "raw,expected",
-    [
-        ("07700 900123", "+447700900123"),
-        ("+44 7700 900123", "+447700900123"),
-        ("0044 7700 900123", "+447700900123"),
-        ("+1 (555) 010-9999", "+15550109999"),
-        ("", ""),
-    ],
-)
-def test_phone_numbers_are_normalised(raw, expected):
-    assert normalise_phone(raw) == expected
+def test_the_phone_number_is_read_in_the_shops_country_and_checked(session):
+    shop, location = factories.shop(session)
+    with pytest.raises(IntakeError) as caught:
+        book_in(session, TEST_SECRET_KEY, _form(location.id, phone="0740"), DESK)
+    assert caught.value.errors == {"phone": "That phone number looks too short."}
+    shop.country = "IE"
+    session.add(shop)
+    with pytest.raises(IntakeError) as caught:
+        book_in(session, TEST_SECRET_KEY, _form(location.id, phone="07400 900123"), DESK)
+    assert "doesn't look like an Irish phone number" in caught.value.errors["phone"]
+    result = book_in(session, TEST_SECRET_KEY, _form(location.id, phone="087 123 4567"), DESK)
+    assert session.get(Customer, result.new.order.customer_id).phone == "+353871234567"
+    abroad = book_in(session, TEST_SECRET_KEY, _form(location.id, last_name="Abroad", phone="+44 7400 900123"), DESK)
+    assert session.get(Customer, abroad.new.order.customer_id).phone == "+447400900123"
+
+
+def test_a_number_already_on_a_customers_record_is_accepted_at_the_counter(session):
+    _, location = factories.shop(session)
+    session.add(Customer(first_name="Chloé", last_name="Moreau", phone="+447700900123"))  # saved before checks
+    session.flush()
+    result = book_in(session, TEST_SECRET_KEY, _form(location.id, email="", phone="07700 900123"), DESK)
+    assert result.matched_existing_customer
+    with pytest.raises(IntakeError) as caught:  # a new number in the same fictional range is refused
+        book_in(session, TEST_SECRET_KEY, _form(location.id, email="", phone="07700 900124"), DESK)
+    assert "doesn't look like a UK phone number" in caught.value.errors["phone"]
 
 
 def test_booking_in_creates_customer_device_order_and_a_confirmation_email(session):
@@ -55,7 +68,7 @@ def test_booking_in_creates_customer_device_order_and_a_confirmation_email(sessi
     assert not result.matched_existing_customer
     order = result.new.order
     customer = session.get(Customer, order.customer_id)
-    assert (customer.email, customer.phone, customer.email_updates) == ("chloe@example.com", "+447700900123", True)
+    assert (customer.email, customer.phone, customer.email_updates) == ("chloe@example.com", "+447400900123", True)
     assert order.promised_at.isoformat() == "2026-12-01T17:00:00+00:00"  # 5 pm London, winter time
     assert notifications.order_booked(session, LINKS, order, DESK)
     message = session.exec(select(OutboxMessage)).one()
@@ -67,7 +80,7 @@ def test_booking_in_creates_customer_device_order_and_a_confirmation_email(sessi
 def test_returning_customers_are_matched_by_phone_or_email(session):
     _, location = factories.shop(session)
     first = book_in(session, TEST_SECRET_KEY, _form(location.id), DESK)
-    by_phone = book_in(session, TEST_SECRET_KEY, _form(location.id, email="", phone="+44 7700 900123"), DESK)
+    by_phone = book_in(session, TEST_SECRET_KEY, _form(location.id, email="", phone="+44 7400 900123"), DESK)
     by_email = book_in(session, TEST_SECRET_KEY, _form(location.id, email="CHLOE@example.com", phone=""), DESK)
     assert by_phone.matched_existing_customer and by_email.matched_existing_customer
     ids = {first.new.order.customer_id, by_phone.new.order.customer_id, by_email.new.order.customer_id}

@@ -47,8 +47,9 @@ def _form(read, location_id) -> LocationForm:
     ("changes", "field", "message"),
     [
         ({"name": "  "}, "name", "Give the location a name"),
-        ({"phone": "call us"}, "phone", "phone number like"),
-        ({"phone": "12"}, "phone", "phone number like"),
+        ({"phone": "call us"}, "phone", "digits only"),
+        ({"phone": "12"}, "phone", "too short"),
+        ({"phone": "020 7946 01"}, "phone", "doesn't look like a UK phone number"),
         ({"email": "shop@"}, "email", "email address like"),
         ({"address": "a" * 501}, "address", "under 500"),
         ({"accent_color": "blue"}, "accent_color", "#0f766e"),
@@ -61,9 +62,24 @@ def _form(read, location_id) -> LocationForm:
     ],
 )
 def test_each_field_gets_its_own_message(changes, field, message):
-    errors = locations.validate(replace(LocationForm(name="Market Street"), **changes))
+    errors = locations.validate(replace(LocationForm(name="Market Street"), **changes), "GB")
     assert list(errors) == [field]
     assert message in errors[field]
+
+
+def test_location_numbers_are_read_and_listed_in_the_shops_country(world, write, read):
+    with write() as s:
+        shop = s.get(ShopSettings, 1)
+        shop.country = "DE"
+        s.add(shop)
+        with pytest.raises(LocationInvalid) as caught:
+            locations.create_location(s, LocationForm(name="Berlin", phone="0190 123456"), MANAGER)
+        assert "doesn't look like a German phone number" in caught.value.errors["phone"]
+        created = locations.create_location(s, LocationForm(name="Berlin", phone="030 123456"), MANAGER)
+        assert created.phone == "+4930123456"
+    with read() as s:
+        rows = {row.name: row.phone for row in locations.list_locations(s)}
+    assert rows == {"Berlin": "030 123456", "High Street": "+44 20 0000 0000"}
 
 
 def test_hours_round_trip_through_the_json_mail_and_the_portal_read(world, write, read):
@@ -156,7 +172,7 @@ def test_a_stale_edit_is_refused_and_names_what_changed(world, write, read):
     assert len(_events(read, "settings.location_changed")) == 1
 
     latest = _form(read, world["location_id"])
-    rebased = locations.rebase(loaded, mine, latest)
+    rebased = locations.rebase(loaded, mine, latest, "GB")
     with write() as s:
         assert locations.update_location(s, world["location_id"], rebased, original=latest, actor=MANAGER) == ["name"]
     with read() as s:

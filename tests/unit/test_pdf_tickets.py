@@ -46,7 +46,7 @@ def test_sheet_tickets_have_the_reference_details_contact_and_qr(doc, layout, si
         "Minor scuffs on the back",
         "6 Nov 2026",
         "Scan to follow your repair",
-        "+44 20 0000 0000",
+        "020 0000 0000",  # the location (+44 20 0000 0000) as the shop's country writes it
         "Mon–Wed",
         "09:00–19:00",
         "approve a quote",

@@ -18,11 +18,6 @@ def test_progress_counts_the_current_step_from_one():
     assert portal_view.progress([]) == (0, 100)
 
 
-def test_phone_links_keep_only_what_phones_dial():
-    assert portal_view.phone_href("+44 (0)20 7946-0000") == "tel:+440207946" + "0000"
-    assert portal_view.phone_href("") == "tel:"
-
-
 def test_the_view_carries_the_location_contact_and_every_day_of_its_hours(session):
     _, location = factories.shop(session)
     location.phone, location.email = "020 7946 0000", "high@example.com"
@@ -31,11 +26,22 @@ def test_the_view_carries_the_location_contact_and_every_day_of_its_hours(sessio
     new = factories.order(session, location)
     view = portal_view.portal_view(session, new.order.id)
     contact = view.contact
-    assert (contact.name, contact.phone, contact.phone_href) == (location.name, "020 7946 0000", "tel:02079460000")
+    assert (contact.name, contact.phone, contact.phone_href) == (location.name, "020 7946 0000", "tel:+442079460000")
     assert [h.day for h in contact.hours][:2] == ["Monday", "Tuesday"] and len(contact.hours) == 7
     assert contact.hours[1].hours == "Closed" and contact.hours[5].hours == "10:00–14:00"
     assert view.stage_position >= 1 and 0 <= view.progress_percent <= 100
-    assert portal_view.contact_view(None) == portal_view.ContactView()
+    assert portal_view.contact_view(None, "GB") == portal_view.ContactView()
+
+
+def test_the_contact_card_shows_the_number_as_the_shops_country_writes_it(session):
+    shop, location = factories.shop(session)
+    location.phone = "+442079460000"
+    new = factories.order(session, location)
+    assert portal_view.portal_view(session, new.order.id).contact.phone == "020 7946 0000"
+    shop.country = "IE"  # a shop in Ireland with a location line in London
+    session.add(shop)
+    contact = portal_view.portal_view(session, new.order.id).contact
+    assert (contact.phone, contact.phone_href) == ("+44 20 7946 0000", "tel:+442079460000")
 
 
 def test_the_files_tab_says_documents_once_one_is_shared(session):

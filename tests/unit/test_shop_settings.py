@@ -59,6 +59,8 @@ def _shop_events(read):
         ({"tax_rate": "-5"}, "tax_rate", "percentage like 20"),
         ({"tax_label": "", "tax_rate": "20"}, "tax_label", "Name the tax"),
         ({"timezone": "Mars/Olympus_Mons"}, "timezone", "time zone"),
+        ({"country": "XX"}, "country", "country from the list"),
+        ({"country": "United Kingdom"}, "country", "country from the list"),
         ({"access_mode": "account"}, "access_mode", "how customers open"),
         ({"link_expiry_days": "0"}, "link_expiry_days", "1 to 3650"),
         ({"link_expiry_days": "3651"}, "link_expiry_days", "1 to 3650"),
@@ -76,6 +78,7 @@ def test_a_sensible_form_is_valid_and_no_tax_needs_no_label():
     assert shop_settings.validate(ShopForm(name="Fix It")) == {}
     assert shop_settings.validate(ShopForm(name="Fix It", tax_label="", tax_rate="0")) == {}
     assert shop_settings.validate(ShopForm(name="Fix It", accent_color=" 0F766E ", timezone="America/New_York")) == {}
+    assert shop_settings.validate(ShopForm(name="Fix It", country=" us ")) == {}  # any region the library knows
 
 
 @pytest.mark.parametrize(

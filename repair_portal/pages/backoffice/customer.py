@@ -131,7 +131,7 @@ def _contact_form() -> rx.Component:
             _input("Company", "company", auto_complete="off", max_length=200),
             _row(
                 _input("Email", "email", type="email", placeholder="name@example.com", max_length=254),
-                _input("Phone", "phone", type="tel", placeholder="07700 900123", max_length=40),
+                _input("Phone", "phone", type="tel", placeholder="07400 123456", max_length=40),
             ),
             rx.text("Give at least an email or a phone number.", size="1", color_scheme="gray"),
             rx.flex(

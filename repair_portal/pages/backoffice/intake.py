@@ -101,7 +101,7 @@ def _form() -> rx.Component:
                     field("Last name", "last_name", required=True, hint="The portal asks for it.", auto_complete="off"),
                 ),
                 _row(
-                    field("Mobile phone", "phone", type="tel", placeholder="07700 900123", on_blur=S.check_contact),
+                    field("Mobile phone", "phone", type="tel", placeholder="07400 123456", on_blur=S.check_contact),
                     field("Email", "email", type="email", placeholder="name@example.com", on_blur=S.check_contact),
                 ),
                 rx.cond(

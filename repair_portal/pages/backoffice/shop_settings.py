@@ -8,7 +8,7 @@ from ... import routes
 from ...components.settings.form import SettingsForm, section
 from ...components.settings.shop_branding import branding_card
 from ...components.staff_shell import staff_layout, staff_page
-from ...services import shop_settings
+from ...services import phones, shop_settings
 from ...state.staff_shop_settings import StaffShopSettingsState
 
 S = StaffShopSettingsState
@@ -44,6 +44,20 @@ def _shop_card() -> rx.Component:
         value=S.values.get("currency", "GBP"),
         on_change=lambda value: S.set_value("currency", value),
     )
+    choices, named = phones.region_choices(), phones.named_region_count()
+    country = rx.select.root(
+        rx.select.trigger(width="100%", id="shop-country"),
+        rx.select.content(
+            rx.select.group(*[rx.select.item(label, value=code) for code, label in choices[:named]]),
+            rx.select.separator(),
+            rx.select.group(
+                rx.select.label("Other regions, by ISO code"),
+                *[rx.select.item(label, value=code) for code, label in choices[named:]],
+            ),
+        ),
+        value=S.values.get("country", phones.DEFAULT_REGION),
+        on_change=lambda value: S.set_value("country", value),
+    )
     timezone = rx.fragment(
         F.text_input(
             "timezone", "shop-timezone", list="shop-timezones", auto_complete="off", placeholder="Europe/London"
@@ -78,6 +92,14 @@ def _shop_card() -> rx.Component:
                 "For example 20 or 17.5. Applies to new quotes; sent quotes keep theirs.",
             ),
             F.field("Time zone", timezone, "timezone", "shop-timezone", "Dates and times on the portal use it."),
+            F.field(
+                "Country — used to read and show phone numbers",
+                country,
+                "country",
+                "shop-country",
+                "A number typed without + and a country code is read as this country's; "
+                "its numbers are shown the way people there write them.",
+            ),
             columns=rx.breakpoints(initial="1", sm="2"),
             gap="0.75rem 1rem",
             width="100%",
