@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 TOOLS := .tools
 BUN_VERSION := 1.4.5
 BUN := $(TOOLS)/node_modules/.bin/bun
+AXE_VERSION := 4.14.1
+AXE := $(TOOLS)/node_modules/axe-core/axe.min.js
 PORT ?= 3000
 # The address customers and staff use; printed links, QR codes and the websocket origin check follow it.
 PUBLIC_URL ?= http://localhost:$(PORT)
@@ -37,7 +39,12 @@ $(BUN):
 
 setup: $(VENV)/.runtime $(BUN)
 
-setup-dev: setup $(VENV)/.dev test-tools
+# axe-core, injected into pages by the browser tests' accessibility checks.
+$(AXE): | $(BUN)
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) bun@$(BUN_VERSION)
+	@test -f $(AXE)
+
+setup-dev: setup $(VENV)/.dev test-tools $(AXE)
 
 # Debian's Chromium for the browser tests (Playwright can't download its own here) and
 # poppler-utils (pdftoppm) to render PDFs for the QR-scan tests.
