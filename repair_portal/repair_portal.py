@@ -20,6 +20,7 @@ app = rx.App(
         rx.el.meta(name="referrer", content="no-referrer"),
         rx.el.meta(name="theme-color", content="#0f766e"),
     ],
+    stylesheets=["/a11y.css"],
     api_transformer=[api_routes(), security_headers],
     # At the top, over the page header: on a phone, never over the buttons a customer needs
     # (Approve, Sign, Send sit at the bottom of their forms).

@@ -113,6 +113,7 @@ class SignatureInfo:
     quote: QuoteInfo | None  # the quote version that was signed, if any
     channel: str = ""  # how the signer was identified ("In person at the counter")
     text: str = ""  # the words signed
+    method: str = ""  # "Drawn on screen" / "Typed name"
     id: int = 0
 
 

@@ -205,6 +205,7 @@ def signed_authorisation_pdf(doc: OrderDocument, signature: SignatureInfo) -> by
         ("IP address", signature.ip, True),
         ("User agent", signature.user_agent, False),
         ("Verified by", signature.channel or signature.auth_method, False),
+        ("Signature", signature.method, False),
         ("Document", f"{signature.document_kind}, version {signature.document_version}", False),
         ("Quote version", f"v{quote.version}" if quote else "", False),
         ("Consent text", f"version {signature.consent_text_version}" if signature.consent_text_version else "", False),

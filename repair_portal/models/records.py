@@ -62,6 +62,7 @@ class Signature(SQLModel, table=True):
     signer_name: str = Field(max_length=200)
     image_png: bytes = Field(sa_type=LargeBinary, repr=False)
     auth_method: str = Field(max_length=40, description="link, link_last_name, account, in_person")
+    method: str = Field(default="drawn", max_length=10, description="drawn on screen, or typed (name rendered)")
     ip: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=400)
     signed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

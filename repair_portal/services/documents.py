@@ -38,7 +38,7 @@ from ..models import (
 from . import clock, consents, hours, intake, payments, phones, portal_links, quotes, timefmt
 from .branding import accent_for
 from .money import format_money, format_rate
-from .signatures import purpose_label
+from .signatures import METHOD_LABELS, purpose_label
 from .signed_records import channel_label
 
 __all__ = [
@@ -212,6 +212,7 @@ def document_context(session: Session, order_id: int, public_url: str, secret_ke
                 user_agent=s.user_agent,
                 auth_method=s.auth_method,
                 channel=channel_label(s.auth_method),
+                method=METHOD_LABELS.get(s.method, s.method),
                 text=consents.signed_text(session, s),
                 id=s.id,
                 document_kind=s.document_kind,

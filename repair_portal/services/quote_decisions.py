@@ -285,7 +285,8 @@ def approve_quote(
         raise DecisionError("Only the customer can approve a quote here.")
     try:
         name = signatures.validate_signer_name(signer_name)
-        png = signatures.validate_signature_png(signature_png)
+        typed = isinstance(signature_png, str) and signature_png == signatures.TYPED
+        png = signature_png if typed else signatures.validate_signature_png(signature_png)
     except signatures.SignatureError as exc:
         raise InvalidDecision(str(exc)) from None
     who = _with_client(actor, ip, user_agent)

@@ -67,6 +67,9 @@ CURRENT_CONSENT: dict[str, str] = {
     SignaturePurpose.COLLECTION.value: "collection-v1",
 }
 AUTH_METHODS = {"link", "link_last_name", "account", "in_person"}
+# Passed as the image: "draw the typed name for me" (a signer who can't or won't draw, WCAG 2.5.7).
+TYPED = "typed"
+METHOD_LABELS = {"drawn": "Drawn on screen", "typed": "Typed name"}
 
 
 class SignatureError(ValueError):
@@ -165,8 +168,9 @@ def image_sha256(png: bytes) -> str:
 
 
 def _fields(sig: Signature) -> dict:
-    """Everything a record's hash covers, the image by its SHA-256."""
-    return {
+    """Everything a record's hash covers, the image by its SHA-256. How it was made is covered when it
+    isn't the original "drawn" (so records made before typed signatures keep their hashes)."""
+    fields = {
         "format": HASH_FORMAT,
         "order_id": sig.order_id,
         "quote_id": sig.quote_id,
@@ -183,6 +187,10 @@ def _fields(sig: Signature) -> dict:
         "signed_at": _iso(sig.signed_at),
         "prev_hash": sig.prev_hash,
     }
+    method = getattr(sig, "method", None) or "drawn"
+    if method != "drawn":
+        fields["method"] = method
+    return fields
 
 
 def _digest(fields: dict) -> str:
@@ -233,6 +241,11 @@ def record_signature(
     if not document_kind or len(document_kind) > 40 or not document_version or len(document_version) > 40:
         raise SignatureError("The signed document is not identified.")
     name = validate_signer_name(signer_name)
+    method = "typed" if isinstance(png, str) and png == TYPED else "drawn"
+    if method == "typed":
+        from ..integrations.typed_signature import render_png
+
+        png = render_png(name)
     image = validate_signature_png(png)
 
     # Serialise appends: the read of the latest hash and our insert must not interleave with another.
@@ -249,6 +262,7 @@ def record_signature(
         signer_name=name,
         image_png=image,
         auth_method=auth_method,
+        method=method,
         ip=(ip or "")[:64],
         user_agent=(user_agent or "")[:400],
         signed_at=clock.now(),
@@ -270,6 +284,7 @@ def record_signature(
         document_version=document_version,
         document_sha256=document_sha256,
         image_sha256=image_sha256(image),
+        method=method,
         record_hash=sig.record_hash,
     )
     return sig

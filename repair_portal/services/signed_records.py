@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ..models import Quote, Signature
 from . import consents, timefmt
-from .signatures import purpose_label
+from .signatures import METHOD_LABELS, purpose_label
 
 CHANNEL_LABELS = {
     "link": "Tracking link",
@@ -42,6 +42,7 @@ class SignatureDetail:
     signed_at: str = ""  # shop time
     signed_at_utc: str = ""
     channel: str = ""
+    method: str = ""  # drawn on screen / typed name
     ip: str = ""
     user_agent: str = ""
     text: str = ""  # the words signed (a quote signature: the authorisation sentence; the quote is its own PDF)
@@ -76,6 +77,7 @@ def detail(session: Session, order_id: int, signature_id: int) -> SignatureDetai
         signed_at=timefmt.short(sig.signed_at, tz),
         signed_at_utc=timefmt.utc_iso(sig.signed_at),
         channel=channel_label(sig.auth_method),
+        method=METHOD_LABELS.get(sig.method, sig.method),
         ip=sig.ip,
         user_agent=sig.user_agent,
         text=consents.signed_text(session, sig),

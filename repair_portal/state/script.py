@@ -17,6 +17,7 @@ def fill_text_script(element_id: str, text: str) -> str:
     )
 
 
+NO_SIGNATURE = "Please sign in the box above, or choose “Type my name as my signature”."
 PAD_ID = "signature-pad"
 _REF = f"refs['ref_{PAD_ID.replace('-', '_')}']"
 # '' when nothing was drawn, else a PNG data URL (verified again with Pillow on the server).
@@ -24,7 +25,12 @@ READ_PNG_JS = f"({_REF} && {_REF}.current && !{_REF}.current.isEmpty()) ? {_REF}
 CLEAR_JS = f"{_REF} && {_REF}.current && {_REF}.current.clear()"
 
 
-def read_signature(callback) -> rx.event.EventSpec:
-    """Ask the browser for the drawn signature (components/signature_pad.py); `callback` receives ''
-    or a PNG data URL."""
+def read_signature(callback, form_data: dict | None = None):
+    """The signature the form chose (components/signature_pad.py): typed, `callback` gets TYPED at
+    once (the server draws the typed name); drawn, the browser is asked for the pad's PNG and
+    `callback` receives '' or a PNG data URL."""
+    from ..services.signatures import TYPED
+
+    if form_data is not None and str(form_data.get("sign_method", "")) == "typed":
+        return callback(TYPED)
     return rx.call_script(READ_PNG_JS, callback=callback)

@@ -10,7 +10,7 @@ from ..db import session_scope
 from ..services import counter
 from .guard import form_only, staff_action
 from .outcomes import publish
-from .script import read_signature
+from .script import NO_SIGNATURE, read_signature
 from .staff_session import StaffSessionState
 
 
@@ -54,13 +54,13 @@ class StaffCounterState(StaffSessionState):
             self.sign_error = "Please type your full name."
             return None
         self.sign_error = ""
-        return read_signature(StaffCounterState.finish_sign)
+        return read_signature(StaffCounterState.finish_sign, form_data)
 
     @rx.event
     @staff_action(None, counter=True)
     async def finish_sign(self, data_url: str):
         if not data_url:
-            self.sign_error = "Please sign in the box above."
+            self.sign_error = NO_SIGNATURE
             return None
         session_id, signer = self._me().session_id, self._pending_signer
         ip, user_agent = self._client()

@@ -14,7 +14,7 @@ from ..services.ids import parse_id
 from ..services.quote_view import QuoteLineView, document_sha256
 from .guard import customer_action, form_only
 from .outcomes import publish, toast_for
-from .script import read_signature
+from .script import NO_SIGNATURE, read_signature
 from .track import TrackState
 
 
@@ -165,13 +165,13 @@ class TrackQuoteState(TrackState):
             self.quote_error, self._error_for = "Please type your full name.", "name"
             return None
         self.quote_error = ""
-        return read_signature(TrackQuoteState.finish_approval)
+        return read_signature(TrackQuoteState.finish_approval, form_data)
 
     @rx.event
     @customer_action(read_only=False)
     async def finish_approval(self, data_url: str):
         if not data_url:
-            self.quote_error, self._error_for = "Please sign in the box above.", ""
+            self.quote_error, self._error_for = NO_SIGNATURE, ""
             return None
         order_id, client = self._quote_order_id(), self._client_of()
         if order_id is None:
@@ -213,13 +213,13 @@ class TrackQuoteState(TrackState):
             self.sign_error, self._error_for = "Please type your full name.", "signer"
             return None
         self.sign_error = ""
-        return read_signature(TrackQuoteState.finish_sign)
+        return read_signature(TrackQuoteState.finish_sign, form_data)
 
     @rx.event
     @customer_action(read_only=False)
     async def finish_sign(self, data_url: str):
         if not data_url:
-            self.sign_error, self._error_for = "Please sign in the box above.", ""
+            self.sign_error, self._error_for = NO_SIGNATURE, ""
             return None
         order_id, client = self._acting_order_id(), self._client_of()
         if order_id is None:

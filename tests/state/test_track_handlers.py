@@ -261,3 +261,30 @@ def test_a_field_message_goes_when_that_field_changes_and_a_late_event_cannot_wi
     assert state.quote_error == "Please type your full name."
     state.clear_errors("name")
     assert state.quote_error == ""
+
+
+def test_a_customer_who_types_their_name_approves_without_drawing(state_factory, engine):
+    """WCAG 2.5.7: "Type my name as my signature" approves with no pointer at all."""
+    import asyncio
+
+    from sqlmodel import select
+
+    from repair_portal.models import Order, Signature
+    from repair_portal.services import quotes
+    from repair_portal.state.track_quote import TrackQuoteState
+
+    code, _, order_id = _order(engine, mode="link")
+    with write_session(engine) as s:
+        quote = quotes.create_quote(s, s.get(Order, order_id), [quotes.LineSpec("Screen", 1, 10000)], audit.SYSTEM)
+        quotes.send_quote(s, quote, audit.SYSTEM)
+    state = state_factory(TrackQuoteState, path=f"/track/{code}")
+    state.load_tracking()
+    state.load_quote()
+    state.open_form("approve")
+    follow_up = state.prepare_approval({"signer_name": "Jan Kowalski", "agree": "on", "sign_method": "typed"})
+    assert "finish_approval" in str(follow_up) and "typed" in str(follow_up)  # no canvas read asked for
+    asyncio.run(state.finish_approval("typed"))
+    assert state.quote_error == ""
+    with write_session(engine) as s:
+        sig = s.exec(select(Signature)).one()
+        assert (sig.method, sig.signer_name, sig.purpose) == ("typed", "Jan Kowalski", "repair_authorisation")

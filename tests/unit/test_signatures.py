@@ -23,6 +23,7 @@ from repair_portal.services.signatures import (
     verify_chain,
 )
 
+from .. import factories
 from .quote_helpers import approve, data_url, pad_png, shop_with_sent_quote
 from .test_quote_concurrency import _run_together
 
@@ -342,3 +343,38 @@ def test_consent_texts_are_versioned_and_complete():
         assert signatures.CONSENT_TEXTS[version] == body and len(body) > 20
     with pytest.raises(ValueError):
         signatures.current_consent("nonsense")
+
+
+def test_a_typed_name_becomes_the_signature_image_and_its_method_is_in_the_chain(session):
+    """WCAG 2.5.7: signing without drawing. The server draws the typed name; the record says so."""
+    import io
+
+    from PIL import Image
+
+    from repair_portal.integrations.typed_signature import render_png
+
+    for name in ("Ada Nowak", "Łukasz Żółć", "Γιώργος Παπαδόπουλος", "O'Brien-Smythe Jr."):
+        png = render_png(name)
+        assert signatures.validate_signature_png(png)  # real ink, the same checks as a drawn one
+        assert Image.open(io.BytesIO(png)).size == (680, 200)
+    _, location = factories.shop(session)
+    order = factories.order(session, location).order
+    sig = signatures.record_signature(
+        session,
+        order_id=order.id,
+        quote_id=None,
+        purpose="data_consent",
+        document_kind="data_consent",
+        document_version="data-consent-v1",
+        document_sha256="a" * 64,
+        consent_text_version="data-consent-v1",
+        signer_name="Ada  Nowak",
+        png=signatures.TYPED,
+        auth_method="link",
+    )
+    assert sig.method == "typed" and sig.image_png.startswith(b"\x89PNG")
+    assert signatures.verify_chain(session) == []
+    sig.method = "drawn"  # claiming afterwards that it was drawn breaks the record's hash
+    session.add(sig)
+    session.flush()
+    assert [p.kind for p in signatures.verify_chain(session)] == ["content"]

@@ -76,6 +76,7 @@ def _detail_dialog() -> rx.Component:
                 ),
                 rx.cond(v.quote_version > 0, rx.text("Quote version ", v.quote_version, size="2")),
                 _fact("Channel", v.channel),
+                _fact("Signature", v.method),
                 _fact("Signed at (UTC)", v.signed_at_utc, mono=True),
                 _fact("IP address", v.ip, mono=True),
                 _fact("Browser", v.user_agent),
