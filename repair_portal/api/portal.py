@@ -151,7 +151,9 @@ async def verify_last_name(request: Request) -> Response:
     if outcome is None:  # the link stopped working meanwhile: the page explains
         return RedirectResponse(routes.frontend(page), status_code=303)
     if outcome.ok:
-        target = page + (f"?{urlencode({'tab': tab})}" if tab in ("quote", "documents", "messages") else "")
+        # `verified` tells the page to put the focus on its heading (then it drops the parameter).
+        query = {"tab": tab} if tab in ("quote", "documents", "messages") else {}
+        target = page + "?" + urlencode({**query, "verified": "1"})
         response = RedirectResponse(routes.frontend(target), status_code=303)
     else:
         query = {"gate": "locked", "retry": str(outcome.retry_after_minutes)} if outcome.retry_after_minutes else {}

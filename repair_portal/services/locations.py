@@ -13,7 +13,7 @@ from sqlalchemy import func, not_
 from sqlmodel import Session, select
 
 from ..models import Location, Order, ShopSettings, Stage
-from . import audit, branding, edits, hours, phones
+from . import audit, branding, colours, edits, hours, phones
 from .emails import is_valid_email
 from .hours import Hours, closed_week
 from .mail import opening_hours
@@ -114,6 +114,8 @@ def validate(form: LocationForm, region: str, *, stored_phone: str = "") -> dict
         errors["email"] = "Enter an email address like shop@example.com."
     if form.accent_color and normalise_colour(form.accent_color) is None:
         errors["accent_color"] = "Use a colour like #0f766e, or use the shop's colour."
+    elif form.accent_color and (refused := colours.accent_problem(form.accent_color)[0]):
+        errors["accent_color"] = refused
     if form.access_mode and form.access_mode not in ACCESS_MODES:
         errors["access_mode"] = "Choose how customers open their page, or use the shop's setting."
     errors.update(hours.validate(form.hours))

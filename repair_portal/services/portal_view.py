@@ -126,7 +126,7 @@ def progress(steps: list[Step]) -> tuple[int, int]:
 
 
 CHANGE_NOTICES = {
-    "stage": "Update: {stage}",
+    "stage": "Status changed: {stage}",
     "files": "New photos or documents from the shop",
     "payments": "Your payment summary changed",
     "messages": "New message from the shop",

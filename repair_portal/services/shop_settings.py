@@ -17,7 +17,7 @@ from zoneinfo import available_timezones
 from sqlmodel import Session, select
 
 from ..models import AccessMode, AuditEvent, ShopSettings
-from . import audit, branding, clock, edits, phones
+from . import audit, branding, clock, colours, edits, phones
 from .ids import is_digits
 
 # format_money assumes two decimal places, so only currencies with cents/pence are offered (no JPY).
@@ -76,7 +76,6 @@ LABELS = {
 LIMITS = {"name": 200, "welcome_message": 2000, "tax_label": 40, "terms_text": 20000}
 MAX_EXPIRY_DAYS = 3650
 MAX_REMINDER_DAYS = 90
-_COLOUR = re.compile(r"#?([0-9a-fA-F]{6})")
 _RATE = re.compile(r"\d{1,3}(\.\d{1,2})?")
 
 
@@ -130,20 +129,12 @@ class ShopSettingsConflict(edits.EditConflict):
 
 def normalise_colour(raw: str) -> str | None:
     """'#0F766E' or '0f766e' -> '#0f766e'; anything else -> None."""
-    match = _COLOUR.fullmatch((raw or "").strip())
-    return f"#{match.group(1).lower()}" if match else None
+    return colours.normalise(raw)
 
 
 def contrast_with_white(colour: str) -> float:
-    """WCAG contrast ratio of white text on this colour (the portal header and buttons)."""
-
-    def channel(hex2: str) -> float:
-        c = int(hex2, 16) / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    rgb = colour.lstrip("#")
-    lum = 0.2126 * channel(rgb[0:2]) + 0.7152 * channel(rgb[2:4]) + 0.0722 * channel(rgb[4:6])
-    return 1.05 / (lum + 0.05)
+    """WCAG contrast ratio of this colour against white (the portal's page)."""
+    return colours.contrast(colour, colours.WHITE)
 
 
 def parse_rate_bp(raw: str) -> int:
@@ -200,6 +191,8 @@ def validate(form: ShopForm) -> dict[str, str]:
             errors[name] = f"Keep it under {limit} characters."
     if normalise_colour(form.accent_color) is None:
         errors["accent_color"] = "Use a colour like #0f766e (a # and six hex digits)."
+    elif refused := colours.accent_problem(form.accent_color)[0]:
+        errors["accent_color"] = refused
     if form.currency not in CURRENCIES:
         errors["currency"] = "Choose one of the listed currencies."
     try:

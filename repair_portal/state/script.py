@@ -17,6 +17,15 @@ def fill_text_script(element_id: str, text: str) -> str:
     )
 
 
+def focus_script(element_id: str) -> str:
+    """Move the focus to an element once it is drawn (a heading gets tabindex -1 for it)."""
+    return (
+        f"(function f(n){{const el=document.getElementById({json.dumps(element_id)});"
+        "if(el){if(!el.hasAttribute('tabindex'))el.setAttribute('tabindex','-1');el.focus();}"
+        "else if(n<100){setTimeout(()=>f(n+1),20);}})(0)"
+    )
+
+
 NO_SIGNATURE = "Please sign in the box above, or choose “Type my name as my signature”."
 PAD_ID = "signature-pad"
 _REF = f"refs['ref_{PAD_ID.replace('-', '_')}']"

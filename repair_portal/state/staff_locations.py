@@ -10,12 +10,12 @@ from .. import routes
 from ..db import session_scope, write_session
 from ..integrations.images import ImageRejected
 from ..models import Location, ShopSettings
-from ..services import branding, locations, phones
+from ..services import branding, colours, locations, phones
 from ..services.hours import DAYS
 from ..services.ids import parse_id
 from ..services.locations import INHERIT, LocationForm
 from ..services.permissions import Action
-from ..services.shop_settings import ACCESS_MODES, contrast_with_white, normalise_colour
+from ..services.shop_settings import ACCESS_MODES, normalise_colour
 from ..settings import get_settings
 from .guard import form_only, staff_action
 from .staff_session import StaffSessionState
@@ -76,8 +76,9 @@ class StaffLocationsState(StaffSessionState):
         return normalise_colour(self.values.get("accent_color", "")) or self.shop_accent
 
     @rx.var
-    def accent_hard_to_read(self) -> bool:
-        return contrast_with_white(self.accent_preview) < 3
+    def accent_warning(self) -> str:
+        error, warning = colours.accent_problem(self.accent_preview)
+        return error or warning
 
     @rx.var
     def edit_logo_url(self) -> str:

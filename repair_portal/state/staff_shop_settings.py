@@ -10,7 +10,7 @@ import reflex as rx
 from .. import routes
 from ..db import session_scope, write_session
 from ..integrations.images import ImageRejected
-from ..services import branding, shop_settings
+from ..services import branding, colours, shop_settings
 from ..services.permissions import Action
 from ..services.shop_settings import TOGGLES, ShopForm
 from ..settings import get_settings
@@ -41,8 +41,14 @@ class StaffShopSettingsState(StaffSessionState):
         return shop_settings.normalise_colour(self.values.get("accent_color", "")) or branding.DEFAULT_ACCENT
 
     @rx.var
-    def accent_hard_to_read(self) -> bool:
-        return shop_settings.contrast_with_white(self.accent_preview) < 3
+    def accent_ink(self) -> str:
+        return colours.text_on(self.accent_preview)
+
+    @rx.var
+    def accent_warning(self) -> str:
+        """Refused below 3:1 on white, warned below 4.5:1 (services/colours.py), as the colour is typed."""
+        error, warning = colours.accent_problem(self.accent_preview)
+        return error or warning
 
     @rx.var
     def logo_url(self) -> str:

@@ -11,13 +11,14 @@ from .. import cookies, live, routes
 from ..actions import portal
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
-from ..services import audit, branding, portal_access, portal_links, portal_view
+from ..services import audit, branding, colours, portal_access, portal_links, portal_view
 from ..services.ids import is_digits
 from ..services.portal_links import LinkStatus
 from ..services.staff_auth import StaffIdentity, portal_previewer
 from ..settings import get_settings
 from .guard import customer_action, form_only, public
 from .outcomes import publish, toast_for
+from .script import focus_script
 from .staff_session import client_of, connection_cookie
 
 TABS = ("status", "quote", "documents", "messages")
@@ -35,6 +36,17 @@ class TrackState(rx.State):
     # The shop and the location to contact: on every page, a broken link's included.
     shop_name: str = ""
     accent_color: str = "#0f766e"
+
+    @rx.var
+    def accent_ink(self) -> str:
+        """Text on the accent: white or near-black, whichever reads."""
+        return colours.text_on(self.accent_color)
+
+    @rx.var
+    def accent_text(self) -> str:
+        """The accent darkened enough to be read as text on white."""
+        return colours.as_text_on_white(self.accent_color)
+
     contact: portal_view.ContactView = portal_view.ContactView()
     logo_url: str = ""
     preview: bool = False  # a staff member viewing as the customer: read-only, verification untouched
@@ -180,6 +192,13 @@ class TrackState(rx.State):
             else:
                 actor = audit.Actor("customer", None, "tracking link", ip, user_agent)
                 audit.record(session, actor, "portal.link_viewed", order_id=result.order_id)
+        if self.router.url.query_parameters.get("verified") == "1":
+            # Just through the last-name check: the focus goes to the order's heading, the URL loses the flag.
+            forget = (
+                "(function(){const u=new URL(location.href);u.searchParams.delete('verified');"
+                "history.replaceState(history.state,'',u.toString());})();"
+            )
+            return [TrackState.start_live, rx.call_script(forget + focus_script("stage-label"))]
         return TrackState.start_live
 
     @rx.event

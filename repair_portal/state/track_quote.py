@@ -14,7 +14,7 @@ from ..services.ids import parse_id
 from ..services.quote_view import QuoteLineView, document_sha256
 from .guard import customer_action, form_only
 from .outcomes import publish, toast_for
-from .script import NO_SIGNATURE, read_signature
+from .script import NO_SIGNATURE, focus_script, read_signature
 from .track import TrackState
 
 
@@ -59,7 +59,7 @@ class TrackQuoteState(TrackState):
     _pending_signer: str = ""
     _pending_name: str = ""
     _pending_agree: bool = False
-    _error_for: str = ""  # the form field the shown message is about ("agree", "name", "signer"), if any
+    error_for: str = ""  # the form field the shown message is about ("agree", "name", "signer"), if any
 
     def _load_pending(self, session, order: Order) -> None:
         todo = consents.pending(session, order)
@@ -114,21 +114,24 @@ class TrackQuoteState(TrackState):
             # new price (the half-drawn signature goes with the closed form; it could not be used anyway).
             self.deciding = ""
             self.quote_error = quote_decisions.changed_while_deciding(self.quote_version, self.quote_total)
-            self._error_for = ""
+            self.error_for = ""
 
     @rx.event
     @form_only
     def clear_errors(self, field: str):
         """A message about one field goes once the customer changes that field. Any other message
         (a missing signature, a refusal) stays: a late event from a field can't wipe a newer one."""
-        if field and field == self._error_for:
-            self.quote_error = self.sign_error = self._error_for = ""
+        if field and field == self.error_for:
+            self.quote_error = self.sign_error = self.error_for = ""
 
     @rx.event
     @form_only
     def open_form(self, which: str):
         self.deciding = which if which in ("approve", "decline") else ""
         self.quote_error = ""
+        # Keyboard and screen-reader users land on the form's heading (or back on the quote's).
+        heading = {"approve": "approve-heading", "decline": "decline-heading"}.get(self.deciding, "quote-heading")
+        return rx.call_script(focus_script(heading))
 
     @rx.event
     @customer_action(read_only=False)
@@ -138,7 +141,7 @@ class TrackQuoteState(TrackState):
             return TrackState.load_tracking
         wanted, line = bool(accepted), parse_id(line_id)
         outcome = await rx.run_in_thread(lambda: portal.choose_optional_line(order_id, line, wanted, client))
-        self.quote_error, self._error_for = ("" if outcome.ok else outcome.message), ""
+        self.quote_error, self.error_for = ("" if outcome.ok else outcome.message), ""
         self._reload_quote(order_id)
         await publish(outcome)
         return None
@@ -159,10 +162,10 @@ class TrackQuoteState(TrackState):
         self._pending_name = str(form_data.get("signer_name", ""))[:200]
         self._pending_agree = str(form_data.get("agree", "")).lower() in {"on", "true", "1"}
         if not self._pending_agree:
-            self.quote_error, self._error_for = "Please tick the box to confirm you agree to the repair terms.", "agree"
+            self.quote_error, self.error_for = "Please tick the box to confirm you agree to the repair terms.", "agree"
             return None
         if len(self._pending_name.strip()) < 2:
-            self.quote_error, self._error_for = "Please type your full name.", "name"
+            self.quote_error, self.error_for = "Please type your full name.", "name"
             return None
         self.quote_error = ""
         return read_signature(TrackQuoteState.finish_approval, form_data)
@@ -171,7 +174,7 @@ class TrackQuoteState(TrackState):
     @customer_action(read_only=False)
     async def finish_approval(self, data_url: str):
         if not data_url:
-            self.quote_error, self._error_for = NO_SIGNATURE, ""
+            self.quote_error, self.error_for = NO_SIGNATURE, ""
             return None
         order_id, client = self._quote_order_id(), self._client_of()
         if order_id is None:
@@ -183,11 +186,11 @@ class TrackQuoteState(TrackState):
         outcome = await rx.run_in_thread(lambda: portal.approve_quote(order_id, approval, client))
         self._reload_quote(order_id)
         if not outcome.ok:
-            self.quote_error, self._error_for = outcome.message, ""
+            self.quote_error, self.error_for = outcome.message, ""
             return None
         self.deciding = ""
         await publish(outcome)
-        return [TrackState.reload, toast_for(outcome)]
+        return [TrackState.reload, toast_for(outcome), rx.call_script(focus_script("quote-heading"))]
 
     @rx.event
     @customer_action(read_only=False)
@@ -198,7 +201,7 @@ class TrackQuoteState(TrackState):
         version, reason = self.quote_version, str(form_data.get("reason", ""))
         outcome = await rx.run_in_thread(lambda: portal.decline_quote(order_id, version, reason, client))
         if not outcome.ok:
-            self.quote_error, self._error_for = outcome.message, ""
+            self.quote_error, self.error_for = outcome.message, ""
             return None
         self._reload_quote(order_id)
         self.deciding = ""
@@ -210,7 +213,7 @@ class TrackQuoteState(TrackState):
     def prepare_sign(self, form_data: dict):
         self._pending_signer = str(form_data.get("signer_name", ""))[:200]
         if len(self._pending_signer.strip()) < 2:
-            self.sign_error, self._error_for = "Please type your full name.", "signer"
+            self.sign_error, self.error_for = "Please type your full name.", "signer"
             return None
         self.sign_error = ""
         return read_signature(TrackQuoteState.finish_sign, form_data)
@@ -219,7 +222,7 @@ class TrackQuoteState(TrackState):
     @customer_action(read_only=False)
     async def finish_sign(self, data_url: str):
         if not data_url:
-            self.sign_error, self._error_for = NO_SIGNATURE, ""
+            self.sign_error, self.error_for = NO_SIGNATURE, ""
             return None
         order_id, client = self._acting_order_id(), self._client_of()
         if order_id is None:
@@ -227,7 +230,7 @@ class TrackQuoteState(TrackState):
         purpose, signer = self.pending_purpose, self._pending_signer
         outcome = await rx.run_in_thread(lambda: portal.sign_consent(order_id, purpose, signer, str(data_url), client))
         if not outcome.ok:
-            self.sign_error, self._error_for = outcome.message, ""
+            self.sign_error, self.error_for = outcome.message, ""
             return None
         self._reload_quote(order_id)
         await publish(outcome)

@@ -23,7 +23,9 @@ def _engine(app):
 
 
 def _draw_signature(page) -> None:
-    box = page.locator("canvas.signature-canvas").bounding_box()
+    canvas = page.locator("canvas.signature-canvas")
+    canvas.scroll_into_view_if_needed()  # mouse coordinates are the viewport's
+    box = canvas.bounding_box()
     page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.6)
     page.mouse.down()
     for i in range(1, 30):

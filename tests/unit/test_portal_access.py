@@ -102,7 +102,7 @@ def test_what_changed_names_the_part_a_live_update_moved():
     assert what_changed(before, before) is None
     assert what_changed(PortalView(), before) is None  # the first load is no "update"
     moved = PortalView(reference="R-1", stage_label="Repairing", paid="£0.00", total="£10.00")
-    assert what_changed(before, moved) == "stage" and change_notice("stage", moved) == "Update: Repairing"
+    assert what_changed(before, moved) == "stage" and change_notice("stage", moved) == "Status changed: Repairing"
     photo = PortalView(
         reference="R-1", stage_label="Diagnosing", paid="£0.00", total="£10.00", files=[FileItem(1, "x", True, "")]
     )

@@ -5,36 +5,42 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.portal_view import ContactView, HoursItem
+from ..ui import visually_hidden
+from .common import button_link, section_title
 from .screen import OrderScreen
 
 
 def hours_row(row: HoursItem) -> rx.Component:
     return rx.hstack(
-        rx.text(row.day, size="1", color_scheme="gray", min_width="5.5rem"), rx.text(row.hours, size="1"), spacing="2"
+        rx.text(row.day, size="2", color_scheme="gray", min_width="6.5rem"), rx.text(row.hours, size="2"), spacing="2"
     )
 
 
-def contact_card(contact: ContactView, accent) -> rx.Component:
-    """`contact` and `accent` are Vars: the order's (`view.contact`), or a dead link's location."""
+def contact_card(contact: ContactView) -> rx.Component:
+    """`contact` is a Var: the order's (`view.contact`), or a dead link's location."""
     return rx.card(
         rx.vstack(
-            rx.text("Questions? Contact us", size="2", weight="bold"),
+            section_title("Questions? Contact us"),
             rx.text(contact.name, size="2"),
             rx.cond(contact.address != "", rx.text(contact.address, size="2", color_scheme="gray")),
             rx.flex(
                 rx.cond(
                     contact.phone != "",
-                    rx.link(
-                        rx.button(rx.icon("phone", size=16), contact.phone, size="3", style={"background": accent}),
+                    button_link(
+                        rx.icon("phone", size=16, aria_hidden="true"),
+                        visually_hidden("Call "),
+                        contact.phone,
                         href=contact.phone_href,
                         id="call-shop",
                     ),
                 ),
                 rx.cond(
                     contact.email != "",
-                    rx.link(
-                        rx.button(rx.icon("mail", size=16), "Email us", size="3", variant="soft", color_scheme="gray"),
+                    button_link(
+                        rx.icon("mail", size=16, aria_hidden="true"),
+                        "Email us",
                         href="mailto:" + contact.email,
+                        soft=True,
                     ),
                 ),
                 gap="0.5rem",
@@ -42,7 +48,12 @@ def contact_card(contact: ContactView, accent) -> rx.Component:
             ),
             rx.cond(
                 contact.hours.length() > 0,
-                rx.vstack(rx.foreach(contact.hours, hours_row), spacing="0", padding_top="0.25rem"),
+                rx.vstack(
+                    rx.heading("Opening hours", as_="h3", size="3", weight="medium"),
+                    rx.foreach(contact.hours, hours_row),
+                    spacing="0",
+                    padding_top="0.25rem",
+                ),
             ),
             spacing="2",
             width="100%",
@@ -68,16 +79,14 @@ def qr_dialog(s: OrderScreen) -> rx.Component:
         rx.dialog.content(
             rx.vstack(
                 rx.dialog.title("Your order ", s.view.reference),
-                rx.text(
-                    "Show this at the counter, or scan it with another phone to open this page.",
-                    size="2",
-                    color_scheme="gray",
+                rx.dialog.description(
+                    "Show this at the counter, or scan it with another phone to open this page.", size="3"
                 ),
                 rx.center(
                     rx.image(src=s.qr_src, width="15rem", height="15rem", alt="QR code of this page", id="portal-qr"),
                     width="100%",
                 ),
-                rx.dialog.close(rx.button("Close", variant="soft", size="3", width="100%")),
+                rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray", size="3", width="100%")),
                 spacing="3",
             ),
             max_width="22rem",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.portal_view import FileItem
+from .common import section_title
 from .screen import OrderScreen
 
 
@@ -26,10 +27,11 @@ def file_tile(s: OrderScreen, item: FileItem) -> rx.Component:
             class_name="portal-photo",
         ),
         rx.link(
-            rx.hstack(rx.icon("file-text", size=18), rx.text(item.title, size="2"), align="center"),
+            rx.icon("file-text", size=18, aria_hidden="true"),
+            item.title,
             href=s.docs_base + "/files/" + item.id.to_string(),
             is_external=True,
-            class_name="portal-document",
+            class_name="portal-document portal-link",
         ),
     )
 
@@ -37,7 +39,7 @@ def file_tile(s: OrderScreen, item: FileItem) -> rx.Component:
 def documents(s: OrderScreen) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.text("Photos and documents", size="2", weight="bold"),
+            section_title(s.view.files_tab),
             rx.cond(
                 s.view.files.length() > 0,
                 rx.grid(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.track import TrackState
+from ..portal_shell import ACCENT_BUTTON
 from ..ui import post_form
 
 T = TrackState
@@ -20,7 +21,7 @@ def gate() -> rx.Component:
                 border_radius="999px",
                 background="var(--gray-4)",
             ),
-            rx.heading("Confirm it's you", size="6"),
+            rx.heading("Confirm it's you", as_="h1", size="6"),
             rx.text(
                 "To keep your details private, enter the last name order ",
                 rx.text.strong(T.reference),
@@ -35,7 +36,8 @@ def gate() -> rx.Component:
                     ),
                     rx.input(
                         name="last_name",
-                        placeholder="Last name",
+                        aria_invalid=rx.cond(T.gate_error != "", "true", "false"),
+                        aria_describedby=rx.cond(T.gate_error != "", "gate-error", ""),
                         size="3",
                         width="100%",
                         id="last-name",
@@ -61,7 +63,7 @@ def gate() -> rx.Component:
                         size="3",
                         width="100%",
                         id="gate-submit",
-                        style={"background": T.accent_color},
+                        style=ACCENT_BUTTON,
                     ),
                     rx.el.input(type="hidden", name="tab", value=T.tab),
                     rx.cond(T.preview, rx.el.input(type="hidden", name="preview", value="staff")),

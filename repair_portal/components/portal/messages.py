@@ -5,13 +5,14 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.messages import ThreadItem
+from .common import ACCENT_BUTTON, field_label, section_title
 from .screen import OrderScreen
 
 
 def bubble(m: ThreadItem) -> rx.Component:
     return rx.box(
-        rx.text(m.body, size="2", white_space="pre-wrap"),
-        rx.text(m.author, " · ", m.at, size="1", color_scheme="gray", padding_top="0.25rem"),
+        rx.text(m.body, size="3", white_space="pre-wrap"),
+        rx.text(m.author, " · ", m.at, size="2", color_scheme="gray", padding_top="0.25rem"),
         align_self=rx.cond(m.from_customer, "flex-end", "flex-start"),
         background=rx.cond(m.from_customer, "var(--teal-3)", "var(--gray-3)"),
         padding="0.6rem 0.8rem",
@@ -25,7 +26,7 @@ def messages(s: OrderScreen) -> rx.Component:
     return rx.vstack(
         rx.card(
             rx.vstack(
-                rx.text("Messages", size="2", weight="bold"),
+                section_title("Messages"),
                 rx.cond(
                     s.view.thread.length() > 0,
                     rx.flex(
@@ -35,9 +36,9 @@ def messages(s: OrderScreen) -> rx.Component:
                 ),
                 rx.form(
                     rx.vstack(
+                        field_label("Your message", "message-body"),
                         rx.text_area(
                             name="body",
-                            placeholder="Write a message…",
                             rows="3",
                             width="100%",
                             id="message-body",
@@ -49,7 +50,7 @@ def messages(s: OrderScreen) -> rx.Component:
                             type="submit",
                             size="3",
                             width="100%",
-                            style={"background": s.view.accent},
+                            style=ACCENT_BUTTON,
                             id="message-send",
                         ),
                         spacing="2",
@@ -68,16 +69,16 @@ def messages(s: OrderScreen) -> rx.Component:
         rx.card(
             rx.form(
                 rx.vstack(
-                    rx.text("How are we doing?", size="2", weight="bold"),
+                    section_title("How are we doing?"),
+                    field_label("Tell us what went well or what we could do better", "feedback-body"),
                     rx.text_area(
                         name="feedback",
-                        placeholder="Tell us what went well or what we could do better",
                         rows="2",
                         width="100%",
                         id="feedback-body",
                         max_length=2000,
                     ),
-                    rx.button("Send feedback", type="submit", variant="soft", size="2", id="feedback-send"),
+                    rx.button("Send feedback", type="submit", variant="soft", size="3", id="feedback-send"),
                     spacing="2",
                     width="100%",
                 ),

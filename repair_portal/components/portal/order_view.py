@@ -58,7 +58,7 @@ def order_view(s: OrderScreen) -> rx.Component:
     return rx.vstack(
         live_refresh([s.reload, s.quote.load_quote]),
         preview_banner(s),
-        rx.cond(s.view.welcome != "", rx.text(s.view.welcome, size="2", color_scheme="gray")),
+        rx.cond(s.view.welcome != "", rx.text(s.view.welcome, size="3", color_scheme="gray")),
         hero(s),
         rx.tabs.root(
             rx.tabs.list(
@@ -67,7 +67,7 @@ def order_view(s: OrderScreen) -> rx.Component:
                 rx.cond(s.view.show_photos | s.view.show_documents, tab_trigger("documents", s.view.files_tab)),
                 rx.cond(s.view.show_messages, tab_trigger("messages", "Messages")),
                 size="2",
-                style={"overflow_x": "auto"},
+                aria_label="Your repair",
             ),
             rx.tabs.content(
                 read_only(
@@ -77,7 +77,7 @@ def order_view(s: OrderScreen) -> rx.Component:
                         timeline(s),
                         details(s),
                         payments(s),
-                        contact_card(s.view.contact, s.view.accent),
+                        contact_card(s.view.contact),
                         qr_dialog(s),
                         spacing="4",
                         padding_top="1rem",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.portal_view import PaymentItem
+from .common import section_title
 from .screen import OrderScreen
 
 
@@ -24,7 +25,7 @@ def payments(s: OrderScreen) -> rx.Component:
         s.view.show_payments & (s.view.has_total | (s.view.payments.length() > 0)),
         rx.card(
             rx.vstack(
-                rx.text("Payments", size="2", weight="bold"),
+                section_title("Payments"),
                 rx.cond(
                     s.view.has_total,
                     rx.hstack(
@@ -46,10 +47,12 @@ def payments(s: OrderScreen) -> rx.Component:
                             width="100%",
                         ),
                         rx.link(
-                            rx.hstack(rx.icon("file-down", size=14), rx.text("Invoice / receipt (PDF)", size="2")),
+                            rx.icon("file-down", size=16, aria_hidden="true"),
+                            "Invoice / receipt (PDF)",
                             href=s.docs_base + "/invoice.pdf",
                             is_external=True,
                             id="invoice-pdf",
+                            class_name="portal-link",
                         ),
                         spacing="2",
                         width="100%",

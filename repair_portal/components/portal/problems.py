@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...state.track import TrackState
+from .common import button_link
 
 T = TrackState
 
@@ -46,12 +47,12 @@ def problem_page() -> rx.Component:
                 border_radius="999px",
                 background="var(--gray-4)",
             ),
-            rx.heading(title, size="6", id="link-problem"),
+            rx.heading(title, as_="h1", size="6", id="link-problem"),
             rx.text(text, size="3", color_scheme="gray"),
             rx.cond(
                 T.contact.phone != "",
-                rx.link(
-                    rx.button(rx.icon("phone", size=16), "Call ", T.contact.phone, size="3"), href=T.contact.phone_href
+                button_link(
+                    rx.icon("phone", size=16, aria_hidden="true"), "Call ", T.contact.phone, href=T.contact.phone_href
                 ),
             ),
             spacing="3",

@@ -7,6 +7,8 @@ import reflex as rx
 from ...services.quote_view import QuoteLineView
 from ...state.track_quote import SignedRow
 from ..signature_pad import signature_pad
+from ..ui import visually_hidden
+from .common import ACCENT_BUTTON, field_label, section_title
 from .screen import OrderScreen
 
 
@@ -15,32 +17,32 @@ def _line(s: OrderScreen, line: QuoteLineView) -> rx.Component:
         rx.vstack(
             rx.text(
                 line.description,
-                size="2",
+                size="3",
                 weight="medium",
-                color=rx.cond(line.included, "var(--gray-12)", "var(--gray-9)"),
+                color=rx.cond(line.included, "var(--gray-12)", "var(--gray-11)"),
                 text_decoration=rx.cond(line.included, "none", "line-through"),
             ),
-            rx.text(line.quantity, " × ", line.unit_price, size="1", color_scheme="gray"),
+            rx.text(line.quantity, " × ", line.unit_price, size="2", color_scheme="gray"),
             rx.cond(
                 line.optional,
                 rx.cond(
                     s.quote.can_decide,
-                    rx.hstack(
+                    rx.el.label(
                         rx.switch(
                             checked=line.included,
                             on_change=lambda v: s.quote.toggle_line(line.id, v),
-                            size="1",
+                            size="2",
                             class_name="optional-toggle",
+                            aria_label="Include " + line.description,
                         ),
                         rx.text(
                             rx.cond(line.included, "Included (optional extra)", "Not included (optional)"),
-                            size="1",
+                            size="2",
                             color_scheme="gray",
                         ),
-                        align="center",
-                        spacing="2",
+                        class_name="portal-check",
                     ),
-                    rx.badge("Optional", size="1", variant="soft", color_scheme="gray"),
+                    rx.badge("Optional", size="2", variant="soft", color_scheme="gray"),
                 ),
             ),
             spacing="1",
@@ -48,7 +50,7 @@ def _line(s: OrderScreen, line: QuoteLineView) -> rx.Component:
         ),
         rx.spacer(),
         rx.text(
-            line.line_total, size="2", weight="medium", color=rx.cond(line.included, "var(--gray-12)", "var(--gray-9)")
+            line.line_total, size="3", weight="medium", color=rx.cond(line.included, "var(--gray-12)", "var(--gray-11)")
         ),
         width="100%",
         align="start",
@@ -88,25 +90,39 @@ def _buttons(s: OrderScreen, submit: rx.Component) -> rx.Component:
 def _approve_form(s: OrderScreen) -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.text("Approve and sign", size="3", weight="bold"),
+            section_title("Approve and sign", id="approve-heading", tab_index=-1),
             rx.cond(
                 s.quote.terms_text != "",
-                rx.scroll_area(
-                    rx.text(s.quote.terms_text, size="1", white_space="pre-wrap", color_scheme="gray"),
-                    max_height="8rem",
-                    type="auto",
+                rx.box(
+                    rx.text(s.quote.terms_text, size="2", white_space="pre-wrap"),
+                    max_height="10rem",
+                    overflow_y="auto",
+                    tab_index=0,
+                    aria_label="The shop's terms",
+                    border="1px solid var(--gray-6)",
+                    border_radius="8px",
+                    padding="0.5rem 0.75rem",
+                    width="100%",
                 ),
             ),
-            rx.checkbox(
-                "I agree to the repair terms and authorise this repair",
-                name="agree",
-                id="agree-terms",
-                size="2",
-                on_change=lambda _checked: s.quote.clear_errors("agree"),
+            rx.el.label(
+                rx.checkbox(
+                    name="agree",
+                    id="agree-terms",
+                    size="3",
+                    on_change=lambda _checked: s.quote.clear_errors("agree"),
+                    aria_invalid=rx.cond(s.quote.error_for == "agree", "true", "false"),
+                    aria_describedby=rx.cond(s.quote.error_for == "agree", "quote-error", ""),
+                    aria_labelledby="agree-terms-label",
+                ),
+                rx.text("I agree to the repair terms and authorise this repair", size="3", id="agree-terms-label"),
+                class_name="portal-check",
             ),
+            field_label("Your full name", "signer-name"),
             rx.input(
                 name="signer_name",
-                placeholder="Your full name",
+                aria_invalid=rx.cond(s.quote.error_for == "name", "true", "false"),
+                aria_describedby=rx.cond(s.quote.error_for == "name", "quote-error", ""),
                 size="3",
                 width="100%",
                 id="signer-name",
@@ -115,7 +131,7 @@ def _approve_form(s: OrderScreen) -> rx.Component:
                 max_length=200,
             ),
             signature_pad(),
-            rx.text(s.quote.consent_text, size="1", color_scheme="gray"),
+            rx.text(s.quote.consent_text, size="2", color_scheme="gray"),
             _buttons(
                 s,
                 rx.button(
@@ -126,7 +142,7 @@ def _approve_form(s: OrderScreen) -> rx.Component:
                     size="3",
                     flex="1",
                     id="approve-submit",
-                    style={"background": s.view.accent},
+                    style=ACCENT_BUTTON,
                 ),
             ),
             spacing="3",
@@ -141,10 +157,9 @@ def _approve_form(s: OrderScreen) -> rx.Component:
 def _decline_form(s: OrderScreen) -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.text("Decline the quote", size="3", weight="bold"),
-            rx.text(
-                "Tell us why, so we can help: we'll get your device ready to collect.", size="2", color_scheme="gray"
-            ),
+            section_title("Decline the quote", id="decline-heading", tab_index=-1),
+            field_label("Why are you declining? (so we can help)", "decline-reason"),
+            rx.text("We'll get your device ready to collect.", size="2", color_scheme="gray"),
             rx.text_area(
                 name="reason",
                 placeholder="e.g. too expensive, I'll replace the device",
@@ -194,7 +209,7 @@ def _decision_area(s: OrderScreen) -> rx.Component:
                         width="100%",
                         on_click=s.quote.open_form("approve"),
                         id="approve-open",
-                        style={"background": s.view.accent},
+                        style=ACCENT_BUTTON,
                     ),
                     rx.button(
                         "Decline",
@@ -243,14 +258,20 @@ def _signed_row(s: OrderScreen, row: SignedRow) -> rx.Component:
     """The document's name, who signed and when; never internal versions or hashes."""
     return rx.hstack(
         rx.vstack(
-            rx.text(row.purpose, size="2", weight="medium"),
-            rx.text("Signed by ", row.signer, " on ", row.signed_at, size="1", color_scheme="gray"),
+            rx.text(row.purpose, size="3", weight="medium"),
+            rx.text("Signed by ", row.signer, " on ", row.signed_at, size="2", color_scheme="gray"),
             spacing="0",
         ),
         rx.spacer(),
         rx.cond(
             row.kind == "quote",
-            rx.link("View", href=s.docs_base + "/signed.pdf", is_external=True, size="2"),
+            rx.link(
+                "View",
+                visually_hidden(" the signed ", row.purpose),
+                href=s.docs_base + "/signed.pdf",
+                is_external=True,
+                class_name="portal-link",
+            ),
         ),
         width="100%",
         align="center",
@@ -265,7 +286,7 @@ def quote_panel(s: OrderScreen) -> rx.Component:
                 s.quote.has_quote,
                 rx.vstack(
                     rx.hstack(
-                        rx.text("Quote v", s.quote.quote_version, size="2", weight="bold"),
+                        section_title("Quote v" + s.quote.quote_version.to_string(), id="quote-heading", tab_index=-1),
                         rx.spacer(),
                         _status_badge(s),
                         width="100%",
@@ -281,27 +302,29 @@ def quote_panel(s: OrderScreen) -> rx.Component:
                         rx.text(
                             rx.cond(s.quote.quote_expired, "This quote expired on ", "Valid until "),
                             s.quote.valid_until,
-                            size="1",
-                            color=rx.cond(s.quote.quote_expired, "var(--amber-11)", "var(--gray-10)"),
+                            size="2",
+                            color=rx.cond(s.quote.quote_expired, "var(--amber-11)", "var(--gray-11)"),
                         ),
                     ),
                     _decision_area(s),
                     rx.hstack(
                         rx.link(
-                            rx.hstack(rx.icon("file-down", size=14), rx.text("Quote (PDF)", size="2")),
+                            rx.icon("file-down", size=16, aria_hidden="true"),
+                            "Quote (PDF)",
                             href=s.docs_base + "/quote.pdf",
                             is_external=True,
                             id="quote-pdf",
+                            class_name="portal-link",
                         ),
                         rx.cond(
                             s.quote.quote_status == "approved",
                             rx.link(
-                                rx.hstack(
-                                    rx.icon("signature", size=14), rx.text("Signed authorisation (PDF)", size="2")
-                                ),
+                                rx.icon("signature", size=16, aria_hidden="true"),
+                                "Signed authorisation (PDF)",
                                 href=s.docs_base + "/signed.pdf",
                                 is_external=True,
                                 id="signed-pdf",
+                                class_name="portal-link",
                             ),
                         ),
                         spacing="4",
@@ -324,7 +347,7 @@ def quote_panel(s: OrderScreen) -> rx.Component:
             s.quote.signed.length() > 0,
             rx.card(
                 rx.vstack(
-                    rx.text("What you signed", size="2", weight="bold"),
+                    section_title("What you signed"),
                     rx.foreach(s.quote.signed, lambda row: _signed_row(s, row)),
                     spacing="2",
                     width="100%",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from .common import ACCENT_BUTTON, field_label, section_title
 from .screen import OrderScreen
 
 
@@ -17,18 +18,20 @@ def pending_signature(s: OrderScreen) -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.hstack(
-                        rx.icon("pen-line", size=18),
-                        rx.text(Q.pending_title, size="3", weight="bold"),
+                        rx.icon("pen-line", size=18, aria_hidden="true"),
+                        section_title(Q.pending_title, id="pending-title"),
                         align="center",
                         spacing="2",
                     ),
-                    rx.text(Q.pending_text, size="2", color_scheme="gray"),
+                    rx.text(Q.pending_text, size="3"),
+                    field_label("Your full name", "consent-name"),
                     rx.input(
                         name="signer_name",
-                        placeholder="Your full name",
                         size="3",
                         width="100%",
                         id="consent-name",
+                        aria_invalid=rx.cond(Q.sign_error != "", "true", "false"),
+                        aria_describedby=rx.cond(Q.sign_error != "", "sign-error", ""),
                         on_blur=lambda _value: Q.clear_errors("signer"),
                         auto_complete="name",
                         max_length=200,
@@ -43,6 +46,7 @@ def pending_signature(s: OrderScreen) -> rx.Component:
                             size="1",
                             width="100%",
                             id="sign-error",
+                            role="alert",
                         ),
                     ),
                     rx.button(
@@ -51,10 +55,10 @@ def pending_signature(s: OrderScreen) -> rx.Component:
                         size="3",
                         width="100%",
                         id="consent-submit",
-                        style={"background": s.view.accent},
+                        style=ACCENT_BUTTON,
                     ),
                     rx.cond(
-                        Q.pending_more > 0, rx.text("One more signature after this one.", size="1", color_scheme="gray")
+                        Q.pending_more > 0, rx.text("One more signature after this one.", size="2", color_scheme="gray")
                     ),
                     spacing="3",
                     width="100%",

@@ -5,13 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.portal_view import Step
+from ..ui import visually_hidden
+from .common import section_title
 from .screen import OrderScreen
 
 
 def fact(label: str, value: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray", weight="medium"),
-        rx.text(value, size="2", weight="medium"),
+        rx.text(label, size="2", color_scheme="gray", weight="medium"),
+        rx.text(value, size="3", weight="medium"),
         spacing="0",
         min_width="7rem",
     )
@@ -33,14 +35,14 @@ def hero(s: OrderScreen) -> rx.Component:
                 rx.cond(s.view.device != "", rx.text(s.view.device, size="2", color_scheme="gray")),
                 width="100%",
             ),
-            rx.heading(s.view.stage_label, size="7", id="stage-label"),
+            rx.heading(s.view.stage_label, as_="h1", size="7", id="stage-label", tab_index=-1),
             rx.cond(s.view.show_explanations, rx.text(s.view.stage_explanation, size="3", color_scheme="gray")),
             rx.vstack(
                 rx.box(
                     rx.box(
                         height="100%",
                         width=s.view.progress_percent.to(str) + "%",
-                        background=s.view.accent,
+                        background="var(--accent)",
                         border_radius="999px",
                         transition="width 0.6s ease",
                     ),
@@ -48,8 +50,9 @@ def hero(s: OrderScreen) -> rx.Component:
                     width="100%",
                     background="var(--gray-4)",
                     border_radius="999px",
+                    aria_hidden="true",
                 ),
-                rx.text("Step ", s.view.stage_position, " of ", s.view.steps.length(), size="1", color_scheme="gray"),
+                rx.text("Step ", s.view.stage_position, " of ", s.view.steps.length(), size="2", color_scheme="gray"),
                 spacing="2",
                 width="100%",
             ),
@@ -83,22 +86,22 @@ def step(s: OrderScreen, step: Step) -> rx.Component:
         (
             "done",
             rx.center(
-                rx.icon("check", size=14, color="white"),
+                rx.icon("check", size=14, color="var(--accent-ink)"),
                 width="1.5rem",
                 height="1.5rem",
                 border_radius="999px",
-                background=s.view.accent,
+                background="var(--accent)",
                 flex_shrink="0",
             ),
         ),
         (
             "current",
             rx.center(
-                rx.box(width="0.6rem", height="0.6rem", border_radius="999px", background="white"),
+                rx.box(width="0.6rem", height="0.6rem", border_radius="999px", background="var(--accent-ink)"),
                 width="1.5rem",
                 height="1.5rem",
                 border_radius="999px",
-                background=s.view.accent,
+                background="var(--accent)",
                 box_shadow="0 0 0 4px var(--gray-4)",
                 flex_shrink="0",
             ),
@@ -116,12 +119,15 @@ def step(s: OrderScreen, step: Step) -> rx.Component:
         rx.hstack(
             rx.text(
                 step.label,
-                size="2",
+                visually_hidden(
+                    rx.match(step.state, ("done", ", completed"), ("current", ", current step"), ", upcoming")
+                ),
+                size="3",
                 weight=rx.cond(step.state == "current", "bold", "medium"),
-                color=rx.cond(step.state == "upcoming", "var(--gray-9)", "var(--gray-12)"),
+                color=rx.cond(step.state == "upcoming", "var(--gray-11)", "var(--gray-12)"),
             ),
             rx.spacer(),
-            rx.text(step.at, size="1", color_scheme="gray"),
+            rx.text(step.at, size="2", color_scheme="gray"),
             width="100%",
             align="center",
         ),
@@ -129,8 +135,14 @@ def step(s: OrderScreen, step: Step) -> rx.Component:
             s.view.show_explanations & (step.explanation != ""),
             rx.el.details(
                 rx.el.summary(
-                    rx.text.span(rx.cond(step.state == "current", "What's happening", "What this means"), size="1"),
-                    style={"cursor": "pointer", "color": "var(--gray-10)"},
+                    rx.text.span(rx.cond(step.state == "current", "What's happening", "What this means"), size="2"),
+                    style={
+                        "cursor": "pointer",
+                        "color": "var(--gray-11)",
+                        "min_height": "44px",
+                        "display": "flex",
+                        "align_items": "center",
+                    },
                 ),
                 rx.text(step.explanation, size="2", color_scheme="gray", padding_top="0.25rem"),
                 open=step.state == "current",
@@ -139,19 +151,26 @@ def step(s: OrderScreen, step: Step) -> rx.Component:
         spacing="1",
         width="100%",
     )
-    return rx.hstack(
-        marker, body, spacing="3", align="start", width="100%", class_name="timeline-step", data_state=step.state
+    return rx.el.li(
+        rx.hstack(marker, body, spacing="3", align="start", width="100%"),
+        class_name="timeline-step",
+        data_state=step.state,
+        aria_current=rx.cond(step.state == "current", "step", "false"),
     )
 
 
 def timeline(s: OrderScreen) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.text("Progress", size="2", weight="bold"),
-            rx.foreach(s.view.steps, lambda item: step(s, item)),
+            section_title("Progress", id="timeline-title"),
+            rx.el.ol(
+                rx.foreach(s.view.steps, lambda item: step(s, item)),
+                class_name="timeline",
+                id="timeline",
+                aria_labelledby="timeline-title",
+            ),
             spacing="3",
             width="100%",
-            id="timeline",
         ),
         size="2",
         width="100%",
@@ -161,12 +180,12 @@ def timeline(s: OrderScreen) -> rx.Component:
 def details(s: OrderScreen) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.text("Your repair", size="2", weight="bold"),
+            section_title("Your repair"),
             rx.cond(s.view.device != "", fact("Device", s.view.device)),
             rx.cond(
                 s.view.problem != "",
                 rx.vstack(
-                    rx.text("What you told us", size="1", color_scheme="gray"),
+                    rx.text("What you told us", size="2", color_scheme="gray"),
                     rx.text(s.view.problem, size="2", white_space="pre-wrap"),
                     spacing="0",
                 ),
@@ -174,9 +193,9 @@ def details(s: OrderScreen) -> rx.Component:
             rx.cond(
                 s.view.public_note != "",
                 rx.box(
-                    rx.text("Note from the shop", size="1", weight="bold", color=s.view.accent),
+                    rx.text("Note from the shop", size="2", weight="bold", color="var(--accent-text)"),
                     rx.text(s.view.public_note, size="2", white_space="pre-wrap", id="public-note"),
-                    border_left=f"3px solid {s.view.accent}",
+                    border_left="3px solid var(--accent)",
                     padding="0.25rem 0 0.25rem 0.75rem",
                     width="100%",
                 ),

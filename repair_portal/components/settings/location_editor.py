@@ -176,8 +176,8 @@ def _branding_fields() -> rx.Component:
         rx.text("Anything you leave as the shop's follows Settings → Shop.", size="1", color_scheme="gray"),
         F.field("Accent colour", colour, "accent_color", "loc-accent"),
         rx.cond(
-            S.accent_hard_to_read,
-            rx.text("White text is hard to read on this colour.", size="1", color_scheme="amber"),
+            S.accent_warning != "",
+            rx.text(S.accent_warning, size="2", color="var(--amber-11)", id="loc-accent-warning"),
         ),
         F.field(
             "Welcome message",

@@ -30,7 +30,7 @@ def _preview() -> rx.Component:
                 rx.cond(S.values.get("name", "") != "", S.values.get("name", ""), "Your shop"),
                 size="3",
                 weight="bold",
-                color="white",
+                color=S.accent_ink,
             ),
             align="center",
             spacing="2",
@@ -43,7 +43,9 @@ def _preview() -> rx.Component:
                 rx.text(S.values.get("welcome_message", ""), size="1", color_scheme="gray", white_space="pre-wrap"),
             ),
             rx.box(height="0.4rem", width="60%", border_radius="999px", background=S.accent_preview),
-            rx.button("Approve quote", size="1", style={"background": S.accent_preview}, tab_index=-1),
+            rx.button(
+                "Approve quote", size="1", style={"background": S.accent_preview, "color": S.accent_ink}, tab_index=-1
+            ),
             spacing="2",
             padding="0.75rem 1rem",
             background="var(--gray-2)",
@@ -126,13 +128,8 @@ def branding_card() -> rx.Component:
             rx.vstack(
                 F.field("Accent colour", colour, "accent_color", "shop-accent"),
                 rx.cond(
-                    S.accent_hard_to_read,
-                    rx.text(
-                        "White text is hard to read on this colour; a darker shade works better.",
-                        size="1",
-                        color_scheme="amber",
-                        id="shop-accent-warning",
-                    ),
+                    S.accent_warning != "",
+                    rx.text(S.accent_warning, size="2", color="var(--amber-11)", id="shop-accent-warning"),
                 ),
                 _logo_controls(),
                 spacing="3",

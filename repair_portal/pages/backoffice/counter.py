@@ -169,6 +169,8 @@ def counter_page() -> rx.Component:
         width="100%",
         align_items="start",
         background="var(--color-background)",
+        class_name="portal-root",  # the customer's screen: their text sizes and tap targets
+        style={"--accent": "var(--accent-9)", "--accent-ink": "#ffffff", "--accent-text": "var(--accent-11)"},
     )
 
 

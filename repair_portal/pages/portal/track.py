@@ -33,13 +33,11 @@ SCREEN = OrderScreen(
 @portal_page(routes.TRACK, "Your repair", on_load=[T.load_tracking])
 def track_page() -> rx.Component:
     shop_name = rx.cond(T.shop_name != "", T.shop_name, "Repair tracking")
+    theme = {"logo": T.logo_url, "ink": T.accent_ink, "text": T.accent_text}
     return rx.match(
         T.status,
         ("loading", rx.center(rx.spinner(size="3"), min_height="100vh")),
-        ("ok", portal_layout(shop_name, T.accent_color, live_marker(T.live), order_view(SCREEN), logo=T.logo_url)),
-        (
-            "gate",
-            portal_layout(shop_name, T.accent_color, gate(), contact_card(T.contact, T.accent_color), logo=T.logo_url),
-        ),
+        ("ok", portal_layout(shop_name, T.accent_color, live_marker(T.live), order_view(SCREEN), **theme)),
+        ("gate", portal_layout(shop_name, T.accent_color, gate(), contact_card(T.contact), **theme)),
         portal_layout(shop_name, "#334155", problem_page(), logo=T.logo_url),
     )
