@@ -38,15 +38,28 @@ def text_on(accent: str) -> str:
     return WHITE if contrast(WHITE, accent) >= contrast(INK, accent) else INK
 
 
-def as_text_on_white(accent: str) -> str:
-    """The accent, darkened just enough to be read as text on white (≥ 4.5:1)."""
+def _darkened_until(accent: str, readable) -> str:
     colour = normalise(accent) or "#2563eb"
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     step = 0
-    while contrast(f"#{r:02x}{g:02x}{b:02x}", WHITE) < TEXT_MIN and step < 40:
+    while not readable(f"#{r:02x}{g:02x}{b:02x}") and step < 40:
         r, g, b = (int(c * 0.92) for c in (r, g, b))
         step += 1
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def as_text_on_white(accent: str) -> str:
+    """The accent, darkened just enough to be read as text on white (≥ 4.5:1)."""
+    return _darkened_until(accent, lambda c: contrast(c, WHITE) >= TEXT_MIN)
+
+
+def surface(accent: str) -> str:
+    """The accent as a background for text (buttons, the header): itself when white or near-black
+    text reads on it at 4.5:1, else darkened until white does (pure red, say)."""
+    colour = normalise(accent) or "#2563eb"
+    if max(contrast(WHITE, colour), contrast(INK, colour)) >= TEXT_MIN:
+        return colour
+    return _darkened_until(colour, lambda c: contrast(WHITE, c) >= TEXT_MIN)
 
 
 def accent_problem(accent: str) -> tuple[str, str]:

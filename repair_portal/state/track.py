@@ -38,9 +38,14 @@ class TrackState(rx.State):
     accent_color: str = "#0f766e"
 
     @rx.var
+    def accent_surface(self) -> str:
+        """The accent where text sits on it (header, buttons): darkened if no text colour reads on it."""
+        return colours.surface(self.accent_color)
+
+    @rx.var
     def accent_ink(self) -> str:
         """Text on the accent: white or near-black, whichever reads."""
-        return colours.text_on(self.accent_color)
+        return colours.text_on(colours.surface(self.accent_color))
 
     @rx.var
     def accent_text(self) -> str:

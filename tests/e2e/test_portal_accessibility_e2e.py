@@ -156,3 +156,39 @@ def test_nothing_scrolls_sideways_or_clips_at_320px_or_200_percent_text(live_app
         expect(total).to_have_text(re.compile(r"£\d"))
     finally:
         context.close()
+
+
+def test_a_light_accent_colour_cannot_make_the_portal_unreadable(live_app, browser):
+    """A shop colour saved before the settings refused light ones (or set by hand): the header and
+    buttons still read, because the text on it is chosen by contrast and the accent darkened."""
+    from sqlmodel import select
+
+    from repair_portal.models import Location, ShopSettings
+
+    _, url = _new_quoted_order(live_app, "Yellow")
+    engine = _engine(live_app)
+    with write_session(engine) as s:
+        shop = s.exec(select(ShopSettings)).one()
+        before, shop.accent_color = shop.accent_color, "#ffd400"
+        locations = s.exec(select(Location)).all()
+        own = {loc.id: loc.accent_color for loc in locations}
+        for loc in locations:
+            loc.accent_color = None
+    context = _context(browser, "360")
+    page = context.new_page()
+    try:
+        page.goto(url + "?tab=quote")
+        page.fill("#last-name", "Yellow")
+        page.click("#gate-submit")
+        expect(page.locator("#approve-open")).to_be_visible()
+        found = axe.check(page, "portal with a yellow accent")
+        assert not [v for v in found if v["id"] == "color-contrast"]
+        ink = page.locator("#shop-name").evaluate("el => getComputedStyle(el).color")
+        assert ink == "rgb(17, 24, 39)"  # near-black on yellow, not white
+    finally:
+        context.close()
+        with write_session(engine) as s:
+            s.exec(select(ShopSettings)).one().accent_color = before
+            for loc in s.exec(select(Location)).all():
+                loc.accent_color = own.get(loc.id)
+        engine.dispose()

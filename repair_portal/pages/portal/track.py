@@ -37,7 +37,7 @@ def track_page() -> rx.Component:
     return rx.match(
         T.status,
         ("loading", rx.center(rx.spinner(size="3"), min_height="100vh")),
-        ("ok", portal_layout(shop_name, T.accent_color, live_marker(T.live), order_view(SCREEN), **theme)),
-        ("gate", portal_layout(shop_name, T.accent_color, gate(), contact_card(T.contact), **theme)),
+        ("ok", portal_layout(shop_name, T.accent_surface, live_marker(T.live), order_view(SCREEN), **theme)),
+        ("gate", portal_layout(shop_name, T.accent_surface, gate(), contact_card(T.contact), **theme)),
         portal_layout(shop_name, "#334155", problem_page(), logo=T.logo_url),
     )
