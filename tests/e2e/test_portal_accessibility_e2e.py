@@ -154,6 +154,11 @@ def test_nothing_scrolls_sideways_or_clips_at_320px_or_200_percent_text(live_app
         box = total.bounding_box()
         assert not clipped and box["x"] >= 0 and box["x"] + box["width"] <= size["width"] + 0.5
         expect(total).to_have_text(re.compile(r"£\d"))
+        broken = page.evaluate(
+            """() => [...document.querySelectorAll('.money')].filter(el =>
+                el.offsetHeight > parseFloat(getComputedStyle(el).lineHeight) * 1.5).map(el => el.innerText)"""
+        )
+        assert broken == [], f"prices split over two lines: {broken}"
     finally:
         context.close()
 

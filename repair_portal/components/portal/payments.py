@@ -14,7 +14,9 @@ def payment_row(p: PaymentItem) -> rx.Component:
         rx.text(p.date, size="2", color_scheme="gray"),
         rx.text(p.method, size="2"),
         rx.spacer(),
-        rx.text(p.amount, size="2", weight="medium", color=rx.cond(p.refund, "var(--red-11)", None)),
+        rx.text(
+            p.amount, size="2", weight="medium", color=rx.cond(p.refund, "var(--red-11)", None), class_name="money"
+        ),
         width="100%",
     )
 

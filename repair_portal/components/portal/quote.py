@@ -50,7 +50,11 @@ def _line(s: OrderScreen, line: QuoteLineView) -> rx.Component:
         ),
         rx.spacer(),
         rx.text(
-            line.line_total, size="3", weight="medium", color=rx.cond(line.included, "var(--gray-12)", "var(--gray-11)")
+            line.line_total,
+            size="3",
+            weight="medium",
+            color=rx.cond(line.included, "var(--gray-12)", "var(--gray-11)"),
+            class_name="money",
         ),
         width="100%",
         align="start",
@@ -64,7 +68,9 @@ def _total_row(label, value, *, strong: bool = False, element_id: str | None = N
     return rx.hstack(
         rx.text(label, size="3" if strong else "2", weight="bold" if strong else "regular"),
         rx.spacer(),
-        rx.text(value, size="3" if strong else "2", weight="bold" if strong else "medium", id=element_id),
+        rx.text(
+            value, size="3" if strong else "2", weight="bold" if strong else "medium", id=element_id, class_name="money"
+        ),
         width="100%",
     )
 
