@@ -72,8 +72,9 @@ LABELS = {
     "show_messages": "messages",
     "sign_collection_remotely": "collection signature on the portal",
     "terms_text": "terms",
+    "intake_checklist": "intake checklist",
 }
-LIMITS = {"name": 200, "welcome_message": 2000, "tax_label": 40, "terms_text": 20000}
+LIMITS = {"name": 200, "welcome_message": 2000, "tax_label": 40, "terms_text": 20000, "intake_checklist": 2000}
 MAX_EXPIRY_DAYS = 3650
 MAX_REMINDER_DAYS = 90
 _RATE = re.compile(r"\d{1,3}(\.\d{1,2})?")
@@ -103,6 +104,7 @@ class ShopForm:
     show_messages: bool = True
     sign_collection_remotely: bool = False
     terms_text: str = ""
+    intake_checklist: str = ""  # one item per line: ticked at intake, printed on the ticket
 
     @classmethod
     def from_dict(cls, data: dict) -> ShopForm:
@@ -235,6 +237,7 @@ def form_for(shop: ShopSettings | None) -> ShopForm:
         quote_reminder_days=str(shop.quote_reminder_days),
         collection_reminder_days=str(shop.collection_reminder_days),
         terms_text=shop.terms_text,
+        intake_checklist=shop.intake_checklist,
         **{t: getattr(shop, t) for t in TOGGLES},
     )
 
@@ -306,6 +309,7 @@ def save_shop_settings(
     shop.quote_reminder_days = int(form.quote_reminder_days)
     shop.collection_reminder_days = int(form.collection_reminder_days)
     shop.terms_text = form.terms_text
+    shop.intake_checklist = "\n".join(line.strip() for line in form.intake_checklist.splitlines() if line.strip())
     for toggle in TOGGLES:
         setattr(shop, toggle, getattr(form, toggle))
     now = clock.now()

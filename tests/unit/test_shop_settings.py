@@ -249,3 +249,19 @@ def test_saved_settings_drive_the_portal(world, write, read, clock):
         s.add(order)
     with read() as s:
         assert portal_links.resolve(s, world["code"]).status == portal_links.LinkStatus.EXPIRED
+
+
+def test_the_intake_checklist_is_saved_one_item_per_line_and_used_at_intake(world, write, read):
+    from repair_portal.services import intake
+
+    form, version = _load(read)
+    mine = replace(form, intake_checklist="  Powers on \n\nFace ID works\n  Screen cracked")
+    with write() as s:
+        changed = shop_settings.save_shop_settings(s, mine, expected_updated_at=version, actor=MANAGER, loaded=form)
+    assert changed == ["intake_checklist"]
+    with read() as s:
+        shop = s.get(ShopSettings, 1)
+        assert shop.intake_checklist == "Powers on\nFace ID works\nScreen cracked"
+        assert intake.checklist(shop) == ["Powers on", "Face ID works", "Screen cracked"]
+    too_long = shop_settings.validate(replace(ShopForm(name="Fix It"), intake_checklist="x" * 2001))
+    assert "under 2000" in too_long["intake_checklist"]

@@ -239,6 +239,20 @@ def _terms_card() -> rx.Component:
     )
 
 
+def _intake_card() -> rx.Component:
+    return section(
+        "Booking in",
+        "What staff check on every device at the counter.",
+        F.field(
+            "Intake checklist",
+            F.text_area("intake_checklist", "shop-checklist", "6", 2000),
+            "intake_checklist",
+            "shop-checklist",
+            "One item per line (e.g. Powers on, Screen cracked): staff tick them when booking a repair in.",
+        ),
+    )
+
+
 def _save_bar() -> rx.Component:
     return rx.box(
         rx.vstack(
@@ -275,6 +289,7 @@ def shop_settings_page() -> rx.Component:
         _portal_card(),
         branding_card(),
         _terms_card(),
+        _intake_card(),
         _save_bar(),
         spacing="4",
         width="100%",
