@@ -13,11 +13,13 @@ from starlette.responses import Response
 STAFF_SESSION = "rp_staff_session"  # the staff member's server-side session (SameSite=Strict)
 STAFF_DEVICE = "rp_staff_known"  # signed proof that this browser signed in before (lockout relief)
 DEVICE = "rp_device"  # the customer's remembered device for the last-name check (SameSite=Lax)
+PORTAL_SESSION = "rp_portal_session"  # a portal user's server-side session (SameSite=Lax: email links)
 
 STAFF_SESSION_MAX_AGE = 60 * 60 * 24
 STAFF_DEVICE_MAX_AGE = 60 * 60 * 24 * 365
 DEVICE_MAX_AGE = 60 * 60 * 24 * 90
-IDENTITY_COOKIES = (STAFF_SESSION, DEVICE)
+PORTAL_SESSION_MAX_AGE = 60 * 60 * 24 * 30
+IDENTITY_COOKIES = (STAFF_SESSION, DEVICE, PORTAL_SESSION)
 
 
 def parse(header: str | None) -> dict[str, str]:
@@ -32,8 +34,13 @@ def parse(header: str | None) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-SAME_SITE = {STAFF_SESSION: "strict", STAFF_DEVICE: "strict", DEVICE: "lax"}
-MAX_AGE = {STAFF_SESSION: STAFF_SESSION_MAX_AGE, STAFF_DEVICE: STAFF_DEVICE_MAX_AGE, DEVICE: DEVICE_MAX_AGE}
+SAME_SITE = {STAFF_SESSION: "strict", STAFF_DEVICE: "strict", DEVICE: "lax", PORTAL_SESSION: "lax"}
+MAX_AGE = {
+    STAFF_SESSION: STAFF_SESSION_MAX_AGE,
+    STAFF_DEVICE: STAFF_DEVICE_MAX_AGE,
+    DEVICE: DEVICE_MAX_AGE,
+    PORTAL_SESSION: PORTAL_SESSION_MAX_AGE,
+}
 
 
 def put(response: Response, name: str, value: str, *, secure: bool) -> None:

@@ -20,6 +20,13 @@ STAFF_SETTINGS_EMAILS = "/staff/settings/emails"
 STAFF_SET_PASSWORD_PREFIX = "/staff/set-password/"  # noqa: S105 (a route, not a secret)
 STAFF_SET_PASSWORD = STAFF_SET_PASSWORD_PREFIX + "[token]"
 TRACK = "/track/[code]"
+STAFF_SETTINGS_PORTAL = "/staff/settings/portal"  # portal access: permission groups, lookup widget, off-switch
+PORTAL = "/portal"  # a signed-in portal user's account
+PORTAL_SIGN_IN = "/portal/sign-in"
+PORTAL_MFA = "/portal/verify"  # the second step (TOTP or a recovery code)
+PORTAL_SET_PASSWORD_PREFIX = "/portal/set-password/"  # noqa: S105 (a route, not a secret)
+PORTAL_SET_PASSWORD = PORTAL_SET_PASSWORD_PREFIX + "[token]"
+LOOKUP = "/lookup"  # find an order by reference and last name (the shop website's widget)
 
 # --- HTTP routes ---------------------------------------------------------------------------------
 HEALTH = "/api/health"
@@ -28,6 +35,10 @@ STAFF_SIGN_OUT_POST = "/api/staff/session/end"
 STAFF_ORDER_API = "/api/staff/orders/{order_id}"
 TRACK_API = "/api/track/{code}"
 BRANDING_LOGO = "/api/branding/logo/{location_id}"
+PORTAL_SIGN_IN_POST = "/api/portal/session"  # password sign-in; sets the HttpOnly portal cookie
+PORTAL_SIGN_OUT_POST = "/api/portal/session/end"
+PORTAL_MAGIC = "/api/portal/magic/{token}"  # an emailed sign-in link: spends it, sets the cookie
+LOOKUP_POST = "/api/lookup"
 
 
 def _text(value) -> object:
@@ -59,6 +70,14 @@ def track_api(code: str, rest: str = "") -> str:
 
 def track_verify_post(code: str) -> str:
     return track_api(code, "/verify")
+
+
+def portal_magic(token: str) -> str:
+    return f"/api/portal/magic/{token}"
+
+
+def portal_set_password(token: str) -> str:
+    return PORTAL_SET_PASSWORD_PREFIX + token
 
 
 def branding_logo(location_id, version: str = "") -> str:

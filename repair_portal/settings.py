@@ -71,6 +71,8 @@ class Settings:
     sendgrid_api_host: str = "https://api.sendgrid.com"
     staff_session_idle_minutes: int = 120
     staff_session_absolute_hours: int = 12
+    portal_session_idle_minutes: int = 60 * 24 * 7  # a customer comes back within the week
+    portal_session_absolute_hours: int = 24 * 30
     login_max_failures_per_account: int = 5
     login_failure_window_minutes: int = 15
     login_max_failures_per_ip: int = 20

@@ -1,5 +1,15 @@
 """All tables. Importing this package registers every table on SQLModel.metadata."""
 
+from .accounts import (
+    CustomerKind,
+    Passkey,
+    PermissionGroup,
+    PortalSession,
+    PortalToken,
+    PortalTokenPurpose,
+    PortalUser,
+    RecoveryCode,
+)
 from .alerts import AlertKind, AlertRead, CustomerAlert
 from .customer import Customer, Device
 from .mail import EmailTemplateText, MailStatus, OutboxMessage
@@ -30,6 +40,7 @@ __all__ = [
     "Counter",
     "Customer",
     "CustomerAlert",
+    "CustomerKind",
     "Device",
     "EmailTemplateText",
     "Location",
@@ -38,9 +49,15 @@ __all__ = [
     "MessageDirection",
     "Order",
     "OutboxMessage",
+    "Passkey",
     "Payment",
     "PaymentMethod",
+    "PermissionGroup",
     "PortalLink",
+    "PortalSession",
+    "PortalToken",
+    "PortalTokenPurpose",
+    "PortalUser",
     "PortalVerification",
     "PriceKind",
     "PriceListItem",
@@ -48,6 +65,7 @@ __all__ = [
     "QuoteLine",
     "QuoteStatus",
     "RateLimitEvent",
+    "RecoveryCode",
     "Role",
     "ShopSettings",
     "Signature",

@@ -49,6 +49,15 @@ class ShopSettings(SQLModel, table=True):
     # Reminder emails after this many days (0: none): a sent quote unanswered, a ready device not collected.
     quote_reminder_days: int = 3
     collection_reminder_days: int = 5
+    # The customer portal: off sends /track, /lookup and /portal to this address (or a "call us" page).
+    portal_enabled: bool = True
+    portal_off_url: str = Field(default="", max_length=500)
+    # Portal passwords must mix upper, lower, digit and symbol (RepairShopr's rule), on top of the length rule.
+    portal_password_mix: bool = False
+    # Websites allowed to show the /lookup widget in an iframe, one origin per line (https://shop.example).
+    lookup_frame_origins: str = Field(default="", max_length=2000)
+    # Staff roles that must use TOTP, comma-separated ("owner,manager").
+    staff_mfa_roles: str = Field(default="", max_length=100)
     # The pre-repair checklist staff tick at intake, one item per line (empty: no checklist).
     intake_checklist: str = Field(default=DEFAULT_INTAKE_CHECKLIST, max_length=2000)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

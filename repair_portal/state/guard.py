@@ -7,6 +7,9 @@ Each handler declares what it needs:
   from `self._require(...)` without a second database look-up.
 - `@customer_action(read_only=...)`: the order this tab may read (the customer's verified device,
   or a staff preview) or act on (never a preview). Checked before the body runs.
+- `@portal_action(Perm.X)`: a portal user's live session from the connection's cookie (MFA passed
+  where required) whose permission group has X (`None`: any signed-in portal user). Everything the body
+  reads is scoped to `self._account().customer_id`.
 - `@link_action`: authorised by a one-time link in the URL (choose-a-password page); the body
   checks the link against its hash in the database.
 - `@public`: anyone (the sign-in page, the tracking page's loader that shows the gate).
@@ -29,8 +32,8 @@ DEFAULT_DENIED = "Your role can't do that."
 
 @dataclass(frozen=True)
 class Guard:
-    kind: str  # staff, customer, link, public, form
-    action: Action | None = None
+    kind: str  # staff, customer, portal, link, public, form
+    action: Action | str | None = None  # a staff Action, or a portal Perm
     read_only: bool = False
     leave: bool = False
     counter: bool = False  # still runs while the browser is locked to the counter signing screen
@@ -39,6 +42,8 @@ class Guard:
 REGISTRY: dict[str, Guard] = {}
 # The staff identity the guard resolved for the event being handled (never stored in state).
 CURRENT_STAFF: contextvars.ContextVar = contextvars.ContextVar("current_staff", default=None)
+# The same for a portal user (state/portal_session.py).
+CURRENT_PORTAL: contextvars.ContextVar = contextvars.ContextVar("current_portal", default=None)
 
 
 def _register(fn, guard: Guard):
@@ -47,7 +52,7 @@ def _register(fn, guard: Guard):
     return fn
 
 
-def _wrap(fn, check):
+def _wrap(fn, check, var: contextvars.ContextVar = CURRENT_STAFF):
     """Run `check(self)` first: it returns (context token or None, refusal events or None)."""
     if inspect.iscoroutinefunction(fn):
 
@@ -60,7 +65,7 @@ def _wrap(fn, check):
                 return await fn(self, *args, **kwargs)
             finally:
                 if reset is not None:
-                    CURRENT_STAFF.reset(reset)
+                    var.reset(reset)
 
         return guarded_async
 
@@ -73,7 +78,7 @@ def _wrap(fn, check):
             return fn(self, *args, **kwargs)
         finally:
             if reset is not None:
-                CURRENT_STAFF.reset(reset)
+                var.reset(reset)
 
     return guarded
 
@@ -114,6 +119,23 @@ def customer_action(*, read_only: bool):
             return None, None
 
         return _register(_wrap(fn, check), Guard("customer", read_only=read_only))
+
+    return decorate
+
+
+def portal_action(perm, *, leave: bool = False):
+    """A signed-in portal user whose group has `perm` (None: any). Refused: the sign-in page (no or dead
+    session, or MFA still to pass) or, for a missing permission, a message (`leave=True`: their account
+    home). The identity is the cookie's, looked up for this very event, never a state var."""
+
+    def decorate(fn):
+        def check(state):
+            identity, refusal = state._require_portal(perm, leave=leave)
+            if refusal is not None:
+                return None, refusal
+            return CURRENT_PORTAL.set(identity), None
+
+        return _register(_wrap(fn, check, CURRENT_PORTAL), Guard("portal", perm, leave=leave))
 
     return decorate
 

@@ -128,6 +128,7 @@ def world(tmp_path_factory):
     revoked = staff_auth.sign_in(engine, settings, email="owner@example.com", password=factories.STAFF_PASSWORD).token
     gone = staff_auth.sign_in(engine, settings, email="gone@example.com", password=factories.STAFF_PASSWORD).token
     locked = staff_auth.sign_in(engine, settings, email="owner@example.com", password=factories.STAFF_PASSWORD).token
+    portal = _portal_users(engine, settings)
     with write_session(engine) as s:
         locked_id = staff_auth.resolve_session(s, settings, locked).session_id
         counter.start(s, locked_id, canary.order.id, "data_consent", audit.SYSTEM)
@@ -149,6 +150,7 @@ def world(tmp_path_factory):
         "line_ids": line_ids,
         "location_id": location.id,
         "owner_id": users[Role.OWNER].id,
+        "portal": portal,
     }
     engine.dispose()
     patch.undo()
@@ -156,12 +158,62 @@ def world(tmp_path_factory):
     db.get_engine.cache_clear()
 
 
+def _portal_users(engine, settings) -> dict[str, str]:
+    """A business account's portal users, as cookies: each way a portal session can fall short."""
+    from repair_portal.models import PermissionGroup, PortalUser
+    from repair_portal.services import portal_auth, portal_permissions
+
+    with write_session(engine) as s:
+        account = Customer(first_name="", last_name="Works", company="Canary Works Ltd", kind="business")
+        s.add(account)
+        s.flush()
+        admin = portal_permissions.builtin_group(s, portal_permissions.ADMIN)
+        nothing = PermissionGroup(name="Nothing at all", permissions_json="[]")
+        s.add(nothing)
+        s.flush()
+
+        def user(email, group, **kw):
+            u = PortalUser(customer_id=account.id, group_id=group.id, email=email, name=email.split("@")[0], **kw)
+            s.add(u)
+            s.flush()
+            return u
+
+        cookies_of = {
+            "portal user in a group with no permissions": portal_auth.open_session(
+                s, settings, user("nothing@canary.test", nothing), ip="", user_agent="", mfa_passed=True
+            ),
+            "portal admin before the second step (MFA)": portal_auth.open_session(
+                s,
+                settings,
+                user("halfway@canary.test", admin, require_mfa=True),
+                ip="",
+                user_agent="",
+                mfa_passed=False,
+            ),
+        }
+        disabled = user("disabled@canary.test", admin)
+        cookies_of["disabled portal user"] = portal_auth.open_session(
+            s, settings, disabled, ip="", user_agent="", mfa_passed=True
+        )
+        disabled.active = False
+        signed_out = portal_auth.open_session(
+            s, settings, user("gone@canary.test", admin), ip="", user_agent="", mfa_passed=True
+        )
+        portal_auth.sign_out(s, signed_out)
+        cookies_of["signed-out portal session"] = signed_out
+    return cookies_of
+
+
 def _snapshot(engine) -> dict:
-    """Every row of every table (a staff session's last-seen time aside: reading a session refreshes it)."""
+    """Every row of every table (a session's last-seen time aside: reading a session refreshes it)."""
     rows = {}
     with engine.connect() as conn:
         for table in SQLModel.metadata.sorted_tables:
-            columns = [c for c in table.columns if not (table.name == "staff_session" and c.name == "last_seen_at")]
+            columns = [
+                c
+                for c in table.columns
+                if not (table.name in ("staff_session", "portal_session") and c.name == "last_seen_at")
+            ]
             rows[table.name] = sorted(map(tuple, conn.execute(sa_select(*columns)).all()), key=repr)
     return rows
 
@@ -194,6 +246,7 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffLoginState": ("/staff/login", "load_login"),
         "StaffCounterState": ("/staff/counter", "load_counter"),
         "StaffSetPasswordState": ("/staff/set-password/not-a-real-link-token", "load_link"),
+        "PortalSessionState": ("/portal", "portal_guard"),
     }
     return pages.get(cls, pages.get(cls.__name__, ("/staff", None)))
 
@@ -217,6 +270,21 @@ def _staff_identities(action, w, *, counter_screen: bool = False) -> dict[str, d
         for role in Role:
             if not can(role, Action(action)):
                 found[f"{role.value} (lacks {action})"] = {cookies.STAFF_SESSION: w["tokens"][role.value]}
+    return found
+
+
+def _portal_identities(perm, w) -> dict[str, dict]:
+    """Cookies of everyone who must be refused a portal handler needing `perm` (None: any portal user)."""
+    found = {
+        "no one": {},
+        "forged portal session": {cookies.PORTAL_SESSION: "forged-portal-session-token-aaaaaaaa"},
+        "a staff owner (staff rights are not portal rights)": {cookies.STAFF_SESSION: w["tokens"]["owner"]},
+        "a customer's verified device": {cookies.DEVICE: DEVICE_OF_OTHER_ORDER},
+    }
+    for who, token in w["portal"].items():
+        if who == "portal user in a group with no permissions" and perm is None:
+            continue  # any signed-in portal user may use it
+        found[who] = {cookies.PORTAL_SESSION: token}
     return found
 
 
@@ -400,6 +468,27 @@ def test_customer_handlers_refuse_everyone_who_has_not_passed_the_check(world, c
             if "preview (read only)" not in who:
                 sent = _sent(state)
                 assert CANARY_EMAIL not in sent and CANARY_PROBLEM not in sent, f"{name} as {who} leaked"
+
+
+@pytest.mark.parametrize(
+    ("cls", "name", "handler"),
+    _table("portal"),
+    ids=lambda v: v if isinstance(v, str) else getattr(v, "__name__", ""),
+)
+def test_portal_handlers_refuse_everyone_without_the_permission(world, cls, name, handler):
+    _, perm, _, _ = TABLE[f"{cls.__name__}.{name}"]
+    tried = 0
+    for who, jar in _portal_identities(perm, world).items():
+        for args in _argument_sets(handler, world):
+            state = _fresh_state(cls, world, jar)
+            before = _snapshot(world["engine"])
+            _call(state, name, args)
+            assert _snapshot(world["engine"]) == before, f"{cls.__name__}.{name}{args!r} as {who} changed data"
+            sent = _sent(state)
+            assert CANARY_EMAIL not in sent and CANARY_PROBLEM not in sent, f"{name} as {who} leaked"
+            assert "Canary Works" not in sent or who.startswith("portal user in a group"), f"{name} as {who} leaked"
+            tried += 1
+    assert tried >= 5
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Pages of a signed-in portal user's account (/portal)."""

@@ -1,0 +1,199 @@
+"""Portal users' sessions and one-time links (magic sign-in, invitation, password reset).
+
+Like staff sessions: a random token in an HttpOnly cookie, only its SHA-256 in the database, idle and
+absolute expiry, revocable, dead as soon as the user, their group's access or their customer account
+is switched off. A portal session never grants staff rights (different table, cookie and guard).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from ..models import PortalSession, PortalToken, PortalTokenPurpose, PortalUser
+from ..settings import Settings
+from . import audit, clock, portal_permissions
+from .portal_permissions import Perm
+from .tokens import hash_token, new_token
+
+LAST_SEEN_WRITE_INTERVAL = timedelta(seconds=60)
+TOKEN_LIFETIMES = {
+    PortalTokenPurpose.MAGIC.value: timedelta(minutes=15),
+    PortalTokenPurpose.INVITE.value: timedelta(hours=72),
+    PortalTokenPurpose.RESET.value: timedelta(minutes=30),
+}
+
+
+@dataclass(frozen=True)
+class PortalIdentity:
+    """Who a portal request is from. Everything a portal user sees is scoped by `customer_id`."""
+
+    user_id: int
+    customer_id: int
+    email: str
+    name: str
+    group_id: int
+    perms: frozenset[Perm]
+    session_id: int
+    mfa_passed: bool
+    needs_mfa: bool  # the user's flag or the group's: then only a session that passed MFA counts
+
+    def may(self, perm: Perm) -> bool:
+        return perm in self.perms
+
+
+def needs_mfa(session: Session, user: PortalUser) -> bool:
+    from ..models import PermissionGroup
+
+    group = session.get(PermissionGroup, user.group_id)
+    return bool(user.require_mfa or (group is not None and group.require_mfa))
+
+
+def open_session(
+    session: Session, settings: Settings, user: PortalUser, *, ip: str, user_agent: str, mfa_passed: bool
+) -> str:
+    """A new session for the user; returns the cookie token (shown once, stored hashed)."""
+    token = new_token()
+    now = clock.now()
+    session.add(
+        PortalSession(
+            token_hash=hash_token(token),
+            portal_user_id=user.id,
+            mfa_passed=mfa_passed,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.portal_session_absolute_hours),
+            ip=(ip or "")[:64],
+            user_agent=(user_agent or "")[:400],
+        )
+    )
+    session.execute(update(PortalUser).where(PortalUser.id == user.id).values(last_login_at=now))
+    return token
+
+
+def resolve(session: Session, settings: Settings, token: str | None) -> PortalIdentity | None:
+    """The portal user behind a session cookie, or None (unknown, revoked, expired, idle, disabled)."""
+    if not token:
+        return None
+    row = session.exec(select(PortalSession).where(PortalSession.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    now = clock.now()
+    if now >= row.expires_at or now - row.last_seen_at >= timedelta(minutes=settings.portal_session_idle_minutes):
+        return None
+    user = session.get(PortalUser, row.portal_user_id)
+    if user is None or not user.active:
+        return None
+    if now - row.last_seen_at >= LAST_SEEN_WRITE_INTERVAL:
+        row.last_seen_at = now
+        session.add(row)
+    return PortalIdentity(
+        user_id=user.id,
+        customer_id=user.customer_id,
+        email=user.email,
+        name=user.name,
+        group_id=user.group_id,
+        perms=portal_permissions.group_perms(session, user.group_id),
+        session_id=row.id,
+        mfa_passed=row.mfa_passed,
+        needs_mfa=needs_mfa(session, user),
+    )
+
+
+def signed_in(identity: PortalIdentity | None) -> bool:
+    """A session that may see the account: MFA passed where it is required."""
+    return identity is not None and (identity.mfa_passed or not identity.needs_mfa)
+
+
+def pass_mfa(session: Session, session_id: int) -> None:
+    session.execute(update(PortalSession).where(PortalSession.id == session_id).values(mfa_passed=True))
+
+
+def sign_out(session: Session, token: str | None) -> bool:
+    if not token:
+        return False
+    row = session.exec(select(PortalSession).where(PortalSession.token_hash == hash_token(token))).first()
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = clock.now()
+    session.add(row)
+    return True
+
+
+def revoke_all(session: Session, user_id: int) -> int:
+    """Sign the user out everywhere (staff action, password change, disabling)."""
+    result = session.execute(
+        update(PortalSession)
+        .where(PortalSession.portal_user_id == user_id)
+        .where(PortalSession.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    )
+    return result.rowcount or 0
+
+
+def issue_token(session: Session, user: PortalUser, purpose: str, *, created_by_id: int | None = None) -> str:
+    """A one-time link token (shown once; stored hashed). Older unused links of the same kind die."""
+    purpose = PortalTokenPurpose(purpose).value
+    now = clock.now()
+    session.execute(
+        update(PortalToken)
+        .where(PortalToken.portal_user_id == user.id)
+        .where(PortalToken.purpose == purpose)
+        .where(PortalToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = new_token()
+    session.add(
+        PortalToken(
+            portal_user_id=user.id,
+            purpose=purpose,
+            token_hash=hash_token(token),
+            created_at=now,
+            expires_at=now + TOKEN_LIFETIMES[purpose],
+            created_by_id=created_by_id,
+        )
+    )
+    session.flush()
+    return token
+
+
+def peek_token(session: Session, token: str | None, purpose: str) -> PortalUser | None:
+    """The active user a live, unspent link belongs to, without spending it (to show the form)."""
+    row = _live_token(session, token, purpose)
+    if row is None:
+        return None
+    user = session.get(PortalUser, row.portal_user_id)
+    return user if user is not None and user.active else None
+
+
+def consume_token(session: Session, token: str | None, purpose: str, actor: audit.Actor) -> PortalUser | None:
+    """Spend a link once: the user it belongs to, or None (unknown, used, expired, disabled user).
+    The spend is one conditional UPDATE, so two clicks at once can't both succeed."""
+    row = _live_token(session, token, purpose)
+    if row is None:
+        return None
+    spent = session.execute(
+        update(PortalToken)
+        .where(PortalToken.id == row.id)
+        .where(PortalToken.used_at.is_(None))
+        .values(used_at=clock.now())
+    )
+    if not spent.rowcount:
+        return None
+    user = session.get(PortalUser, row.portal_user_id)
+    if user is None or not user.active:
+        return None
+    audit.record(session, actor, f"portal.{row.purpose}_link_used", portal_user_id=user.id)
+    return user
+
+
+def _live_token(session: Session, token: str | None, purpose: str) -> PortalToken | None:
+    if not token or len(token) > 200:
+        return None
+    row = session.exec(select(PortalToken).where(PortalToken.token_hash == hash_token(token))).first()
+    if row is None or row.purpose != purpose or row.used_at is not None or clock.now() >= row.expires_at:
+        return None
+    return row

@@ -1,0 +1,59 @@
+"""The guard every /portal page and handler goes through: the portal user from the connection's cookie."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from .. import cookies, routes
+from ..db import write_session
+from ..services import portal_auth
+from ..services.portal_auth import PortalIdentity
+from ..settings import get_settings
+from .guard import CURRENT_PORTAL, portal_action
+from .staff_session import client_of, connection_cookie
+
+NO_PERMISSION = "Your access doesn't include that. Ask your account's administrator."
+
+
+class PortalSessionState(rx.State):
+    """What a portal page may show about the signed-in user. Authorisation never trusts these vars."""
+
+    account_user: str = ""
+    account_name: str = ""
+
+    def _portal_identity(self) -> PortalIdentity | None:
+        with write_session() as session:  # resolving may refresh last_seen_at
+            return portal_auth.resolve(session, get_settings(), connection_cookie(self, cookies.PORTAL_SESSION))
+
+    def _client(self) -> tuple[str, str]:
+        return client_of(self)
+
+    def _account(self) -> PortalIdentity:
+        """The portal user the guard resolved for this event (`@portal_action` bodies only)."""
+        identity = CURRENT_PORTAL.get()
+        if identity is None:
+            raise RuntimeError("_account() outside a @portal_action handler")
+        return identity
+
+    def _require_portal(self, perm=None, *, leave: bool = False):
+        identity = self._portal_identity()
+        if identity is None:
+            self.account_user = self.account_name = ""
+            return None, rx.redirect(routes.PORTAL_SIGN_IN, replace=True)
+        if not portal_auth.signed_in(identity):  # a password without the second step yet
+            return None, rx.redirect(routes.PORTAL_MFA, replace=True)
+        if perm is not None and not identity.may(perm):
+            toast = rx.toast.error(NO_PERMISSION)
+            return None, ([rx.redirect(routes.PORTAL, replace=True), toast] if leave else toast)
+        self.account_user = identity.name or identity.email
+        return identity, None
+
+    @rx.event
+    @portal_action(None)
+    def portal_guard(self):
+        """on_load of every account page: no (or a dead) session goes to the sign-in page."""
+        from ..models import Customer
+
+        with write_session() as session:
+            customer = session.get(Customer, self._account().customer_id)
+            self.account_name = (customer.company or customer.full_name) if customer else ""
