@@ -171,8 +171,23 @@ def test_a_returning_customer_is_booked_in_from_their_record(live_app, desktop):
     desktop.fill("#f-make", "Google")
     desktop.fill("#f-model", "Pixel 7")
     desktop.fill("#f-problem", "Battery drains by lunchtime")
+    desktop.get_by_role("checkbox", name="Powers on").click()  # the shop's checklist
+    desktop.get_by_role("checkbox", name="Screen cracked").click()
+    desktop.fill("#f-accessories", "Blue case")
+    desktop.fill("#f-passcode", "271828")
+    desktop.fill("#f-deposit", "20")
     expect(desktop.locator("#f-location_id")).not_to_have_text("Choose…")  # a location is preselected
     desktop.click("#book-in")
     expect(desktop).to_have_url(re.compile(r"/staff/orders/\d+$"), timeout=20_000)
     expect(desktop.locator("body")).to_contain_text("Oskar Returning")
     print(f"\nwalk-in booking with a returning customer: {time.perf_counter() - started:.2f} s (scripted)")
+    checks = desktop.locator("#intake-checks")
+    expect(checks).to_contain_text("Powers on (yes)")
+    expect(checks).to_contain_text("Touch works (no)")
+    expect(desktop.locator("#order-accessories")).to_have_text("Blue case")
+    expect(desktop.locator("body")).to_contain_text("£20.00")  # the deposit, as a payment
+    expect(desktop.locator("#passcode-value")).to_have_text("")  # hidden until revealed
+    desktop.click("#passcode-reveal")
+    expect(desktop.locator("#passcode-value")).to_have_text("271828")
+    desktop.click("#passcode-hide")
+    expect(desktop.locator("#passcode-value")).to_have_text("")
