@@ -1,4 +1,4 @@
-"""The staff back-office layout: sidebar, header, auth guard."""
+"""The staff back-office layout: sidebar (a menu in the header below 768 px), header, auth guard."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from ..services.permissions import Action, can
 from ..state.staff_alerts import StaffAlertsState
 from ..state.staff_session import StaffSessionState
 from .registry import register
-from .ui import post_form
+from .ui import VISUALLY_HIDDEN, post_form, staff_palette
 
 SIDEBAR_WIDTH = "15rem"
+NAVY = "#0f1b2d"
 
 
 def roles_for(*actions: Action) -> tuple[str, ...]:
@@ -47,16 +48,21 @@ def _nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:
         underline="none",
         padding="0.55rem 0.75rem",
         border_radius="8px",
-        color="white" if active else "rgba(255,255,255,0.72)",
+        min_height="40px",
+        display="flex",
+        align_items="center",
+        color="white" if active else "rgba(255,255,255,0.75)",
         background="rgba(255,255,255,0.12)" if active else "transparent",
         _hover={"background": "rgba(255,255,255,0.08)", "color": "white"},
         width="100%",
+        **({"aria_current": "page"} if active else {}),
     )
 
 
-def _nav_entry(label: str, href: str, icon: str, active: bool, roles) -> rx.Component:
+def _nav_entry(label: str, href: str, icon: str, active: bool, roles, wrap=None) -> rx.Component:
     """Links a role can't use are hidden (the pages refuse them server-side anyway)."""
     item = _nav_item(label, href, icon, active)
+    item = wrap(item) if wrap else item
     return item if set(roles) == {role.value for role in Role} else rx.cond(_has_role(roles), item)
 
 
@@ -85,92 +91,202 @@ def sidebar(active: str) -> rx.Component:
         _sidebar_content(active),
         width=SIDEBAR_WIDTH,
         min_width=SIDEBAR_WIDTH,
-        background="#0f1b2d",
+        background=NAVY,
         align_self="stretch",
         display=["none", "none", "block"],
     )
 
 
-def _sidebar_content(active: str) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(
-            rx.center(
-                rx.icon("wrench", size=18, color="white"),
-                width="2rem",
-                height="2rem",
-                border_radius="8px",
-                background="var(--teal-9)",
-            ),
-            rx.vstack(
-                rx.text("Repair Portal", size="3", weight="bold", color="white"),
-                rx.text("Back office", size="1", color="rgba(255,255,255,0.6)"),
-                spacing="0",
-            ),
-            spacing="3",
-            align="center",
-            padding_bottom="1rem",
+def _brand() -> rx.Component:
+    return rx.hstack(
+        rx.center(
+            rx.icon("wrench", size=18, color="white"),
+            width="2rem",
+            height="2rem",
+            border_radius="8px",
+            background="var(--teal-9)",
         ),
         rx.vstack(
-            *[_nav_entry(label, href, icon, href == active, roles) for label, href, icon, roles in NAV],
+            rx.text("Repair Portal", size="3", weight="bold", color="white"),
+            rx.text("Back office", size="1", color="rgba(255,255,255,0.7)"),
+            spacing="0",
+        ),
+        spacing="3",
+        align="center",
+    )
+
+
+def _nav(active: str, wrap: Callable[[rx.Component], rx.Component] | None = None) -> rx.Component:
+    """The pages this role may use; `wrap` lets the phone menu close itself when a link is followed."""
+    return rx.el.nav(
+        rx.vstack(
+            *[_nav_entry(label, href, icon, href == active, roles, wrap) for label, href, icon, roles in NAV],
             rx.cond(
                 _has_role(_SETTINGS_ROLES),
                 rx.text(
                     "Settings",
                     size="1",
                     weight="bold",
-                    color="rgba(255,255,255,0.45)",
+                    color="rgba(255,255,255,0.7)",  # 7:1 on the navy; 0.45 was 4.3:1
                     text_transform="uppercase",
                     letter_spacing="0.06em",
                     padding="1rem 0.75rem 0.25rem",
                 ),
             ),
-            *[_nav_entry(label, href, icon, href == active, roles) for label, href, icon, roles in SETTINGS_NAV],
+            *[_nav_entry(label, href, icon, href == active, roles, wrap) for label, href, icon, roles in SETTINGS_NAV],
             spacing="1",
             width="100%",
         ),
-        rx.spacer(),
-        rx.vstack(
-            rx.hstack(
-                rx.avatar(
-                    fallback=StaffSessionState.staff_name.to(str)[:1],
-                    size="2",
-                    radius="full",
-                    color_scheme="teal",
-                    variant="solid",
-                ),
-                rx.vstack(
-                    rx.text(StaffSessionState.staff_name, size="2", weight="medium", color="white", id="staff-name"),
-                    rx.text(_role_label(), size="1", color="rgba(255,255,255,0.6)"),
-                    spacing="0",
-                ),
-                spacing="2",
-                align="center",
+        aria_label="Back office",
+        style={"width": "100%"},
+    )
+
+
+def _account(id_prefix: str = "") -> rx.Component:
+    """Who is signed in, and Sign out (a real form post: the route ends the HttpOnly session)."""
+    return rx.vstack(
+        rx.hstack(
+            rx.avatar(
+                fallback=StaffSessionState.staff_name.to(str)[:1],
+                size="2",
+                radius="full",
+                color_scheme="teal",
+                variant="solid",
             ),
-            post_form(
-                rx.button(
-                    rx.icon("log-out", size=16),
-                    "Sign out",
-                    type="submit",
-                    variant="ghost",
-                    color="rgba(255,255,255,0.8)",
+            rx.vstack(
+                rx.text(
+                    StaffSessionState.staff_name,
                     size="2",
-                    width="100%",
-                    justify_content="flex-start",
-                    id="sign-out",
+                    weight="medium",
+                    color="white",
+                    id=f"{id_prefix}staff-name",
                 ),
-                action=routes.backend(routes.STAFF_SIGN_OUT_POST),
-                form_id="sign-out-form",
+                rx.text(_role_label(), size="1", color="rgba(255,255,255,0.7)"),
+                spacing="0",
             ),
-            spacing="3",
-            width="100%",
-            padding_top="1rem",
-            border_top="1px solid rgba(255,255,255,0.12)",
+            spacing="2",
+            align="center",
         ),
+        post_form(
+            rx.button(
+                rx.icon("log-out", size=16),
+                "Sign out",
+                type="submit",
+                variant="ghost",
+                color="rgba(255,255,255,0.85)",
+                size="2",
+                width="100%",
+                min_height="44px",
+                justify_content="flex-start",
+                id=f"{id_prefix}sign-out",
+            ),
+            action=routes.backend(routes.STAFF_SIGN_OUT_POST),
+            form_id=f"{id_prefix}sign-out-form",
+        ),
+        spacing="3",
+        width="100%",
+        padding_top="1rem",
+        border_top="1px solid rgba(255,255,255,0.12)",
+    )
+
+
+def _sidebar_content(active: str) -> rx.Component:
+    return rx.vstack(
+        rx.box(_brand(), padding_bottom="1rem"),
+        _nav(active),
+        rx.spacer(),
+        _account(),
         height="100vh",
         width="100%",
         padding="1.25rem 1rem",
         position="sticky",
         top="0",
+    )
+
+
+def _menu_alerts() -> rx.Component:
+    """The bell's page as a menu entry, with the same unread count."""
+    unread = StaffAlertsState.unread
+    return rx.link(
+        rx.hstack(
+            rx.icon("bell", size=18),
+            rx.text("Customer alerts", size="2", weight="medium"),
+            rx.cond(
+                unread > 0,
+                rx.badge(rx.cond(unread > 99, "99+", unread.to(str)), color_scheme="red", variant="solid", size="1"),
+            ),
+            spacing="3",
+            align="center",
+        ),
+        href=routes.STAFF_ALERTS,
+        aria_label=rx.cond(unread > 0, "Customer alerts, " + unread.to(str) + " unread", "Customer alerts"),
+        id="menu-alerts",
+        underline="none",
+        padding="0.55rem 0.75rem",
+        border_radius="8px",
+        min_height="44px",
+        display="flex",
+        align_items="center",
+        color="rgba(255,255,255,0.85)",
+        _hover={"background": "rgba(255,255,255,0.08)", "color": "white"},
+        width="100%",
+    )
+
+
+def phone_menu(active: str) -> rx.Component:
+    """Below 768 px the sidebar is hidden: this button opens the same navigation in a drawer."""
+    close = rx.dialog.close(
+        rx.icon_button(
+            rx.icon("x", size=20),
+            variant="ghost",
+            color="white",
+            aria_label="Close the menu",
+            min_width="44px",
+            min_height="44px",
+            id="staff-menu-close",
+        )
+    )
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(
+                rx.icon("menu", size=20),
+                "Menu",
+                variant="soft",
+                color_scheme="gray",
+                size="3",
+                min_height="44px",
+                min_width="44px",
+                display=["inline-flex", "inline-flex", "none"],
+                id="staff-menu",
+            )
+        ),
+        rx.dialog.content(
+            rx.vstack(
+                rx.hstack(_brand(), rx.spacer(), close, width="100%", align="center"),
+                rx.dialog.title("Menu", style=VISUALLY_HIDDEN),
+                rx.dialog.description("Pages of the back office, alerts and sign out.", style=VISUALLY_HIDDEN),
+                _nav(active, wrap=rx.dialog.close),
+                rx.dialog.close(_menu_alerts()),
+                rx.spacer(),
+                _account(id_prefix="menu-"),
+                spacing="3",
+                min_height="100%",
+                width="100%",
+            ),
+            position="fixed",
+            top="0",
+            left="0",
+            bottom="0",
+            width="min(20rem, 86vw)",
+            max_width="none",
+            height="100dvh",
+            max_height="100dvh",
+            border_radius="0",
+            padding="1.25rem 1rem",
+            background=NAVY,
+            overflow_y="auto",
+            id="staff-menu-panel",
+        ),
     )
 
 
@@ -213,30 +329,43 @@ def alert_bell() -> rx.Component:
 
 
 def staff_layout(
-    active: str, title: str, subtitle: rx.Component | str, body: rx.Component, actions: rx.Component | None = None
+    active: str,
+    title: str | rx.Var | rx.Component,
+    subtitle: rx.Component | str,
+    body: rx.Component,
+    actions: rx.Component | None = None,
 ) -> rx.Component:
-    header = rx.hstack(
+    # In reading order on every width: [Menu (phones)] [title] [actions, bell]; on a phone the actions
+    # and the bell wrap to their own line when the title needs the room.
+    header = rx.flex(
+        phone_menu(active),
         rx.vstack(
-            rx.heading(title, size="6", weight="bold"),
+            rx.heading(title, size=rx.breakpoints(initial="5", sm="6"), weight="bold"),
             subtitle if isinstance(subtitle, rx.Component) else rx.text(subtitle, size="2", color_scheme="gray"),
             spacing="1",
+            flex="1 1 8rem",
+            min_width="0",
         ),
-        rx.spacer(),
-        actions or rx.fragment(),
-        alert_bell(),
+        rx.hstack(
+            actions or rx.fragment(),
+            alert_bell(),
+            align="center",
+            spacing="2",
+            margin_left="auto",
+        ),
         live_refresh(StaffAlertsState.refresh_bell, AlertChannel),
         width="100%",
         align="end",
+        gap="0.75rem",
+        wrap="wrap",
     )
     page = rx.hstack(
+        staff_palette(),
         sidebar(active),
-        rx.box(
+        rx.el.main(
             rx.vstack(header, body, spacing="5", width="100%", max_width="80rem"),
-            flex="1",
-            min_width="0",
+            style={"flex": "1", "min_width": "0", "min_height": "100vh", "background": "var(--gray-2)"},
             padding=["1rem", "1.5rem", "2rem 2.5rem"],
-            background="var(--gray-2)",
-            min_height="100vh",
         ),
         spacing="0",
         align="start",

@@ -1,10 +1,76 @@
-"""Small UI pieces the back-office pages share: labelled fields with inline errors, the pager, sticky headers."""
+"""Small UI pieces the back-office pages share: labelled fields with inline errors, the pager, sticky headers,
+scrolling regions, links that look like buttons, and the palette that keeps text readable."""
 
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
 
 STICKY_HEAD = {"position": "sticky", "top": "0", "background": "var(--gray-3)", "z_index": "1"}
+
+# Radix's step 9 under white text (teal 3.1:1, red 3.9:1, green 3.2:1) and its step 11 text on tinted or
+# grey backgrounds (teal on grey 4.3:1, green on green-2 4.49:1) fall short of WCAG AA's 4.5:1. The back
+# office darkens those steps (same hues): each value below has at least 4.6:1 against white, its scale's
+# step 3 and the page grey. Badges and callouts of other colours use Radix's `high_contrast` instead.
+# More specific than Radix's `:root, .light` so it also wins inside dialogs (each portal is a theme root).
+STAFF_PALETTE = {
+    "teal-9": "#0f766e",  # white text 5.5:1 (the brand colour of the theme-color meta)
+    "teal-10": "#115e59",
+    "teal-11": "#0b6b63",
+    "teal-a11": "#0b6b63",
+    "red-9": "#c62828",  # white text 5.6:1
+    "red-10": "#b71c1c",
+    "green-9": "#1e7b4f",  # white text 5.3:1
+    "green-10": "#196a44",
+    "green-11": "#1a6b45",
+    "green-a11": "#1a6b45",
+}
+_PALETTE_CSS = (
+    ":root .radix-themes, :root.radix-themes {"
+    + " ".join(f"--{name}: {value};" for name, value in STAFF_PALETTE.items())
+    + "}"
+)
+
+
+def staff_palette() -> rx.Component:
+    """The back office's readable palette; rendered by its pages only, so the portal keeps its own."""
+    return rx.el.style(_PALETTE_CSS)
+
+
+def field_label(text, element_id: str, *, required: bool = False) -> rx.Component:
+    """A label bound to its control (`for`: a click focuses it, screen readers announce it)."""
+    marker = (
+        [rx.el.span(" *", aria_hidden="true", style={"color": "var(--red-11)"}), visually_hidden(" (required)")]
+        if required
+        else []
+    )
+    return rx.el.label(rx.text(text, *marker, as_="span", size="2", weight="medium"), html_for=element_id)
+
+
+def scroll_region(*children, label, **props) -> rx.Component:
+    """A box that scrolls (a long table): keyboard users can focus and scroll it, and it has a name."""
+    return rx.box(*children, tab_index=0, role="region", aria_label=label, **props)
+
+
+def link_button(*children, href, external: bool = False, **props) -> rx.Component:
+    """A link that looks like a button: one element with one role, never a button inside a link.
+
+    In-app paths navigate without reloading the page; `external` opens a new tab (documents)."""
+    target = (
+        rx.el.a(*children, href=href, target="_blank", rel="noopener")
+        if external
+        else ReactRouterLink.create(*children, to=href)
+    )
+    return rx.button(target, as_child=True, **props)
+
+
+def named_upload(label: str, *children, **props) -> rx.Component:
+    """`rx.upload` whose file input has a name (react-dropzone's input comes without a label)."""
+    upload = rx.upload(*children, **props)
+    zone = upload.children[0]
+    file_input = zone.children[0]
+    file_input.custom_attrs["aria-label"] = label
+    return upload
 
 
 def field_error(message, element_id: str) -> rx.Component:
@@ -25,6 +91,7 @@ def conflict_notice(message, *details: rx.Component, element_id: str) -> rx.Comp
             rx.callout.icon(rx.icon("triangle-alert")),
             rx.vstack(rx.callout.text(message), *details, spacing="2"),
             color_scheme="amber",
+            high_contrast=True,
             size="1",
             width="100%",
             id=element_id,
@@ -36,7 +103,7 @@ def conflict_notice(message, *details: rx.Component, element_id: str) -> rx.Comp
 def form_field(label: str, control: rx.Component, element_id: str, error, hint: str = "") -> rx.Component:
     """Label (tied to the control for screen readers and clicks), control, hint, inline error."""
     return rx.vstack(
-        rx.el.label(rx.text(label, size="2", weight="medium"), html_for=element_id),
+        field_label(label, element_id),
         control,
         rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
         field_error(error, element_id),
@@ -49,7 +116,7 @@ def pager(label, on_prev, on_next, has_prev, has_next, *, ids: tuple[str, str, s
     """'1–25 of 300' with previous/next buttons; `ids` = (label, previous, next) element ids."""
     label_id, prev_id, next_id = ids or ("page-label", "page-prev", "page-next")
     return [
-        rx.text(label, size="2", color_scheme="gray", id=label_id),
+        rx.text(label, size="2", color_scheme="gray", white_space="nowrap", id=label_id),
         rx.button(
             rx.icon("chevron-left", size=16),
             on_click=on_prev,
@@ -94,29 +161,32 @@ def empty_state(icon: str, title, hint, *actions: rx.Component, **props) -> rx.C
 def auth_card(title: str, *body: rx.Component, footer: rx.Component | None = None) -> rx.Component:
     """The centred, branded card of the public staff pages (sign in, choose a password)."""
     return rx.center(
-        rx.vstack(
-            rx.hstack(
-                rx.center(
-                    rx.icon("wrench", size=20, color="white"),
-                    width="2.5rem",
-                    height="2.5rem",
-                    border_radius="10px",
-                    background="var(--teal-9)",
+        staff_palette(),
+        rx.el.main(
+            rx.vstack(
+                rx.hstack(
+                    rx.center(
+                        rx.icon("wrench", size=20, color="white"),
+                        width="2.5rem",
+                        height="2.5rem",
+                        border_radius="10px",
+                        background="var(--teal-9)",
+                    ),
+                    rx.text("Repair Portal", size="5", weight="bold"),
+                    spacing="3",
+                    align="center",
                 ),
-                rx.text("Repair Portal", size="5", weight="bold"),
-                spacing="3",
+                rx.card(
+                    rx.vstack(rx.heading(title, size="5"), *body, spacing="4", width="100%"),
+                    size="4",
+                    width="100%",
+                ),
+                footer if footer is not None else rx.fragment(),
+                spacing="5",
+                width="100%",
                 align="center",
             ),
-            rx.card(
-                rx.vstack(rx.heading(title, size="5"), *body, spacing="4", width="100%"),
-                size="4",
-                width="100%",
-            ),
-            footer if footer is not None else rx.fragment(),
-            spacing="5",
-            width="100%",
-            max_width="26rem",
-            align="center",
+            style={"width": "100%", "max_width": "26rem"},
         ),
         min_height="100vh",
         padding="1.5rem",
@@ -145,7 +215,15 @@ def dialog_form(
             *fields,
             rx.cond(
                 error != "",
-                rx.callout(error, icon="circle-alert", color_scheme="red", size="1", id=error_id, role="alert"),
+                rx.callout(
+                    error,
+                    icon="circle-alert",
+                    color_scheme="red",
+                    high_contrast=True,
+                    size="1",
+                    id=error_id,
+                    role="alert",
+                ),
             ),
             rx.hstack(
                 rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button", id=cancel_id)),

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ...state.staff_order import StaffOrderState as S
 from ...state.staff_order_rows import ActivityRow
+from ..ui import scroll_region
 from .common import card
 
 
@@ -23,7 +24,7 @@ def activity_card() -> rx.Component:
         "Activity",
         rx.cond(
             S.activity.length() > 0,
-            rx.scroll_area(
+            scroll_region(
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
@@ -39,9 +40,10 @@ def activity_card() -> rx.Component:
                     size="1",
                     width="100%",
                 ),
+                label="Activity",
                 max_height="22rem",
-                type="auto",
-                scrollbars="vertical",
+                overflow_y="auto",
+                width="100%",
             ),
             rx.text("Nothing recorded yet.", size="2", color_scheme="gray"),
         ),

@@ -7,6 +7,7 @@ import reflex as rx
 from ...state.staff_order import StaffOrderState as S
 from ...state.staff_order_files import StaffOrderFilesState as F
 from ...state.staff_order_rows import FileItemRow
+from ..ui import named_upload
 from .common import card
 
 
@@ -16,7 +17,12 @@ def _file_row(item: FileItemRow) -> rx.Component:
         rx.text(item.title, size="2", flex="1", class_name="staff-file"),
         rx.text(item.size_kb, " KB", size="1", color_scheme="gray"),
         rx.hstack(
-            rx.switch(checked=item.visible, on_change=lambda v: F.toggle_file_visible(item.id, v), size="1"),
+            rx.switch(
+                checked=item.visible,
+                on_change=lambda v: F.toggle_file_visible(item.id, v),
+                size="1",
+                aria_label="Customer sees " + item.title,
+            ),
             rx.text(
                 rx.cond(item.visible, "Customer sees it", "Staff only"), size="1", color_scheme="gray", width="7.5rem"
             ),
@@ -36,7 +42,8 @@ def files_card() -> rx.Component:
             rx.vstack(rx.foreach(S.files, _file_row), spacing="2", width="100%"),
             rx.text("No files yet.", size="2", color_scheme="gray"),
         ),
-        rx.upload(
+        named_upload(
+            "Choose photos or PDFs",
             rx.vstack(
                 rx.icon("upload", size=20, color="var(--gray-10)"),
                 rx.text("Drop photos or PDFs here, or click to choose", size="2", color_scheme="gray"),
@@ -83,6 +90,8 @@ def files_card() -> rx.Component:
         ),
         rx.cond(
             F.upload_error != "",
-            rx.callout(F.upload_error, icon="circle-alert", color_scheme="red", size="1", id="upload-error"),
+            rx.callout(
+                F.upload_error, icon="circle-alert", color_scheme="red", high_contrast=True, size="1", id="upload-error"
+            ),
         ),
     )

@@ -18,6 +18,7 @@ def _check(check: IntakeCheck) -> rx.Component:
         visually_hidden(rx.cond(check.ticked, " (yes)", " (no)")),
         color_scheme=rx.cond(check.ticked, "green", "gray"),
         variant="soft",
+        high_contrast=True,
         size="2",
         class_name="intake-check-result",
     )

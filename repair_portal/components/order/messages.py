@@ -14,7 +14,7 @@ def _thread_item(m: ThreadRow) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.text(m.author, size="1", weight="bold"),
-            rx.cond(m.is_feedback, rx.badge("Feedback", color_scheme="amber", size="1")),
+            rx.cond(m.is_feedback, rx.badge("Feedback", color_scheme="amber", size="1", high_contrast=True)),
             rx.text(m.at, size="1", color_scheme="gray"),
             spacing="2",
             align="center",
@@ -42,6 +42,7 @@ def messages() -> rx.Component:
                 rx.text_area(
                     name="reply",
                     placeholder="Reply to the customer…",
+                    aria_label="Reply to the customer",
                     rows="2",
                     width="100%",
                     id="staff-reply",
@@ -70,6 +71,7 @@ def _email_row(item: EmailRow) -> rx.Component:
                         item.status, ("Sent", "green"), ("Failed", "red"), ("Queued", "gray"), "amber"
                     ),
                     variant="soft",
+                    high_contrast=True,
                 ),
                 rx.cond(item.error != "", rx.text(item.error, size="1", color_scheme="red")),
                 spacing="1",

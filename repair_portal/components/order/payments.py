@@ -22,10 +22,15 @@ def payments_card() -> rx.Component:
                 rx.vstack(
                     rx.flex(
                         rx.input(
-                            name="amount", placeholder="Amount, e.g. 50.00", size="2", id="pay-amount", width="9rem"
+                            name="amount",
+                            placeholder="Amount, e.g. 50.00",
+                            aria_label="Amount",
+                            size="2",
+                            id="pay-amount",
+                            width="9rem",
                         ),
                         rx.select.root(
-                            rx.select.trigger(width="9rem", id="pay-method"),
+                            rx.select.trigger(width="9rem", id="pay-method", aria_label="Paid by"),
                             rx.select.content(
                                 rx.select.item("Card", value="card"),
                                 rx.select.item("Cash", value="cash"),
@@ -37,7 +42,12 @@ def payments_card() -> rx.Component:
                             size="2",
                         ),
                         rx.input(
-                            name="reference", placeholder="Reference (optional)", size="2", flex="1", min_width="8rem"
+                            name="reference",
+                            placeholder="Reference (optional)",
+                            aria_label="Reference (optional)",
+                            size="2",
+                            flex="1",
+                            min_width="8rem",
                         ),
                         gap="0.5rem",
                         wrap="wrap",
@@ -48,6 +58,7 @@ def payments_card() -> rx.Component:
                         rx.input(
                             name="note",
                             placeholder="Reason (required for refunds)",
+                            aria_label="Reason (required for refunds)",
                             size="2",
                             flex="1",
                             min_width="10rem",
@@ -61,7 +72,14 @@ def payments_card() -> rx.Component:
                     ),
                     rx.cond(
                         P.payment_error != "",
-                        rx.callout(P.payment_error, icon="circle-alert", color_scheme="red", size="1", id="pay-error"),
+                        rx.callout(
+                            P.payment_error,
+                            icon="circle-alert",
+                            color_scheme="red",
+                            high_contrast=True,
+                            size="1",
+                            id="pay-error",
+                        ),
                     ),
                     spacing="2",
                     width="100%",

@@ -6,14 +6,16 @@ import reflex as rx
 
 from ...services.price_list import PriceItemView
 from ...state.staff_order_quote import StaffOrderQuoteState as Q
+from ..ui import visually_hidden
 
 
 def _item(item: PriceItemView) -> rx.Component:
-    return rx.button(
+    return rx.button(  # named by what it shows (a tap adds the line), so voice control finds it by its words
         rx.hstack(
+            visually_hidden("Add "),
             rx.cond(item.code != "", rx.code(item.code, size="1", variant="soft")),
             rx.text(item.name, size="2", flex="1", text_align="left"),
-            rx.cond(item.optional_by_default, rx.badge("optional", size="1", color_scheme="gray")),
+            rx.cond(item.optional_by_default, rx.badge("optional", size="1", color_scheme="gray", high_contrast=True)),
             rx.text(item.price, size="2", weight="medium", white_space="nowrap"),
             spacing="2",
             align="center",
@@ -28,7 +30,6 @@ def _item(item: PriceItemView) -> rx.Component:
         type="button",
         id="price-pick-" + item.id.to(str),
         class_name="price-pick",
-        aria_label="Add " + item.name + " (" + item.price + ")",
     )
 
 

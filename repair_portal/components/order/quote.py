@@ -19,6 +19,7 @@ def _quote_row(row: QuoteFormRow, index: rx.Var) -> rx.Component:
         rx.input(
             value=row.description,
             placeholder="Description",
+            aria_label="Description",
             size="2",
             flex="1",
             on_change=lambda v: Q.set_quote_cell(index, "description", v),
@@ -45,6 +46,7 @@ def _quote_row(row: QuoteFormRow, index: rx.Var) -> rx.Component:
             rx.checkbox(
                 checked=row.optional,
                 on_change=lambda v: Q.set_quote_cell(index, "optional", v),
+                aria_label="Optional: the customer can leave it out",
                 class_name="q-optional",
             ),
             content="Optional: the customer can leave it out",
@@ -94,6 +96,7 @@ def _quote_form() -> rx.Component:
                 Q.quote_form_error,
                 icon="circle-alert",
                 color_scheme="red",
+                high_contrast=True,
                 size="1",
                 width="100%",
                 id="quote-form-error",
@@ -128,9 +131,9 @@ def quote_card() -> rx.Component:
         rx.hstack(
             rx.match(
                 S.quote_state,
-                ("sent", rx.badge("Awaiting customer", color_scheme="amber")),
-                ("approved", rx.badge("Approved", color_scheme="green")),
-                ("declined", rx.badge("Declined", color_scheme="red")),
+                ("sent", rx.badge("Awaiting customer", color_scheme="amber", high_contrast=True)),
+                ("approved", rx.badge("Approved", color_scheme="green", high_contrast=True)),
+                ("declined", rx.badge("Declined", color_scheme="red", high_contrast=True)),
                 rx.fragment(),
             ),
             rx.text(S.quote_summary, size="2", id="staff-quote-summary"),

@@ -8,6 +8,7 @@ from ...state.staff_order import TRACKING_URL_ID
 from ...state.staff_order import StaffOrderState as S
 from ...state.staff_order_link import StaffOrderLinkState as L
 from ...state.staff_order_rows import HistoryRow, StageOption
+from ..ui import link_button
 from .common import api, card
 
 
@@ -38,14 +39,23 @@ def _stage_option(option: StageOption) -> rx.Component:
 def stage_card() -> rx.Component:
     return card(
         "Stage",
-        rx.badge(S.summary.stage, color_scheme=S.summary.stage_color, size="3", variant="soft", id="current-stage"),
+        rx.badge(
+            S.summary.stage,
+            color_scheme=S.summary.stage_color,
+            size="3",
+            variant="soft",
+            high_contrast=True,
+            id="current-stage",
+        ),
         rx.cond(
             S.can_change_stage,
             rx.form(
                 rx.hstack(
                     rx.box(
                         rx.select.root(
-                            rx.select.trigger(placeholder="Move to…", width="100%", id="stage-select"),
+                            rx.select.trigger(
+                                placeholder="Move to…", width="100%", id="stage-select", aria_label="Move to stage"
+                            ),
                             rx.select.content(rx.foreach(S.stage_options, _stage_option)),
                             name="stage_id",
                             size="2",
@@ -180,12 +190,16 @@ def _confirm(label, icon, trigger_id, title, description, confirm_label, handler
 
 
 def _print_link(label: str, path: str, icon: str, element_id: str) -> rx.Component:
-    return rx.link(
-        rx.button(rx.icon(icon, size=14), label, variant="surface", size="2", width="100%", justify="start"),
+    return link_button(
+        rx.icon(icon, size=14),
+        label,
         href=api(path),
-        is_external=True,
-        id=element_id,
+        external=True,
+        variant="surface",
+        size="2",
         width="100%",
+        justify_content="flex-start",
+        id=element_id,
     )
 
 

@@ -8,6 +8,7 @@ from ...services.signed_records import SignatureRow
 from ...state.staff_order import StaffOrderState as S
 from ...state.staff_order_rows import ChoiceOption
 from ...state.staff_order_signatures import StaffOrderSignaturesState as G
+from ..ui import scroll_region
 from .common import api, card
 
 
@@ -66,13 +67,12 @@ def _detail_dialog() -> rx.Component:
                     width="100%",
                 ),
                 rx.text("What was signed", size="1", color_scheme="gray"),
-                rx.box(
+                scroll_region(
                     rx.text(v.text, size="2", white_space="pre-wrap", id="signature-text"),
+                    label="What was signed",
                     max_height="12rem",
                     overflow_y="auto",
                     width="100%",
-                    tab_index=0,
-                    aria_label="What was signed",
                 ),
                 rx.cond(v.quote_version > 0, rx.text("Quote version ", v.quote_version, size="2")),
                 _fact("Channel", v.channel),

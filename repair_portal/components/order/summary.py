@@ -47,7 +47,7 @@ def _view() -> rx.Component:
                     S.summary.overdue,
                     rx.hstack(
                         rx.text(S.summary.promised, size="2", weight="medium"),
-                        rx.badge("Overdue", color_scheme="red", id="order-overdue"),
+                        rx.badge("Overdue", color_scheme="red", high_contrast=True, id="order-overdue"),
                         spacing="2",
                     ),
                     rx.text(rx.cond(S.summary.promised != "", S.summary.promised, "—"), size="2", weight="medium"),

@@ -50,6 +50,7 @@ class SettingsForm:
                     "Some fields need attention; see the messages above.",
                     icon="circle-alert",
                     color_scheme="red",
+                    high_contrast=True,
                     size="1",
                     id=f"{id_prefix}-errors",
                 ),

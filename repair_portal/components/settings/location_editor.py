@@ -72,6 +72,7 @@ def _hours_row(day: str) -> rx.Component:
                         checked=closed,
                         on_change=lambda value: S.set_closed(day, value),
                         id=f"{base}-closed",
+                        aria_label=f"Closed on {DAY_NAMES[day]}",
                         size="1",
                     ),
                     rx.text("Closed", size="1", color_scheme="gray"),

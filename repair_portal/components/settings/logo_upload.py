@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ...services.branding import MAX_LOGO_BYTES
+from ..ui import named_upload
 
 LOGO_TYPES = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]}
 
@@ -15,7 +16,8 @@ def logo_uploader(
     """[drop zone, chosen file + buttons, error]; `on_upload` is the state's upload handler (its server
     side checks size, type and identity again: the browser's limits are only a convenience)."""
     return [
-        rx.upload(
+        named_upload(
+            "Choose a logo",
             prompt,
             id=upload_id,
             max_files=1,
@@ -43,6 +45,13 @@ def logo_uploader(
         ),
         rx.cond(
             error != "",
-            rx.callout(error, icon="circle-alert", color_scheme="red", size="1", id=f"{id_prefix}-logo-error"),
+            rx.callout(
+                error,
+                icon="circle-alert",
+                color_scheme="red",
+                high_contrast=True,
+                size="1",
+                id=f"{id_prefix}-logo-error",
+            ),
         ),
     ]

@@ -43,8 +43,12 @@ def _preview() -> rx.Component:
                 rx.text(S.values.get("welcome_message", ""), size="1", color_scheme="gray", white_space="pre-wrap"),
             ),
             rx.box(height="0.4rem", width="60%", border_radius="999px", background=S.accent_preview),
-            rx.button(
-                "Approve quote", size="1", style={"background": S.accent_preview, "color": S.accent_ink}, tab_index=-1
+            rx.button(  # a picture of the portal's button, not a control
+                "Approve quote",
+                size="1",
+                style={"background": S.accent_preview, "color": S.accent_ink},
+                tab_index=-1,
+                aria_hidden="true",
             ),
             spacing="2",
             padding="0.75rem 1rem",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ...state.staff_workflow import STAY, StageChoice
 from ...state.staff_workflow import StaffWorkflowState as S
-from ..ui import dialog_form, field_error
+from ..ui import dialog_form, field_error, field_label
 
 
 def _colour_item(colour: str) -> rx.Component:
@@ -28,7 +28,7 @@ def _stage_item(choice: StageChoice) -> rx.Component:
 def _target_select(label: str, element_id: str, value, on_change) -> rx.Component:
     """Where a quote decision moves an order that is at this stage (applied with the decision)."""
     return rx.vstack(
-        rx.text(label, as_="label", html_for=element_id, size="2", weight="medium"),
+        field_label(label, element_id),
         rx.select.root(
             rx.select.trigger(id=element_id, width="100%"),
             rx.select.content(
@@ -44,7 +44,7 @@ def _target_select(label: str, element_id: str, value, on_change) -> rx.Componen
 
 def stage_editor() -> rx.Component:
     return dialog_form(
-        rx.text("Staff name", as_="label", html_for="stage-name", size="2", weight="medium"),
+        field_label("Staff name", "stage-name"),
         rx.input(
             id="stage-name",
             name="name",
@@ -57,17 +57,14 @@ def stage_editor() -> rx.Component:
         field_error(S.name_error, "stage-name"),
         rx.hstack(
             rx.switch(id="stage-internal", checked=S.f_internal, on_change=S.set_internal),
-            rx.text("Internal — hidden from customers", as_="label", html_for="stage-internal", size="2"),
+            rx.el.label(rx.text("Internal — hidden from customers", as_="span", size="2"), html_for="stage-internal"),
             spacing="2",
             align="center",
             padding_top="0.25rem",
         ),
-        rx.text(
+        field_label(
             rx.cond(S.f_internal, "What customers read while an order is here (optional)", "Customer label"),
-            as_="label",
-            html_for="stage-label",
-            size="2",
-            weight="medium",
+            "stage-label",
         ),
         rx.input(
             id="stage-label",
@@ -83,7 +80,7 @@ def stage_editor() -> rx.Component:
         ),
         field_error(S.label_error, "stage-label"),
         rx.vstack(  # kept in the form while hidden, so switching "internal" back on and off loses nothing
-            rx.text("What customers read", as_="label", html_for="stage-explanation", size="2", weight="medium"),
+            field_label("What customers read", "stage-explanation"),
             rx.text_area(
                 id="stage-explanation",
                 name="explanation",
@@ -114,7 +111,7 @@ def stage_editor() -> rx.Component:
             width="100%",
         ),
         field_error(S.targets_error, "stage-targets"),
-        rx.text("Colour", as_="label", html_for="stage-color", size="2", weight="medium"),
+        field_label("Colour", "stage-color"),
         rx.select.root(
             rx.select.trigger(id="stage-color", width="12rem"),
             rx.select.content(rx.foreach(S.colours, _colour_item)),

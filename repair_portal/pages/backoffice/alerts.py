@@ -6,7 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import empty_state
+from ...components.ui import empty_state, field_label
 from ...services.alerts import AlertView
 from ...state.staff_alerts import ALL, StaffAlertsState
 from ...state.staff_order_rows import ChoiceOption
@@ -30,7 +30,9 @@ def _alert(item: AlertView) -> rx.Component:
                 rx.text(item.customer, weight="bold", size="2"),
                 rx.text(item.label, size="2"),
                 rx.cond(item.unread, rx.badge("New", color_scheme="red", variant="solid", size="1")),
-                rx.cond(item.handled, rx.badge("Handled", color_scheme="gray", variant="soft", size="1")),
+                rx.cond(
+                    item.handled, rx.badge("Handled", color_scheme="gray", variant="soft", size="1", high_contrast=True)
+                ),
                 spacing="2",
                 align="center",
                 wrap="wrap",
@@ -61,6 +63,7 @@ def _alert(item: AlertView) -> rx.Component:
                 variant="soft",
                 color_scheme="gray",
                 on_click=S.mark_read(item.id),
+                aria_label="Mark read: " + item.customer + ", " + item.label,
                 min_height="44px",
             ),
         ),
@@ -82,9 +85,9 @@ def _location(choice: ChoiceOption) -> rx.Component:
 def _toolbar() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.text("Location", as_="label", html_for="alert-location", size="2", weight="medium"),
+            field_label("Location", "alert-location"),
             rx.select.root(
-                rx.select.trigger(id="alert-location", aria_label="Location", width="14rem"),
+                rx.select.trigger(id="alert-location", width="14rem"),
                 rx.select.content(
                     rx.select.item("All locations", value=ALL), rx.foreach(S.location_options, _location)
                 ),
@@ -127,6 +130,7 @@ def alerts_page() -> rx.Component:
                 "bell-off",
                 "Nothing here",
                 "Approvals, declines, signatures, payments and messages from customers appear here.",
+                id="alerts-empty",
             ),
         ),
         spacing="4",

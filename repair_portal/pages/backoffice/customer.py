@@ -6,7 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, conflict_notice, dash
+from ...components.ui import STICKY_HEAD, conflict_notice, dash, field_label, scroll_region
 from ...state.staff_customers import CustomerOrderView, DeviceView, StaffCustomerState
 
 S = StaffCustomerState
@@ -32,8 +32,8 @@ def _fact(label: str, value, **props) -> rx.Component:
 def _on_off(value) -> rx.Component:
     return rx.cond(
         value,
-        rx.badge("On", color_scheme="green", variant="soft", radius="full"),
-        rx.badge("Off", color_scheme="gray", variant="soft", radius="full"),
+        rx.badge("On", color_scheme="green", variant="soft", radius="full", high_contrast=True),
+        rx.badge("Off", color_scheme="gray", variant="soft", radius="full", high_contrast=True),
     )
 
 
@@ -72,14 +72,7 @@ def _error(name: str) -> rx.Component:
 def _input(label: str, name: str, *, required: bool = False, hint: str = "", **props) -> rx.Component:
     element_id = "customer-" + name.replace("_", "-")
     return rx.vstack(
-        rx.text(
-            label,
-            rx.cond(required, rx.text.span(" *", color="var(--red-9)"), rx.fragment()),
-            as_="label",
-            html_for=element_id,
-            size="2",
-            weight="medium",
-        ),
+        field_label(label, element_id, required=required),
         rx.input(
             name=name,
             id=element_id,
@@ -213,7 +206,9 @@ def _order_row(row: CustomerOrderView) -> rx.Component:
             rx.link(row.reference, href=href, weight="bold", font_family="var(--code-font-family)")
         ),
         rx.table.cell(rx.text(row.device, color_scheme="gray")),
-        rx.table.cell(rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full")),
+        rx.table.cell(
+            rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full", high_contrast=True)
+        ),
         rx.table.cell(rx.text(row.booked_in, white_space="nowrap")),
         rx.table.cell(rx.tooltip(rx.text(row.updated, color_scheme="gray"), content=row.updated_exact)),
         class_name="customer-order-row",
@@ -225,7 +220,7 @@ def _order_row(row: CustomerOrderView) -> rx.Component:
 
 def _orders_card() -> rx.Component:
     headers = ["Reference", "Device", "Stage", "Booked in", "Updated"]
-    table = rx.box(
+    table = scroll_region(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
             rx.table.body(rx.foreach(S.customer_orders, _order_row)),
@@ -234,6 +229,7 @@ def _orders_card() -> rx.Component:
             width="100%",
             id="customer-orders-table",
         ),
+        label="Orders of this customer",
         max_height="28rem",
         overflow_y="auto",
         width="100%",
@@ -254,6 +250,7 @@ def _not_found() -> rx.Component:
         "This customer doesn't exist (or was removed).",
         icon="circle-alert",
         color_scheme="red",
+        high_contrast=True,
         id="customer-not-found",
     )
 

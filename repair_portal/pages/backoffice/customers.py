@@ -6,7 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, dash, empty_state, pager
+from ...components.ui import STICKY_HEAD, dash, empty_state, pager, scroll_region
 from ...state.staff_customers import (
     CustomerRowView,
     StaffCustomersState,
@@ -49,7 +49,7 @@ def _list_row(row: CustomerRowView) -> rx.Component:
 
 def _list_table() -> rx.Component:
     headers = ["Name", "Company", "Email", "Phone", "Orders", "Last order"]
-    return rx.box(
+    return scroll_region(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
             rx.table.body(rx.foreach(L.customer_rows, _list_row)),
@@ -58,6 +58,7 @@ def _list_table() -> rx.Component:
             width="100%",
             id="customers-table",
         ),
+        label="Customers",
         max_height="calc(100vh - 14rem)",
         overflow_y="auto",
         width="100%",

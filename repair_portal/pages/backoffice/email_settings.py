@@ -6,20 +6,34 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
+from ...components.ui import field_label
 from ...state.staff_email_settings import EmailSettingsState, TemplateOption
 
 S = EmailSettingsState
 
 
 def _template_item(option: TemplateOption) -> rx.Component:
+    """A button (a keyboard reaches it), pressed while its template is the one being edited."""
     active = S.selected == option.key
-    return rx.box(
-        rx.text(option.label, size="2", weight=rx.cond(active, "bold", "regular")),
-        rx.text(rx.cond(option.audience == "shop", "To the shop", "To the customer"), size="1", color_scheme="gray"),
+    return rx.el.button(
+        rx.text(option.label, size="2", weight=rx.cond(active, "bold", "regular"), as_="span", display="block"),
+        rx.text(
+            rx.cond(option.audience == "shop", "To the shop", "To the customer"),
+            size="1",
+            color_scheme="gray",
+            as_="span",
+            display="block",
+        ),
+        type="button",
         on_click=S.choose(option.key),
+        aria_pressed=rx.cond(active, "true", "false"),
         padding="0.5rem 0.75rem",
         border_radius="8px",
+        border="none",
         cursor="pointer",
+        text_align="left",
+        color="inherit",
+        font="inherit",
         background=rx.cond(active, "var(--teal-3)", "transparent"),
         _hover={"background": "var(--gray-3)"},
         width="100%",
@@ -30,16 +44,21 @@ def _template_item(option: TemplateOption) -> rx.Component:
 def _editor() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.text("Subject", as_="label", html_for="tpl-subject", size="2", weight="medium"),
+            field_label("Subject", "tpl-subject"),
             rx.input(
                 value=S.subject, on_change=S.edit_subject, on_blur=S.refresh_preview, id="tpl-subject", width="100%"
             ),
-            rx.text("Intro", as_="label", html_for="tpl-intro", size="2", weight="medium"),
+            field_label("Intro", "tpl-intro"),
             rx.text_area(
                 value=S.intro, on_change=S.edit_intro, on_blur=S.refresh_preview, id="tpl-intro", rows="4", width="100%"
             ),
             rx.text("You can use: ", S.placeholders, size="1", color_scheme="gray"),
-            rx.cond(S.error != "", rx.callout(S.error, icon="circle-alert", color_scheme="red", size="1")),
+            rx.cond(
+                S.error != "",
+                rx.callout(
+                    S.error, icon="circle-alert", color_scheme="red", high_contrast=True, size="1", role="alert"
+                ),
+            ),
             rx.hstack(
                 rx.button("Preview", on_click=S.refresh_preview, variant="soft", size="2"),
                 rx.button("Save", on_click=S.handle_save, size="2", id="tpl-save"),
@@ -91,7 +110,13 @@ def _preview() -> rx.Component:
 def email_settings_page() -> rx.Component:
     body = rx.flex(
         rx.card(
-            rx.vstack(rx.foreach(S.templates, _template_item), spacing="1", width="100%"),
+            rx.vstack(
+                rx.foreach(S.templates, _template_item),
+                spacing="1",
+                width="100%",
+                role="group",
+                aria_label="Emails",
+            ),
             size="1",
             width=rx.breakpoints(initial="100%", md="17rem"),
             flex_shrink="0",

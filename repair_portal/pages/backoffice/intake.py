@@ -6,6 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
+from ...components.ui import field_label, link_button
 from ...state.staff_intake import Option, StaffIntakeState
 
 S = StaffIntakeState
@@ -24,14 +25,7 @@ DEVICE_KINDS = [
 def field(label: str, name: str, *, required: bool = False, hint: str = "", **props) -> rx.Component:
     control = props.pop("control", None) or rx.input(name=name, id=f"f-{name}", size="2", width="100%", **props)
     return rx.vstack(
-        rx.text(
-            label,
-            rx.cond(required, rx.text.span(" *", color="var(--red-9)"), rx.fragment()),
-            as_="label",
-            html_for=f"f-{name}",
-            size="2",
-            weight="medium",
-        ),
+        field_label(label, f"f-{name}", required=required),
         control,
         rx.cond(
             S.errors.contains(name),
@@ -126,6 +120,7 @@ def _form() -> rx.Component:
                             wrap="wrap",
                         ),
                         color_scheme="blue",
+                        high_contrast=True,
                         size="1",
                         id="customer-match",
                     ),
@@ -223,10 +218,7 @@ def _form() -> rx.Component:
             ),
             _counter_section(),
             rx.hstack(
-                rx.link(
-                    rx.button("Cancel", variant="soft", color_scheme="gray", size="3", type="button"),
-                    href=routes.STAFF_HOME,
-                ),
+                link_button("Cancel", href=routes.STAFF_HOME, variant="soft", color_scheme="gray", size="3"),
                 rx.button(rx.icon("check", size=16), "Book in", type="submit", size="3", id="book-in"),
                 justify="end",
                 width="100%",

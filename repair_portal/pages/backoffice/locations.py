@@ -33,6 +33,7 @@ def _deactivate(row: LocationCard) -> rx.Component:
                 variant="ghost",
                 color_scheme="red",
                 size="1",
+                aria_label="Deactivate " + row.name,
                 id="loc-deactivate-" + row.id.to_string(),
             )
         ),
@@ -83,7 +84,7 @@ def _card(row: LocationCard) -> rx.Component:
                     title=rx.cond(row.own_accent, "Own accent colour", "The shop's accent colour"),
                 ),
                 rx.text(row.name, size="3", weight="bold", class_name="location-name"),
-                rx.cond(~row.active, rx.badge("Inactive", color_scheme="gray", variant="soft")),
+                rx.cond(~row.active, rx.badge("Inactive", color_scheme="gray", variant="soft", high_contrast=True)),
                 rx.spacer(),
                 rx.cond(
                     row.logo_url != "",
@@ -106,6 +107,7 @@ def _card(row: LocationCard) -> rx.Component:
                     rx.cond(row.open_orders == 1, " open order", " open orders"),
                     variant="soft",
                     color_scheme=rx.cond(row.open_orders > 0, "teal", "gray"),
+                    high_contrast=True,
                 ),
                 rx.spacer(),
                 rx.cond(
@@ -116,6 +118,7 @@ def _card(row: LocationCard) -> rx.Component:
                         variant="ghost",
                         size="1",
                         on_click=S.handle_reactivate(row.id),
+                        aria_label="Reactivate " + row.name,
                         id="loc-reactivate-" + row.id.to_string(),
                     ),
                 ),
@@ -125,6 +128,7 @@ def _card(row: LocationCard) -> rx.Component:
                     variant="soft",
                     size="1",
                     on_click=S.open_edit(row.id),
+                    aria_label="Edit " + row.name,
                     id="loc-edit-" + row.id.to_string(),
                 ),
                 align="center",

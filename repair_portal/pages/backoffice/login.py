@@ -6,7 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.registry import register
-from ...components.ui import auth_card, post_form
+from ...components.ui import auth_card, field_label, post_form
 from ...state.staff_login import StaffLoginState
 
 
@@ -14,7 +14,7 @@ def login_page() -> rx.Component:
     form = post_form(
         rx.vstack(
             rx.vstack(
-                rx.text("Email", as_="label", html_for="email", size="2", weight="medium"),
+                field_label("Email", "email"),
                 rx.input(
                     id="email",
                     name="email",
@@ -30,7 +30,7 @@ def login_page() -> rx.Component:
                 width="100%",
             ),
             rx.vstack(
-                rx.text("Password", as_="label", html_for="password", size="2", weight="medium"),
+                field_label("Password", "password"),
                 rx.input(
                     id="password",
                     name="password",
@@ -49,6 +49,7 @@ def login_page() -> rx.Component:
                     StaffLoginState.error,
                     icon="circle-alert",
                     color_scheme="red",
+                    high_contrast=True,
                     size="1",
                     width="100%",
                     id="login-error",

@@ -63,4 +63,5 @@ def order_page() -> rx.Component:
         _missing(),
     )
     subtitle = rx.hstack(rx.link("← All orders", href=routes.STAFF_HOME, size="2"), spacing="2")
-    return staff_layout(routes.STAFF_HOME, "Order " + S.summary.reference, subtitle, body)
+    title = rx.fragment("Order ", rx.el.span(S.summary.reference, style={"white_space": "nowrap"}))
+    return staff_layout(routes.STAFF_HOME, title, subtitle, body)

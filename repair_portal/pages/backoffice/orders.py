@@ -6,7 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import for_roles_allowed, staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, empty_state, pager
+from ...components.ui import STICKY_HEAD, empty_state, link_button, pager, scroll_region, visually_hidden
 from ...live import BoardChannel, live_refresh
 from ...services.permissions import Action
 from ...state.staff_order_rows import ChoiceOption
@@ -41,18 +41,32 @@ def _stage_tile(item: StageCount) -> rx.Component:
 
 def _row(row: OrderRowView) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.text(row.reference, weight="bold", font_family="var(--code-font-family)")),
-        rx.table.cell(row.customer),
-        rx.table.cell(rx.text(row.device, color_scheme="gray")),
+        rx.table.row_header_cell(  # the row's click is for the mouse; the link for keyboards and readers
+            rx.link(
+                row.reference,
+                href=routes.staff_order(row.id),
+                weight="bold",
+                font_family="var(--code-font-family)",
+                class_name="order-link",
+                on_click=rx.stop_propagation,  # the link navigates; the row's redirect would load it twice
+            )
+        ),
+        rx.table.cell(
+            row.customer,
+            # on a phone the device goes under the name, so the stage fits on the screen
+            rx.text(row.device, size="1", color_scheme="gray", display=PHONES_ONLY),
+        ),
+        rx.table.cell(rx.text(row.device, color_scheme="gray"), display=NOT_ON_PHONES),
         rx.table.cell(
             rx.hstack(
-                rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full"),
+                rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full", high_contrast=True),
                 rx.cond(row.overdue, rx.badge("Overdue", color_scheme="red", variant="solid", class_name="overdue")),
                 rx.cond(
                     row.attention > 0,
                     rx.badge(
                         rx.icon("bell", size=12),
                         row.attention,
+                        visually_hidden(" customer actions to handle"),  # the title is for the mouse
                         color_scheme="amber",
                         variant="solid",
                         class_name="attention",
@@ -64,9 +78,11 @@ def _row(row: OrderRowView) -> rx.Component:
             )
         ),
         rx.table.cell(row.location, display=WIDE_ONLY),
-        rx.table.cell(rx.text(row.technician, color_scheme="gray")),
+        rx.table.cell(rx.text(row.technician, color_scheme="gray"), display=NOT_ON_PHONES),
         rx.table.cell(rx.text(row.booked, color_scheme="gray", white_space="nowrap"), display=WIDE_ONLY),
-        rx.table.cell(rx.tooltip(rx.text(row.updated, color_scheme="gray"), content=row.updated_exact)),
+        rx.table.cell(
+            rx.tooltip(rx.text(row.updated, color_scheme="gray"), content=row.updated_exact), display=NOT_ON_PHONES
+        ),
         class_name="order-row",
         on_click=rx.redirect(routes.staff_order(row.id)),
         cursor="pointer",
@@ -75,19 +91,25 @@ def _row(row: OrderRowView) -> rx.Component:
 
 
 WIDE_ONLY = ["none", "none", "none", "none", "table-cell"]  # from 1280 px: room for every column
-NARROW_HIDDEN = {"Location", "Booked in"}
+NOT_ON_PHONES = ["none", "none", "table-cell"]  # from 768 px (a phone shows who, what and where it is)
+PHONES_ONLY = ["block", "block", "none"]
+COLUMN_DISPLAY = {
+    "Location": WIDE_ONLY,
+    "Booked in": WIDE_ONLY,
+    "Device": NOT_ON_PHONES,
+    "Technician": NOT_ON_PHONES,
+    "Updated": NOT_ON_PHONES,
+}
 
 
 def _table() -> rx.Component:
     headers = ["Reference", "Customer", "Device", "Stage", "Location", "Technician", "Booked in", "Updated"]
-    return rx.box(
+    return scroll_region(
         rx.table.root(
             rx.table.header(
                 rx.table.row(
                     *[
-                        rx.table.column_header_cell(
-                            h, style=STICKY_HEAD, display=WIDE_ONLY if h in NARROW_HIDDEN else "table-cell"
-                        )
+                        rx.table.column_header_cell(h, style=STICKY_HEAD, display=COLUMN_DISPLAY.get(h, "table-cell"))
                         for h in headers
                     ]
                 )
@@ -98,6 +120,7 @@ def _table() -> rx.Component:
             width="100%",
             id="orders-table",
         ),
+        label="Orders",
         max_height="calc(100vh - 19rem)",
         overflow_y="auto",
         width="100%",
@@ -120,14 +143,14 @@ def _empty() -> rx.Component:
             "Book in the first repair to see it here.",
             for_roles_allowed(
                 Action.CREATE_ORDER,
-                rx.link(rx.button(rx.icon("plus", size=14), "New order", size="2"), href=routes.STAFF_NEW_ORDER),
+                link_button(rx.icon("plus", size=14), "New order", href=routes.STAFF_NEW_ORDER, size="2"),
             ),
         ),
     )
 
 
 def _toolbar() -> rx.Component:
-    return rx.hstack(
+    return rx.flex(  # on a phone the search takes the first line, the rest wraps under it
         rx.form(  # Enter submits: a barcode scanner types a label's or ticket's URL, then Enter
             rx.input(
                 rx.input.slot(rx.icon("search", size=16)),
@@ -142,15 +165,16 @@ def _toolbar() -> rx.Component:
             ),
             on_submit=StaffOrdersState.handle_search_submit,
             reset_on_submit=False,
-            width=["100%", "24rem"],
+            flex=rx.breakpoints(initial="1 1 100%", sm="0 1 24rem"),
         ),
         rx.checkbox("Open only", checked=S.open_only, on_change=S.set_open_only, id="filter-open"),
         rx.checkbox("Needs attention", checked=S.attention_only, on_change=S.set_attention_only, id="filter-attention"),
         rx.spacer(),
-        *pager(S.page_label, S.prev_page, S.next_page, S.has_prev, S.has_next),
+        rx.hstack(*pager(S.page_label, S.prev_page, S.next_page, S.has_prev, S.has_next), align="center", spacing="2"),
         width="100%",
         align="center",
-        spacing="2",
+        gap="0.5rem 0.75rem",
+        wrap="wrap",
     )
 
 
@@ -158,9 +182,9 @@ def _option(option: ChoiceOption) -> rx.Component:
     return rx.select.item(option.name, value=option.id)
 
 
-def _select(value, on_change, all_label: str, options, element_id: str, *extra) -> rx.Component:
+def _select(value, on_change, all_label: str, options, element_id: str, name: str, *extra) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(id=element_id, min_width="10rem"),
+        rx.select.trigger(id=element_id, min_width="10rem", aria_label=name),
         rx.select.content(rx.select.item(all_label, value=ALL), *extra, rx.foreach(options, _option)),
         value=value,
         on_change=on_change,
@@ -170,18 +194,21 @@ def _select(value, on_change, all_label: str, options, element_id: str, *extra) 
 
 def _filters() -> rx.Component:
     return rx.flex(
-        _select(S.stage_filter, S.set_stage_filter, "All stages", S.stage_options, "filter-stage"),
-        _select(S.location_filter, S.set_location_filter, "All locations", S.location_options, "filter-location"),
+        _select(S.stage_filter, S.set_stage_filter, "All stages", S.stage_options, "filter-stage", "Stage"),
+        _select(
+            S.location_filter, S.set_location_filter, "All locations", S.location_options, "filter-location", "Location"
+        ),
         _select(
             S.tech_filter,
             S.set_tech_filter,
             "Any technician",
             S.staff_options,
             "filter-tech",
+            "Technician",
             rx.select.item("Unassigned", value=UNASSIGNED),
         ),
         rx.select.root(
-            rx.select.trigger(id="filter-date", min_width="10rem"),
+            rx.select.trigger(id="filter-date", min_width="10rem", aria_label="Booked in"),
             rx.select.content(*[rx.select.item(label, value=key) for key, label in DATE_RANGES.items()]),
             value=S.date_filter,
             on_change=S.set_date_filter,
@@ -197,7 +224,7 @@ def _filters() -> rx.Component:
                 spacing="2",
             ),
         ),
-        rx.cond(S.date_error != "", rx.text(S.date_error, size="1", color_scheme="red")),
+        rx.cond(S.date_error != "", rx.text(S.date_error, size="1", color_scheme="red", role="alert")),
         rx.cond(
             S.filtered,
             rx.button(
@@ -224,8 +251,6 @@ def orders_page() -> rx.Component:
     )
     new_order = for_roles_allowed(
         Action.CREATE_ORDER,
-        rx.link(
-            rx.button(rx.icon("plus", size=16), "New order", size="2", id="new-order"), href=routes.STAFF_NEW_ORDER
-        ),
+        link_button(rx.icon("plus", size=16), "New order", href=routes.STAFF_NEW_ORDER, size="2", id="new-order"),
     )
     return staff_layout(routes.STAFF_HOME, "Orders", StaffOrdersState.shop_name, body, actions=new_order)

@@ -6,7 +6,15 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, dialog_form, empty_state, form_field
+from ...components.ui import (
+    STICKY_HEAD,
+    dialog_form,
+    empty_state,
+    field_label,
+    form_field,
+    scroll_region,
+    visually_hidden,
+)
 from ...services.price_list import PriceItemView
 from ...state.staff_price_list import StaffPriceListState
 
@@ -35,15 +43,18 @@ def _icon_button(icon: str, label: str, element_id, on_click, color: str = "gray
 
 def _actions(row: PriceItemView) -> rx.Component:
     return rx.hstack(
-        _icon_button("pencil", "Edit", _id("price-edit-", row), S.start_edit(row.id)),
+        _icon_button("pencil", "Edit " + row.name, _id("price-edit-", row), S.start_edit(row.id)),
         rx.cond(
             row.active,
-            _icon_button("archive", "Deactivate", _id("price-deactivate-", row), S.handle_deactivate(row.id), "red"),
+            _icon_button(
+                "archive", "Deactivate " + row.name, _id("price-deactivate-", row), S.handle_deactivate(row.id), "red"
+            ),
             rx.button(
                 rx.icon("archive-restore", size=14),
                 "Reactivate",
                 size="1",
                 variant="soft",
+                aria_label="Reactivate " + row.name,
                 on_click=S.handle_reactivate(row.id),
                 id=_id("price-reactivate-", row),
             ),
@@ -57,14 +68,16 @@ def _row(row: PriceItemView) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.code(rx.cond(row.code != "", row.code, "—"), variant="ghost", size="2")),
         rx.table.row_header_cell(rx.text(row.name, weight="medium")),
-        rx.table.cell(rx.badge(row.kind_label, color_scheme=rx.cond(row.kind == "part", "blue", "teal"))),
+        rx.table.cell(
+            rx.badge(row.kind_label, color_scheme=rx.cond(row.kind == "part", "blue", "teal"), high_contrast=True)
+        ),
         rx.table.cell(rx.text(row.price, size="2", white_space="nowrap")),
         rx.table.cell(rx.cond(row.optional_by_default, rx.text("Optional extra", size="2"), rx.text("—"))),
         rx.table.cell(
             rx.cond(
                 row.active,
-                rx.badge("Active", color_scheme="green", variant="soft"),
-                rx.badge("Deactivated", color_scheme="gray", variant="soft"),
+                rx.badge("Active", color_scheme="green", variant="soft", high_contrast=True),
+                rx.badge("Deactivated", color_scheme="gray", variant="soft", high_contrast=True),
             )
         ),
         rx.table.cell(_actions(row)),
@@ -75,8 +88,8 @@ def _row(row: PriceItemView) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    headers = ["Code", "Name", "Kind", "Price (ex. tax)", "On a quote", "Status", ""]
-    return rx.box(
+    headers = ["Code", "Name", "Kind", "Price (ex. tax)", "On a quote", "Status", visually_hidden("Actions")]
+    return scroll_region(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
             rx.table.body(rx.foreach(S.items, _row)),
@@ -85,6 +98,7 @@ def _table() -> rx.Component:
             width="100%",
             id="price-table",
         ),
+        label="Price list",
         max_height="calc(100vh - 18rem)",
         overflow_y="auto",
         width="100%",
@@ -161,7 +175,7 @@ def _editor() -> rx.Component:
         ),
         rx.flex(
             rx.vstack(
-                rx.el.label(rx.text("Kind", size="2", weight="medium"), html_for="price-kind"),
+                field_label("Kind", "price-kind"),
                 rx.select.root(
                     rx.select.trigger(id="price-kind", width="100%"),
                     rx.select.content(rx.select.item("Service", value="service"), rx.select.item("Part", value="part")),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.registry import register
-from ...components.ui import auth_card
+from ...components.ui import auth_card, field_label, link_button
 from ...services.passwords import MAX_LENGTH, MIN_LENGTH
 from ...state.staff_set_password import StaffSetPasswordState
 
@@ -15,7 +15,7 @@ S = StaffSetPasswordState
 
 def _password_field(label: str, element_id: str, name: str, error, hint: str = "") -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", html_for=element_id, size="2", weight="medium"),
+        field_label(label, element_id),
         rx.input(
             id=element_id,
             name=name,
@@ -76,7 +76,7 @@ def _form() -> rx.Component:
 
 
 def _sign_in_button(label: str) -> rx.Component:
-    return rx.link(rx.button(label, size="3", width="100%"), href=routes.STAFF_LOGIN, id="sign-in-link", width="100%")
+    return link_button(label, href=routes.STAFF_LOGIN, size="3", width="100%", id="sign-in-link")
 
 
 def _body() -> rx.Component:
@@ -90,6 +90,7 @@ def _body() -> rx.Component:
                     "Your password is saved. Any other signed-in browsers of yours were signed out.",
                     icon="circle-check",
                     color_scheme="green",
+                    high_contrast=True,
                     width="100%",
                     id="set-password-done",
                 ),
@@ -105,6 +106,7 @@ def _body() -> rx.Component:
                     S.link_error,
                     icon="circle-alert",
                     color_scheme="red",
+                    high_contrast=True,
                     width="100%",
                     id="set-password-invalid",
                     role="alert",

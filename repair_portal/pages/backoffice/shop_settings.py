@@ -171,6 +171,7 @@ def _portal_card() -> rx.Component:
         value=S.values.get("access_mode", ""),
         on_change=lambda value: S.set_value("access_mode", value),
         id="shop-access-mode",
+        aria_label="Who can see an order",
     )
     return section(
         "Customer portal",
@@ -213,12 +214,14 @@ def _portal_card() -> rx.Component:
             "Shown at the top of every tracking page. A location can have its own.",
         ),
         rx.vstack(
-            rx.text("Show customers", size="2", weight="medium"),
+            rx.text("Show customers", size="2", weight="medium", id="shop-show-label"),
             rx.grid(
                 *[_toggle(*row) for row in TOGGLE_TEXT],
                 columns=rx.breakpoints(initial="1", sm="2"),
                 gap="0.75rem 1.5rem",
                 width="100%",
+                role="group",
+                aria_labelledby="shop-show-label",
             ),
             spacing="2",
             width="100%",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, dialog_form, empty_state
+from ...components.ui import STICKY_HEAD, dialog_form, empty_state, field_label, scroll_region, visually_hidden
 from ...state.staff_users import ISSUED_LINK_ID, Choice, StaffUsersState, StaffView
 
 S = StaffUsersState
@@ -24,10 +24,10 @@ def _choice(choice: Choice) -> rx.Component:
 def _status(row: StaffView) -> rx.Component:
     return rx.match(
         row.status,
-        ("active", rx.badge("Active", color_scheme="green", variant="soft")),
-        ("invited", rx.badge("Invited", color_scheme="amber", variant="soft")),
-        ("no_password", rx.badge("No password yet", color_scheme="orange", variant="soft")),
-        rx.badge("Deactivated", color_scheme="gray", variant="soft"),
+        ("active", rx.badge("Active", color_scheme="green", variant="soft", high_contrast=True)),
+        ("invited", rx.badge("Invited", color_scheme="amber", variant="soft", high_contrast=True)),
+        ("no_password", rx.badge("No password yet", color_scheme="orange", variant="soft", high_contrast=True)),
+        rx.badge("Deactivated", color_scheme="gray", variant="soft", high_contrast=True),
     )
 
 
@@ -37,7 +37,7 @@ def _role_cell(row: StaffView) -> rx.Component:
         row.is_you | ~row.active,
         rx.text(row.role_label, size="2"),
         rx.select.root(
-            rx.select.trigger(id=_id("role-select-", row), width="9rem", aria_label="Role"),
+            rx.select.trigger(id=_id("role-select-", row), width="9rem", aria_label="Role of " + row.name),
             rx.select.content(rx.foreach(S.role_choices, _choice)),
             value=row.role,
             on_change=lambda value: S.handle_change_role(row.id, value),
@@ -57,7 +57,7 @@ def _actions(row: StaffView) -> rx.Component:
                     variant="soft",
                     on_click=S.ask_reset(row.id),
                     id=_id("staff-reset-", row),
-                    aria_label=rx.cond(row.status == "active", "Reset password", "Resend invite"),
+                    aria_label=rx.cond(row.status == "active", "Reset password", "Resend invite") + ": " + row.name,
                 ),
                 content=rx.cond(row.status == "active", "Send a password reset link", "Resend the invitation"),
             ),
@@ -71,7 +71,7 @@ def _actions(row: StaffView) -> rx.Component:
                         color_scheme="red",
                         on_click=S.ask_deactivate(row.id),
                         id=_id("staff-deactivate-", row),
-                        aria_label="Deactivate",
+                        aria_label="Deactivate " + row.name,
                     ),
                     content="Deactivate (signs them out everywhere)",
                 ),
@@ -85,6 +85,7 @@ def _actions(row: StaffView) -> rx.Component:
             size="1",
             variant="soft",
             on_click=S.handle_reactivate(row.id),
+            aria_label="Reactivate " + row.name,
             id=_id("staff-reactivate-", row),
         ),
     )
@@ -96,7 +97,7 @@ def _row(row: StaffView) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text(row.name, weight="medium"),
-                    rx.cond(row.is_you, rx.badge("You", variant="outline", size="1")),
+                    rx.cond(row.is_you, rx.badge("You", variant="outline", size="1", high_contrast=True)),
                     spacing="2",
                     align="center",
                 ),
@@ -121,8 +122,8 @@ def _row(row: StaffView) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    headers = ["Name", "Role", "Status", "Last sign-in", ""]
-    return rx.box(
+    headers = ["Name", "Role", "Status", "Last sign-in", visually_hidden("Actions")]
+    return scroll_region(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
             rx.table.body(rx.foreach(S.rows, _row)),
@@ -131,6 +132,7 @@ def _table() -> rx.Component:
             width="100%",
             id="staff-table",
         ),
+        label="Staff accounts",
         max_height="calc(100vh - 16rem)",
         overflow_y="auto",
         width="100%",
@@ -185,7 +187,7 @@ def _issued_link() -> rx.Component:
 
 def _field(label: str, element_id: str, control: rx.Component, error=None) -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", html_for=element_id, size="2", weight="medium"),
+        field_label(label, element_id),
         control,
         rx.cond(error != "", rx.text(error, size="1", color_scheme="red", id=f"{element_id}-error", role="alert"))
         if error is not None

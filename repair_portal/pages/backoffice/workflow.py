@@ -7,7 +7,7 @@ import reflex as rx
 from ... import routes
 from ...components.settings.stage_editor import stage_editor
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import STICKY_HEAD, empty_state
+from ...components.ui import STICKY_HEAD, empty_state, field_label, scroll_region, visually_hidden
 from ...state.staff_workflow import NONE_CHOICE, StaffWorkflowState, StageChoice, StageView
 
 S = StaffWorkflowState
@@ -23,7 +23,9 @@ def _customer_cell(row: StageView) -> rx.Component:
         rx.cond(
             row.internal,
             rx.vstack(
-                rx.badge(rx.icon("eye-off", size=12), "Internal", color_scheme="gray", variant="soft"),
+                rx.badge(
+                    rx.icon("eye-off", size=12), "Internal", color_scheme="gray", variant="soft", high_contrast=True
+                ),
                 rx.text(
                     rx.cond(
                         row.customer_label != "",
@@ -80,24 +82,39 @@ def _row(row: StageView) -> rx.Component:
             rx.hstack(
                 rx.box(width="0.7rem", height="0.7rem", border_radius="50%", background=f"var(--{row.color}-9)"),
                 rx.text(row.name, weight="medium"),
-                rx.cond(row.kind_label != "", rx.badge(row.kind_label, color_scheme="teal", variant="surface")),
+                rx.cond(
+                    row.kind_label != "",
+                    rx.badge(row.kind_label, color_scheme="teal", variant="surface", high_contrast=True),
+                ),
                 spacing="2",
                 align="center",
             )
         ),
         rx.table.cell(_customer_cell(row)),
-        rx.table.cell(rx.cond(row.notify, rx.icon("mail", size=16, aria_label="Emails the customer"), rx.text("—"))),
+        rx.table.cell(
+            rx.cond(
+                row.notify,
+                rx.icon("mail", size=16, role="img", aria_label="Emails the customer"),
+                rx.text(rx.el.span("—", aria_hidden="true"), visually_hidden("No email")),
+            )
+        ),
         rx.table.cell(rx.text(row.orders, size="2")),
         rx.table.cell(
             rx.hstack(
-                _icon_button("arrow-up", "Move up", _id("stage-up-", row), S.handle_move(row.id, -1), ~row.can_up),
                 _icon_button(
-                    "arrow-down", "Move down", _id("stage-down-", row), S.handle_move(row.id, 1), ~row.can_down
+                    "arrow-up", "Move up: " + row.name, _id("stage-up-", row), S.handle_move(row.id, -1), ~row.can_up
                 ),
-                _icon_button("pencil", "Edit", _id("stage-edit-", row), S.start_edit(row.id)),
+                _icon_button(
+                    "arrow-down",
+                    "Move down: " + row.name,
+                    _id("stage-down-", row),
+                    S.handle_move(row.id, 1),
+                    ~row.can_down,
+                ),
+                _icon_button("pencil", "Edit " + row.name, _id("stage-edit-", row), S.start_edit(row.id)),
                 _icon_button(
                     "archive",
-                    "Deactivate",
+                    "Deactivate " + row.name,
                     _id("stage-deactivate-", row),
                     S.ask_deactivate(row.id),
                     ~row.can_deactivate,
@@ -123,9 +140,10 @@ def _inactive_row(row: StageView) -> rx.Component:
                     size="1",
                     variant="soft",
                     on_click=S.handle_reactivate(row.id),
+                    aria_label="Reactivate " + row.name,
                     id=_id("stage-reactivate-", row),
                 ),
-                _icon_button("pencil", "Edit", _id("stage-edit-", row), S.start_edit(row.id)),
+                _icon_button("pencil", "Edit " + row.name, _id("stage-edit-", row), S.start_edit(row.id)),
                 spacing="2",
             )
         ),
@@ -134,8 +152,8 @@ def _inactive_row(row: StageView) -> rx.Component:
     )
 
 
-def _table(headers: list[str], rows, render, element_id: str) -> rx.Component:
-    return rx.box(
+def _table(headers: list, rows, render, element_id: str, label: str) -> rx.Component:
+    return scroll_region(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
             rx.table.body(rx.foreach(rows, render)),
@@ -144,6 +162,7 @@ def _table(headers: list[str], rows, render, element_id: str) -> rx.Component:
             width="100%",
             id=element_id,
         ),
+        label=label,
         max_height="calc(100vh - 16rem)",
         overflow_y="auto",
         width="100%",
@@ -164,7 +183,7 @@ def _choice(choice: StageChoice) -> rx.Component:
 def _kind_select(kind: str, label: str, hint: str, value, allow_none: bool) -> rx.Component:
     items = [rx.select.item("No stage", value=NONE_CHOICE)] if allow_none else []
     return rx.vstack(
-        rx.text(label, as_="label", html_for=f"kind-{kind}", size="2", weight="medium"),
+        field_label(label, f"kind-{kind}"),
         rx.select.root(
             rx.select.trigger(id=f"kind-{kind}", width="100%"),
             rx.select.content(*items, rx.foreach(S.kind_choices, _choice)),
@@ -238,16 +257,22 @@ def _confirm() -> rx.Component:
 
 @staff_page(ROUTE, "Workflow", on_load=[StaffWorkflowState.load_workflow])
 def workflow_page() -> rx.Component:
-    active_headers = ["#", "Stage", "Customers see", "Email", "Orders", ""]
+    active_headers = ["#", "Stage", "Customers see", "Email", "Orders", visually_hidden("Actions")]
     body = rx.vstack(
         _meanings(),
-        rx.cond(S.stages.length() > 0, _table(active_headers, S.stages, _row, "workflow-table"), _empty()),
+        rx.cond(S.stages.length() > 0, _table(active_headers, S.stages, _row, "workflow-table", "Stages"), _empty()),
         rx.cond(
             S.inactive.length() > 0,
             rx.vstack(
                 rx.text("Inactive stages", size="3", weight="bold"),
                 rx.text("Not used for new moves; kept for the history of older orders.", size="2", color_scheme="gray"),
-                _table(["Stage", "Customers saw", ""], S.inactive, _inactive_row, "workflow-inactive-table"),
+                _table(
+                    ["Stage", "Customers saw", visually_hidden("Actions")],
+                    S.inactive,
+                    _inactive_row,
+                    "workflow-inactive-table",
+                    "Inactive stages",
+                ),
                 spacing="2",
                 width="100%",
             ),
