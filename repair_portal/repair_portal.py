@@ -19,6 +19,7 @@ app = rx.App(
     head_components=[
         rx.el.meta(name="referrer", content="no-referrer"),
         rx.el.meta(name="theme-color", content="#0f766e"),
+        rx.el.script(src="/a11y.js", defer=True),  # keyboard access to scrolling tables (assets/a11y.js)
     ],
     stylesheets=["/a11y.css"],
     api_transformer=[api_routes(), security_headers],

@@ -13,7 +13,7 @@ from ..services.permissions import Action, can
 from ..state.staff_alerts import StaffAlertsState
 from ..state.staff_session import StaffSessionState
 from .registry import register
-from .ui import VISUALLY_HIDDEN, post_form, staff_palette
+from .ui import VISUALLY_HIDDEN, post_form, staff_palette, visually_hidden
 
 SIDEBAR_WIDTH = "15rem"
 NAVY = "#0f1b2d"
@@ -213,13 +213,18 @@ def _menu_alerts() -> rx.Component:
             rx.text("Customer alerts", size="2", weight="medium"),
             rx.cond(
                 unread > 0,
-                rx.badge(rx.cond(unread > 99, "99+", unread.to(str)), color_scheme="red", variant="solid", size="1"),
+                rx.badge(
+                    rx.cond(unread > 99, "99+", unread.to(str)),
+                    visually_hidden(" unread"),
+                    color_scheme="red",
+                    variant="solid",
+                    size="1",
+                ),
             ),
             spacing="3",
             align="center",
         ),
         href=routes.STAFF_ALERTS,
-        aria_label=rx.cond(unread > 0, "Customer alerts, " + unread.to(str) + " unread", "Customer alerts"),
         id="menu-alerts",
         underline="none",
         padding="0.55rem 0.75rem",

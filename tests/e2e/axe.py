@@ -16,6 +16,12 @@ BLOCKING = {"critical", "serious"}
 
 def run(page) -> list[dict]:
     """axe's violations on the page as it is now: [{id, impact, help, nodes: [target, ...]}]."""
+    # Colours are measured as they end up: wait for opening dialogs and fades to finish first.
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+            .map(a => a.finished.catch(() => null)))"""
+    )
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol: the app's CSP forbids inline <script> tags (rightly).
         page.evaluate(AXE_JS.read_text() + "\n;true")

@@ -6,7 +6,7 @@ import reflex as rx
 
 from ...services.price_list import PriceItemView
 from ...state.staff_order_quote import StaffOrderQuoteState as Q
-from ..ui import visually_hidden
+from ..ui import scroll_region, visually_hidden
 
 
 def _item(item: PriceItemView) -> rx.Component:
@@ -58,11 +58,12 @@ def price_picker() -> rx.Component:
                     id="price-pick-search",
                     aria_label="Search the price list",
                 ),
-                rx.scroll_area(
+                scroll_region(
                     rx.vstack(rx.foreach(Q.price_items, _item), spacing="1", width="100%"),
-                    type="auto",
-                    scrollbars="vertical",
+                    label="Price list items",
                     max_height="18rem",
+                    overflow_y="auto",
+                    width="100%",
                 ),
                 rx.cond(
                     Q.price_items.length() == 0,
