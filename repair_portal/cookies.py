@@ -14,6 +14,7 @@ STAFF_SESSION = "rp_staff_session"  # the staff member's server-side session (Sa
 STAFF_DEVICE = "rp_staff_known"  # signed proof that this browser signed in before (lockout relief)
 DEVICE = "rp_device"  # the customer's remembered device for the last-name check (SameSite=Lax)
 PORTAL_SESSION = "rp_portal_session"  # a portal user's server-side session (SameSite=Lax: email links)
+PORTAL_DEVICE = "rp_portal_known"  # signed proof that this browser signed in to the portal before
 
 STAFF_SESSION_MAX_AGE = 60 * 60 * 24
 STAFF_DEVICE_MAX_AGE = 60 * 60 * 24 * 365
@@ -34,12 +35,19 @@ def parse(header: str | None) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-SAME_SITE = {STAFF_SESSION: "strict", STAFF_DEVICE: "strict", DEVICE: "lax", PORTAL_SESSION: "lax"}
+SAME_SITE = {
+    STAFF_SESSION: "strict",
+    STAFF_DEVICE: "strict",
+    DEVICE: "lax",
+    PORTAL_SESSION: "lax",
+    PORTAL_DEVICE: "strict",
+}
 MAX_AGE = {
     STAFF_SESSION: STAFF_SESSION_MAX_AGE,
     STAFF_DEVICE: STAFF_DEVICE_MAX_AGE,
     DEVICE: DEVICE_MAX_AGE,
     PORTAL_SESSION: PORTAL_SESSION_MAX_AGE,
+    PORTAL_DEVICE: STAFF_DEVICE_MAX_AGE,
 }
 
 

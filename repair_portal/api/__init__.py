@@ -9,6 +9,9 @@ from .. import cookies, routes
 from .documents import PORTAL_DOCUMENTS, STAFF_DOCUMENTS, SUFFIXES
 from .middleware import security_headers
 from .portal import portal_document, portal_file, verify_last_name
+from .portal_account import magic_link as portal_magic_link
+from .portal_account import sign_in as portal_sign_in
+from .portal_account import sign_out as portal_sign_out
 from .public import branding_logo, health
 from .staff import sign_in, sign_out, signature_image, signature_record, staff_document, view_as_customer
 
@@ -29,6 +32,9 @@ def api_routes() -> Starlette:
         Route(routes.TRACK_API + "/verify", verify_last_name, methods=["POST"]),
         Route(routes.TRACK_API + "/files/{attachment_id}", portal_file),
         Route(routes.BRANDING_LOGO, branding_logo),
+        Route(routes.PORTAL_SIGN_IN_POST, portal_sign_in, methods=["POST"]),
+        Route(routes.PORTAL_SIGN_OUT_POST, portal_sign_out, methods=["GET", "POST"]),
+        Route(routes.PORTAL_MAGIC, portal_magic_link, methods=["GET", "POST"]),
     ]
     table += [Route(f"{routes.STAFF_ORDER_API}/{SUFFIXES[k]}", staff_document(k)) for k in STAFF_DOCUMENTS]
     table += [Route(f"{routes.TRACK_API}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]

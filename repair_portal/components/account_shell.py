@@ -21,6 +21,18 @@ def account_header() -> rx.Component:
             spacing="1",
         ),
         rx.spacer(),
+        rx.link(
+            rx.hstack(rx.icon("shield-check", size=18, aria_hidden="true"), "Sign-in and security", spacing="2"),
+            href=routes.PORTAL_SECURITY,
+            size="3",
+            id="account-security",
+            style={
+                "color": "var(--accent-text)",
+                "min_height": "44px",
+                "display": "inline-flex",
+                "align_items": "center",
+            },
+        ),
         post_form(
             rx.button("Sign out", type="submit", variant="soft", color_scheme="gray", size="3", id="portal-sign-out"),
             action=routes.backend(routes.PORTAL_SIGN_OUT_POST),

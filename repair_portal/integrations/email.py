@@ -36,12 +36,20 @@ class MailBackend(Protocol):
         """Deliver or raise DeliveryError; returns the provider's message id (may be empty)."""
 
 
-PRIVATE_LINK = re.compile(r"(/track/|/staff/set-password/)[A-Za-z0-9_-]{16,}")  # portal and password links
+PRIVATE_LINK = re.compile(
+    r"(/track/|/staff/set-password/|/portal/set-password/|/api/portal/magic/)[A-Za-z0-9_-]{16,}"
+)  # portal, sign-in and password links
+# Without a portal user's own sign-in and reset links (15 and 30 minutes, single use, blanked once spent).
+ORDER_AND_STAFF_LINK = re.compile(r"(/track/|/staff/set-password/)[A-Za-z0-9_-]{16,}")
 
 
-def redact_private_links(text: str) -> str:
-    """Links that work as credentials, with the secret part replaced: for logs and stored copies."""
-    return PRIVATE_LINK.sub(r"\1[private link]", text)
+def redact_private_links(text: str, *, keep_account_links: bool = False) -> str:
+    """Links that work as credentials, with the secret part replaced: for logs and stored copies.
+
+    `keep_account_links`: a stored copy that was never delivered to anyone (the outbox backend) keeps
+    a portal user's sign-in or reset link, the only copy of it, until it is spent, replaced or expires."""
+    pattern = ORDER_AND_STAFF_LINK if keep_account_links else PRIVATE_LINK
+    return pattern.sub(r"\1[private link]", text)
 
 
 class OutboxBackend:

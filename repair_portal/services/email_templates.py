@@ -277,3 +277,31 @@ STAFF_TEMPLATES: dict[str, TemplateSpec] = {
         ),
     ]
 }
+
+
+# Emails to a portal user about signing in. Not editable (like the staff ones): the link must always be
+# in them, and the same words go out whoever asks, so an answer never depends on the shop's edits.
+PORTAL_ACCOUNT_TEMPLATES: dict[str, TemplateSpec] = {
+    spec.key: spec
+    for spec in [
+        TemplateSpec(
+            "portal_magic_link",
+            "Portal sign-in link",
+            "customer",
+            "Your sign-in link for {shop_name}",
+            "Hi {name}, here is your link to sign in to your {shop_name} account. It works once and expires "
+            "in {valid_for}. If you didn't ask for it, you can ignore this email: nobody can sign in without it.",
+            button="Sign in",
+        ),
+        TemplateSpec(
+            "portal_password_reset",
+            "Portal password reset",
+            "customer",
+            "Choose a new password for your {shop_name} account",
+            "Hi {name}, here is your link to choose a new password for your {shop_name} account. It works "
+            "once and expires in {valid_for}. If you didn't ask for it, you can ignore this email: your "
+            "password stays as it is.",
+            button="Choose a new password",
+        ),
+    ]
+}

@@ -102,9 +102,11 @@ def _record(
             log.error("email %s (%s) failed for good: %s", message.id, message.template, str(error)[:200])
         session.add(message)
         if outcome != "retrying":
-            # The tracking code was needed to send; it isn't kept in the outbox afterwards.
-            message.text_body = redact_private_links(message.text_body)
-            message.html_body = redact_private_links(message.html_body)
+            # The tracking code was needed to send; it isn't kept in the outbox afterwards. A portal
+            # user's sign-in link the outbox never delivered stays until spent (services/portal_signin.py).
+            keep = backend == "outbox"
+            message.text_body = redact_private_links(message.text_body, keep_account_links=keep)
+            message.html_body = redact_private_links(message.html_body, keep_account_links=keep)
             audit.record(
                 session,
                 MAILER,

@@ -39,13 +39,20 @@ class PortalIdentity:
     perms: frozenset[Perm]
     session_id: int
     mfa_passed: bool
-    needs_mfa: bool  # the user's flag or the group's: then only a session that passed MFA counts
+    needs_mfa: bool  # required (flag or group) or TOTP enrolled: then only a session that passed MFA counts
 
     def may(self, perm: Perm) -> bool:
         return perm in self.perms
 
 
 def needs_mfa(session: Session, user: PortalUser) -> bool:
+    """A sign-in of this user needs the second step: it is required of them, or they enrolled TOTP by
+    choice (a password alone must not get past an authenticator its owner set up)."""
+    return user.totp_enabled_at is not None or mfa_required(session, user)
+
+
+def mfa_required(session: Session, user: PortalUser) -> bool:
+    """The user's flag or their group's: they may not switch TOTP off, and must enrol before going on."""
     from ..models import PermissionGroup
 
     group = session.get(PermissionGroup, user.group_id)
@@ -123,14 +130,18 @@ def sign_out(session: Session, token: str | None) -> bool:
     return True
 
 
-def revoke_all(session: Session, user_id: int) -> int:
-    """Sign the user out everywhere (staff action, password change, disabling)."""
-    result = session.execute(
+def revoke_all(session: Session, user_id: int, *, keep_session_id: int | None = None) -> int:
+    """Sign the user out everywhere (staff action, password change, disabling); `keep_session_id`: but
+    this browser (a password changed inside the account)."""
+    statement = (
         update(PortalSession)
         .where(PortalSession.portal_user_id == user_id)
         .where(PortalSession.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     )
+    if keep_session_id is not None:
+        statement = statement.where(PortalSession.id != keep_session_id)
+    result = session.execute(statement)
     return result.rowcount or 0
 
 

@@ -10,6 +10,9 @@ Each handler declares what it needs:
 - `@portal_action(Perm.X)`: a portal user's live session from the connection's cookie (MFA passed
   where required) whose permission group has X (`None`: any signed-in portal user). Everything the body
   reads is scoped to `self._account().customer_id`.
+- `@portal_action(None, mfa_pending=True)`: the second step only (/portal/verify): a live session that
+  passed the first factor (password or emailed link) and still owes the second. A signed-in session
+  and no session are both refused. Registered as kind "portal_mfa".
 - `@link_action`: authorised by a one-time link in the URL (choose-a-password page); the body
   checks the link against its hash in the database.
 - `@public`: anyone (the sign-in page, the tracking page's loader that shows the gate).
@@ -32,7 +35,7 @@ DEFAULT_DENIED = "Your role can't do that."
 
 @dataclass(frozen=True)
 class Guard:
-    kind: str  # staff, customer, portal, link, public, form
+    kind: str  # staff, customer, portal, portal_mfa, link, public, form
     action: Action | str | None = None  # a staff Action, or a portal Perm
     read_only: bool = False
     leave: bool = False
@@ -123,19 +126,28 @@ def customer_action(*, read_only: bool):
     return decorate
 
 
-def portal_action(perm, *, leave: bool = False):
+def portal_action(perm, *, leave: bool = False, mfa_pending: bool = False):
     """A signed-in portal user whose group has `perm` (None: any). Refused: the sign-in page (no or dead
     session, or MFA still to pass) or, for a missing permission, a message (`leave=True`: their account
-    home). The identity is the cookie's, looked up for this very event, never a state var."""
+    home). The identity is the cookie's, looked up for this very event, never a state var.
+
+    `mfa_pending=True` (the second-step page, `perm` must be None): only a session that has passed the
+    first factor and not yet the second; a finished sign-in is sent to the account, none to sign-in."""
+    if mfa_pending and perm is not None:
+        raise ValueError("the second step grants no permission: use portal_action(None, mfa_pending=True)")
 
     def decorate(fn):
         def check(state):
-            identity, refusal = state._require_portal(perm, leave=leave)
+            if mfa_pending:
+                identity, refusal = state._require_first_factor()
+            else:
+                identity, refusal = state._require_portal(perm, leave=leave)
             if refusal is not None:
                 return None, refusal
             return CURRENT_PORTAL.set(identity), None
 
-        return _register(_wrap(fn, check, CURRENT_PORTAL), Guard("portal", perm, leave=leave))
+        kind = "portal_mfa" if mfa_pending else "portal"
+        return _register(_wrap(fn, check, CURRENT_PORTAL), Guard(kind, perm, leave=leave))
 
     return decorate
 

@@ -48,6 +48,18 @@ class PortalSessionState(rx.State):
         self.account_user = identity.name or identity.email
         return identity, None
 
+    def _require_first_factor(self):
+        """The second-step page's guard: a session that passed the password or the emailed link and
+        still owes the second step. None: sign in; already signed in: the account."""
+        identity = self._portal_identity()
+        if identity is None:
+            self.account_user = self.account_name = ""
+            return None, rx.redirect(routes.PORTAL_SIGN_IN, replace=True)
+        if portal_auth.signed_in(identity):
+            return None, rx.redirect(routes.PORTAL, replace=True)
+        self.account_user = identity.name or identity.email
+        return identity, None
+
     @rx.event
     @portal_action(None)
     def portal_guard(self):

@@ -21,6 +21,11 @@ EXPECTED_ROUTES = {
     "/staff/customers/[customer_id]",
     "/staff/set-password/[token]",
     "/track/[code]",
+    "/portal",
+    "/portal/sign-in",
+    "/portal/verify",
+    "/portal/security",
+    "/portal/set-password/[token]",
 }
 
 

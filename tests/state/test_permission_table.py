@@ -247,6 +247,10 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffCounterState": ("/staff/counter", "load_counter"),
         "StaffSetPasswordState": ("/staff/set-password/not-a-real-link-token", "load_link"),
         "PortalSessionState": ("/portal", "portal_guard"),
+        "PortalSecurityState": ("/portal/security", "load_security"),
+        "PortalSignInState": ("/portal/sign-in", "load_sign_in"),
+        "PortalVerifyState": ("/portal/verify", "load_verify"),
+        "PortalSetPasswordState": ("/portal/set-password/not-a-real-link-token", "load_link"),
     }
     return pages.get(cls, pages.get(cls.__name__, ("/staff", None)))
 
@@ -285,6 +289,21 @@ def _portal_identities(perm, w) -> dict[str, dict]:
         if who == "portal user in a group with no permissions" and perm is None:
             continue  # any signed-in portal user may use it
         found[who] = {cookies.PORTAL_SESSION: token}
+    return found
+
+
+def _second_step_identities(w) -> dict[str, dict]:
+    """Everyone the second-step page refuses: all but a session that passed the first factor and owes
+    the second (a finished sign-in is sent to its account, and may not enrol or verify again here)."""
+    found = {
+        "no one": {},
+        "forged portal session": {cookies.PORTAL_SESSION: "forged-portal-session-token-aaaaaaaa"},
+        "a staff owner (staff rights are not portal rights)": {cookies.STAFF_SESSION: w["tokens"]["owner"]},
+        "a customer's verified device": {cookies.DEVICE: DEVICE_OF_OTHER_ORDER},
+    }
+    for who, token in w["portal"].items():
+        if who != "portal admin before the second step (MFA)":
+            found[who] = {cookies.PORTAL_SESSION: token}
     return found
 
 
@@ -355,6 +374,10 @@ def _argument_sets(handler, w) -> list[tuple]:
         "intake_condition": "scratched",
         "location_id": "1",
         "email_updates": "on",
+        # the portal's sign-in forms: a code, the current and a new password
+        "code": "123456",
+        "current": "correct horse battery staple 42",
+        "new": "amber lantern over the quay 7",
     }
     good = {
         "int": [w["attachment_id"], w["line_ids"][1], w["owner_id"], w["location_id"], 1],
@@ -487,6 +510,26 @@ def test_portal_handlers_refuse_everyone_without_the_permission(world, cls, name
             sent = _sent(state)
             assert CANARY_EMAIL not in sent and CANARY_PROBLEM not in sent, f"{name} as {who} leaked"
             assert "Canary Works" not in sent or who.startswith("portal user in a group"), f"{name} as {who} leaked"
+            tried += 1
+    assert tried >= 5
+
+
+@pytest.mark.parametrize(
+    ("cls", "name", "handler"),
+    _table("portal_mfa"),
+    ids=lambda v: v if isinstance(v, str) else getattr(v, "__name__", ""),
+)
+def test_second_step_handlers_refuse_everyone_but_a_half_finished_sign_in(world, cls, name, handler):
+    tried = 0
+    for who, jar in _second_step_identities(world).items():
+        for args in _argument_sets(handler, world):
+            state = _fresh_state(cls, world, jar)
+            before = _snapshot(world["engine"])
+            _call(state, name, args)
+            assert _snapshot(world["engine"]) == before, f"{cls.__name__}.{name}{args!r} as {who} changed data"
+            sent = _sent(state)
+            assert CANARY_EMAIL not in sent and CANARY_PROBLEM not in sent, f"{name} as {who} leaked"
+            assert "Canary Works" not in sent, f"{name} as {who} leaked"
             tried += 1
     assert tried >= 5
 
