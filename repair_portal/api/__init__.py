@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from .. import cookies, routes
 from .documents import PORTAL_DOCUMENTS, STAFF_DOCUMENTS, SUFFIXES
+from .lookup import lookup_post
 from .middleware import security_headers
 from .portal import portal_document, portal_file, verify_last_name
 from .public import branding_logo, health
@@ -29,6 +30,7 @@ def api_routes() -> Starlette:
         Route(routes.TRACK_API + "/verify", verify_last_name, methods=["POST"]),
         Route(routes.TRACK_API + "/files/{attachment_id}", portal_file),
         Route(routes.BRANDING_LOGO, branding_logo),
+        Route(routes.LOOKUP_POST, lookup_post, methods=["POST"]),
     ]
     table += [Route(f"{routes.STAFF_ORDER_API}/{SUFFIXES[k]}", staff_document(k)) for k in STAFF_DOCUMENTS]
     table += [Route(f"{routes.TRACK_API}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]

@@ -3,6 +3,7 @@ hand: a change here is a deliberate change of who may do what, and belongs in re
 
 # handler: (guard kind, staff action or None, read only, sent back to the board when refused)
 TABLE = {
+    "LookupState.load_lookup": ("public", None, False, False),
     "PortalSessionState.portal_guard": ("portal", None, False, False),
     "StaffCounterState.finish_sign": ("staff", None, False, False),
     "StaffCounterState.handle_unlock": ("staff", None, False, False),

@@ -21,6 +21,7 @@ EXPECTED_ROUTES = {
     "/staff/customers/[customer_id]",
     "/staff/set-password/[token]",
     "/track/[code]",
+    "/lookup",
 }
 
 
