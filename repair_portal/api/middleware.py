@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .. import cookies
 from ..services.ids import is_digits
-from . import portal_switch
+from . import portal_switch, widget
 
 log = logging.getLogger("repair_portal.security")
 
@@ -88,6 +88,26 @@ async def _send_plain(send, status: int, text: str, *, location: str = "") -> No
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _send_widget(send, method: str) -> None:
+    facts = await asyncio.to_thread(widget.widget_facts)
+    framing = await asyncio.to_thread(portal_switch.frame_ancestors)
+    body = widget.widget_html(facts)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                (b"content-security-policy", content_security_policy([], framing).encode()),
+                *_security_headers(framing),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
 
 
 def _security_headers(frame_ancestors: str | None) -> list:
@@ -202,6 +222,9 @@ def security_headers(app):
                 await _send_plain(send, 413, "That request is too large.")
                 return
             receive = _capped_receive(receive, MAX_FORM_BODY)
+        if widget.wants_widget(scope):  # the shop website's iframe: a plain HTML form, no JavaScript
+            await _send_widget(send, method)
+            return
         if portal_switch.area(path) is not None:
             answer = await portal_switch.portal_off_answer(scope, _header(scope, b"cookie"))
             if answer is not None:

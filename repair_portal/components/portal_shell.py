@@ -68,23 +68,6 @@ def portal_layout(
     )
 
 
-def embed_layout(
-    accent: rx.Var | str, *children: rx.Component, ink: rx.Var | str = "#ffffff", text: rx.Var | str = "#334155"
-) -> rx.Component:
-    """The portal's look without its header and page background, for an iframe on the shop's own website
-    (the page behind shows through: assets/a11y.css `.portal-embed`)."""
-    return rx.el.main(
-        rx.vstack(*children, spacing="3", width="100%"),
-        class_name="portal-root portal-embed",
-        style={"--accent": accent, "--accent-ink": ink, "--accent-text": text},
-        padding="0.25rem",
-        max_width="32rem",
-        margin="0 auto",
-        width="100%",
-        id="main",
-    )
-
-
 def portal_page(route: str, title: str, on_load: list | None = None):
     """Register a customer page (the customer-facing twin of `staff_page`)."""
 

@@ -78,7 +78,7 @@ def frame_ancestors(stored: str) -> str:
 def iframe_snippet(public_url: str) -> str:
     src = html.escape(public_url.rstrip("/") + "/lookup?embed=1", quote=True)
     return (
-        f'<iframe src="{src}" title="Find my repair" width="100%" height="400" '
+        f'<iframe src="{src}" title="Find my repair" width="100%" height="440" '
         'style="border:0;max-width:28rem" loading="lazy"></iframe>'
     )
 

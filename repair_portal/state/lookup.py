@@ -1,6 +1,6 @@
 """/lookup: find an order by reference and last name. The page only reads the shop's public face
 (name, colour, logo, phone); the check itself is the HTTP route's (api/lookup.py), which alone sets
-the device cookie. `?embed=1` is the compact widget the shop's website shows in an iframe."""
+the device cookie. The widget for the shop's website (`?embed=1`) is plain HTML: api/widget.py."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ class LookupState(rx.State):
     """Only what any visitor of the shop's website may see."""
 
     status: str = "loading"  # loading, form, link_off (the right name, link switched off), off (portal off)
-    embed: bool = False
     error: str = ""
     typed_reference: str = ""  # the reference the last try used, to type the name again only
     shop_name: str = ""
@@ -67,7 +66,6 @@ class LookupState(rx.State):
     @public
     def load_lookup(self):
         params = self.router.url.query_parameters
-        self.embed = params.get("embed") == "1"
         self.error = self._error_from(params)
         self.typed_reference = order_lookup.parse_reference(str(params.get("ref", ""))) or ""
         self.form_action = routes.backend(routes.LOOKUP_POST)

@@ -104,11 +104,9 @@ def _switch_off(engine, url: str = "") -> None:
 
 def test_the_page_shows_the_form_with_the_shops_face_and_nothing_else(shop):
     state, result = _lookup_page()
-    assert result is None and state.status == "form" and not state.embed and state.error == ""
+    assert result is None and state.status == "form" and state.error == ""
     assert state.shop_name == "Test Repairs" and state.contact.phone == "020 7946 0123"
     assert state.form_action.endswith("/api/lookup")
-    embedded, _ = _lookup_page("?embed=1")
-    assert embedded.embed and embedded.status == "form"
 
 
 def test_the_route_answers_come_back_as_messages_without_the_order(shop):
@@ -243,6 +241,35 @@ def test_only_the_lookup_page_may_be_framed_and_only_by_the_listed_websites(shop
     assert other_route.headers["x-frame-options"] == "DENY"
 
 
+def test_the_widget_is_a_plain_form_that_opens_the_answer_in_the_whole_window(shop, engine):
+    with write_session(engine) as s:
+        shop_row = s.get(ShopSettings, 1)
+        shop_row.accent_color, shop_row.lookup_frame_origins = "#ff0000", "https://www.myshop.example"
+    pages = TestClient(security_headers(_html_app))
+    for path in ("/lookup?embed=1", "/lookup/?embed=1"):
+        response = pages.get(path)
+        page = response.text
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+        assert '<form id="lookup-form" action="/api/lookup" method="post" target="_top">' in page
+        assert '<label for="lookup-reference">' in page and '<label for="lookup-last-name">' in page
+        assert 'name="reference"' in page and 'name="last_name"' in page and "<h1" in page
+        assert "<script" not in page and "background: transparent" in page
+        assert "--accent: #" in page and "#ff0000" not in page  # pure red darkened until white reads on it
+        csp = response.headers["content-security-policy"]
+        assert "frame-ancestors 'self' https://www.myshop.example" in csp and "x-frame-options" not in response.headers
+    assert pages.head("/lookup?embed=1").status_code == 200
+    assert "<h1" not in pages.get("/lookup?embed=0").text  # the page itself (here: the stand-in app)
+
+
+def test_the_widget_says_call_us_when_the_portal_is_off(shop, engine):
+    _switch_off(engine)
+    page = TestClient(security_headers(_html_app)).get("/lookup?embed=1").text
+    assert 'id="portal-off"' in page and 'href="tel:+442079460123"' in page and "<form" not in page
+    _switch_off(engine, OFF_URL)
+    page = TestClient(security_headers(_html_app)).get("/lookup?embed=1", follow_redirects=False).text
+    assert f'href="{OFF_URL}" target="_top"' in page and "<form" not in page  # not the site inside its own frame
+
+
 def test_with_no_websites_listed_the_lookup_page_is_ours_alone(shop):
     response = TestClient(security_headers(_html_app)).get("/lookup?embed=1")
     assert "frame-ancestors 'self';" in response.headers["content-security-policy"] + ";"
@@ -255,7 +282,7 @@ def test_with_no_websites_listed_the_lookup_page_is_ours_alone(shop):
 def test_off_with_an_address_every_customer_page_and_route_goes_there(shop, engine):
     _switch_off(engine, OFF_URL)
     pages = TestClient(security_headers(_html_app))
-    for path in (f"/track/{shop['code']}", "/lookup", "/lookup?embed=1", "/portal", "/portal/sign-in"):
+    for path in (f"/track/{shop['code']}", "/lookup", "/portal", "/portal/sign-in"):
         response = pages.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == OFF_URL, path
     assert pages.get("/staff/login").status_code == 200  # staff pages aren't the portal

@@ -31,7 +31,15 @@ def _call_card(icon: str, title: str, text: str, contact: ContactView, heading_i
                     id="call-shop",
                 ),
             ),
-            rx.cond(contact.name != "", rx.text(contact.name, " · ", contact.address, size="2", color_scheme="gray")),
+            rx.cond(
+                contact.name != "",
+                rx.text(
+                    contact.name,
+                    rx.cond(contact.address != "", " · " + contact.address, ""),
+                    size="2",
+                    color_scheme="gray",
+                ),
+            ),
             spacing="3",
             align="start",
             width="100%",

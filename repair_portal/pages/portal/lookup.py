@@ -1,9 +1,7 @@
 """/lookup: "find my repair" — an order reference and a last name, posted to the server's own route.
-`?embed=1`: the same form, compact and see-through, for an iframe on the shop's website."""
+(`?embed=1`, the same form for an iframe on the shop's website, is plain HTML: api/widget.py.)"""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import reflex as rx
 
@@ -11,7 +9,7 @@ from ... import routes
 from ...components.portal.common import ACCENT_BUTTON, field_label
 from ...components.portal.contact import contact_card
 from ...components.portal.unavailable import link_off_card, portal_off_card
-from ...components.portal_shell import embed_layout, portal_layout, portal_page
+from ...components.portal_shell import portal_layout, portal_page
 from ...components.ui import post_form
 from ...state.lookup import LookupState as L
 
@@ -42,7 +40,7 @@ def _field(label: str, element_id: str, hint: str = "", **props) -> rx.Component
 def lookup_form() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Find your repair", as_="h1", size=rx.cond(L.embed, "5", "6"), id="lookup-heading"),
+            rx.heading("Find your repair", as_="h1", size="6", id="lookup-heading"),
             rx.text(INTRO, size="3", color_scheme="gray"),
             post_form(
                 rx.vstack(
@@ -82,39 +80,30 @@ def lookup_form() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                # A real form post: the route alone checks the name and writes the HttpOnly device
-                # cookie. In the shop's iframe the answer opens in the whole window, on our own site,
-                # where the browser keeps that cookie (it wouldn't inside another site's frame).
+                # A real form post: the route alone checks the name and writes the HttpOnly device cookie.
                 action=L.form_action,
                 form_id="lookup-form",
-                target=rx.cond(L.embed, "_top", "_self"),
             ),
             spacing="3",
             width="100%",
         ),
-        size=rx.cond(L.embed, "2", "3"),
+        size="3",
         width="100%",
     )
 
 
-def _page(body: Callable[[], list[rx.Component]], *, contact: bool) -> rx.Component:
-    """The shop's page, or (embedded) just the card; the full page also says how to reach the shop."""
+def _page(*children: rx.Component) -> rx.Component:
     shop_name = rx.cond(L.shop_name != "", L.shop_name, "Repair tracking")
-    theme = {"ink": L.accent_ink, "text": L.accent_text}
-    extra = [contact_card(L.contact)] if contact else []
-    return rx.cond(
-        L.embed,
-        embed_layout(L.accent_surface, *body(), **theme),
-        portal_layout(shop_name, L.accent_surface, *body(), *extra, logo=L.logo_url, **theme),
-    )
+    theme = {"logo": L.logo_url, "ink": L.accent_ink, "text": L.accent_text}
+    return portal_layout(shop_name, L.accent_surface, *children, **theme)
 
 
 @portal_page(routes.LOOKUP, "Find your repair", on_load=[L.load_lookup])
 def lookup_page() -> rx.Component:
     return rx.match(
         L.status,
-        ("loading", rx.center(rx.spinner(size="3"), min_height=rx.cond(L.embed, "12rem", "100vh"))),
-        ("off", _page(lambda: [portal_off_card(L.contact)], contact=False)),
-        ("link_off", _page(lambda: [link_off_card(L.contact)], contact=True)),
-        _page(lambda: [lookup_form()], contact=True),
+        ("loading", rx.center(rx.spinner(size="3"), min_height="100vh")),
+        ("off", _page(portal_off_card(L.contact))),
+        ("link_off", _page(link_off_card(L.contact), contact_card(L.contact))),
+        _page(lookup_form(), contact_card(L.contact)),
     )
