@@ -8,6 +8,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from . import routes
 from .settings import get_settings
 
 BANNER_WIDTH = 78
@@ -28,7 +29,7 @@ def cmd_migrate(_args) -> int:
 
 def _print_demo(result, settings) -> None:
     lines = [
-        "  REPAIR PORTAL — DEMO SHOP CREATED (shown once; the password is not stored anywhere readable)",
+        "  REPAIR PORTAL — DEMO SHOP CREATED (shown once; the passwords are not stored anywhere readable)",
         "",
         f"  Staff sign-in:  {settings.staff_url()}",
         f"  Email:          {result.owner_email}",
@@ -39,6 +40,24 @@ def _print_demo(result, settings) -> None:
     for link in result.links:
         lines.append(f"  - {link.reference}  {link.stage:<26} last name: {link.last_name}")
         lines.append(f"    {settings.track_url(link.code)}")
+    if result.links:
+        first = result.links[0]
+        lines += [
+            "",
+            "  Find my repair (the lookup for the shop's website: order reference + last name):",
+            f"  Lookup page:      {settings.staff_url(routes.LOOKUP)}",
+            f"  Try:              {first.reference}, last name {first.last_name}",
+        ]
+    if result.account is not None:
+        account = result.account
+        lines += [
+            "",
+            f"  Customer account: {account.company} ({account.orders} orders from {account.sites} sites)",
+            f"  Portal sign-in:   {settings.staff_url(routes.PORTAL_SIGN_IN)}",
+            f"  Portal email:     {account.portal_email} (Admin group)",
+            f"  Portal password:  {account.portal_password}",
+            f"  Also a user:      {account.other_user_email} (Site manager group; send a reset link to try it)",
+        ]
     lines += [
         "",
         f"  {result.orders} orders for {result.customers} customers at 2 locations.",

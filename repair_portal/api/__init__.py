@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from .. import cookies, routes
 from .documents import PORTAL_DOCUMENTS, STAFF_DOCUMENTS, SUFFIXES
+from .lookup import lookup_post
 from .middleware import security_headers
 from .portal import portal_document, portal_file, verify_last_name
 from .portal_account import magic_link as portal_magic_link
@@ -35,6 +36,7 @@ def api_routes() -> Starlette:
         Route(routes.PORTAL_SIGN_IN_POST, portal_sign_in, methods=["POST"]),
         Route(routes.PORTAL_SIGN_OUT_POST, portal_sign_out, methods=["GET", "POST"]),
         Route(routes.PORTAL_MAGIC, portal_magic_link, methods=["GET", "POST"]),
+        Route(routes.LOOKUP_POST, lookup_post, methods=["POST"]),
     ]
     table += [Route(f"{routes.STAFF_ORDER_API}/{SUFFIXES[k]}", staff_document(k)) for k in STAFF_DOCUMENTS]
     table += [Route(f"{routes.TRACK_API}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]

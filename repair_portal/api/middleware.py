@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from .. import cookies
 from ..services.ids import is_digits
+from . import portal_switch, widget
 
 log = logging.getLogger("repair_portal.security")
 
@@ -32,9 +33,10 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def content_security_policy(script_hashes: list[str]) -> str:
+def content_security_policy(script_hashes: list[str], frame_ancestors: str = "frame-ancestors 'none'") -> str:
     """Scripts: our files, the page's own inline scripts by hash, and `eval` (Reflex runs
-    `rx.call_script` through it). Nothing may frame a page, no plugins, no <base> tricks."""
+    `rx.call_script` through it). Nothing may frame a page (but the lookup page, by the websites the
+    shop lists: api/portal_switch.py), no plugins, no <base> tricks."""
     from reflex_base.config import get_config
 
     from ..settings import get_settings
@@ -55,7 +57,7 @@ def content_security_policy(script_hashes: list[str]) -> str:
             f"form-action 'self' {backend}",
             "object-src 'none'",
             "base-uri 'none'",
-            "frame-ancestors 'none'",
+            frame_ancestors,
         ]
     )
 
@@ -68,8 +70,9 @@ def inline_script_hashes(html: bytes) -> list[str]:
     return sorted(set(found))
 
 
-async def _send_plain(send, status: int, text: str) -> None:
+async def _send_plain(send, status: int, text: str, *, location: str = "") -> None:
     body = text.encode()
+    extra = [(b"location", location.encode("latin-1", "replace"))] if location else []
     await send(
         {
             "type": "http.response.start",
@@ -79,11 +82,42 @@ async def _send_plain(send, status: int, text: str) -> None:
                 (b"content-length", str(len(body)).encode()),
                 (b"cache-control", b"no-store"),
                 (b"connection", b"close"),
+                *extra,
                 *SECURITY_HEADERS,
             ],
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _send_widget(send, method: str) -> None:
+    facts = await asyncio.to_thread(widget.widget_facts)
+    framing = await asyncio.to_thread(portal_switch.frame_ancestors)
+    body = widget.widget_html(facts)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                (b"content-security-policy", content_security_policy([], framing).encode()),
+                *_security_headers(framing),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+
+
+def _security_headers(frame_ancestors: str | None) -> list:
+    """The security headers for a response: framing refused, or (the lookup page) limited to the
+    shop's listed websites — then X-Frame-Options, which can't name other sites, is left out."""
+    if frame_ancestors is None:
+        return SECURITY_HEADERS
+    if frame_ancestors.strip() == "frame-ancestors 'self'":
+        return [(k, b"SAMEORIGIN" if k == b"x-frame-options" else v) for k, v in SECURITY_HEADERS]
+    return [(k, v) for k, v in SECURITY_HEADERS if k != b"x-frame-options"]
 
 
 def _header(scope, name: bytes) -> str | None:
@@ -188,6 +222,16 @@ def security_headers(app):
                 await _send_plain(send, 413, "That request is too large.")
                 return
             receive = _capped_receive(receive, MAX_FORM_BODY)
+        if widget.wants_widget(scope):  # the shop website's iframe: a plain HTML form, no JavaScript
+            await _send_widget(send, method)
+            return
+        if portal_switch.area(path) is not None:
+            answer = await portal_switch.portal_off_answer(scope, _header(scope, b"cookie"))
+            if answer is not None:
+                await _send_plain(send, answer.status, answer.text or "See other", location=answer.location)
+                return
+        framing = await asyncio.to_thread(portal_switch.frame_ancestors) if portal_switch.is_lookup(path) else None
+        security = _security_headers(framing)
 
         start: dict | None = None
         chunks: list[bytes] = []
@@ -198,12 +242,15 @@ def security_headers(app):
                 message = dict(message)
                 headers = list(message.get("headers", []))
                 existing = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in existing]
-                message["headers"] = headers
+                headers += [(k, v) for k, v in security if k not in existing]
                 content_type = dict((k.lower(), v) for k, v in headers).get(b"content-type", b"")
                 if content_type.startswith(b"text/html"):
+                    message["headers"] = headers
                     start = message  # held back until the body is known: the CSP hashes its scripts
                     return
+                if framing is not None:  # the lookup form's redirects, inside the widget's frame
+                    headers.append((b"content-security-policy", framing.encode()))
+                message["headers"] = headers
                 await send(message)
                 return
             if start is not None and message["type"] == "http.response.pathsend":  # a static page, zero-copy
@@ -218,7 +265,7 @@ def security_headers(app):
                 headers.append((b"content-length", str(len(body)).encode()))
                 encoding = dict((k.lower(), v) for k, v in headers).get(b"content-encoding", b"")
                 html = gzip.decompress(body) if encoding == b"gzip" else body
-                csp = content_security_policy(inline_script_hashes(html))
+                csp = content_security_policy(inline_script_hashes(html), framing or "frame-ancestors 'none'")
                 headers.append((b"content-security-policy", csp.encode()))
                 await send({**start, "headers": headers})
                 await send({"type": "http.response.body", "body": body, "more_body": False})

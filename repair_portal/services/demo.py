@@ -1,4 +1,5 @@
-"""A believable demo shop: two locations, staff, ~20 customers, ~40 orders."""
+"""A believable demo shop: two locations, staff, ~20 customers, ~40 orders, and a business account with
+its own orders and portal users (services/demo_account.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from ..models import (
     StageKind,
 )
 from . import audit, clock, payments, price_list, quotes, workflow
+from .demo_account import DemoAccount, seed_business_account
 from .demo_images import device_photo
 from .orders import create_order
 from .passwords import hash_password
@@ -151,6 +153,7 @@ class DemoResult:
     links: list[DemoLink] = field(default_factory=list)
     orders: int = 0
     customers: int = 0
+    account: DemoAccount | None = None  # the business account and its first portal user's password
 
 
 def _ascii(text: str) -> str:
@@ -337,30 +340,9 @@ def seed_demo(session: Session, secret_key: str, files_dir: Path, *, seed: int =
         order.intake_checks_json = json.dumps({item: rng.random() < 0.6 for item in checks})
         session.add(order)
         target = stage_by_name[stage_name]
-        at = booked
-        for stage in stages[1:]:
-            if stage.position > target.position:
-                break
-            if stage.name == "Awaiting parts" and stage_name != "Awaiting parts":
-                continue
-            at = at + timedelta(hours=rng.randint(2, 30))
-            at = min(at, now - timedelta(minutes=rng.randint(5, 600)))
-            workflow.change_stage(session, order, stage, owner_actor, at=at)
-            if stage.kind == StageKind.AWAITING_APPROVAL:
-                _demo_quote(session, order, kind, owner_actor, at, decided=target.position > stage.position)
+        at = _walk_to(session, order, stages, target, booked, kind, owner_actor, rng, now)
         if stage_name in {"Ready for collection", "Collected", "Repairing"} and rng.random() < 0.8:
-            total = _approved_total(session, order)
-            if total:
-                amount = total if stage_name == "Collected" else total // 2 // 100 * 100
-                payments.record_payment(
-                    session,
-                    order,
-                    amount,
-                    rng.choice(["card", "cash", "bank_transfer"]),
-                    owner_actor,
-                    received_at=at,
-                    reference="Deposit" if amount < total else "",
-                )
+            _demo_payment(session, order, stage_name, owner_actor, at, rng)
         if photo_budget and index % 3 == 0:
             photo_budget -= 1
             stored = store_photo(
@@ -408,11 +390,56 @@ def seed_demo(session: Session, secret_key: str, files_dir: Path, *, seed: int =
             result.links.append(
                 DemoLink(order.reference, customer.last_name, target.customer_label or target.name, new.code)
             )
-    result.customers = len(customers)
+    result.account = seed_business_account(
+        session,
+        secret_key,
+        locations=locations,
+        stages=stages,
+        actor=owner_actor,
+        technician_ids=[t.id for t in technicians[:2]],
+        password=generate_password(),
+        seed=seed + 1,
+        now=now,
+    )
+    result.orders += result.account.orders
+    result.customers = len(customers) + 1
     session.flush()
     # Awaiting approval first: that's the one a person will want to try.
     result.links.sort(key=lambda link: link.stage != by_kind[StageKind.AWAITING_APPROVAL].customer_label)
     return result
+
+
+def _walk_to(session: Session, order: Order, stages, target: Stage, booked, kind: str, actor, rng, now):
+    """Move the order along the workflow to `target` (skipping the parts wait unless it is the target),
+    sending a quote at the approval stage, approved if the order went past it. Returns the last time."""
+    at = booked
+    for stage in stages[1:]:
+        if stage.position > target.position:
+            break
+        if stage.name == "Awaiting parts" and target.name != "Awaiting parts":
+            continue
+        at = at + timedelta(hours=rng.randint(2, 30))
+        at = min(at, now - timedelta(minutes=rng.randint(5, 600)))
+        workflow.change_stage(session, order, stage, actor, at=at)
+        if stage.kind == StageKind.AWAITING_APPROVAL:
+            _demo_quote(session, order, kind, actor, at, decided=target.position > stage.position)
+    return at
+
+
+def _demo_payment(session: Session, order: Order, stage_name: str, actor, at, rng) -> None:
+    """Paid in full at collection, half as a deposit before; nothing without an approved quote."""
+    total = _approved_total(session, order)
+    if total:
+        amount = total if stage_name == "Collected" else total // 2 // 100 * 100
+        payments.record_payment(
+            session,
+            order,
+            amount,
+            rng.choice(["card", "cash", "bank_transfer"]),
+            actor,
+            received_at=at,
+            reference="Deposit" if amount < total else "",
+        )
 
 
 def _demo_quote(session: Session, order: Order, kind: str, actor: audit.Actor, at, *, decided: bool) -> None:

@@ -74,6 +74,10 @@ def describe(action: str, detail: dict) -> tuple[str, str]:
         "portal.last_name_verified": ("Confirmed their last name", "shield-check"),
         "portal.last_name_failed": ("Entered a wrong last name", "shield-alert"),
         "portal.last_name_blocked": ("Was blocked after too many wrong last names", "shield-x"),
+        "portal.lookup_verified": ("Found the order by its reference and last name", "search-check"),
+        "portal.lookup_failed": ("Looked the order up with a wrong last name", "shield-alert"),
+        "portal.lookup_blocked": ("Was blocked after too many order lookups", "shield-x"),
+        "portal.lookup_link_off": ("Looked the order up, but its link is switched off", "link-2-off"),
         "portal_link.issued": ("Issued a new tracking link", "link"),
         "portal_link.revoked": ("Revoked the tracking link", "link-2-off"),
         "attachment.added": ("Added a file", "paperclip"),
@@ -157,7 +161,7 @@ def order_activity(session: Session, order_id: int, tz: str, *, limit: int = 200
         if event.actor_type == "staff":
             who = names.get(event.actor_id, event.actor_label or "Staff")
         elif event.actor_type == "customer":
-            who = "Customer" if event.actor_label in ("", "tracking link") else event.actor_label
+            who = "Customer" if event.actor_label in ("", "tracking link", "order lookup") else event.actor_label
         else:
             who = "System"
         items.append(ActivityItem(timefmt.short(event.at, tz), who, what, icon))

@@ -17,7 +17,7 @@ from zoneinfo import available_timezones
 from sqlmodel import Session, select
 
 from ..models import AccessMode, AuditEvent, ShopSettings
-from . import audit, branding, clock, colours, edits, phones
+from . import audit, branding, clock, colours, edits, lookup_widget, phones
 from .ids import is_digits
 
 # format_money assumes two decimal places, so only currencies with cents/pence are offered (no JPY).
@@ -73,8 +73,16 @@ LABELS = {
     "sign_collection_remotely": "collection signature on the portal",
     "terms_text": "terms",
     "intake_checklist": "intake checklist",
+    "lookup_frame_origins": "websites that may show the lookup widget",
 }
-LIMITS = {"name": 200, "welcome_message": 2000, "tax_label": 40, "terms_text": 20000, "intake_checklist": 2000}
+LIMITS = {
+    "name": 200,
+    "welcome_message": 2000,
+    "tax_label": 40,
+    "terms_text": 20000,
+    "intake_checklist": 2000,
+    "lookup_frame_origins": 2000,
+}
 MAX_EXPIRY_DAYS = 3650
 MAX_REMINDER_DAYS = 90
 _RATE = re.compile(r"\d{1,3}(\.\d{1,2})?")
@@ -105,6 +113,7 @@ class ShopForm:
     sign_collection_remotely: bool = False
     terms_text: str = ""
     intake_checklist: str = ""  # one item per line: ticked at intake, printed on the ticket
+    lookup_frame_origins: str = ""  # websites that may frame /lookup, one origin per line
 
     @classmethod
     def from_dict(cls, data: dict) -> ShopForm:
@@ -217,6 +226,8 @@ def validate(form: ShopForm) -> dict[str, str]:
         value = getattr(form, name)
         if not is_digits(value) or not 0 <= int(value) <= MAX_REMINDER_DAYS:
             errors[name] = f"Enter a whole number of days from 1 to {MAX_REMINDER_DAYS}, or 0 for no reminder."
+    if "lookup_frame_origins" not in errors and (problem := lookup_widget.validate_origins(form.lookup_frame_origins)):
+        errors["lookup_frame_origins"] = problem
     return errors
 
 
@@ -238,6 +249,7 @@ def form_for(shop: ShopSettings | None) -> ShopForm:
         collection_reminder_days=str(shop.collection_reminder_days),
         terms_text=shop.terms_text,
         intake_checklist=shop.intake_checklist,
+        lookup_frame_origins=shop.lookup_frame_origins,
         **{t: getattr(shop, t) for t in TOGGLES},
     )
 
@@ -310,6 +322,7 @@ def save_shop_settings(
     shop.collection_reminder_days = int(form.collection_reminder_days)
     shop.terms_text = form.terms_text
     shop.intake_checklist = "\n".join(line.strip() for line in form.intake_checklist.splitlines() if line.strip())
+    shop.lookup_frame_origins = "\n".join(lookup_widget.parse_origins(form.lookup_frame_origins)[0])
     for toggle in TOGGLES:
         setattr(shop, toggle, getattr(form, toggle))
     now = clock.now()

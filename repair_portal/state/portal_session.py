@@ -36,6 +36,14 @@ class PortalSessionState(rx.State):
         return identity
 
     def _require_portal(self, perm=None, *, leave: bool = False):
+        from ..db import session_scope
+        from ..services.portal_policy import portal_off
+
+        with session_scope() as session:
+            off = portal_off(session)
+        if off is not None:  # the shop switched the portal off: its address, or the lookup page's "call us"
+            self.account_user = self.account_name = ""
+            return None, rx.redirect(off.url or routes.LOOKUP, replace=True)
         identity = self._portal_identity()
         if identity is None:
             self.account_user = self.account_name = ""

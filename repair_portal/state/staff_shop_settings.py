@@ -10,7 +10,7 @@ import reflex as rx
 from .. import routes
 from ..db import session_scope, write_session
 from ..integrations.images import ImageRejected
-from ..services import branding, colours, shop_settings
+from ..services import branding, colours, lookup_widget, shop_settings
 from ..services.permissions import Action
 from ..services.shop_settings import TOGGLES, ShopForm
 from ..settings import get_settings
@@ -32,6 +32,9 @@ class StaffShopSettingsState(StaffSessionState):
     has_logo: bool = False
     logo_version: str = ""
     logo_error: str = ""
+    # The website widget's snippets, with this installation's public address (read-only on the page).
+    widget_iframe: str = ""
+    widget_form: str = ""
     _loaded: dict = {}
     _version: str = ""  # updated_at of the row the form was based on
     _may_edit: bool = False  # set by an authorised load; draft edits from anyone else are ignored
@@ -69,6 +72,9 @@ class StaffShopSettingsState(StaffSessionState):
         self._version = version.isoformat() if version else ""
         self.has_logo, self.logo_version = logo is not None, (logo or "")[5:13]
         self.errors, self.conflict, self.logo_error, self.dirty = {}, "", "", False
+        public_url = get_settings().public_url
+        self.widget_iframe = lookup_widget.iframe_snippet(public_url)
+        self.widget_form = lookup_widget.form_snippet(public_url)
 
     def _draft(self) -> ShopForm:
         return ShopForm.from_dict({**self.values, **self.toggles})

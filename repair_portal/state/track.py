@@ -11,7 +11,7 @@ from .. import cookies, live, routes
 from ..actions import portal
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
-from ..services import audit, branding, colours, portal_access, portal_links, portal_view
+from ..services import audit, branding, colours, portal_access, portal_links, portal_policy, portal_view
 from ..services.ids import is_digits
 from ..services.portal_links import LinkStatus
 from ..services.staff_auth import StaffIdentity, portal_previewer
@@ -27,7 +27,7 @@ TABS = ("status", "quote", "documents", "messages")
 class TrackState(rx.State):
     """What the customer's browser holds: only this order's public-facing data, after the access check."""
 
-    status: str = "loading"  # loading, gate, ok, not_found, revoked, expired
+    status: str = "loading"  # loading, gate, ok, not_found, revoked, expired, portal_off
     tab: str = "status"
     gate_error: str = ""
     notice: str = ""
@@ -95,8 +95,8 @@ class TrackState(rx.State):
     def _authorised_order(self, session) -> Order | None:
         """The order this tab may act on: live link from the URL and, unless link-only, this device verified.
 
-        Never in a staff preview: a preview only reads."""
-        if self.preview:
+        Never in a staff preview: a preview only reads; never while the shop has the portal switched off."""
+        if self.preview or portal_policy.portal_off(session) is not None:
             return None
         result = portal_links.resolve(session, self._code())
         if result.status != LinkStatus.OK:
@@ -175,6 +175,12 @@ class TrackState(rx.State):
         previewer = self._staff_previewer()
         self.preview = previewer is not None
         with session_scope() as session:
+            off = portal_policy.portal_off(session) if previewer is None else None
+            if off is not None:  # the shop switched the portal off: its address, or "call us"
+                self._clear_order_data()
+                self._fill_contact(session, None)
+                self.status = "portal_off"
+                return rx.redirect(off.url, replace=True) if off.url else None
             result = portal_links.resolve(session, self._code())
             self._fill_contact(session, result.order_id)
             if result.status != LinkStatus.OK:

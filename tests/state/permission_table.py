@@ -13,6 +13,7 @@ TABLE = {
     "PortalSecurityState.send_password_link": ("portal", None, False, False),
     "PortalSecurityState.set_panel": ("form", None, False, False),
     "PortalSecurityState.start_enrol": ("portal", None, False, False),
+    "LookupState.load_lookup": ("public", None, False, False),
     "PortalSessionState.portal_guard": ("portal", None, False, False),
     "PortalSetPasswordState.handle_set_password": ("link", None, False, False),
     "PortalSetPasswordState.load_link": ("link", None, False, False),

@@ -26,6 +26,7 @@ EXPECTED_ROUTES = {
     "/portal/verify",
     "/portal/security",
     "/portal/set-password/[token]",
+    "/lookup",
 }
 
 

@@ -10,7 +10,7 @@ from PIL import Image
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from repair_portal import cookies
+from repair_portal import cookies, routes
 from repair_portal.api import api_routes, security_headers
 from repair_portal.db import write_session
 from repair_portal.models import Customer, Role, ShopSettings
@@ -137,3 +137,42 @@ def test_a_technician_cannot_reach_past_print_permission_or_into_other_orders_by
     # The other order's verified customer asks for the canary's file through their own code: 404.
     assert customer.get(f"/api/track/{world['other_code']}/files/{world['attachment_id']}").status_code == 404
     assert customer.get(f"/api/track/{world['other_code']}/files/{world['attachment_id']}").content.find(b"JFIF") < 0
+
+
+LOOKUP_FORMS = [
+    None,
+    {},
+    {"reference": "", "last_name": ""},
+    {"reference": "²", "last_name": CANARY},
+    {"reference": "9" * 40, "last_name": CANARY},
+    {"reference": "-1", "last_name": CANARY},
+    {"reference": "%00", "last_name": "\x00"},
+    {"reference": "R-10001"},
+    {"last_name": CANARY},
+    {"reference": "R-10001", "last_name": "Not-The-Canary"},  # the canary's order, the wrong name
+    {"reference": "R-10002", "last_name": CANARY},  # another order, the canary's name
+    {"reference": "x" * 5000, "last_name": "y" * 5000},
+]
+
+
+def test_the_lookup_route_answers_odd_and_wrong_forms_with_the_form_again_and_no_order(world):
+    """POST /api/lookup from every identity with missing, malformed and wrong fields: a redirect back
+    to /lookup with a message (or a 4xx), never a 500, never the canary's name or tracking code."""
+    tried = 0
+    for who, jar in _refused_identities(Route(routes.LOOKUP_POST, lambda r: None), world).items():
+        client = TestClient(security_headers(api_routes()), raise_server_exceptions=False)
+        for name, value in jar.items():
+            client.cookies.set(name, value)
+        for form in LOOKUP_FORMS:
+            for site in ("cross-site", "same-origin"):
+                response = client.post(
+                    routes.LOOKUP_POST, data=form, follow_redirects=False, headers={"sec-fetch-site": site}
+                )
+                location = response.headers.get("location", "")
+                assert response.status_code < 500, f"{form} as {who}: {response.status_code}"
+                assert response.status_code in (303, 400, 413), f"{form} as {who}: {response.status_code}"
+                assert CANARY.encode() not in response.content and CANARY not in location, f"{form} as {who}"
+                assert world["code"] not in location and world["other_code"] not in location, f"{form} as {who}"
+                assert response.status_code != 303 or location.split("?")[0].endswith(routes.LOOKUP)
+                tried += 1
+    assert tried >= 60

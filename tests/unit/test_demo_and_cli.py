@@ -10,9 +10,23 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from repair_portal.db import make_engine, session_scope, write_session
-from repair_portal.models import Attachment, Customer, Location, Order, Payment, Quote, StaffUser, Stage
-from repair_portal.services import portal_links, price_list, staff_auth
+from repair_portal.models import (
+    Attachment,
+    Customer,
+    Location,
+    Order,
+    Payment,
+    PermissionGroup,
+    PortalUser,
+    Quote,
+    StaffUser,
+    Stage,
+)
+from repair_portal.services import portal_links, portal_permissions, price_list, staff_auth
 from repair_portal.services.demo import seed_demo
+from repair_portal.services.order_lookup import Outcome, look_up
+from repair_portal.services.passwords import verify_password
+from repair_portal.services.portal_permissions import Perm
 from repair_portal.settings import PROJECT_ROOT, Settings
 
 from ..conftest import TEST_SECRET_KEY
@@ -27,8 +41,8 @@ def test_demo_shop_is_believable_and_complete(engine, settings, tmp_path):
         result = seed_demo(s, TEST_SECRET_KEY, tmp_path / "files")
     with session_scope(engine) as s:
         assert _count(s, Location) == 2
-        assert _count(s, Customer) == result.customers == 20
-        assert _count(s, Order) == result.orders == 40
+        assert _count(s, Customer) == result.customers == 21
+        assert _count(s, Order) == result.orders == 49
         assert _count(s, StaffUser) >= 2
         stages_used = s.exec(select(func.count(func.distinct(Order.stage_id)))).one()
         assert stages_used == _count(s, Stage) == 7
@@ -53,6 +67,46 @@ def test_demo_shop_is_believable_and_complete(engine, settings, tmp_path):
             assert s.get(Customer, s.get(Order, resolved.order_id).customer_id).last_name == link.last_name
     login = staff_auth.sign_in(engine, settings, email=result.owner_email, password=result.owner_password)
     assert login.ok
+
+
+def test_demo_business_account_has_sites_orders_quotes_payments_and_two_portal_users(engine, tmp_path):
+    with write_session(engine) as s:
+        result = seed_demo(s, TEST_SECRET_KEY, tmp_path / "files")
+    account = result.account
+    with session_scope(engine) as s:
+        business = s.exec(select(Customer).where(Customer.kind == "business")).one()
+        assert business.company == account.company == "Northwind Facilities Ltd"
+        orders = s.exec(select(Order).where(Order.customer_id == business.id)).all()
+        assert len(orders) == account.orders >= 8
+        assert len({o.stage_id for o in orders}) == _count(s, Stage)  # every stage of the workflow
+        assert len({o.problem.split("Site: ")[1] for o in orders}) == account.sites >= 2  # several sites
+        order_ids = [o.id for o in orders]
+        waiting = s.exec(select(Quote).where(Quote.order_id.in_(order_ids)).where(Quote.status == "sent")).all()
+        assert len(waiting) == 1  # one quote awaiting the account's approval
+        assert s.exec(select(func.count()).select_from(Payment).where(Payment.order_id.in_(order_ids))).one() >= 2
+        users = {u.email: u for u in s.exec(select(PortalUser).where(PortalUser.customer_id == business.id))}
+        assert set(users) == {account.portal_email, account.other_user_email}
+        first, other = users[account.portal_email], users[account.other_user_email]
+        assert first.group_id == portal_permissions.builtin_group(s, "admin").id
+        assert verify_password(account.portal_password, first.password_hash)
+        assert first.password_hash and account.portal_password not in first.password_hash
+        group = s.get(PermissionGroup, other.group_id)
+        assert group.name == "Site manager" and group.builtin is None
+        assert portal_permissions.parse(group.permissions_json) == {
+            Perm.ORDERS_VIEW_MINE,
+            Perm.QUOTES_DECIDE,
+            Perm.MESSAGES_SEND,
+        }
+        assert not verify_password(account.portal_password, other.password_hash)
+
+
+def test_the_demo_lookup_example_finds_its_order(engine, tmp_path):
+    with write_session(engine) as s:
+        result = seed_demo(s, TEST_SECRET_KEY, tmp_path / "files")
+    first = result.links[0]
+    with write_session(engine) as s:
+        found = look_up(s, TEST_SECRET_KEY, first.reference, first.last_name, "demo-device-token-000000001")
+    assert found.outcome == Outcome.FOUND and found.code == first.code
 
 
 def _cli(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -80,9 +134,15 @@ def test_bootstrap_seeds_once_and_prints_credentials_only_the_first_time(tmp_pat
     links = re.findall(r"http://counter-pc:3000/track/(\S+)", out)
     assert "http://counter-pc:3000/staff/login" in out
     assert len(links) >= 3
+    assert "http://counter-pc:3000/lookup" in out and "http://counter-pc:3000/portal/sign-in" in out
+    portal_email = re.search(r"Portal email:\s+(\S+)", out).group(1)
+    portal_password = re.search(r"Portal password:\s+(\S+)", out).group(1)
+    reference, last_name = re.search(r"Try:\s+(R-\d+), last name (\S+)", out).groups()
+    assert portal_password != password
     second = _cli(tmp_path, "bootstrap")
     assert second.returncode == 0
     assert "Password" not in second.stdout and password not in second.stdout
+    assert "password" not in second.stdout.lower() and portal_password not in second.stdout
     assert "http://counter-pc:3000/staff/login" in second.stdout
     # the printed credentials and links work against the database the app will use
     data = tmp_path / "data"
@@ -94,9 +154,12 @@ def test_bootstrap_seeds_once_and_prints_credentials_only_the_first_time(tmp_pat
     with write_session(engine) as s:
         for code in links:
             assert portal_links.resolve(s, code).status == "ok"
+        portal_user = s.exec(select(PortalUser).where(PortalUser.email == portal_email)).one()
+        assert verify_password(portal_password, portal_user.password_hash)
+        assert look_up(s, key, reference, last_name, "cli-device-token-00000000001").outcome == Outcome.FOUND
     # nothing secret is kept in readable form
     db_bytes = (data / "repair_portal.db").read_bytes()
-    assert password.encode() not in db_bytes
+    assert password.encode() not in db_bytes and portal_password.encode() not in db_bytes
     assert all(code.encode() not in db_bytes for code in links)
     engine.dispose()
     # seed-demo refuses a database that already has orders

@@ -229,6 +229,77 @@ def _portal_card() -> rx.Component:
     )
 
 
+def _snippet(label: str, value, element_id: str, rows: str, hint: str) -> rx.Component:
+    """A read-only snippet to paste into the shop's website, with a Copy button."""
+    copy = rx.button(
+        rx.icon("copy", size=14, aria_hidden="true"),
+        "Copy",
+        variant="soft",
+        size="2",
+        on_click=[rx.set_clipboard(value), rx.toast.success("Copied. Paste it into a page of your website.")],
+        id=f"{element_id}-copy",
+        aria_label=f"Copy the {label.lower()}",
+    )
+    area = rx.text_area(
+        value=value,
+        read_only=True,
+        rows=rows,
+        id=element_id,
+        width="100%",
+        style={"fontFamily": "var(--code-font-family)", "fontSize": "0.8125rem"},
+    )
+    return rx.vstack(F.field(label, area, f"{element_id}-snippet", element_id, hint), copy, spacing="2", width="100%")
+
+
+def _widget_card() -> rx.Component:
+    return section(
+        "Website widget",
+        "Let customers find their repair from your own website, by order reference and last name "
+        "(the same check and limits as a tracking link's).",
+        F.field(
+            "Websites that may show the widget",
+            F.text_area(
+                "lookup_frame_origins",
+                "shop-widget-origins",
+                "3",
+                2000,
+                placeholder="https://www.myshop.co.uk",
+                spell_check=False,
+            ),
+            "lookup_frame_origins",
+            "shop-widget-origins",
+            "One per line: your website's address without a page path (https://www.myshop.co.uk). "
+            "The widget loads only inside these sites; every other page of the portal refuses to be framed.",
+        ),
+        rx.grid(
+            _snippet(
+                "Widget (an iframe)",
+                S.widget_iframe,
+                "shop-widget-iframe",
+                "3",
+                "Needs your website in the list above. A found repair opens in the whole window, on this portal.",
+            ),
+            _snippet(
+                "Or a plain form",
+                S.widget_form,
+                "shop-widget-form",
+                "8",
+                "Works on any website without the list: style it like the rest of your site.",
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            gap="0.75rem 1rem",
+            width="100%",
+        ),
+        rx.link(
+            "Open the lookup page",
+            href=routes.LOOKUP,
+            is_external=True,
+            size="2",
+            id="shop-widget-open",
+        ),
+    )
+
+
 def _terms_card() -> rx.Component:
     return section(
         "Terms and conditions",
@@ -290,6 +361,7 @@ def shop_settings_page() -> rx.Component:
     body = rx.vstack(
         _shop_card(),
         _portal_card(),
+        _widget_card(),
         branding_card(),
         _terms_card(),
         _intake_card(),

@@ -10,6 +10,7 @@ from ...components.portal.gate import gate
 from ...components.portal.order_view import order_view
 from ...components.portal.problems import problem_page
 from ...components.portal.screen import OrderScreen
+from ...components.portal.unavailable import portal_off_card
 from ...components.portal_shell import portal_layout, portal_page
 from ...components.ui import live_marker
 from ...state.track import TrackState as T
@@ -39,5 +40,6 @@ def track_page() -> rx.Component:
         ("loading", rx.center(rx.spinner(size="3"), min_height="100vh")),
         ("ok", portal_layout(shop_name, T.accent_surface, live_marker(T.live), order_view(SCREEN), **theme)),
         ("gate", portal_layout(shop_name, T.accent_surface, gate(), contact_card(T.contact), **theme)),
+        ("portal_off", portal_layout(shop_name, T.accent_surface, portal_off_card(T.contact), **theme)),
         portal_layout(shop_name, "#334155", problem_page(), logo=T.logo_url),
     )
