@@ -36,7 +36,8 @@ class MailBackend(Protocol):
         """Deliver or raise DeliveryError; returns the provider's message id (may be empty)."""
 
 
-PRIVATE_LINK = re.compile(r"(/track/|/staff/set-password/)[A-Za-z0-9_-]{16,}")  # portal and password links
+# Tracking links and set-password links (staff and portal users).
+PRIVATE_LINK = re.compile(r"(/track/|/staff/set-password/|/portal/set-password/)[A-Za-z0-9_-]{16,}")
 
 
 def redact_private_links(text: str) -> str:
