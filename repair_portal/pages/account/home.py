@@ -26,4 +26,3 @@ def account_home() -> rx.Component:
             id="account-home",
         ),
     )
-
