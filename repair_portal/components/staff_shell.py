@@ -36,6 +36,7 @@ SETTINGS_NAV = [
     ("Workflow", routes.STAFF_SETTINGS_WORKFLOW, "list-ordered", roles_for(Action.EDIT_SETTINGS)),
     ("Price list", routes.STAFF_SETTINGS_PRICE_LIST, "tags", roles_for(Action.EDIT_SETTINGS)),
     ("Staff", routes.STAFF_SETTINGS_STAFF, "user-cog", roles_for(Action.MANAGE_USERS)),
+    ("Portal access", routes.STAFF_SETTINGS_PORTAL, "key-round", roles_for(Action.EDIT_SETTINGS)),
     ("Emails", routes.STAFF_SETTINGS_EMAILS, "mail", roles_for(Action.EDIT_SETTINGS)),
 ]
 _SETTINGS_ROLES = roles_for(Action.EDIT_SETTINGS, Action.MANAGE_USERS)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Customer, Device, Order, Stage
+from ..models import AuditEvent, Customer, Device, Order, PortalUser, Stage
 from . import audit, clock, edits, locking, phones
 from .emails import is_valid_email
 from .search import matching_customer_ids
@@ -73,15 +73,16 @@ class CustomerRow:
     last_order_reference: str
     last_order_at: datetime | None
     last_activity_at: datetime
+    has_portal_access: bool = False  # someone signs in at /portal for this customer
 
 
 def list_customers(
     session: Session, *, search: str = "", limit: int = 25, offset: int = 0
 ) -> tuple[list[CustomerRow], int]:
     """Alphabetical by last name, then first name, like a card index (the order board is the
-    "what happened lately" view). Four statements whatever the page size: the total, the page
-    (served by the lower(last_name) index), and order counts and latest orders for that page
-    only. The search is shared with the order board (services/search.py).
+    "what happened lately" view). Five statements whatever the page size: the total, the page
+    (served by the lower(last_name) index), and order counts, latest orders and portal access
+    for that page only. The search is shared with the order board (services/search.py).
     """
     term = search.strip()[:100]
     region = phones.shop_region(session)
@@ -110,6 +111,11 @@ def list_customers(
         else {}
     )
     latest = _latest_orders(session, ids)
+    with_portal = (
+        set(session.exec(select(PortalUser.customer_id).where(PortalUser.customer_id.in_(ids)).distinct()))
+        if ids
+        else set()
+    )
     rows = []
     for customer in found:
         count, last_updated = stats.get(customer.id, (0, None))
@@ -128,6 +134,7 @@ def list_customers(
                 last_order_reference=last[1] if last else "",
                 last_order_at=last[2] if last else None,
                 last_activity_at=max(filter(None, (last_updated, customer.updated_at))),
+                has_portal_access=customer.id in with_portal,
             )
         )
     return rows, total

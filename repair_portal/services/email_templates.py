@@ -305,3 +305,31 @@ PORTAL_ACCOUNT_TEMPLATES: dict[str, TemplateSpec] = {
         ),
     ]
 }
+
+# Emails to a customer account's portal users about their own sign-in (services/portal_users.py). Not
+# editable either: the set-password link must always be in them.
+PORTAL_USER_TEMPLATES: dict[str, TemplateSpec] = {
+    spec.key: spec
+    for spec in [
+        TemplateSpec(
+            "portal_invite",
+            "Customer account invitation",
+            "customer",
+            "Your {shop_name} account is ready",
+            "Hi {user_name}, {shop_name} has given you access to {account_name}'s account: follow your "
+            "repairs, quotes and documents online. Choose your password to get started. The link works "
+            "once and expires in {valid_for}.",
+            button="Choose your password",
+        ),
+        TemplateSpec(
+            "portal_reset_by_shop",
+            "Customer account password reset (sent by the shop)",
+            "customer",
+            "Choose a new password for your {shop_name} account",
+            "Hi {user_name}, {shop_name} sent you a link to choose a new password for {account_name}'s "
+            "account. The link works once and expires in {valid_for}. If you didn't ask for this, you can "
+            "ignore this email: your password stays as it is.",
+            button="Choose a new password",
+        ),
+    ]
+}

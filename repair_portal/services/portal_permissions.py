@@ -107,13 +107,13 @@ def save_group(
     if clash is not None and clash.id != group_id:
         raise GroupError(f"There is already a group called “{clash.name}”.")
     chosen = {Perm(p) for p in perms if p in {x.value for x in Perm}}
-    if Perm.ORDERS_VIEW_ALL in chosen:
-        chosen.discard(Perm.ORDERS_VIEW_MINE)  # "all" includes "mine"
     group = session.get(PermissionGroup, group_id) if group_id else PermissionGroup(name=name)
     if group is None:
         raise GroupError("That group no longer exists.")
     if group.builtin == ADMIN and chosen != set(Perm):
         raise GroupError("The Admin group always has every permission.")
+    if Perm.ORDERS_VIEW_ALL in chosen and group.builtin != ADMIN:  # (Admin keeps the full set, as migrated)
+        chosen.discard(Perm.ORDERS_VIEW_MINE)  # "all" includes "mine"
     group.name, group.permissions_json, group.require_mfa = name, dump(chosen), bool(require_mfa)
     group.updated_at = clock.now()
     session.add(group)

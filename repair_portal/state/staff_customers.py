@@ -28,6 +28,7 @@ class CustomerRowView:
     orders: int
     last_order: str
     last_order_date: str
+    has_portal: bool = False
 
 
 @dataclasses.dataclass
@@ -93,6 +94,7 @@ class StaffCustomersState(StaffSessionState):
                 orders=row.order_count,
                 last_order=row.last_order_reference,
                 last_order_date=timefmt.date(row.last_order_at, tz),
+                has_portal=row.has_portal_access,
             )
             for row in found
         ]

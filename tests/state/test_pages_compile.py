@@ -16,6 +16,7 @@ EXPECTED_ROUTES = {
     "/staff/settings/workflow",
     "/staff/settings/price-list",
     "/staff/settings/staff",
+    "/staff/settings/portal",
     "/staff/customers",
     "/staff/counter",
     "/staff/customers/[customer_id]",

@@ -129,6 +129,8 @@ def world(tmp_path_factory):
     gone = staff_auth.sign_in(engine, settings, email="gone@example.com", password=factories.STAFF_PASSWORD).token
     locked = staff_auth.sign_in(engine, settings, email="owner@example.com", password=factories.STAFF_PASSWORD).token
     portal = _portal_users(engine, settings)
+    with write_session(engine) as s:  # the business account the portal users belong to
+        account_id = s.exec(select(Customer.id).where(Customer.company == "Canary Works Ltd")).one()
     with write_session(engine) as s:
         locked_id = staff_auth.resolve_session(s, settings, locked).session_id
         counter.start(s, locked_id, canary.order.id, "data_consent", audit.SYSTEM)
@@ -151,6 +153,7 @@ def world(tmp_path_factory):
         "location_id": location.id,
         "owner_id": users[Role.OWNER].id,
         "portal": portal,
+        "account_id": account_id,
     }
     engine.dispose()
     patch.undo()
@@ -233,6 +236,8 @@ def _page(cls, w) -> tuple[str, str | None]:
         return f"/staff/orders/{w['order_id']}", "load_order"
     if issubclass(cls, StaffCustomerState):
         return f"/staff/customers/{w['customer_id']}", "load_customer"
+    if cls.__name__ == "StaffPortalUsersState":  # the account whose portal users forged ids would reach
+        return f"/staff/customers/{w['account_id']}", "load_portal_users"
     pages = {
         StaffCustomersState: ("/staff/customers", "load_customers"),
         "EmailSettingsState": ("/staff/settings/emails", "load_email_settings"),
@@ -242,6 +247,8 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffPriceListState": ("/staff/settings/price-list", "load_price_list"),
         "StaffShopSettingsState": ("/staff/settings/shop", "load_shop_settings"),
         "StaffUsersState": ("/staff/settings/staff", "load_staff_users"),
+        "StaffPortalSettingsState": ("/staff/settings/portal", "load_portal_settings"),
+        "StaffBulkInviteState": ("/staff/customers", "load_customers"),
         "StaffWorkflowState": ("/staff/settings/workflow", "load_workflow"),
         "StaffLoginState": ("/staff/login", "load_login"),
         "StaffCounterState": ("/staff/counter", "load_counter"),

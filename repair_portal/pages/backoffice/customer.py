@@ -1,13 +1,16 @@
-"""/staff/customers/[customer_id]: one customer's contact details (editable), devices and orders."""
+"""/staff/customers/[customer_id]: one customer's contact details (editable), portal access, devices and
+orders."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from ... import routes
+from ...components.customer.portal_access import portal_access_card
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, conflict_notice, dash, field_label, scroll_region
 from ...state.staff_customers import CustomerOrderView, DeviceView, StaffCustomerState
+from ...state.staff_portal_users import StaffPortalUsersState
 
 S = StaffCustomerState
 ACTIVE = routes.STAFF_CUSTOMERS
@@ -255,12 +258,24 @@ def _not_found() -> rx.Component:
     )
 
 
-@staff_page(routes.STAFF_CUSTOMER, "Customer", on_load=[StaffCustomerState.load_customer])
+@staff_page(
+    routes.STAFF_CUSTOMER,
+    "Customer",
+    on_load=[StaffCustomerState.load_customer, StaffPortalUsersState.load_portal_users],
+)
 def customer_page() -> rx.Component:
     body = rx.cond(
         S.found,
         rx.flex(
-            rx.vstack(_contact_card(), _orders_card(), spacing="4", flex="2", min_width="0", width="100%"),
+            rx.vstack(
+                _contact_card(),
+                portal_access_card(),
+                _orders_card(),
+                spacing="4",
+                flex="2",
+                min_width="0",
+                width="100%",
+            ),
             rx.vstack(_devices_card(), spacing="4", flex="1", min_width="0", width="100%"),
             direction=rx.breakpoints(initial="column", md="row"),
             gap="1rem",

@@ -1,10 +1,11 @@
-"""/staff/customers: every customer, A–Z, with the board's search."""
+"""/staff/customers: every customer, A–Z, with the board's search; tick customers to invite them to the portal."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from ... import routes
+from ...components.customer.bulk_invite import bulk_dialog, bulk_result, select_cell, select_header, selection_bar
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, dash, empty_state, pager, scroll_region
 from ...state.staff_customers import (
@@ -24,7 +25,22 @@ ACTIVE = routes.STAFF_CUSTOMERS
 def _list_row(row: CustomerRowView) -> rx.Component:
     href = routes.staff_customer(row.id)
     return rx.table.row(
-        rx.table.row_header_cell(rx.link(row.name, href=href, weight="bold", class_name="customer-link")),
+        select_cell(row),
+        rx.table.row_header_cell(
+            rx.hstack(
+                rx.link(row.name, href=href, weight="bold", class_name="customer-link"),
+                rx.cond(
+                    row.has_portal,
+                    rx.tooltip(
+                        rx.badge("Portal", color_scheme="teal", variant="soft", size="1", class_name="portal-badge"),
+                        content="Someone signs in at /portal for this customer",
+                    ),
+                ),
+                spacing="2",
+                align="center",
+                wrap="wrap",
+            )
+        ),
         rx.table.cell(rx.text(dash(row.company), color_scheme="gray")),
         rx.table.cell(dash(row.email)),
         rx.table.cell(rx.text(dash(row.phone), white_space="nowrap")),
@@ -51,7 +67,9 @@ def _list_table() -> rx.Component:
     headers = ["Name", "Company", "Email", "Phone", "Orders", "Last order"]
     return scroll_region(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])),
+            rx.table.header(
+                rx.table.row(select_header(), *[rx.table.column_header_cell(h, style=STICKY_HEAD) for h in headers])
+            ),
             rx.table.body(rx.foreach(L.customer_rows, _list_row)),
             variant="surface",
             size="2",
@@ -108,6 +126,8 @@ def customers_page() -> rx.Component:
     )
     body = rx.vstack(
         _list_toolbar(),
+        bulk_result(),
+        selection_bar(),
         rx.cond(
             L.customer_rows.length() > 0,
             _list_table(),
@@ -117,6 +137,7 @@ def customers_page() -> rx.Component:
                 rx.center(rx.spinner(size="3"), padding="3rem", width="100%"),
             ),
         ),
+        bulk_dialog(),
         spacing="4",
         width="100%",
     )
