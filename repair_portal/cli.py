@@ -171,6 +171,25 @@ def _ensure_shop_basics(session, shop_name: str | None) -> None:
         workflow.create_default_stages(session)
 
 
+def cmd_reset_mfa(args) -> int:
+    """For a staff member who lost their phone and recovery codes: TOTP off, passkeys gone, signed out."""
+    from sqlmodel import select
+
+    from .db import write_session
+    from .models import StaffUser
+    from .services import audit, staff_mfa
+    from .services.emails import normalise_email
+
+    with write_session() as session:
+        user = session.exec(select(StaffUser).where(StaffUser.email == normalise_email(args.email))).first()
+        if user is None:
+            print(f"No staff account with the email {args.email}.", file=sys.stderr)
+            return 1
+        staff_mfa.reset(session, user.id, audit.Actor("system", label="cli"))
+    print(f"Two-step sign-in and passkeys of {user.email} removed; they are signed out everywhere.")
+    return 0
+
+
 def cmd_backup(args) -> int:
     settings = get_settings()
     if not settings.is_sqlite:
@@ -261,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--shop-name")
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     admin.set_defaults(fn=cmd_create_admin)
+    reset = sub.add_parser("reset-mfa", help="turn off a staff member's two-step sign-in and passkeys (lost phone)")
+    reset.add_argument("email")
+    reset.set_defaults(fn=cmd_reset_mfa)
     backup = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
     backup.add_argument("dest")
     backup.set_defaults(fn=cmd_backup)

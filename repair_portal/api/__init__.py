@@ -14,7 +14,16 @@ from .portal_account import magic_link as portal_magic_link
 from .portal_account import sign_in as portal_sign_in
 from .portal_account import sign_out as portal_sign_out
 from .public import branding_logo, health
-from .staff import sign_in, sign_out, signature_image, signature_record, staff_document, view_as_customer
+from .staff import (
+    passkey_sign_in,
+    sign_in,
+    sign_out,
+    signature_image,
+    signature_record,
+    staff_document,
+    verify_second_step,
+    view_as_customer,
+)
 
 STAFF_COOKIE = cookies.STAFF_SESSION
 DEVICE_COOKIE = cookies.DEVICE
@@ -27,6 +36,8 @@ def api_routes() -> Starlette:
         Route(routes.HEALTH, health),
         Route(routes.STAFF_SIGN_IN_POST, sign_in, methods=["POST"]),
         Route(routes.STAFF_SIGN_OUT_POST, sign_out, methods=["GET", "POST"]),
+        Route(routes.STAFF_VERIFY_POST, verify_second_step, methods=["POST"]),
+        Route(routes.STAFF_PASSKEY_POST, passkey_sign_in, methods=["POST"]),
         Route(routes.STAFF_ORDER_API + "/portal", view_as_customer),
         Route(routes.STAFF_ORDER_API + "/signatures/{signature_id}.png", signature_image),
         Route(routes.STAFF_ORDER_API + "/signatures/{signature_id}.pdf", signature_record),

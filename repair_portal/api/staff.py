@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import cookies, routes
 from ..db import get_engine, session_scope, write_session
-from ..services import audit, staff_auth
+from ..services import audit, passkeys, staff_auth, staff_mfa_sign_in
 from ..services.permissions import Action, can
 from ..settings import get_settings
 from .common import PDF_LAYOUTS, client_of, denied, file_response, from_our_pages, path_id
@@ -67,12 +67,78 @@ async def sign_in(request: Request) -> Response:
         if target != routes.STAFF_HOME:
             query["next"] = target
         return RedirectResponse(routes.frontend(f"{routes.STAFF_LOGIN}?{urlencode(query)}"), status_code=303)
+    if result.mfa_pending:  # the password alone opens only the second step
+        target = routes.STAFF_VERIFY + (f"?{urlencode({'next': target})}" if target != routes.STAFF_HOME else "")
+    elif result.must_enrol:
+        target = routes.STAFF_PROFILE
+    return _signed_in(settings, target, result.token, result.known_device)
+
+
+def _signed_in(settings, target: str, token: str, known_device: str | None) -> Response:
+    """Off to `target` with a full page load, carrying the new HttpOnly session cookie."""
     response = RedirectResponse(routes.frontend(target), status_code=303)
     secure = settings.public_url.startswith("https://")
-    cookies.put(response, cookies.STAFF_SESSION, result.token, secure=secure)
-    cookies.put(response, cookies.STAFF_DEVICE, result.known_device, secure=secure)
+    cookies.put(response, cookies.STAFF_SESSION, token, secure=secure)
+    if known_device:
+        cookies.put(response, cookies.STAFF_DEVICE, known_device, secure=secure)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+async def verify_second_step(request: Request) -> Response:
+    """The /staff/verify form: a TOTP or recovery code for the password-only session in the cookie. Right:
+    that session ends and a new, full one replaces it. Wrong: back to the form, counted like a wrong password."""
+    if not from_our_pages(request):
+        return denied(403, "Use the shop's own sign-in page.")
+    form = await request.form(max_files=0, max_fields=8)
+    code = str(form.get("code", ""))[:64]
+    target = safe_next(str(form.get("next", "")))
+    ip, user_agent = client_of(request)
+    settings = get_settings()
+    result = await asyncio.to_thread(
+        staff_mfa_sign_in.complete_second_step,
+        get_engine(),
+        settings,
+        token=request.cookies.get(cookies.STAFF_SESSION),
+        code=code,
+        ip=ip,
+        user_agent=user_agent,
+        known_device=request.cookies.get(cookies.STAFF_DEVICE),
+    )
+    query = {"next": target} if target != routes.STAFF_HOME else {}
+    if result.expired:
+        query["error"] = "expired"
+        return RedirectResponse(routes.frontend(f"{routes.STAFF_LOGIN}?{urlencode(query)}"), status_code=303)
+    if not result.ok:
+        query["error"] = "locked" if result.retry_after_minutes else "invalid"
+        if result.retry_after_minutes:
+            query["retry"] = str(result.retry_after_minutes)
+        return RedirectResponse(routes.frontend(f"{routes.STAFF_VERIFY}?{urlencode(query)}"), status_code=303)
+    return _signed_in(settings, target, result.token, result.known_device)
+
+
+async def passkey_sign_in(request: Request) -> Response:
+    """ "Sign in with a passkey": the login page's script posts the browser's signed answer here."""
+    if not from_our_pages(request):
+        return denied(403, "Sign in from the shop's own sign-in page.")
+    form = await request.form(max_files=0, max_fields=8)
+    answer = str(form.get("credential", ""))
+    target = safe_next(str(form.get("next", "")))
+    ip, user_agent = client_of(request)
+    settings = get_settings()
+    result = await asyncio.to_thread(
+        staff_mfa_sign_in.sign_in_with_passkey,
+        get_engine(),
+        settings,
+        response_json=answer if len(answer) <= passkeys.MAX_RESPONSE_CHARS else "",
+        ip=ip,
+        user_agent=user_agent,
+        known_device=request.cookies.get(cookies.STAFF_DEVICE),
+    )
+    if not result.ok:
+        query = {"error": "passkey", **({"next": target} if target != routes.STAFF_HOME else {})}
+        return RedirectResponse(routes.frontend(f"{routes.STAFF_LOGIN}?{urlencode(query)}"), status_code=303)
+    return _signed_in(settings, target, result.token, result.known_device)
 
 
 async def sign_out(request: Request) -> Response:

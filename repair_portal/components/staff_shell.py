@@ -143,9 +143,12 @@ def _nav(active: str, wrap: Callable[[rx.Component], rx.Component] | None = None
     )
 
 
-def _account(id_prefix: str = "") -> rx.Component:
-    """Who is signed in, and Sign out (a real form post: the route ends the HttpOnly session)."""
-    return rx.vstack(
+def _account(
+    active: str, id_prefix: str = "", wrap: Callable[[rx.Component], rx.Component] | None = None
+) -> rx.Component:
+    """Who is signed in (a link to their profile: password, two-step sign-in, passkeys), and Sign out (a
+    real form post: the route ends the HttpOnly session)."""
+    me = rx.link(
         rx.hstack(
             rx.avatar(
                 fallback=StaffSessionState.staff_name.to(str)[:1],
@@ -162,12 +165,27 @@ def _account(id_prefix: str = "") -> rx.Component:
                     color="white",
                     id=f"{id_prefix}staff-name",
                 ),
-                rx.text(_role_label(), size="1", color="rgba(255,255,255,0.7)"),
+                rx.text(_role_label(), " · Your profile", size="1", color="rgba(255,255,255,0.7)"),
                 spacing="0",
             ),
             spacing="2",
             align="center",
         ),
+        href=routes.STAFF_PROFILE,
+        underline="none",
+        id=f"{id_prefix}profile-link",
+        padding="0.4rem 0.5rem",
+        margin="0 -0.5rem",
+        border_radius="8px",
+        min_height="44px",
+        display="flex",
+        align_items="center",
+        background="rgba(255,255,255,0.12)" if active == routes.STAFF_PROFILE else "transparent",
+        _hover={"background": "rgba(255,255,255,0.08)"},
+        **({"aria_current": "page"} if active == routes.STAFF_PROFILE else {}),
+    )
+    return rx.vstack(
+        wrap(me) if wrap else me,
         post_form(
             rx.button(
                 rx.icon("log-out", size=16),
@@ -196,7 +214,7 @@ def _sidebar_content(active: str) -> rx.Component:
         rx.box(_brand(), padding_bottom="1rem"),
         _nav(active),
         rx.spacer(),
-        _account(),
+        _account(active),
         height="100vh",
         width="100%",
         padding="1.25rem 1rem",
@@ -274,7 +292,7 @@ def phone_menu(active: str) -> rx.Component:
                 _nav(active, wrap=rx.dialog.close),
                 rx.dialog.close(_menu_alerts()),
                 rx.spacer(),
-                _account(id_prefix="menu-"),
+                _account(active, id_prefix="menu-", wrap=rx.dialog.close),
                 spacing="3",
                 min_height="100%",
                 width="100%",

@@ -9,6 +9,7 @@ from .accounts import (
     PortalTokenPurpose,
     PortalUser,
     RecoveryCode,
+    WebAuthnChallenge,
 )
 from .alerts import AlertKind, AlertRead, CustomerAlert
 from .customer import Customer, Device
@@ -76,4 +77,5 @@ __all__ = [
     "Stage",
     "StageKind",
     "StatusEvent",
+    "WebAuthnChallenge",
 ]

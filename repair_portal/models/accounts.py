@@ -120,3 +120,19 @@ class Passkey(SQLModel, table=True):
     name: str = Field(default="", max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class WebAuthnChallenge(SQLModel, table=True):
+    """A challenge handed to the browser for one passkey ceremony: single use, five minutes. Only its
+    SHA-256 is stored; the browser's signed answer carries the challenge itself, which is looked up."""
+
+    __tablename__ = "webauthn_challenge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    challenge_hash: str = Field(max_length=64, unique=True, index=True)
+    purpose: str = Field(max_length=12, description="register or sign_in")
+    owner_kind: str = Field(max_length=10, description="portal or staff")
+    owner_id: int | None = Field(default=None, description="who registers; None for a usernameless sign-in")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -30,7 +30,11 @@ class StaffUser(SQLModel, table=True):
     role: str = Field(default=Role.TECHNICIAN.value, max_length=20)
     active: bool = True
     location_id: int | None = Field(default=None, foreign_key="location.id")
-    totp_secret: str | None = Field(default=None, max_length=64, repr=False)
+    # Fernet token of the TOTP secret (integrations/vault.py): it must be read back to check codes. Set but
+    # without `totp_enabled_at` while the user is still confirming the enrolment.
+    totp_secret_encrypted: str | None = Field(default=None, max_length=500, repr=False)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    totp_last_step: int | None = Field(default=None, description="the last accepted TOTP time step (no replay)")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
@@ -59,3 +63,6 @@ class StaffSession(SQLModel, table=True):
     counter_order_id: int | None = Field(default=None, foreign_key="repair_order.id")
     counter_purpose: str | None = Field(default=None, max_length=30)
     counter_signed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # False: the password was right but the second step (TOTP or a recovery code) is still to come; such a
+    # session opens only /staff/verify (services/staff_auth.py resolve_session).
+    mfa_passed: bool = False

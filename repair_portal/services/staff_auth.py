@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ..db import write_session
-from ..models import Role, StaffSession, StaffUser
+from ..models import Role, ShopSettings, StaffSession, StaffUser
 from ..settings import Settings
 from . import audit, clock, known_devices, ratelimit
 from .emails import is_valid_email, normalise_email
@@ -22,6 +22,8 @@ log = logging.getLogger("repair_portal.security")
 
 GENERIC_LOGIN_ERROR = "That email and password don't match an active account."
 LAST_SEEN_WRITE_INTERVAL = timedelta(seconds=60)
+# A password-only session of a user with TOTP: long enough to open the app and type the code.
+MFA_PENDING_LIFETIME = timedelta(minutes=10)
 
 
 def account_limit(settings: Settings) -> ratelimit.Limit:
@@ -70,6 +72,8 @@ class LoginResult:
     error: str = ""
     retry_after_minutes: int = 0  # > 0 when the answer is "too many attempts"
     known_device: str | None = None  # the browser's new "signed in here before" cookie value
+    mfa_pending: bool = False  # the password was right; the session opens only /staff/verify
+    must_enrol: bool = False  # the role must use TOTP and the user has none yet: /staff/profile first
 
 
 def blocked_message(minutes: int) -> str:
@@ -107,7 +111,7 @@ def sign_in(
     actor = audit.Actor(kind="staff", label=email, ip=ip, user_agent=user_agent)
     with write_session(engine) as session:
         user = session.exec(select(StaffUser).where(StaffUser.email == email)).first()
-        account = (user.id, user.email, user.password_hash, user.active) if user else None
+        account = (user.id, user.email, user.password_hash, user.active, user.totp_enabled_at) if user else None
         device_nonce = known_devices.entries(settings.secret_key, known_device).get(account[0]) if account else None
         if device_nonce:
             keys = [(device_limit(settings), f"{account[0]}:{device_nonce}", True)]
@@ -143,23 +147,52 @@ def sign_in(
             if clears:
                 ratelimit.clear(session, limit, key)
         ratelimit.release(session, counted)
-        token = new_token()
-        now = clock.now()
-        session.add(
-            StaffSession(
-                token_hash=hash_token(token),
-                staff_user_id=account[0],
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + timedelta(hours=settings.staff_session_absolute_hours),
-                ip=ip[:64],
-                user_agent=user_agent[:400],
-            )
+        pending = account[4] is not None  # TOTP enrolled: the code is still to come
+        token = open_session(session, settings, account[0], ip=ip, user_agent=user_agent, mfa_passed=not pending)
+        session.execute(update(StaffUser).where(StaffUser.id == account[0]).values(last_login_at=clock.now()))
+        who = audit.Actor("staff", account[0], account[1], ip, user_agent)
+        audit.record(session, who, "staff.login.password_ok" if pending else "staff.login.success", method="password")
+        enrol = not pending and must_enrol(session, session.get(StaffUser, account[0]))
+    # A browser becomes "known" only once it has passed every step (services/staff_mfa_sign_in.py).
+    device = None if pending else known_devices.remember(settings.secret_key, known_device, account[0])
+    return LoginResult(
+        ok=True, token=token, user_id=account[0], known_device=device, mfa_pending=pending, must_enrol=enrol
+    )
+
+
+def open_session(
+    session: Session, settings: Settings, user_id: int, *, ip: str, user_agent: str, mfa_passed: bool
+) -> str:
+    """A new server-side session; returns its cookie token (stored only hashed). A session still waiting
+    for the second step lives ten minutes."""
+    token = new_token()
+    now = clock.now()
+    lifetime = timedelta(hours=settings.staff_session_absolute_hours) if mfa_passed else MFA_PENDING_LIFETIME
+    session.add(
+        StaffSession(
+            token_hash=hash_token(token),
+            staff_user_id=user_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+            ip=(ip or "")[:64],
+            user_agent=(user_agent or "")[:400],
+            mfa_passed=mfa_passed,
         )
-        session.execute(update(StaffUser).where(StaffUser.id == account[0]).values(last_login_at=now))
-        audit.record(session, audit.Actor("staff", account[0], account[1], ip, user_agent), "staff.login.success")
-    device = known_devices.remember(settings.secret_key, known_device, account[0])
-    return LoginResult(ok=True, token=token, user_id=account[0], known_device=device)
+    )
+    session.flush()
+    return token
+
+
+def required_roles(session: Session) -> set[str]:
+    """The staff roles the owner requires TOTP for (the shop setting `staff_mfa_roles`)."""
+    raw = ShopSettings.current(session).staff_mfa_roles or ""
+    return {part.strip() for part in raw.split(",") if part.strip()}
+
+
+def must_enrol(session: Session, user: StaffUser | None) -> bool:
+    """The user's role must use TOTP and they have not set it up: they may only enrol until they do."""
+    return user is not None and user.totp_enabled_at is None and user.role in required_roles(session)
 
 
 @dataclass(frozen=True)
@@ -172,14 +205,24 @@ class StaffIdentity:
     role: str
     session_id: int
     counter_locked: bool = False  # handed to a customer: only the counter signing screen works
+    mfa_pending: bool = False  # the password was right, the second step not done: only /staff/verify
+    must_enrol: bool = False  # the role requires TOTP and none is set up: only enrolling on /staff/profile
 
 
-def resolve_session(session: Session, settings: Settings, token: str | None) -> StaffIdentity | None:
-    """Return who holds this session token, or None if it is unknown, revoked, expired or idle."""
+def resolve_session(
+    session: Session, settings: Settings, token: str | None, *, pending_ok: bool = False, enrol_ok: bool = False
+) -> StaffIdentity | None:
+    """Return who holds this session token, or None if it is unknown, revoked, expired or idle.
+
+    A session still waiting for its second step counts as nobody unless `pending_ok`, and a user who
+    must first set up TOTP counts as nobody unless `enrol_ok`: only the staff guard (which sends them
+    to /staff/verify or /staff/profile) asks for those; every route and check elsewhere refuses them."""
     if not token:
         return None
     row = session.exec(select(StaffSession).where(StaffSession.token_hash == hash_token(token))).first()
     if row is None or row.revoked_at is not None:
+        return None
+    if not row.mfa_passed and not pending_ok:
         return None
     now = clock.now()
     idle_limit = timedelta(minutes=settings.staff_session_idle_minutes)
@@ -191,7 +234,19 @@ def resolve_session(session: Session, settings: Settings, token: str | None) -> 
     if now - row.last_seen_at >= LAST_SEEN_WRITE_INTERVAL:
         row.last_seen_at = now
         session.add(row)
-    return StaffIdentity(user.id, user.email, user.name, user.role, row.id, row.counter_order_id is not None)
+    enrol = row.mfa_passed and must_enrol(session, user)
+    if enrol and not enrol_ok:
+        return None
+    return StaffIdentity(
+        user.id,
+        user.email,
+        user.name,
+        user.role,
+        row.id,
+        row.counter_order_id is not None,
+        mfa_pending=not row.mfa_passed,
+        must_enrol=enrol,
+    )
 
 
 def sign_out(session: Session, token: str | None, *, ip: str = "", user_agent: str = "") -> bool:

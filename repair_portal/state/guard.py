@@ -4,7 +4,9 @@ Each handler declares what it needs:
 
 - `@staff_action(Action.X)`: a live staff session from the connection's cookie whose role may do X
   (`None`: any signed-in staff member). Checked before the body runs; the body gets the identity
-  from `self._require(...)` without a second database look-up.
+  from `self._require(...)` without a second database look-up. A session that has passed only the
+  password step runs nothing but `mfa_pending=True` handlers (the /staff/verify page), and a user
+  whose role requires TOTP before they have set it up runs nothing but `enrol=True` handlers.
 - `@customer_action(read_only=...)`: the order this tab may read (the customer's verified device,
   or a staff preview) or act on (never a preview). Checked before the body runs.
 - `@portal_action(Perm.X)`: a portal user's live session from the connection's cookie (MFA passed
@@ -40,6 +42,8 @@ class Guard:
     read_only: bool = False
     leave: bool = False
     counter: bool = False  # still runs while the browser is locked to the counter signing screen
+    mfa_pending: bool = False  # runs only for a session still waiting for its second step (/staff/verify)
+    enrol: bool = False  # also runs for a user who must set up TOTP before anything else (/staff/profile)
 
 
 REGISTRY: dict[str, Guard] = {}
@@ -86,20 +90,27 @@ def _wrap(fn, check, var: contextvars.ContextVar = CURRENT_STAFF):
     return guarded
 
 
-def staff_action(action: Action | None, *, leave: bool = False, counter: bool = False):
+def staff_action(
+    action: Action | None, *, leave: bool = False, counter: bool = False, mfa_pending: bool = False, enrol: bool = False
+):
     """`leave=True` (page loaders, settings pages): a role without the permission is also sent back
     to the order board. Only `counter=True` handlers (the signing screen's) run while the session is
-    locked to the counter signing screen; every other one sends the browser back to that screen."""
+    locked to the counter signing screen; every other one sends the browser back to that screen.
+    Only `mfa_pending=True` handlers run for a password-only session (and only for one); `enrol=True`
+    handlers also run for a user who must first set up TOTP (everything else sends them to do so)."""
     denied = DENIED.get(action, DEFAULT_DENIED) if action else DEFAULT_DENIED
 
     def decorate(fn):
         def check(state):
-            identity, refusal = state._require(action, denied, leave=leave, counter=counter)
+            identity, refusal = state._require(
+                action, denied, leave=leave, counter=counter, mfa_pending=mfa_pending, enrol=enrol
+            )
             if refusal is not None:
                 return None, refusal
             return CURRENT_STAFF.set(identity), None
 
-        return _register(_wrap(fn, check), Guard("staff", action, leave=leave, counter=counter))
+        guard = Guard("staff", action, leave=leave, counter=counter, mfa_pending=mfa_pending, enrol=enrol)
+        return _register(_wrap(fn, check), guard)
 
     return decorate
 

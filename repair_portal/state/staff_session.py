@@ -45,10 +45,13 @@ class StaffSessionState(rx.State):
     staff_email: str = ""
 
     def _identity(self) -> StaffIdentity | None:
+        """Whoever the cookie belongs to, including a session still waiting for its second step and a user
+        who must set up TOTP first: `_require` decides what each may run."""
         # A write transaction: resolving may refresh last_seen_at, and a deferred
         # transaction that reads then writes can fail at once under concurrency.
         with write_session() as session:
-            return resolve_session(session, get_settings(), connection_cookie(self, cookies.STAFF_SESSION))
+            token = connection_cookie(self, cookies.STAFF_SESSION)
+            return resolve_session(session, get_settings(), token, pending_ok=True, enrol_ok=True)
 
     def _actor(self, identity: StaffIdentity) -> audit.Actor:
         return audit.Actor("staff", identity.user_id, identity.email, *self._client())
@@ -56,11 +59,12 @@ class StaffSessionState(rx.State):
     def _client(self) -> tuple[str, str]:
         return client_of(self)
 
-    def _require_staff(self) -> StaffIdentity | None:
-        """Return the signed-in staff member, or None after clearing what the page shows."""
+    def _require_staff(self, *, pending_ok: bool = False) -> StaffIdentity | None:
+        """Return the signed-in staff member, or None after clearing what the page shows. A session still
+        waiting for its second step counts only with `pending_ok`."""
         # Within a guarded handler the guard has just resolved it for this very event.
         identity = CURRENT_STAFF.get() or self._identity()
-        if identity is None:
+        if identity is None or (identity.mfa_pending and not pending_ok):
             self.staff_name = self.staff_role = self.staff_email = ""
             return None
         self.staff_name, self.staff_role, self.staff_email = identity.name, identity.role, identity.email
@@ -80,18 +84,30 @@ class StaffSessionState(rx.State):
         *,
         leave: bool = False,
         counter: bool = False,
+        mfa_pending: bool = False,
+        enrol: bool = False,
     ):
         """Session check, then permission check: `(identity, None)` or `(None, events to return)`.
 
         Every staff handler starts with this. `leave=True` (page loaders) also sends the user
         back to the order list when the role may not use the page.
         """
-        identity = self._require_staff()
+        identity = self._require_staff(pending_ok=True)
         if identity is None:
             return None, self._login_redirect()
+        if identity.mfa_pending != mfa_pending:
+            # Password only: the code comes first. Fully signed in: the second step has nothing to do.
+            if identity.mfa_pending:
+                self.staff_name = self.staff_role = self.staff_email = ""  # no back-office shell meanwhile
+            return None, rx.redirect(routes.STAFF_VERIFY if identity.mfa_pending else HOME_ROUTE, replace=True)
         if identity.counter_locked != counter:
             # Locked: whatever the URL, back to the signing screen. Unlocked: the screen has nothing to show.
             return None, rx.redirect(routes.STAFF_COUNTER if identity.counter_locked else HOME_ROUTE, replace=True)
+        if identity.must_enrol and not enrol:
+            if self.router.url.path.rstrip("/") == routes.STAFF_PROFILE:
+                return None, []  # already where they must be (the shell's bell, say): nothing to do
+            # No toast: a page's loaders and the shell's bell would each add one; the profile page says why.
+            return None, rx.redirect(routes.STAFF_PROFILE, replace=True)
         if action is not None and not can(identity.role, action):
             log.info(
                 "permission denied: %s (%s) may not %s on %s",

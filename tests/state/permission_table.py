@@ -79,6 +79,8 @@ TABLE = {
     "StaffLocationsState.set_time": ("form", None, False, False),
     "StaffLocationsState.set_value": ("form", None, False, False),
     "StaffLoginState.load_login": ("public", None, False, False),
+    "StaffLoginState.passkey_stopped": ("form", None, False, False),
+    "StaffLoginState.start_passkey_sign_in": ("public", None, False, False),
     "StaffOrderDetailsState.cancel_edit": ("form", None, False, False),
     "StaffOrderDetailsState.handle_save_details": ("staff", "edit_order_details", False, False),
     "StaffOrderDetailsState.open_edit": ("staff", "edit_order_details", False, False),
@@ -128,6 +130,20 @@ TABLE = {
     "StaffOrdersState.set_tech_filter": ("staff", "view_orders", False, False),
     "StaffOrdersState.start_live": ("staff", "view_orders", False, False),
     "StaffOrdersState.toggle_stage_tile": ("staff", "view_orders", False, False),
+    "StaffProfileState.cancel_setup": ("form", None, False, False),
+    "StaffProfileState.confirm_totp": ("staff", None, False, False),
+    "StaffProfileState.dismiss_codes": ("form", None, False, False),
+    "StaffProfileState.finish_passkey": ("staff", None, False, False),
+    "StaffProfileState.handle_change_password": ("staff", None, False, False),
+    "StaffProfileState.handle_disable_totp": ("staff", None, False, False),
+    "StaffProfileState.handle_new_codes": ("staff", None, False, False),
+    "StaffProfileState.handle_remove_passkey": ("staff", None, False, False),
+    "StaffProfileState.load_profile": ("staff", None, False, False),
+    "StaffProfileState.set_disable_open": ("form", None, False, False),
+    "StaffProfileState.set_new_codes_open": ("form", None, False, False),
+    "StaffProfileState.start_passkey": ("staff", None, False, False),
+    "StaffProfileState.start_totp": ("staff", None, False, False),
+    "StaffVerifyState.load_verify": ("staff", None, False, False),
     "StaffPriceListState.handle_deactivate": ("staff", "edit_settings", False, False),
     "StaffPriceListState.handle_reactivate": ("staff", "edit_settings", False, False),
     "StaffPriceListState.handle_save_item": ("staff", "edit_settings", False, False),
@@ -240,4 +256,15 @@ COUNTER_HANDLERS = {
     "StaffCounterState.finish_sign",
     "StaffCounterState.handle_unlock",
     "StaffCounterState.load_counter",
+}
+
+# The only staff handlers a password-only session (second step still to come) may run, and only it may.
+MFA_PENDING_HANDLERS = {"StaffVerifyState.load_verify"}
+
+# The staff handlers a user whose role requires TOTP may run before they have set it up (every other one
+# sends them to /staff/profile to do so).
+ENROL_HANDLERS = {
+    "StaffProfileState.confirm_totp",
+    "StaffProfileState.load_profile",
+    "StaffProfileState.start_totp",
 }

@@ -12,8 +12,10 @@ import base64
 import inspect
 import io
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 from PIL import Image
 from reflex_base.utils.format import json_dumps
@@ -27,11 +29,14 @@ from repair_portal.models import Customer, QuoteLine, Role, ShopSettings
 from repair_portal.services import (
     attachments,
     audit,
+    clock,
     counter,
     portal_access,
     price_list,
     quotes,
     staff_auth,
+    staff_mfa,
+    staff_mfa_sign_in,
     staff_users,
 )
 from repair_portal.services.permissions import Action, can
@@ -41,7 +46,7 @@ from repair_portal.state.guard import REGISTRY
 from .. import factories
 from ..conftest import TEST_SECRET_KEY
 from .conftest import connect, make_state
-from .permission_table import COUNTER_HANDLERS, TABLE
+from .permission_table import COUNTER_HANDLERS, ENROL_HANDLERS, MFA_PENDING_HANDLERS, TABLE
 
 CANARY_EMAIL = "canary.secret@example.com"
 CANARY_PROBLEM = "Canary problem nobody else may read"
@@ -69,6 +74,8 @@ def test_the_guards_match_the_reviewed_permission_table():
     }
     assert declared == TABLE
     assert {name for name, g in REGISTRY.items() if g.counter} == COUNTER_HANDLERS
+    assert {name for name, g in REGISTRY.items() if g.mfa_pending} == MFA_PENDING_HANDLERS
+    assert {name for name, g in REGISTRY.items() if g.enrol} == ENROL_HANDLERS
 
 
 # --- one shop for the whole table (refused calls change nothing, and each call checks that) ---------
@@ -97,8 +104,11 @@ def world(tmp_path_factory):
     with write_session(engine) as s:
         shop, location = factories.shop(s)
         shop.access_mode = "link_last_name"
+        shop.staff_mfa_roles = "manager"  # managers must use TOTP (the manager below has it)
         users = {role: factories.staff(s, email=f"{role.value}@example.com", role=role) for role in Role}
         factories.staff(s, email="gone@example.com", role=Role.OWNER)
+        factories.staff(s, email="halfway@example.com", role=Role.OWNER)  # TOTP on; signs in with the password only
+        factories.staff(s, email="no-totp-yet@example.com", role=Role.MANAGER)  # must set TOTP up first
         canary = factories.order(s, location, last_name="Canary", problem=CANARY_PROBLEM)
         customer = s.get(Customer, canary.order.customer_id)
         customer.email, customer.phone = CANARY_EMAIL, "+447700900777"
@@ -121,10 +131,23 @@ def world(tmp_path_factory):
         retired = price_list.create_item(s, price_list.ItemForm(name="Old battery", price="39"), audit.SYSTEM)
         price_list.set_active(s, retired.id, False, audit.SYSTEM)
         line_ids = list(s.exec(select(QuoteLine.id).where(QuoteLine.quote_id == quote.id).order_by(QuoteLine.id)))
+    secrets_of = {
+        email: _enrol_totp(engine, settings, email) for email in ("manager@example.com", "halfway@example.com")
+    }
     tokens = {
         role.value: staff_auth.sign_in(engine, settings, email=u.email, password=factories.STAFF_PASSWORD).token
         for role, u in users.items()
     }
+    # The manager passes the second step with the next code (the enrolment spent the current one).
+    next_code = pyotp.TOTP(secrets_of["manager@example.com"]).at(clock.now() + timedelta(seconds=30))
+    step = staff_mfa_sign_in.complete_second_step(engine, settings, token=tokens["manager"], code=next_code)
+    assert step.ok
+    tokens["manager"] = step.token
+    pending = staff_auth.sign_in(engine, settings, email="halfway@example.com", password=factories.STAFF_PASSWORD)
+    must_enrol = staff_auth.sign_in(
+        engine, settings, email="no-totp-yet@example.com", password=factories.STAFF_PASSWORD
+    )
+    assert pending.mfa_pending and must_enrol.must_enrol
     revoked = staff_auth.sign_in(engine, settings, email="owner@example.com", password=factories.STAFF_PASSWORD).token
     gone = staff_auth.sign_in(engine, settings, email="gone@example.com", password=factories.STAFF_PASSWORD).token
     locked = staff_auth.sign_in(engine, settings, email="owner@example.com", password=factories.STAFF_PASSWORD).token
@@ -141,6 +164,8 @@ def world(tmp_path_factory):
     yield {
         "engine": engine,
         "tokens": tokens,
+        "pending": pending.token,
+        "must_enrol": must_enrol.token,
         "revoked": revoked,
         "locked": locked,
         "gone": gone,
@@ -159,6 +184,19 @@ def world(tmp_path_factory):
     patch.undo()
     settings_mod.get_settings.cache_clear()
     db.get_engine.cache_clear()
+
+
+def _enrol_totp(engine, settings, email: str) -> str:
+    """Turn TOTP on for a staff member through the services; returns the secret (as their app holds it)."""
+    from repair_portal.models import StaffUser
+
+    with write_session(engine) as s:
+        user = s.exec(select(StaffUser).where(StaffUser.email == email)).one()
+        secret = staff_mfa.start_enrolment(s, settings, user.id).secret
+    with write_session(engine) as s:
+        outcome = staff_mfa.confirm_enrolment(s, settings, user.id, pyotp.TOTP(secret).now(), audit.SYSTEM)
+    assert outcome.ok
+    return secret
 
 
 def _portal_users(engine, settings) -> dict[str, str]:
@@ -258,25 +296,38 @@ def _page(cls, w) -> tuple[str, str | None]:
         "PortalSignInState": ("/portal/sign-in", "load_sign_in"),
         "PortalVerifyState": ("/portal/verify", "load_verify"),
         "PortalSetPasswordState": ("/portal/set-password/not-a-real-link-token", "load_link"),
+        "StaffProfileState": ("/staff/profile", "load_profile"),
+        "StaffVerifyState": ("/staff/verify", "load_verify"),
     }
     return pages.get(cls, pages.get(cls.__name__, ("/staff", None)))
 
 
-def _staff_identities(action, w, *, counter_screen: bool = False) -> dict[str, dict]:
+def _staff_identities(action, w, *, counter_screen: bool = False, second_step: bool = False, enrol: bool = False):
     """Cookies of every identity that must be refused `action` (None: any staff member may). The counter
-    screen's handlers refuse every session not locked to it; every other handler refuses the locked one."""
+    screen's handlers refuse every session not locked to it; every other handler refuses the locked one.
+    The second sign-in step's handlers refuse every session but a password-only one, which every other
+    handler refuses; a user who must set up TOTP is refused everything but the enrolment's handlers."""
     found = {
         "no one": {},
         "forged session": {cookies.STAFF_SESSION: "forged-session-token-aaaaaaaaaaaa"},
         "signed-out session": {cookies.STAFF_SESSION: w["revoked"]},
         "deactivated user": {cookies.STAFF_SESSION: w["gone"]},
         "a customer's device": {cookies.DEVICE: DEVICE_OF_OTHER_ORDER},
+        "must set up TOTP first": {cookies.STAFF_SESSION: w["must_enrol"]},
     }
-    if counter_screen:
+    if enrol:
+        del found["must set up TOTP first"]
+    if counter_screen or second_step:
         for role in Role:
-            found[f"{role.value} (not at the counter)"] = {cookies.STAFF_SESSION: w["tokens"][role.value]}
+            found[f"{role.value} (not at the counter)" if counter_screen else f"{role.value} (signed in fully)"] = {
+                cookies.STAFF_SESSION: w["tokens"][role.value]
+            }
+        found["password only (MFA pending)" if counter_screen else "owner locked at the counter"] = {
+            cookies.STAFF_SESSION: w["pending" if counter_screen else "locked"]
+        }
         return found
     found["owner locked at the counter"] = {cookies.STAFF_SESSION: w["locked"]}
+    found["password only (MFA pending)"] = {cookies.STAFF_SESSION: w["pending"]}
     if action is not None:
         for role in Role:
             if not can(role, Action(action)):
@@ -467,9 +518,16 @@ def _table(kind: str, *, calls_directly: bool = True) -> list:
 )
 def test_staff_handlers_refuse_everyone_without_the_permission(world, cls, name, handler):
     _, action, _, _ = TABLE[f"{cls.__name__}.{name}"]  # the reviewed rule, not the decorator's own claim
-    at_counter = f"{cls.__name__}.{name}" in COUNTER_HANDLERS
+    qualified = f"{cls.__name__}.{name}"
+    identities = _staff_identities(
+        action,
+        world,
+        counter_screen=qualified in COUNTER_HANDLERS,
+        second_step=qualified in MFA_PENDING_HANDLERS,
+        enrol=qualified in ENROL_HANDLERS,
+    )
     tried = 0
-    for who, jar in _staff_identities(action, world, counter_screen=at_counter).items():
+    for who, jar in identities.items():
         for args in _argument_sets(handler, world):
             state = _fresh_state(cls, world, jar)
             before = _snapshot(world["engine"])

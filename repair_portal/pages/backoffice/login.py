@@ -7,7 +7,43 @@ import reflex as rx
 from ... import routes
 from ...components.registry import register
 from ...components.ui import auth_card, field_label, post_form
-from ...state.staff_login import StaffLoginState
+from ...state.staff_login import PASSKEY_FIELD_ID, PASSKEY_FORM_ID, StaffLoginState
+
+
+def _passkey() -> rx.Component:
+    """ "Sign in with a passkey": the handler stores a challenge and asks the browser; the script puts the
+    signed answer in this hidden form and posts it to the sign-in route (which sets the cookie)."""
+    return rx.vstack(
+        rx.hstack(
+            rx.separator(size="4", flex="1"),
+            rx.text("or", size="1", color_scheme="gray"),
+            rx.separator(size="4", flex="1"),
+            align="center",
+            width="100%",
+            spacing="3",
+        ),
+        rx.button(
+            rx.icon("key-round", size=18),
+            "Sign in with a passkey",
+            type="button",
+            variant="outline",
+            size="3",
+            width="100%",
+            loading=StaffLoginState.passkey_busy,
+            on_click=StaffLoginState.start_passkey_sign_in,
+            id="passkey-sign-in",
+        ),
+        rx.el.form(
+            rx.el.input(type="hidden", name="credential", id=PASSKEY_FIELD_ID),
+            rx.el.input(type="hidden", name="next", value=StaffLoginState.next_path),
+            id=PASSKEY_FORM_ID,
+            action=routes.backend(routes.STAFF_PASSKEY_POST),
+            method="post",
+            hidden=True,
+        ),
+        spacing="4",
+        width="100%",
+    )
 
 
 def login_page() -> rx.Component:
@@ -70,6 +106,7 @@ def login_page() -> rx.Component:
         "Staff sign in",
         rx.text("Use the email and password your shop owner set up for you.", size="2", color_scheme="gray"),
         form,
+        _passkey(),
         footer=rx.text(
             "Customers: use the tracking link from your email or receipt.",
             size="1",
