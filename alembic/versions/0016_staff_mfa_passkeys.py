@@ -1,7 +1,7 @@
 """staff two-step sign-in and passkeys: the TOTP secret stored encrypted, its enrolment time and last
 accepted step, "MFA pending" staff sessions, and server-side WebAuthn challenges
 
-Revision ID: 0019
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-02
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import repair_portal.models.base
 
-revision = "0019"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
