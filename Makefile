@@ -71,11 +71,14 @@ dev: setup
 	$(PY) -m repair_portal bootstrap
 	$(VENV)/bin/reflex run --env dev
 
+# Services and handlers on two workers (pytest-xdist; every test has its own database), then the
+# browser tests in one process (they share one running app).
 test: setup-dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 -m "not e2e"
+	$(PY) -m pytest -m e2e
 
 test-fast: setup-dev
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -n 2 -m "not e2e"
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

@@ -34,6 +34,19 @@ def connect(state, **cookie_values: str):
     return state
 
 
+def run(result):
+    """Run an async handler's coroutine to its end in a thread of its own: a browser test earlier in the
+    same process (Playwright's sync API) keeps an event loop running in this thread."""
+    import asyncio
+    import inspect
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not inspect.iscoroutine(result):
+        return result
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, result).result()
+
+
 def as_staff(state, token: str | None):
     return connect(state, **{cookies.STAFF_SESSION: token or ""})
 

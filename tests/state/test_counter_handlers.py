@@ -3,8 +3,6 @@ leads back to it, the customer signs, the staff password gives the browser back.
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlmodel import select
 
 from repair_portal.db import write_session
@@ -16,11 +14,11 @@ from repair_portal.state.staff_orders import StaffOrdersState
 
 from .. import factories
 from ..unit.test_consents import _png
-from .conftest import as_staff, redirect_path
+from .conftest import as_staff, redirect_path, run
 
 
 def _run(result):
-    return asyncio.run(result) if asyncio.iscoroutine(result) else result
+    return run(result)
 
 
 def _order_and_token(app_env, engine, role=Role.FRONT_DESK):

@@ -3,8 +3,6 @@ and each reveal is audited."""
 
 from __future__ import annotations
 
-import asyncio
-
 from reflex_base.utils.format import json_dumps
 from sqlmodel import select
 
@@ -14,7 +12,7 @@ from repair_portal.services import passcodes, staff_auth
 from repair_portal.state.staff_order_passcode import StaffOrderPasscodeState
 
 from .. import factories
-from .conftest import as_staff
+from .conftest import as_staff, run
 
 SECRET = "L-shape 1-5-9-8"
 
@@ -32,7 +30,7 @@ def test_reveal_puts_the_passcode_on_the_page_not_in_state_and_delete_forgets_it
     page.load_order()
     assert page.summary.has_passcode and SECRET not in json_dumps(page._get_root_state().dict())
 
-    script = asyncio.run(page.reveal_passcode())
+    script = run(page.reveal_passcode())
     assert SECRET in str(script) and page.shown
     assert SECRET not in json_dumps(page._get_root_state().dict())  # the state (and so Redis) never holds it
     with write_session(engine) as s:
@@ -40,7 +38,7 @@ def test_reveal_puts_the_passcode_on_the_page_not_in_state_and_delete_forgets_it
 
     page.hide_passcode()
     assert not page.shown
-    asyncio.run(page.forget_passcode())  # technicians edit order details, so they may delete it
+    run(page.forget_passcode())  # technicians edit order details, so they may delete it
     with write_session(engine) as s:
         assert s.get(Order, order_id).passcode_encrypted is None
     assert not page.summary.has_passcode and page.summary.passcode_deleted != ""

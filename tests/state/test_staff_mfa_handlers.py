@@ -5,7 +5,6 @@ the profile's handlers keep secrets out of the state."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +26,7 @@ from repair_portal.state.staff_verify import StaffVerifyState
 
 from .. import factories
 from ..soft_authenticator import SoftAuthenticator
-from .conftest import as_staff, redirect_path
+from .conftest import as_staff, redirect_path, run
 
 SAME_ORIGIN = {"sec-fetch-site": "same-origin"}
 
@@ -141,7 +140,7 @@ def test_a_role_that_must_use_totp_is_held_on_the_profile_page(shop, engine, app
     profile = as_staff(_state(StaffProfileState, "/staff/profile"), token)
     assert profile.guard() == []  # on the page already: nothing to do, nothing shown
     assert profile.load_profile() is None and profile.must_enrol and profile.mfa_required
-    assert asyncio.run(profile.handle_change_password({"current": "x", "password": "y", "confirm": "y"})) == []
+    assert run(profile.handle_change_password({"current": "x", "password": "y", "confirm": "y"})) == []
     scripts = profile.start_totp()
     secret = _secret_from(scripts)
     assert secret not in _sent(profile)

@@ -10,7 +10,7 @@ from repair_portal.services import audit, portal_links
 from repair_portal.state.track import TrackState
 
 from .. import factories
-from .conftest import as_device, pass_gate
+from .conftest import as_device, pass_gate, run
 
 
 def _run(coro):
@@ -265,7 +265,6 @@ def test_a_field_message_goes_when_that_field_changes_and_a_late_event_cannot_wi
 
 def test_a_customer_who_types_their_name_approves_without_drawing(state_factory, engine):
     """WCAG 2.5.7: "Type my name as my signature" approves with no pointer at all."""
-    import asyncio
 
     from sqlmodel import select
 
@@ -283,7 +282,7 @@ def test_a_customer_who_types_their_name_approves_without_drawing(state_factory,
     state.open_form("approve")
     follow_up = state.prepare_approval({"signer_name": "Jan Kowalski", "agree": "on", "sign_method": "typed"})
     assert "finish_approval" in str(follow_up) and "typed" in str(follow_up)  # no canvas read asked for
-    asyncio.run(state.finish_approval("typed"))
+    run(state.finish_approval("typed"))
     assert state.quote_error == ""
     with write_session(engine) as s:
         sig = s.exec(select(Signature)).one()
