@@ -17,7 +17,7 @@ from . import audit, branding, colours, edits, hours, phones
 from .emails import is_valid_email
 from .hours import Hours, closed_week
 from .mail import opening_hours
-from .shop_settings import ACCESS_MODES, normalise_colour
+from .shop_settings import ACCESS_MODES
 
 INHERIT = ""  # an override left empty: the shop's value applies
 LABELS = {
@@ -90,7 +90,7 @@ def _clean(form: LocationForm, region: str) -> LocationForm:
         email=form.email.strip().lower(),
         address=form.address.strip(),
         hours=hours.clean(form.hours),
-        accent_color=(normalise_colour(accent) or accent) if accent else INHERIT,
+        accent_color=(colours.normalise(accent) or accent) if accent else INHERIT,
         welcome_message=form.welcome_message.strip(),
         access_mode=INHERIT if access in ("", "inherit") else access,
     )
@@ -112,7 +112,7 @@ def validate(form: LocationForm, region: str, *, stored_phone: str = "") -> dict
             errors["phone"] = problem
     if form.email and not is_valid_email(form.email) and "email" not in errors:
         errors["email"] = "Enter an email address like shop@example.com."
-    if form.accent_color and normalise_colour(form.accent_color) is None:
+    if form.accent_color and colours.normalise(form.accent_color) is None:
         errors["accent_color"] = "Use a colour like #0f766e, or use the shop's colour."
     elif form.accent_color and (refused := colours.accent_problem(form.accent_color)[0]):
         errors["accent_color"] = refused
@@ -157,7 +157,7 @@ def _apply(location: Location, form: LocationForm) -> None:
     location.email = form.email
     location.address = form.address
     location.opening_hours_json = hours.to_json(form.hours)
-    location.accent_color = normalise_colour(form.accent_color) if form.accent_color else None
+    location.accent_color = colours.normalise(form.accent_color) if form.accent_color else None
     location.welcome_message = form.welcome_message or None
     location.access_mode = form.access_mode or None
 

@@ -138,16 +138,6 @@ class ShopSettingsConflict(edits.EditConflict):
         super().__init__("the shop settings", changed, by, LABELS)
 
 
-def normalise_colour(raw: str) -> str | None:
-    """'#0F766E' or '0f766e' -> '#0f766e'; anything else -> None."""
-    return colours.normalise(raw)
-
-
-def contrast_with_white(colour: str) -> float:
-    """WCAG contrast ratio of this colour against white (the portal's page)."""
-    return colours.contrast(colour, colours.WHITE)
-
-
 def parse_rate_bp(raw: str) -> int:
     """'20' -> 2000, '17.5' -> 1750, '0' -> 0 basis points. ValueError (a message for the form) otherwise."""
     text = (raw or "").strip().rstrip("%").strip().replace(",", ".")
@@ -185,7 +175,7 @@ def _clean(form: ShopForm) -> ShopForm:
     for f in fields(ShopForm):
         value = getattr(form, f.name)
         values[f.name] = value if f.name in TOGGLES else str(value).strip()
-    values["accent_color"] = normalise_colour(values["accent_color"]) or values["accent_color"]
+    values["accent_color"] = colours.normalise(values["accent_color"]) or values["accent_color"]
     values["currency"] = values["currency"].upper()
     values["country"] = values["country"].upper()
     return ShopForm(**values)
@@ -200,7 +190,7 @@ def validate(form: ShopForm) -> dict[str, str]:
     for name, limit in LIMITS.items():
         if len(getattr(form, name)) > limit:
             errors[name] = f"Keep it under {limit} characters."
-    if normalise_colour(form.accent_color) is None:
+    if colours.normalise(form.accent_color) is None:
         errors["accent_color"] = "Use a colour like #0f766e (a # and six hex digits)."
     elif refused := colours.accent_problem(form.accent_color)[0]:
         errors["accent_color"] = refused
@@ -309,7 +299,7 @@ def save_shop_settings(
     if not changed:
         return []
     shop.name = form.name
-    shop.accent_color = normalise_colour(form.accent_color)
+    shop.accent_color = colours.normalise(form.accent_color)
     shop.welcome_message = form.welcome_message
     shop.currency = form.currency
     shop.tax_label = form.tax_label

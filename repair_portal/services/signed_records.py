@@ -32,6 +32,7 @@ class SignatureRow:
     signer_name: str
     signed_at: str
     channel: str
+    quote: bool = False  # a quote authorisation (its own PDF on the quote card)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,12 @@ def rows_for_order(session: Session, order_id: int) -> list[SignatureRow]:
     ).all()
     return [
         SignatureRow(
-            s.id, purpose_label(s.purpose), s.signer_name, timefmt.short(s.signed_at, tz), channel_label(s.auth_method)
+            s.id,
+            purpose_label(s.purpose),
+            s.signer_name,
+            timefmt.short(s.signed_at, tz),
+            channel_label(s.auth_method),
+            s.document_kind == "quote",
         )
         for s in found
     ]

@@ -15,7 +15,7 @@ from ..services.hours import DAYS
 from ..services.ids import parse_id
 from ..services.locations import INHERIT, LocationForm
 from ..services.permissions import Action
-from ..services.shop_settings import ACCESS_MODES, normalise_colour
+from ..services.shop_settings import ACCESS_MODES
 from ..settings import get_settings
 from .guard import form_only, staff_action
 from .staff_session import StaffSessionState
@@ -73,7 +73,7 @@ class StaffLocationsState(StaffSessionState):
     def accent_preview(self) -> str:
         if not self.own_accent:
             return self.shop_accent
-        return normalise_colour(self.values.get("accent_color", "")) or self.shop_accent
+        return colours.normalise(self.values.get("accent_color", "")) or self.shop_accent
 
     @rx.var
     def accent_warning(self) -> str:

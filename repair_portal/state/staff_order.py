@@ -23,7 +23,6 @@ from ..services import (
     portal_view,
     quote_builder,
     quote_decisions,
-    signatures,
     signed_records,
     timefmt,
     workflow,
@@ -151,9 +150,7 @@ class StaffOrderState(StaffSessionState):
             note = f" Note: {quote.decision_note}" if quote is not None and quote.decision_note else ""
             self.quote_summary = f"Version {view.version}, total {view.total}: {view.status}{decided}.{reason}{note}"
         self.signatures = signed_records.rows_for_order(session, self.current_order_id)
-        self.has_quote_signature = any(
-            s.document_kind == "quote" for s in signatures.signatures_for_order(session, self.current_order_id)
-        )
+        self.has_quote_signature = any(row.quote for row in self.signatures)
         order = session.get(Order, self.current_order_id)
         self.counter_choices = [ChoiceOption(c.purpose, c.title) for c in counter.choices(session, order)]
 

@@ -41,7 +41,7 @@ class StaffShopSettingsState(StaffSessionState):
 
     @rx.var
     def accent_preview(self) -> str:
-        return shop_settings.normalise_colour(self.values.get("accent_color", "")) or branding.DEFAULT_ACCENT
+        return colours.normalise(self.values.get("accent_color", "")) or branding.DEFAULT_ACCENT
 
     @rx.var
     def accent_ink(self) -> str:
