@@ -27,6 +27,11 @@ PORTAL = "/portal"  # a signed-in portal user's account
 PORTAL_SIGN_IN = "/portal/sign-in"
 PORTAL_MFA = "/portal/verify"  # the second step (TOTP or a recovery code), or enrolling when required
 PORTAL_SECURITY = "/portal/security"  # password, two-step sign-in (TOTP) and recovery codes
+# The account portal's sections (services/account_sections.py says who sees which).
+PORTAL_ORDERS = "/portal/orders"
+PORTAL_INVOICES = "/portal/invoices"
+PORTAL_ASSETS = "/portal/assets"
+PORTAL_RESOURCES = "/portal/files"
 PORTAL_SET_PASSWORD_PREFIX = "/portal/set-password/"  # noqa: S105 (a route, not a secret)
 PORTAL_SET_PASSWORD = PORTAL_SET_PASSWORD_PREFIX + "[token]"
 LOOKUP = "/lookup"  # find an order by reference and last name (the shop website's widget)

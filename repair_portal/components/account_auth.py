@@ -9,7 +9,7 @@ from ..state.portal_enrol import CODES_ID, COPY_CODES_JS, QR_ID, SECRET_ID
 from .portal_shell import ACCENT_BUTTON, portal_layout
 
 
-def branded(state, *children: rx.Component) -> rx.Component:
+def branded(state, *children: rx.Component, width: str = "40rem") -> rx.Component:
     """The customer portal's layout in the shop's name and colours (`state`: a PortalBrandState)."""
     return portal_layout(
         state.shop_name,
@@ -18,6 +18,7 @@ def branded(state, *children: rx.Component) -> rx.Component:
         logo=state.logo_url,
         ink=state.accent_ink,
         text=state.accent_text,
+        width=width,
     )
 
 

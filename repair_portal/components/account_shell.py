@@ -8,9 +8,14 @@ from collections.abc import Callable
 import reflex as rx
 
 from .. import routes
+from ..state.portal_brand import PortalBrandState as B
 from ..state.portal_session import PortalSessionState as P
+from ..state.portal_session import SectionLink
+from .account_auth import branded
 from .registry import register
 from .ui import post_form
+
+ACCOUNT_WIDTH = "72rem"
 
 
 def account_header() -> rx.Component:
@@ -44,11 +49,50 @@ def account_header() -> rx.Component:
     )
 
 
+def _section_link(section: SectionLink, active: str) -> rx.Component:
+    current = section.key == active
+    return rx.el.li(
+        rx.link(
+            rx.hstack(rx.icon(section.icon, size=18, aria_hidden="true"), section.label, spacing="2", align="center"),
+            href=section.route,
+            aria_current=rx.cond(current, "page", None),
+            class_name="account-nav-link",
+            data_active=rx.cond(current, "true", "false"),
+            id="nav-" + section.key,
+        ),
+        list_style="none",
+    )
+
+
+def account_nav(active: str) -> rx.Component:
+    """The sections this user's group may see (absent, not greyed out, when it may not)."""
+    return rx.el.nav(
+        rx.el.ul(
+            rx.foreach(P.sections, lambda s: _section_link(s, active)),
+            class_name="account-nav-list",
+        ),
+        aria_label="Your account",
+        id="account-nav",
+        width="100%",
+    )
+
+
+def account_layout(active: str, *children: rx.Component) -> rx.Component:
+    """Every account page: the shop's branded shell, wide enough for lists, the account header and the
+    section navigation. `active` is the section key (services/account_sections.py)."""
+    return branded(
+        B,
+        rx.card(rx.vstack(account_header(), account_nav(active), spacing="3", width="100%"), size="2", width="100%"),
+        *children,
+        width=ACCOUNT_WIDTH,
+    )
+
+
 def account_page(route: str, title: str, on_load: list | None = None) -> Callable:
     """Register an account page: the portal guard runs before the page's own loaders."""
 
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        register(route, f"{title} · Your account", render, [P.portal_guard, *(on_load or [])])
+        register(route, f"{title} · Your account", render, [P.portal_guard, B.load_account_brand, *(on_load or [])])
         return render
 
     return decorator

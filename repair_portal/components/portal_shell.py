@@ -16,6 +16,7 @@ def portal_layout(
     logo: rx.Var | str = "",
     ink: rx.Var | str = "#ffffff",
     text: rx.Var | str = "#334155",
+    width: str = "40rem",
 ) -> rx.Component:
     """Header, main and footer landmarks around a narrow column. The accent, the text colour that reads
     on it (`ink`) and a shade of it that reads on white (`text`) are CSS variables the parts use."""
@@ -43,7 +44,7 @@ def portal_layout(
                 rx.text(shop_name, size="5", weight="bold", color="var(--accent-ink)", id="shop-name"),
                 spacing="3",
                 align="center",
-                max_width="40rem",
+                max_width=width,
                 margin="0 auto",
             ),
             background="var(--accent)",
@@ -51,7 +52,7 @@ def portal_layout(
         ),
         rx.el.main(
             rx.vstack(*children, spacing="4", width="100%"),
-            max_width="40rem",
+            max_width=width,
             margin="0 auto",
             padding="1.25rem 1rem 2.5rem",
             id="main",

@@ -12,7 +12,7 @@ from .accounts import (
     WebAuthnChallenge,
 )
 from .alerts import AlertKind, AlertRead, CustomerAlert
-from .customer import Customer, Device
+from .customer import Customer, Device, Site
 from .mail import EmailTemplateText, MailStatus, OutboxMessage
 from .order import Counter, Order, Stage, StageKind, StatusEvent
 from .price_list import PriceKind, PriceListItem
@@ -72,6 +72,7 @@ __all__ = [
     "Signature",
     "SignaturePurpose",
     "SignedText",
+    "Site",
     "StaffSession",
     "StaffUser",
     "Stage",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index, func, literal_column
 from sqlmodel import Field, SQLModel
@@ -40,6 +40,19 @@ class Customer(SQLModel, table=True):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+class Site(SQLModel, table=True):
+    """Where a business account's work happens (an office, a depot, a branch)."""
+
+    __tablename__ = "site"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    name: str = Field(max_length=120)
+    address: str = Field(default="", max_length=500)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class Device(SQLModel, table=True):
     """A phone, laptop, vehicle... anything a customer brings in."""
 
@@ -53,6 +66,12 @@ class Device(SQLModel, table=True):
     model: str = Field(default="", max_length=100)
     serial: str = Field(default="", max_length=100, index=True, description="serial number, IMEI or VIN")
     notes: str = Field(default="", max_length=2000)
+    # Asset fields (a business account's equipment; a walk-in's phone leaves them empty).
+    asset_tag: str = Field(default="", max_length=60, index=True, description="the account's asset ID")
+    site_id: int | None = Field(default=None, foreign_key="site.id", index=True)
+    customer_ref: str = Field(default="", max_length=100, description="the customer's own reference")
+    description: str = Field(default="", max_length=1000)
+    warranty_until: date | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @property

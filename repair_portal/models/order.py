@@ -50,6 +50,8 @@ class Order(SQLModel, table=True):
         Index("ix_repair_order_stage_updated", "stage_id", "updated_at"),
         Index("ix_repair_order_location_updated", "location_id", "updated_at"),
         Index("ix_repair_order_booked_in", "booked_in_at"),
+        # An account's order list, newest first (the account portal; thousands of orders per account).
+        Index("ix_repair_order_customer_booked", "customer_id", "booked_in_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -68,6 +70,13 @@ class Order(SQLModel, table=True):
     # Fernet token (integrations/vault.py); the key is outside the database. Cleared on collection.
     passcode_encrypted: str | None = Field(default=None, max_length=500, repr=False)
     passcode_deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    site_id: int | None = Field(default=None, foreign_key="site.id", index=True)
+    po_number: str = Field(default="", max_length=60, description="the customer's purchase-order number")
+    job_type: str = Field(default="", max_length=60, description="one of the shop's job types (Repair, Service...)")
+    scheduled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    requested_by_id: int | None = Field(
+        default=None, foreign_key="portal_user.id", index=True, description="the portal user who asked for it"
+    )
     public_note: str = Field(default="", max_length=4000)
     internal_note: str = Field(default="", max_length=8000)
     promised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

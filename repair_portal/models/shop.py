@@ -19,6 +19,9 @@ class AccessMode(StrEnum):
 DEFAULT_INTAKE_CHECKLIST = "Powers on\nScreen cracked\nTouch works\nCameras work\nCharges\nSigns of liquid damage"
 
 
+DEFAULT_JOB_TYPES = "Repair\nService\nInstallation"
+
+
 class ShopSettings(SQLModel, table=True):
     """A single row (id=1) holding the shop's portal configuration."""
 
@@ -60,6 +63,7 @@ class ShopSettings(SQLModel, table=True):
     staff_mfa_roles: str = Field(default="", max_length=100)
     # The pre-repair checklist staff tick at intake, one item per line (empty: no checklist).
     intake_checklist: str = Field(default=DEFAULT_INTAKE_CHECKLIST, max_length=2000)
+    job_types: str = Field(default=DEFAULT_JOB_TYPES, max_length=1000, description="one per line")
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @classmethod

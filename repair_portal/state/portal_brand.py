@@ -9,6 +9,7 @@ from .. import routes
 from ..db import session_scope
 from ..models import ShopSettings
 from ..services import branding, colours
+from .guard import public
 from .portal_session import PortalSessionState
 
 
@@ -36,3 +37,9 @@ class PortalBrandState(PortalSessionState):
             self.shop_name = shop.name
             self.accent_color = branding.accent_for(shop, None)
             self.logo_url = routes.branding_logo(0) if branding.logo_for(session, None) else ""
+
+    @rx.event
+    @public
+    def load_account_brand(self):
+        """The shop's public look for the account pages (their guard runs first)."""
+        self._load_brand()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reflex as rx
 
 from .. import cookies, routes
 from ..db import write_session
-from ..services import portal_auth
+from ..services import account_sections, portal_auth
 from ..services.portal_auth import PortalIdentity
 from ..settings import get_settings
 from .guard import CURRENT_PORTAL, portal_action
@@ -15,11 +17,20 @@ from .staff_session import client_of, connection_cookie
 NO_PERMISSION = "Your access doesn't include that. Ask your account's administrator."
 
 
+@dataclass(frozen=True)
+class SectionLink:
+    key: str
+    label: str
+    route: str
+    icon: str
+
+
 class PortalSessionState(rx.State):
     """What a portal page may show about the signed-in user. Authorisation never trusts these vars."""
 
     account_user: str = ""
     account_name: str = ""
+    sections: list[SectionLink] = []
 
     def _portal_identity(self) -> PortalIdentity | None:
         with write_session() as session:  # resolving may refresh last_seen_at
@@ -74,6 +85,8 @@ class PortalSessionState(rx.State):
         """on_load of every account page: no (or a dead) session goes to the sign-in page."""
         from ..models import Customer
 
+        identity = self._account()
         with write_session() as session:
-            customer = session.get(Customer, self._account().customer_id)
+            customer = session.get(Customer, identity.customer_id)
             self.account_name = (customer.company or customer.full_name) if customer else ""
+        self.sections = [SectionLink(s.key, s.label, s.route, s.icon) for s in account_sections.visible(identity.perms)]

@@ -15,6 +15,7 @@ TABLE = {
     "PortalSecurityState.start_enrol": ("portal", None, False, False),
     "LookupState.load_lookup": ("public", None, False, False),
     "PortalSessionState.portal_guard": ("portal", None, False, False),
+    "PortalBrandState.load_account_brand": ("public", None, False, False),
     "PortalSetPasswordState.handle_set_password": ("link", None, False, False),
     "PortalSetPasswordState.load_link": ("link", None, False, False),
     "PortalSignInState.handle_link_request": ("public", None, False, False),

@@ -6,8 +6,7 @@ import reflex as rx
 
 from ... import routes
 from ...components.account_auth import callout, code_field, enrol_steps, field, primary_button, recovery_codes
-from ...components.account_shell import account_header, account_page
-from ...components.portal_shell import portal_layout
+from ...components.account_shell import account_layout, account_page
 from ...services.passwords import MAX_LENGTH
 from ...services.portal_passwords import hint
 from ...state.portal_security import PortalSecurityState as S
@@ -213,22 +212,8 @@ def _two_step() -> rx.Component:
 
 @account_page(routes.PORTAL_SECURITY, "Sign-in and security", on_load=[S.load_security])
 def security_page() -> rx.Component:
-    return portal_layout(
-        "Your account",
-        "#334155",
-        rx.card(account_header(), size="3", width="100%"),
-        rx.link(
-            "← Back to your account",
-            href=routes.PORTAL,
-            size="3",
-            id="security-back",
-            style={
-                "color": "var(--accent-text)",
-                "min_height": "44px",
-                "display": "inline-flex",
-                "align_items": "center",
-            },
-        ),
+    return account_layout(
+        "security",
         rx.heading("Sign-in and security", as_="h2", size="6"),
         _password(),
         _two_step(),
