@@ -15,6 +15,7 @@ STAFF_DEVICE = "rp_staff_known"  # signed proof that this browser signed in befo
 DEVICE = "rp_device"  # the customer's remembered device for the last-name check (SameSite=Lax)
 PORTAL_SESSION = "rp_portal_session"  # a portal user's server-side session (SameSite=Lax: email links)
 PORTAL_DEVICE = "rp_portal_known"  # signed proof that this browser signed in to the portal before
+PORTAL_PREVIEW = "rp_portal_preview"  # staff "view as this user": signed, tied to the staff session
 
 STAFF_SESSION_MAX_AGE = 60 * 60 * 24
 STAFF_DEVICE_MAX_AGE = 60 * 60 * 24 * 365
@@ -41,6 +42,7 @@ SAME_SITE = {
     DEVICE: "lax",
     PORTAL_SESSION: "lax",
     PORTAL_DEVICE: "strict",
+    PORTAL_PREVIEW: "strict",
 }
 MAX_AGE = {
     STAFF_SESSION: STAFF_SESSION_MAX_AGE,
@@ -48,6 +50,7 @@ MAX_AGE = {
     DEVICE: DEVICE_MAX_AGE,
     PORTAL_SESSION: PORTAL_SESSION_MAX_AGE,
     PORTAL_DEVICE: STAFF_DEVICE_MAX_AGE,
+    PORTAL_PREVIEW: 30 * 60,
 }
 
 

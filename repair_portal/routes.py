@@ -47,6 +47,9 @@ TRACK_API = "/api/track/{code}"
 BRANDING_LOGO = "/api/branding/logo/{location_id}"
 PORTAL_SIGN_IN_POST = "/api/portal/session"  # password sign-in; sets the HttpOnly portal cookie
 PORTAL_SIGN_OUT_POST = "/api/portal/session/end"
+STAFF_PORTAL_PREVIEW = "/api/staff/portal-users/{portal_user_id}/preview"  # "view as this user" (POST)
+STAFF_PORTAL_PREVIEW_END = "/api/staff/portal-preview/end"  # drops the preview cookie, back to the customer
+PORTAL_PASSKEY_POST = "/api/portal/session/passkey"  # "Sign in with a passkey": the signed answer, then the cookie
 PORTAL_MAGIC = "/api/portal/magic/{token}"  # an emailed sign-in link: spends it, sets the cookie
 LOOKUP_POST = "/api/lookup"
 
@@ -122,3 +125,7 @@ def frontend(path: str) -> str:
     from .settings import get_settings
 
     return get_settings().public_url.rstrip("/") + path
+
+
+def staff_portal_preview(portal_user_id: int | str) -> str:
+    return STAFF_PORTAL_PREVIEW.replace("{portal_user_id}", str(portal_user_id))

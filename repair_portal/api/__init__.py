@@ -11,16 +11,19 @@ from .lookup import lookup_post
 from .middleware import security_headers
 from .portal import portal_document, portal_file, verify_last_name
 from .portal_account import magic_link as portal_magic_link
+from .portal_account import passkey_sign_in as portal_passkey_sign_in
 from .portal_account import sign_in as portal_sign_in
 from .portal_account import sign_out as portal_sign_out
 from .public import branding_logo, health
 from .staff import (
+    end_portal_preview,
     passkey_sign_in,
     sign_in,
     sign_out,
     signature_image,
     signature_record,
     staff_document,
+    start_portal_preview,
     verify_second_step,
     view_as_customer,
 )
@@ -45,6 +48,9 @@ def api_routes() -> Starlette:
         Route(routes.TRACK_API + "/files/{attachment_id}", portal_file),
         Route(routes.BRANDING_LOGO, branding_logo),
         Route(routes.PORTAL_SIGN_IN_POST, portal_sign_in, methods=["POST"]),
+        Route(routes.PORTAL_PASSKEY_POST, portal_passkey_sign_in, methods=["POST"]),
+        Route(routes.STAFF_PORTAL_PREVIEW, start_portal_preview, methods=["POST"]),
+        Route(routes.STAFF_PORTAL_PREVIEW_END, end_portal_preview, methods=["POST"]),
         Route(routes.PORTAL_SIGN_OUT_POST, portal_sign_out, methods=["GET", "POST"]),
         Route(routes.PORTAL_MAGIC, portal_magic_link, methods=["GET", "POST"]),
         Route(routes.LOOKUP_POST, lookup_post, methods=["POST"]),

@@ -81,6 +81,30 @@ async def sign_in(request: Request) -> Response:
     return _signed_in(result.token, result.mfa_pending, result.known_device)
 
 
+async def passkey_sign_in(request: Request) -> Response:
+    """ "Sign in with a passkey": the sign-in page's script posts the browser's signed answer here."""
+    from ..services import passkeys
+
+    if not from_our_pages(request):
+        return denied(403, "Sign in from the shop's own sign-in page.")
+    form = await request.form(max_files=0, max_fields=4)
+    answer = str(form.get("credential", ""))
+    ip, user_agent = client_of(request)
+    result = await asyncio.to_thread(
+        portal_signin.sign_in_with_passkey,
+        get_engine(),
+        get_settings(),
+        response_json=answer if len(answer) <= passkeys.MAX_RESPONSE_CHARS else "",
+        ip=ip,
+        user_agent=user_agent,
+        known_device=request.cookies.get(cookies.PORTAL_DEVICE),
+    )
+    if not result.ok:
+        return _to_sign_in(error="passkey")
+    await _end_previous(request)
+    return _signed_in(result.token, False, result.known_device)
+
+
 async def sign_out(request: Request) -> Response:
     """POST (the Sign out button): revoke the session server-side and drop the cookie. GET: drop it."""
     token = request.cookies.get(cookies.PORTAL_SESSION)

@@ -27,7 +27,7 @@ def _clean(path: str) -> str:
 
 def area(path: str) -> str | None:
     """Which customer area a request path is in: 'lookup', 'track', 'portal' (pages), 'lookup_post',
-    'track_api' (routes), or None (staff, assets, everything else)."""
+    'track_api', 'portal_api' (routes), or None (staff, assets, signing out, everything else)."""
     p = _clean(path)
     if p in (routes.LOOKUP, routes.LOOKUP + ".html"):
         return "lookup"
@@ -39,6 +39,8 @@ def area(path: str) -> str | None:
         return "lookup_post"
     if p.startswith("/api/track/"):
         return "track_api"
+    if p.startswith("/api/portal/") and p != routes.PORTAL_SIGN_OUT_POST:  # signing out always works
+        return "portal_api"
     return None
 
 
@@ -89,6 +91,10 @@ async def portal_off_answer(scope, cookie_header: str | None) -> Answer | None:
         return None  # the page's loader shows "not available online" with the shop's phone number
     if where == "portal":
         return Answer(303, location=routes.LOOKUP)  # the lookup page says it, with the phone number
+    if where == "portal_api":  # account sign-in, emailed links, account files: nothing while off
+        if method == "POST" or "/magic/" in scope.get("path", ""):
+            return Answer(303, location=routes.frontend(routes.LOOKUP))
+        return Answer(404, text=OFF_TEXT)
     if where == "lookup_post":
         return Answer(303, location=routes.frontend(routes.LOOKUP))
     if method == "POST":  # the gate's form: back to its page, which explains

@@ -281,3 +281,50 @@ async def signature_record(request: Request) -> Response:
             signature_id=signature_id,
         )
     return file_response(*rendered)
+
+
+async def start_portal_preview(request: Request) -> Response:
+    """ "View as this user" on the customer page's Portal access card: a signed preview cookie tied to this
+    staff session, then the account portal as that user sees it (read only; services/portal_preview.py)."""
+    from ..services import portal_preview
+
+    if not from_our_pages(request):
+        return denied(403, "Start the preview from the customer's page.")
+    portal_user_id = path_id(request, "portal_user_id")
+    if portal_user_id is None:
+        return denied(404, "No such portal user")
+    ip, user_agent = client_of(request)
+    settings = get_settings()
+
+    def start() -> str | None:
+        with write_session() as session:
+            token = request.cookies.get(cookies.STAFF_SESSION)
+            return portal_preview.start(session, settings, token, portal_user_id, ip=ip, user_agent=user_agent)
+
+    value = await asyncio.to_thread(start)
+    if value is None:
+        return denied(404, "No such portal user, or your role can't view the portal as the customer")
+    response = RedirectResponse(routes.frontend(routes.PORTAL + "?preview=staff"), status_code=303)
+    cookies.put(response, cookies.PORTAL_PREVIEW, value, secure=settings.public_url.startswith("https://"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def end_portal_preview(request: Request) -> Response:
+    """ "End preview": drop the cookie and go back to the staff pages."""
+    if request.method == "POST" and not from_our_pages(request):
+        return denied(403, "End the preview from the preview's own page.")
+    from ..models import PortalUser
+    from ..services import portal_preview
+
+    settings = get_settings()
+    target = routes.STAFF_CUSTOMERS
+    ids = portal_preview.read(settings.secret_key, request.cookies.get(cookies.PORTAL_PREVIEW))
+    if ids is not None:
+        with session_scope() as session:
+            user = session.get(PortalUser, ids[0])
+            target = routes.staff_customer(user.customer_id) if user is not None else target
+    response = RedirectResponse(routes.frontend(target), status_code=303)
+    cookies.drop(response, cookies.PORTAL_PREVIEW, secure=settings.public_url.startswith("https://"))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -77,11 +77,45 @@ def account_nav(active: str) -> rx.Component:
     )
 
 
+def preview_banner() -> rx.Component:
+    """Shown only in a staff member's "view as this user": read only, and the way out."""
+    return rx.cond(
+        P.preview_by != "",
+        rx.callout.root(
+            rx.flex(
+                rx.callout.text(
+                    rx.text.strong("Staff preview. "),
+                    "You're seeing the portal as ",
+                    P.account_user,
+                    " sees it (opened by ",
+                    P.preview_by,
+                    "). Nothing can be changed here.",
+                ),
+                rx.el.form(
+                    rx.button("End preview", type="submit", size="2", variant="solid", id="end-preview"),
+                    action=routes.backend(routes.STAFF_PORTAL_PREVIEW_END),
+                    method="post",
+                ),
+                gap="0.75rem",
+                align="center",
+                justify="between",
+                wrap="wrap",
+                width="100%",
+            ),
+            color_scheme="amber",
+            role="status",
+            width="100%",
+            id="preview-banner",
+        ),
+    )
+
+
 def account_layout(active: str, *children: rx.Component) -> rx.Component:
     """Every account page: the shop's branded shell, wide enough for lists, the account header and the
     section navigation. `active` is the section key (services/account_sections.py)."""
     return branded(
         B,
+        preview_banner(),
         rx.card(rx.vstack(account_header(), account_nav(active), spacing="3", width="100%"), size="2", width="100%"),
         *children,
         width=ACCOUNT_WIDTH,

@@ -40,6 +40,11 @@ class PortalIdentity:
     session_id: int
     mfa_passed: bool
     needs_mfa: bool  # required (flag or group) or TOTP enrolled: then only a session that passed MFA counts
+    previewer: str = ""  # a staff member's read-only "view as this user" (services/portal_preview.py)
+
+    @property
+    def preview(self) -> bool:
+        return bool(self.previewer)
 
     def may(self, perm: Perm) -> bool:
         return perm in self.perms
@@ -97,6 +102,12 @@ def resolve(session: Session, settings: Settings, token: str | None) -> PortalId
     if now - row.last_seen_at >= LAST_SEEN_WRITE_INTERVAL:
         row.last_seen_at = now
         session.add(row)
+    return identity_of(session, user, session_id=row.id, mfa_passed=row.mfa_passed)
+
+
+def identity_of(
+    session: Session, user: PortalUser, *, session_id: int, mfa_passed: bool, previewer: str = ""
+) -> PortalIdentity:
     return PortalIdentity(
         user_id=user.id,
         customer_id=user.customer_id,
@@ -104,9 +115,10 @@ def resolve(session: Session, settings: Settings, token: str | None) -> PortalId
         name=user.name,
         group_id=user.group_id,
         perms=portal_permissions.group_perms(session, user.group_id),
-        session_id=row.id,
-        mfa_passed=row.mfa_passed,
+        session_id=session_id,
+        mfa_passed=mfa_passed,
         needs_mfa=needs_mfa(session, user),
+        previewer=previewer,
     )
 
 

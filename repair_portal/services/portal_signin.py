@@ -21,7 +21,7 @@ from .. import routes
 from ..db import write_session
 from ..models import OutboxMessage, PortalTokenPurpose, PortalUser
 from ..settings import Settings
-from . import audit, clock, known_devices, mail, portal_auth, ratelimit
+from . import audit, clock, known_devices, mail, passkeys, portal_auth, ratelimit
 from .email_templates import PORTAL_ACCOUNT_TEMPLATES, render
 from .emails import is_valid_email, normalise_email
 from .passwords import burn_dummy_check, verify_password
@@ -144,6 +144,31 @@ def sign_in(
         token, pending = start_session(session, settings, user, ip=ip, user_agent=user_agent, method="password")
     device = known_devices.remember(settings.secret_key, known_device, account[0], kind=DEVICE_KIND)
     return SignInResult(ok=True, token=token, mfa_pending=pending, known_device=device)
+
+
+def sign_in_with_passkey(
+    engine: Engine,
+    settings: Settings,
+    *,
+    response_json: str,
+    ip: str = "",
+    user_agent: str = "",
+    known_device: str | None = None,
+) -> SignInResult:
+    """A passkey (with the device's PIN or biometric) is both steps at once: a session with MFA passed.
+    Challenges are limited per address when they are asked for (services/passkeys.py)."""
+    with write_session(engine) as session:
+        proved = passkeys.authenticate(session, settings, owner_kind=DEVICE_KIND, response_json=response_json)
+        user = session.get(PortalUser, proved.owner_id) if proved.ok else None
+        if user is None or not user.active:
+            audit.record(session, audit.Actor("portal", None, "", ip, user_agent), "portal.login.passkey_failure")
+            return SignInResult(ok=False, error=passkeys.REFUSED if proved.ok else proved.error)
+        token = portal_auth.open_session(session, settings, user, ip=ip, user_agent=user_agent, mfa_passed=True)
+        actor = audit.Actor("portal", user.id, user.email, ip, user_agent)
+        audit.record(session, actor, "portal.login.success", method="passkey", mfa_pending=False)
+        user_id = user.id
+    device = known_devices.remember(settings.secret_key, known_device, user_id, kind=DEVICE_KIND)
+    return SignInResult(ok=True, token=token, known_device=device)
 
 
 # --- links by email ----------------------------------------------------------------------------

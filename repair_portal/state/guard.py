@@ -137,13 +137,16 @@ def customer_action(*, read_only: bool):
     return decorate
 
 
-def portal_action(perm, *, leave: bool = False, mfa_pending: bool = False):
+def portal_action(perm, *, leave: bool = False, mfa_pending: bool = False, read_only: bool = False):
     """A signed-in portal user whose group has `perm` (None: any). Refused: the sign-in page (no or dead
     session, or MFA still to pass) or, for a missing permission, a message (`leave=True`: their account
     home). The identity is the cookie's, looked up for this very event, never a state var.
 
     `mfa_pending=True` (the second-step page, `perm` must be None): only a session that has passed the
-    first factor and not yet the second; a finished sign-in is sent to the account, none to sign-in."""
+    first factor and not yet the second; a finished sign-in is sent to the account, none to sign-in.
+
+    `read_only=True`: the handler changes nothing, so a staff member's "view as this user" preview may
+    run it too; every other portal handler refuses a preview."""
     if mfa_pending and perm is not None:
         raise ValueError("the second step grants no permission: use portal_action(None, mfa_pending=True)")
 
@@ -152,13 +155,13 @@ def portal_action(perm, *, leave: bool = False, mfa_pending: bool = False):
             if mfa_pending:
                 identity, refusal = state._require_first_factor()
             else:
-                identity, refusal = state._require_portal(perm, leave=leave)
+                identity, refusal = state._require_portal(perm, leave=leave, read_only=read_only)
             if refusal is not None:
                 return None, refusal
             return CURRENT_PORTAL.set(identity), None
 
         kind = "portal_mfa" if mfa_pending else "portal"
-        return _register(_wrap(fn, check, CURRENT_PORTAL), Guard(kind, perm, leave=leave))
+        return _register(_wrap(fn, check, CURRENT_PORTAL), Guard(kind, perm, read_only=read_only, leave=leave))
 
     return decorate
 

@@ -51,7 +51,7 @@ class PortalSecurityState(PortalSessionState):
         self.totp_on, self.totp_required, self.codes_left = mfa.enabled, mfa.required, mfa.codes_left
 
     @rx.event
-    @portal_action(None)
+    @portal_action(None, read_only=True)
     def load_security(self):
         self.errors = {}
         self.password_notice = self.link_notice = self.panel = ""

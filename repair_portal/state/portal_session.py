@@ -8,7 +8,7 @@ import reflex as rx
 
 from .. import cookies, routes
 from ..db import write_session
-from ..services import account_sections, portal_auth
+from ..services import account_sections, portal_auth, portal_preview
 from ..services.portal_auth import PortalIdentity
 from ..settings import get_settings
 from .guard import CURRENT_PORTAL, portal_action
@@ -31,10 +31,19 @@ class PortalSessionState(rx.State):
     account_user: str = ""
     account_name: str = ""
     sections: list[SectionLink] = []
+    preview_by: str = ""  # a staff member's read-only preview: their name, for the banner
 
     def _portal_identity(self) -> PortalIdentity | None:
+        """The connection's portal user: a staff preview while its cookie is valid, else the session."""
+        settings = get_settings()
         with write_session() as session:  # resolving may refresh last_seen_at
-            return portal_auth.resolve(session, get_settings(), connection_cookie(self, cookies.PORTAL_SESSION))
+            preview = connection_cookie(self, cookies.PORTAL_PREVIEW)
+            if preview:
+                staff_token = connection_cookie(self, cookies.STAFF_SESSION)
+                found = portal_preview.resolve(session, settings, preview, staff_token)
+                if found is not None:
+                    return found
+            return portal_auth.resolve(session, settings, connection_cookie(self, cookies.PORTAL_SESSION))
 
     def _client(self) -> tuple[str, str]:
         return client_of(self)
@@ -46,16 +55,16 @@ class PortalSessionState(rx.State):
             raise RuntimeError("_account() outside a @portal_action handler")
         return identity
 
-    def _require_portal(self, perm=None, *, leave: bool = False):
+    def _require_portal(self, perm=None, *, leave: bool = False, read_only: bool = False):
         from ..db import session_scope
         from ..services.portal_policy import portal_off
 
+        identity = self._portal_identity()
         with session_scope() as session:
             off = portal_off(session)
-        if off is not None:  # the shop switched the portal off: its address, or the lookup page's "call us"
+        if off is not None and not (identity and identity.preview):  # staff previews still work
             self.account_user = self.account_name = ""
             return None, rx.redirect(off.url or routes.LOOKUP, replace=True)
-        identity = self._portal_identity()
         if identity is None:
             self.account_user = self.account_name = ""
             return None, rx.redirect(routes.PORTAL_SIGN_IN, replace=True)
@@ -64,7 +73,10 @@ class PortalSessionState(rx.State):
         if perm is not None and not identity.may(perm):
             toast = rx.toast.error(NO_PERMISSION)
             return None, ([rx.redirect(routes.PORTAL, replace=True), toast] if leave else toast)
+        if identity.preview and not read_only:
+            return None, rx.toast.info(portal_preview.READ_ONLY)
         self.account_user = identity.name or identity.email
+        self.preview_by = identity.previewer
         return identity, None
 
     def _require_first_factor(self):
@@ -80,7 +92,7 @@ class PortalSessionState(rx.State):
         return identity, None
 
     @rx.event
-    @portal_action(None)
+    @portal_action(None, read_only=True)
     def portal_guard(self):
         """on_load of every account page: no (or a dead) session goes to the sign-in page."""
         from ..models import Customer

@@ -15,16 +15,24 @@ import reflex as rx
 
 from .. import routes
 from ..db import write_session
-from ..services import portal_auth, portal_signin
+from ..services import passkeys, portal_auth, portal_signin
 from ..services.emails import is_valid_email, normalise_email
 from ..services.ids import is_digits
+from ..settings import get_settings
 from .guard import form_only, public
 from .mail_links import links
 from .portal_brand import PortalBrandState
+from .webauthn_script import get_and_post_script
 
 ANSWER_FLOOR_SECONDS = 0.6
 LINK_PROBLEM = "That sign-in link has expired or was already used. Ask for a new one below."
 SIGNED_OUT = "You're signed out."
+PASSKEY_FORM_ID = "passkey-form"
+PASSKEY_FIELD_ID = "passkey-credential"
+PASSKEY_STOPPED = {
+    "cancelled": "No passkey was used: cancelled, or this device has none for this shop.",
+    "unsupported": "This browser can't use passkeys. Use an email link or your password.",
+}
 TABS = ("link", "password")
 
 
@@ -35,13 +43,14 @@ class PortalSignInState(PortalBrandState):
     error: str = ""  # the password route's answer, a dead link, too many requests
     email_error: str = ""
     sending: bool = False
+    passkey_busy: bool = False
 
     @rx.event
     @public
     def load_sign_in(self):
         self._load_brand()
         self.notice = self.error = self.email_error = ""
-        self.sending = self.forgot = False
+        self.sending = self.forgot = self.passkey_busy = False
         identity = self._portal_identity()
         if portal_auth.signed_in(identity):
             return rx.redirect(routes.PORTAL, replace=True)
@@ -56,6 +65,8 @@ class PortalSignInState(PortalBrandState):
             self.tab, self.error = "password", portal_signin.blocked_message(minutes)
         elif problem == "link":
             self.error = LINK_PROBLEM
+        elif problem == "passkey":
+            self.error = passkeys.REFUSED
         elif params.get("signed_out") == "1":
             self.notice = SIGNED_OUT
         return None
@@ -86,6 +97,30 @@ class PortalSignInState(PortalBrandState):
         """Email a link to choose a new password (30 minutes)."""
         async for update in self._ask_for(form_data, portal_signin.RESET):
             yield update
+
+    @rx.event
+    @public
+    def start_passkey_sign_in(self):
+        """A challenge stored server-side, then the browser's passkey prompt; the signed answer is posted
+        to the passkey route (only a route sets the HttpOnly cookie)."""
+        ip, _ = self._client()
+        with write_session() as session:
+            options = passkeys.authentication_options(session, get_settings(), owner_kind="portal", client_ip=ip)
+        if options is None:
+            self.error = passkeys.TOO_MANY
+            return None
+        self.error, self.notice, self.passkey_busy = "", "", True
+        script = get_and_post_script(options, PASSKEY_FORM_ID, PASSKEY_FIELD_ID)
+        return rx.call_script(script, callback=PortalSignInState.passkey_stopped)
+
+    @rx.event
+    @form_only
+    def passkey_stopped(self, outcome: str):
+        """The prompt closed without posting (cancelled, no passkey, unsupported). "" means it posted."""
+        if str(outcome) == "":
+            return
+        self.passkey_busy = False
+        self.error = PASSKEY_STOPPED.get(str(outcome), passkeys.REFUSED)
 
     async def _ask_for(self, form_data: dict, purpose: str):
         if self.sending:

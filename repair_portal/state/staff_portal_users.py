@@ -79,6 +79,7 @@ class StaffPortalUsersState(StaffSessionState):
     portal_rows: list[PortalUserView] = []
     group_options: list[GroupOption] = []
     can_manage_portal: bool = False
+    can_preview: bool = False  # "View as this user" (read-only preview of their account portal)
     # The add/edit dialog.
     user_open: bool = False
     user_edit_id: int = 0
@@ -127,6 +128,7 @@ class StaffPortalUsersState(StaffSessionState):
     @staff_action(Action.VIEW_ORDERS, leave=True)
     def load_portal_users(self):
         self.can_manage_portal = can(self._me().role, Action.EDIT_CUSTOMERS)
+        self.can_preview = can(self._me().role, Action.VIEW_AS_CUSTOMER)
         self.user_open = self.confirm_open = self.link_shown = False
         self.link_for = self.link_note = ""
         self._reload()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from ..actions import passkeys as own_passkeys
 from ..actions import staff_profile as profile
 from ..services import staff_password
 from ..services.ids import parse_id
@@ -181,7 +182,7 @@ class StaffProfileState(StaffSessionState):
     def start_passkey(self, form_data: dict):
         """Ask the browser to create a passkey; its answer comes back to `finish_passkey`."""
         self._passkey_name = str(form_data.get("name", ""))[:100]
-        options = profile.passkey_options(self._me().user_id)
+        options = own_passkeys.options("staff", self._me().user_id)
         if options is None:
             return None
         self.passkey_error, self.passkey_busy = "", True
@@ -191,7 +192,7 @@ class StaffProfileState(StaffSessionState):
     @staff_action(None)
     def finish_passkey(self, answer: str):
         identity = self._me()
-        result = profile.add_passkey(identity.user_id, str(answer), self._passkey_name, self._actor(identity))
+        result = own_passkeys.add("staff", identity.user_id, str(answer), self._passkey_name, self._actor(identity))
         self.passkey_busy = False
         if not result.ok:
             self.passkey_error = result.error
@@ -205,7 +206,7 @@ class StaffProfileState(StaffSessionState):
     def handle_remove_passkey(self, passkey_id: int):
         found = parse_id(passkey_id)
         identity = self._me()
-        if found is None or not profile.remove_passkey(identity.user_id, found, self._actor(identity)):
+        if found is None or not own_passkeys.remove("staff", identity.user_id, found, self._actor(identity)):
             return rx.toast.error("That passkey is already gone.")
         self._refresh()
         return rx.toast.success("Passkey removed.")

@@ -12,7 +12,7 @@ from reflex.istate.data import RouterData
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from repair_portal import cookies
+from repair_portal import cookies, routes
 from repair_portal.api import api_routes, security_headers
 from repair_portal.api.portal_switch import OFF_TEXT
 from repair_portal.db import write_session
@@ -347,6 +347,24 @@ def test_off_staff_previews_still_work(shop, engine):
     assert forged.get(f"/track/{shop['code']}?preview=staff", follow_redirects=False).status_code == 303
     not_asked = _at(make_state(TrackState, path="/track/x"), f"/track/{shop['code']}", staff_cookie)
     assert redirect_path(not_asked.load_tracking()) == OFF_URL  # a staff cookie alone is no preview
+
+
+def test_off_the_account_sign_in_routes_do_nothing_but_signing_out_still_works(shop, engine):
+    """The portal's own HTTP routes (password, passkey, emailed link) are switched off with the pages."""
+    sign_in = (routes.PORTAL_SIGN_IN_POST, routes.PORTAL_PASSKEY_POST)
+    for url, where in ((OFF_URL, OFF_URL), ("", "/lookup")):
+        _switch_off(engine, url)
+        client = _client()
+        for path in sign_in:
+            answer = client.post(path, data={"email": "a@example.com", "password": "x" * 14}, follow_redirects=False)
+            assert answer.status_code == 303 and "set-cookie" not in answer.headers, path
+            assert answer.headers["location"] == where or urlsplit(answer.headers["location"]).path == where, path
+        magic = client.get(routes.PORTAL_MAGIC.replace("{token}", "a" * 43), follow_redirects=False)
+        assert magic.status_code == 303 and "set-cookie" not in magic.headers
+        out = client.post(
+            routes.PORTAL_SIGN_OUT_POST, follow_redirects=False, headers={"sec-fetch-site": "same-origin"}
+        )
+        assert out.status_code == 303 and urlsplit(out.headers["location"]).path == routes.PORTAL_SIGN_IN
 
 
 def test_off_account_pages_send_signed_in_users_away(shop, engine):

@@ -179,6 +179,7 @@ def world(tmp_path_factory):
         "owner_id": users[Role.OWNER].id,
         "portal": portal,
         "account_id": account_id,
+        "preview": _preview_of_admin(engine, settings, tokens["owner"]),
     }
     engine.dispose()
     patch.undo()
@@ -197,6 +198,18 @@ def _enrol_totp(engine, settings, email: str) -> str:
         outcome = staff_mfa.confirm_enrolment(s, settings, user.id, pyotp.TOTP(secret).now(), audit.SYSTEM)
     assert outcome.ok
     return secret
+
+
+def _preview_of_admin(engine, settings, owner_token: str) -> str:
+    """The preview cookie an owner's "view as this user" gives for the Canary account's admin."""
+    from repair_portal.models import PortalUser
+    from repair_portal.services import portal_preview
+
+    with write_session(engine) as s:
+        admin = s.exec(select(PortalUser).where(PortalUser.email == "halfway@canary.test")).one()
+        value = portal_preview.start(s, settings, owner_token, admin.id, ip="", user_agent="")
+    assert value is not None
+    return value
 
 
 def _portal_users(engine, settings) -> dict[str, str]:
@@ -335,8 +348,9 @@ def _staff_identities(action, w, *, counter_screen: bool = False, second_step: b
     return found
 
 
-def _portal_identities(perm, w) -> dict[str, dict]:
-    """Cookies of everyone who must be refused a portal handler needing `perm` (None: any portal user)."""
+def _portal_identities(perm, w, read_only: bool = False) -> dict[str, dict]:
+    """Cookies of everyone who must be refused a portal handler needing `perm` (None: any portal user);
+    a staff member's "view as this user" preview too, unless the handler only reads."""
     found = {
         "no one": {},
         "forged portal session": {cookies.PORTAL_SESSION: "forged-portal-session-token-aaaaaaaa"},
@@ -347,6 +361,11 @@ def _portal_identities(perm, w) -> dict[str, dict]:
         if who == "portal user in a group with no permissions" and perm is None:
             continue  # any signed-in portal user may use it
         found[who] = {cookies.PORTAL_SESSION: token}
+    if not read_only:
+        found["a staff owner's read-only preview of a portal admin"] = {
+            cookies.PORTAL_PREVIEW: w["preview"],
+            cookies.STAFF_SESSION: w["tokens"]["owner"],
+        }
     return found
 
 
@@ -564,9 +583,9 @@ def test_customer_handlers_refuse_everyone_who_has_not_passed_the_check(world, c
     ids=lambda v: v if isinstance(v, str) else getattr(v, "__name__", ""),
 )
 def test_portal_handlers_refuse_everyone_without_the_permission(world, cls, name, handler):
-    _, perm, _, _ = TABLE[f"{cls.__name__}.{name}"]
+    _, perm, read_only, _ = TABLE[f"{cls.__name__}.{name}"]
     tried = 0
-    for who, jar in _portal_identities(perm, world).items():
+    for who, jar in _portal_identities(perm, world, read_only).items():
         for args in _argument_sets(handler, world):
             state = _fresh_state(cls, world, jar)
             before = _snapshot(world["engine"])

@@ -11,12 +11,13 @@ import pytest
 from sqlmodel import select
 
 from repair_portal.models import AuditEvent, OutboxMessage, PortalSession, PortalToken, PortalUser
-from repair_portal.services import portal_auth, portal_signin
+from repair_portal.services import passkeys, portal_auth, portal_signin
 from repair_portal.services.mail import LinkSettings
 
 from .. import factories
 from ..conftest import TEST_SECRET_KEY
 from ..portal_factories import PORTAL_PASSWORD, portal_user
+from ..soft_authenticator import SoftAuthenticator
 
 LINKS = LinkSettings("http://shop.test", TEST_SECRET_KEY)
 
@@ -51,6 +52,37 @@ def test_a_required_or_enrolled_second_step_leaves_the_session_half_open(engine,
     with write() as s:
         identity = portal_auth.resolve(s, settings, result.token)
         assert not identity.mfa_passed and not portal_auth.signed_in(identity)
+
+
+def test_a_passkey_signs_in_with_both_steps_passed_and_opens_nothing_once_disabled(engine, write, settings, user):
+    with write() as s:
+        s.get(PortalUser, user.id).require_mfa = True  # a passkey is both steps: nothing more is owed
+    device = SoftAuthenticator()
+    with write() as s:
+        options = passkeys.registration_options(
+            s, settings, owner_kind="portal", owner_id=user.id, user_name=user.email, display_name=user.name
+        )
+    with write() as s:
+        assert passkeys.register(
+            s, settings, owner_kind="portal", owner_id=user.id, response_json=device.register(options), name="Phone"
+        ).ok
+
+    def attempt():
+        with write() as s:
+            asked = passkeys.authentication_options(s, settings, owner_kind="portal", client_ip="198.51.100.7")
+        return portal_signin.sign_in_with_passkey(engine, settings, response_json=device.assert_(asked), ip="x")
+
+    result = attempt()
+    assert result.ok and not result.mfa_pending and result.known_device
+    with write() as s:
+        identity = portal_auth.resolve(s, settings, result.token)
+        assert identity.user_id == user.id and portal_auth.signed_in(identity)
+        s.get(PortalUser, user.id).active = False
+    refused = attempt()
+    assert not refused.ok and refused.token is None
+    with write() as s:
+        events = [e.action for e in s.exec(select(AuditEvent)).all()]
+    assert "portal.login.passkey_failure" in events and events.count("portal.login.success") == 1
 
 
 def test_unknown_wrong_password_less_and_disabled_get_one_answer(engine, write, settings, user, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ... import routes
 from ...state.staff_portal_users import PORTAL_LINK_ID, PortalUserView, StaffPortalUsersState
 from .portal_user_dialogs import confirm_dialog, user_dialog
 
@@ -116,9 +117,32 @@ def _actions(row: PortalUserView) -> rx.Component:
         on_click=S.handle_enable(row.id),
         id=_id("portal-user-enable-", row),
     )
-    return rx.cond(
-        S.can_manage_portal,
-        rx.hstack(rx.cond(row.active, rx.fragment(send, edit, _menu(row)), enable), spacing="2", wrap="wrap"),
+    return rx.hstack(
+        rx.cond(S.can_preview & row.active, _view_as(row)),
+        rx.cond(S.can_manage_portal, rx.cond(row.active, rx.fragment(send, edit, _menu(row)), enable)),
+        spacing="2",
+        wrap="wrap",
+    )
+
+
+def _view_as(row: PortalUserView) -> rx.Component:
+    """A real form post (the route sets the HttpOnly preview cookie), opening the preview in a new tab."""
+    before, after = routes.STAFF_PORTAL_PREVIEW.split("{portal_user_id}")
+    return rx.el.form(
+        rx.button(
+            rx.icon("eye", size=14),
+            "View as this user",
+            type="submit",
+            size="1",
+            variant="soft",
+            color_scheme="gray",
+            aria_label="View the portal as " + row.name,
+            id=_id("portal-user-view-as-", row),
+        ),
+        action=routes.backend(before) + row.id.to(str) + after,
+        method="post",
+        target="_blank",
+        style={"display": "inline"},
     )
 
 

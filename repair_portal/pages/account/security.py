@@ -6,9 +6,11 @@ import reflex as rx
 
 from ... import routes
 from ...components.account_auth import callout, code_field, enrol_steps, field, primary_button, recovery_codes
+from ...components.account_passkeys import passkeys_section
 from ...components.account_shell import account_layout, account_page
 from ...services.passwords import MAX_LENGTH
 from ...services.portal_passwords import hint
+from ...state.portal_passkeys import PortalPasskeysState as K
 from ...state.portal_security import PortalSecurityState as S
 
 
@@ -210,11 +212,12 @@ def _two_step() -> rx.Component:
     )
 
 
-@account_page(routes.PORTAL_SECURITY, "Sign-in and security", on_load=[S.load_security])
+@account_page(routes.PORTAL_SECURITY, "Sign-in and security", on_load=[S.load_security, K.load_passkeys])
 def security_page() -> rx.Component:
     return account_layout(
         "security",
         rx.heading("Sign-in and security", as_="h2", size="6"),
         _password(),
         _two_step(),
+        passkeys_section(_section),
     )

@@ -8,6 +8,7 @@ from ... import routes
 from ...components.account_auth import branded, callout, field, primary_button
 from ...components.registry import register
 from ...components.ui import post_form
+from ...state.portal_sign_in import PASSKEY_FIELD_ID, PASSKEY_FORM_ID
 from ...state.portal_sign_in import PortalSignInState as S
 
 
@@ -129,6 +130,42 @@ def _forgot_form() -> rx.Component:
     )
 
 
+def _passkey() -> rx.Component:
+    """ "Sign in with a passkey": the handler stores a challenge and asks the browser; the script puts the
+    signed answer in this hidden form and posts it to the passkey route (which sets the cookie)."""
+    return rx.vstack(
+        rx.hstack(
+            rx.separator(size="4", flex="1"),
+            rx.text("or", size="2", color_scheme="gray"),
+            rx.separator(size="4", flex="1"),
+            align="center",
+            width="100%",
+            spacing="3",
+        ),
+        rx.button(
+            rx.icon("fingerprint", size=18, aria_hidden="true"),
+            "Sign in with a passkey",
+            type="button",
+            variant="outline",
+            size="3",
+            width="100%",
+            min_height="44px",
+            loading=S.passkey_busy,
+            on_click=S.start_passkey_sign_in,
+            id="passkey-sign-in",
+        ),
+        rx.el.form(
+            rx.el.input(type="hidden", name="credential", id=PASSKEY_FIELD_ID),
+            id=PASSKEY_FORM_ID,
+            action=routes.backend(routes.PORTAL_PASSKEY_POST),
+            method="post",
+            hidden=True,
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
 def _tab(label: str, value: str, icon: str) -> rx.Component:
     return rx.tabs.trigger(
         rx.hstack(rx.icon(icon, size=18, aria_hidden="true"), label, spacing="2", align="center"),
@@ -168,6 +205,7 @@ def sign_in_page() -> rx.Component:
                     on_change=S.set_tab,
                     width="100%",
                 ),
+                _passkey(),
                 spacing="4",
                 width="100%",
             ),
