@@ -3,6 +3,7 @@ name, and a sign-out button (a form post to the route that drops the HttpOnly co
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import reflex as rx
@@ -16,6 +17,7 @@ from .registry import register
 from .ui import post_form
 
 ACCOUNT_WIDTH = "72rem"
+END_PREVIEW = routes.backend(routes.STAFF_PORTAL_PREVIEW_END)
 
 
 def account_header() -> rx.Component:
@@ -91,10 +93,13 @@ def preview_banner() -> rx.Component:
                     P.preview_by,
                     "). Nothing can be changed here.",
                 ),
-                rx.el.form(
-                    rx.button("End preview", type="submit", size="2", variant="solid", id="end-preview"),
-                    action=routes.backend(routes.STAFF_PORTAL_PREVIEW_END),
-                    method="post",
+                rx.button(
+                    "End preview",
+                    size="3",
+                    variant="solid",
+                    # A full page load through the route (it drops the HttpOnly cookie), not app navigation.
+                    on_click=rx.call_script(f"window.location.assign({json.dumps(END_PREVIEW)})"),
+                    id="end-preview",
                 ),
                 gap="0.75rem",
                 align="center",

@@ -126,23 +126,23 @@ def _actions(row: PortalUserView) -> rx.Component:
 
 
 def _view_as(row: PortalUserView) -> rx.Component:
-    """A real form post (the route sets the HttpOnly preview cookie), opening the preview in a new tab."""
+    """Opens the preview in a new tab; the route (same-site only, the staff cookie is SameSite=Strict)
+    sets the HttpOnly preview cookie and audits it. A link styled as a button."""
     before, after = routes.STAFF_PORTAL_PREVIEW.split("{portal_user_id}")
-    return rx.el.form(
-        rx.button(
-            rx.icon("eye", size=14),
+    return rx.button(
+        rx.el.a(
+            rx.icon("eye", size=14, aria_hidden="true"),
             "View as this user",
-            type="submit",
-            size="1",
-            variant="soft",
-            color_scheme="gray",
+            href=routes.backend(before) + row.id.to(str) + after,
+            target="_blank",
+            rel="noopener",
             aria_label="View the portal as " + row.name,
             id=_id("portal-user-view-as-", row),
         ),
-        action=routes.backend(before) + row.id.to(str) + after,
-        method="post",
-        target="_blank",
-        style={"display": "inline"},
+        as_child=True,
+        size="1",
+        variant="soft",
+        color_scheme="gray",
     )
 
 
