@@ -125,7 +125,7 @@ def _refresh_totals(session: Session, invoice: Invoice) -> None:
 # --- drafts -------------------------------------------------------------------------------------------
 
 
-def _approved_quote(session: Session, order_id: int) -> Quote | None:
+def approved_quote(session: Session, order_id: int) -> Quote | None:
     return session.exec(
         select(Quote)
         .where(Quote.order_id == order_id)
@@ -141,7 +141,7 @@ def create_draft(session: Session, order: Order, actor: audit.Actor) -> Invoice:
     session.exec(select(Order.id).where(Order.id == order.id).with_for_update()).first()  # one creator at a time
     if live_invoice(session, order.id) is not None:
         raise InvoiceError("This order already has an invoice. Void it first to start a new one.")
-    quote = _approved_quote(session, order.id)
+    quote = approved_quote(session, order.id)
     shop = ShopSettings.current(session)
     invoice = Invoice(
         customer_id=order.customer_id,
