@@ -52,6 +52,11 @@ STAFF_PORTAL_PREVIEW_END = "/api/staff/portal-preview/end"  # drops the preview 
 PORTAL_PASSKEY_POST = "/api/portal/session/passkey"  # "Sign in with a passkey": the signed answer, then the cookie
 PORTAL_MAGIC = "/api/portal/magic/{token}"  # an emailed sign-in link: spends it, sets the cookie
 LOOKUP_POST = "/api/lookup"
+# Invoices and statements (PDF). Statements take ?from=YYYY-MM-DD&to=YYYY-MM-DD (a plain GET form).
+STAFF_INVOICE_PDF = "/api/staff/invoices/{invoice_id}.pdf"
+STAFF_STATEMENT_PDF = "/api/staff/customers/{customer_id}/statement.pdf"
+PORTAL_INVOICE_PDF = "/api/portal/invoices/{invoice_id}.pdf"  # the signed-in account's own invoices only
+PORTAL_STATEMENT_PDF = "/api/portal/statement.pdf"
 
 
 def _text(value) -> object:
@@ -70,6 +75,18 @@ def staff_customer(customer_id) -> str:
 def staff_order_api(order_id, rest: str = "") -> str:
     """The order's staff HTTP routes: documents (`/ticket.pdf`), the customer view (`/portal`)."""
     return "/api/staff/orders/" + _text(order_id) + rest
+
+
+def staff_invoice_pdf(invoice_id) -> str:
+    return "/api/staff/invoices/" + _text(invoice_id) + ".pdf"
+
+
+def staff_statement_pdf(customer_id) -> str:
+    return "/api/staff/customers/" + _text(customer_id) + "/statement.pdf"
+
+
+def portal_invoice_pdf(invoice_id) -> str:
+    return "/api/portal/invoices/" + _text(invoice_id) + ".pdf"
 
 
 def track(code: str) -> str:

@@ -7,6 +7,7 @@ from starlette.routing import Route
 
 from .. import cookies, routes
 from .documents import PORTAL_DOCUMENTS, STAFF_DOCUMENTS, SUFFIXES
+from .invoices import portal_invoice_pdf, portal_statement_pdf, staff_invoice_pdf, staff_statement_pdf
 from .lookup import lookup_post
 from .middleware import security_headers
 from .portal import portal_document, portal_file, verify_last_name
@@ -54,6 +55,10 @@ def api_routes() -> Starlette:
         Route(routes.PORTAL_SIGN_OUT_POST, portal_sign_out, methods=["GET", "POST"]),
         Route(routes.PORTAL_MAGIC, portal_magic_link, methods=["GET", "POST"]),
         Route(routes.LOOKUP_POST, lookup_post, methods=["POST"]),
+        Route(routes.STAFF_INVOICE_PDF, staff_invoice_pdf),
+        Route(routes.STAFF_STATEMENT_PDF, staff_statement_pdf),
+        Route(routes.PORTAL_INVOICE_PDF, portal_invoice_pdf),
+        Route(routes.PORTAL_STATEMENT_PDF, portal_statement_pdf),
     ]
     table += [Route(f"{routes.STAFF_ORDER_API}/{SUFFIXES[k]}", staff_document(k)) for k in STAFF_DOCUMENTS]
     table += [Route(f"{routes.TRACK_API}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]

@@ -13,6 +13,7 @@ from .accounts import (
 )
 from .alerts import AlertKind, AlertRead, CustomerAlert
 from .customer import Customer, Device, Site
+from .invoice import Invoice, InvoiceLine, InvoicePayment, InvoiceStatus, StoreCreditEntry
 from .mail import EmailTemplateText, MailStatus, OutboxMessage
 from .order import Counter, Order, Stage, StageKind, StatusEvent
 from .price_list import PriceKind, PriceListItem
@@ -44,6 +45,10 @@ __all__ = [
     "CustomerKind",
     "Device",
     "EmailTemplateText",
+    "Invoice",
+    "InvoiceLine",
+    "InvoicePayment",
+    "InvoiceStatus",
     "Location",
     "MailStatus",
     "Message",
@@ -78,5 +83,6 @@ __all__ = [
     "Stage",
     "StageKind",
     "StatusEvent",
+    "StoreCreditEntry",
     "WebAuthnChallenge",
 ]

@@ -63,6 +63,7 @@ class PaymentMethod(StrEnum):
     CARD = "card"
     BANK_TRANSFER = "bank_transfer"
     OTHER = "other"
+    STORE_CREDIT = "store_credit"  # only through services/store_credit.py (with its ledger entry)
 
 
 class Payment(SQLModel, table=True):

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from ..models import Customer, CustomerKind, Device, Location, PortalUser, Stage
-from . import audit, portal_permissions
+from . import audit, invoices, portal_permissions, store_credit
 from .orders import create_order
 from .passwords import hash_password
 from .portal_permissions import Perm
@@ -78,6 +78,7 @@ def seed_business_account(
     session.add(account)
     session.flush()
     by_name = {s.name: s for s in stages}
+    orders = []
     for index, (stage_name, site, kind, make, model, problem) in enumerate(ORDERS):
         device = Device(
             customer_id=account.id, kind=kind, make=make, model=model, serial=f"NW{rng.randint(10**7, 10**8 - 1)}"
@@ -106,6 +107,8 @@ def seed_business_account(
             _demo_payment(session, order, stage_name, actor, at, rng)
         order.updated_at = at
         session.add(order)
+        orders.append((order, at))
+    _seed_invoices(session, account, orders, actor, now)
     admin = portal_permissions.builtin_group(session, portal_permissions.ADMIN)
     managers = portal_permissions.save_group(session, None, "Site manager", SITE_MANAGER_PERMS, False, actor)
     session.add(
@@ -131,3 +134,19 @@ def seed_business_account(
     )
     session.flush()
     return DemoAccount(COMPANY, len(ORDERS), len(SITES), ADMIN_EMAIL, password, SITE_MANAGER_EMAIL)
+
+
+def _seed_invoices(session: Session, account: Customer, orders: list, actor: audit.Actor, now) -> None:
+    """Three issued invoices: one paid at collection, one part paid (the deposit), one overdue with an extra
+    line and part of it paid from store credit (which leaves the account some credit)."""
+    ready, collected = orders[6], orders[7]
+    overdue_order = orders[8][0]
+    paid = invoices.create_draft(session, collected[0], actor)
+    invoices.issue(session, paid.id, actor, due_days=14, at=collected[1] + timedelta(minutes=5))
+    part = invoices.create_draft(session, ready[0], actor)
+    invoices.issue(session, part.id, actor, due_days=30, at=now - timedelta(days=2))
+    late = invoices.create_draft(session, overdue_order, actor)
+    invoices.add_line(session, late.id, "Liquid damage: ultrasonic clean of the logic board", 1, 4500, actor)
+    invoices.issue(session, late.id, actor, due_days=14, at=now - timedelta(days=20))
+    store_credit.add_credit(session, account.id, 6000, "Goodwill: the tablet repair took a week longer", actor)
+    store_credit.apply_to_invoice(session, late.id, 2500, actor, at=now - timedelta(days=3))

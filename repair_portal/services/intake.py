@@ -16,6 +16,7 @@ from .emails import is_valid_email
 from .ids import parse_id
 from .money import AmountError, parse_amount
 from .orders import NewOrder, create_order
+from .payments import STAFF_METHODS
 
 
 class IntakeError(ValueError):
@@ -155,7 +156,7 @@ def validate(session: Session, form: IntakeForm) -> dict[str, str]:
                 errors["deposit"] = "Enter the deposit taken, or leave it empty."
         except AmountError as exc:
             errors["deposit"] = str(exc)
-        if form.deposit_method not in {m.value for m in PaymentMethod}:
+        if form.deposit_method not in STAFF_METHODS:
             errors["deposit_method"] = "Choose how the deposit was paid."
     return errors
 

@@ -11,7 +11,13 @@ from ..models import AuditEvent, StaffUser
 from . import money, timefmt
 from .order_edit import LABELS
 
-METHODS = {"card": "card", "cash": "cash", "bank_transfer": "bank transfer", "other": "other"}
+METHODS = {
+    "card": "card",
+    "cash": "cash",
+    "bank_transfer": "bank transfer",
+    "other": "other",
+    "store_credit": "store credit",
+}
 PURPOSES = {
     "repair_authorisation": "repair authorisation",
     "terms": "terms",

@@ -8,9 +8,18 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..models import Order, Payment, PaymentMethod
-from . import audit, clock
+from . import audit, clock, invoices
 
-METHOD_LABELS = {"cash": "Cash", "card": "Card", "bank_transfer": "Bank transfer", "other": "Other"}
+METHOD_LABELS = {
+    "cash": "Cash",
+    "card": "Card",
+    "bank_transfer": "Bank transfer",
+    "other": "Other",
+    "store_credit": "Store credit",
+}
+# What staff may record by hand (forms, intake deposits). Store credit is only ever used through
+# services/store_credit.py, which writes the ledger entry in the same transaction.
+STAFF_METHODS = frozenset(m.value for m in PaymentMethod) - {PaymentMethod.STORE_CREDIT.value}
 
 
 def method_label(method: str) -> str:
@@ -34,6 +43,8 @@ def record_payment(
     received_at: datetime | None = None,
 ) -> Payment:
     method = PaymentMethod(method)
+    if method == PaymentMethod.STORE_CREDIT:
+        raise PaymentError("Store credit is used from the invoice card, where it comes off the customer's credit.")
     if amount_minor == 0:
         raise PaymentError("Enter an amount.")
     if amount_minor < 0 and not note.strip():
@@ -48,6 +59,8 @@ def record_payment(
         staff_user_id=actor.id if actor.kind == "staff" else None,
     )
     session.add(payment)
+    session.flush()
+    invoices.allocate_new_payment(session, payment)  # counts towards the order's issued invoice, if any
     audit.record(session, actor, "payment.recorded", order_id=order.id, amount_minor=amount_minor, method=method.value)
     return payment
 

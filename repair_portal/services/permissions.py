@@ -23,6 +23,8 @@ class Action(StrEnum):
     VIEW_AS_CUSTOMER = "view_as_customer"
     SIGN_AT_COUNTER = "sign_at_counter"
     REVEAL_PASSCODE = "reveal_passcode"
+    MANAGE_INVOICES = "manage_invoices"  # draft, add lines, issue and void invoices
+    MANAGE_STORE_CREDIT = "manage_store_credit"  # add or take off credit by hand (using it on an invoice: payments)
 
 
 _ALL = set(Action)
@@ -54,6 +56,7 @@ MATRIX: dict[Role, set[Action]] = {
         Action.VIEW_AS_CUSTOMER,
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
+        Action.MANAGE_INVOICES,
     },
 }
 
@@ -81,4 +84,6 @@ DENIED: dict[Action, str] = {
     Action.VIEW_AS_CUSTOMER: "Your role can't view the portal as the customer.",
     Action.SIGN_AT_COUNTER: "Your role can't open the counter signing screen.",
     Action.REVEAL_PASSCODE: "Your role can't see device passcodes.",
+    Action.MANAGE_INVOICES: "Your role can't issue or void invoices.",
+    Action.MANAGE_STORE_CREDIT: "Only owners and managers can add or take off store credit.",
 }

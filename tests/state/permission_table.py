@@ -256,6 +256,33 @@ TABLE = {
     "TrackState.reload": ("customer", None, True, False),
     "TrackState.set_tab": ("form", None, False, False),
     "TrackState.start_live": ("customer", None, True, False),
+    # Invoices, payments and store credit (issue 14). The account's money page loads for any signed-in portal
+    # user and fills only the parts the group has; every other portal handler needs the part's permission.
+    "PortalInvoicesState.handle_invoice_search": ("portal", "invoices.view", False, False),
+    "PortalInvoicesState.load_money": ("portal", None, False, False),
+    "PortalInvoicesState.next_invoice_page": ("portal", "invoices.view", False, False),
+    "PortalInvoicesState.next_payment_page": ("portal", "payments.view", False, False),
+    "PortalInvoicesState.prev_invoice_page": ("portal", "invoices.view", False, False),
+    "PortalInvoicesState.prev_payment_page": ("portal", "payments.view", False, False),
+    "PortalInvoicesState.set_invoice_show": ("portal", "invoices.view", False, False),
+    "PortalInvoicesState.set_statement_from": ("form", None, False, False),
+    "PortalInvoicesState.set_statement_to": ("form", None, False, False),
+    "StaffCustomerBillingState.handle_bill_search": ("staff", "view_orders", False, False),
+    "StaffCustomerBillingState.handle_credit": ("staff", "manage_store_credit", False, False),
+    "StaffCustomerBillingState.load_billing": ("staff", "view_orders", False, True),
+    "StaffCustomerBillingState.next_bill_page": ("staff", "view_orders", False, False),
+    "StaffCustomerBillingState.prev_bill_page": ("staff", "view_orders", False, False),
+    "StaffCustomerBillingState.set_bill_show": ("staff", "view_orders", False, False),
+    "StaffCustomerBillingState.set_statement_from": ("form", None, False, False),
+    "StaffCustomerBillingState.set_statement_to": ("form", None, False, False),
+    "StaffOrderInvoiceState.handle_add_line": ("staff", "manage_invoices", False, False),
+    "StaffOrderInvoiceState.handle_issue": ("staff", "manage_invoices", False, False),
+    "StaffOrderInvoiceState.handle_new_draft": ("staff", "manage_invoices", False, False),
+    "StaffOrderInvoiceState.handle_pay_with_credit": ("staff", "record_payments", False, False),
+    "StaffOrderInvoiceState.handle_remove_line": ("staff", "manage_invoices", False, False),
+    "StaffOrderInvoiceState.handle_void": ("staff", "manage_invoices", False, False),
+    "StaffOrderInvoiceState.load_invoice": ("staff", "view_orders", False, False),
+    "StaffOrderInvoiceState.set_void_open": ("form", None, False, False),
 }
 
 # The only staff handlers that run while a browser is locked to the counter signing screen (and only then).

@@ -31,6 +31,7 @@ from repair_portal.services import (
     audit,
     clock,
     counter,
+    invoices,
     portal_access,
     price_list,
     quotes,
@@ -38,6 +39,7 @@ from repair_portal.services import (
     staff_mfa,
     staff_mfa_sign_in,
     staff_users,
+    store_credit,
 )
 from repair_portal.services.permissions import Action, can
 from repair_portal.state.binding import app_state_classes
@@ -131,6 +133,10 @@ def world(tmp_path_factory):
         retired = price_list.create_item(s, price_list.ItemForm(name="Old battery", price="39"), audit.SYSTEM)
         price_list.set_active(s, retired.id, False, audit.SYSTEM)
         line_ids = list(s.exec(select(QuoteLine.id).where(QuoteLine.quote_id == quote.id).order_by(QuoteLine.id)))
+        # A draft invoice (line 1) a forged call could add to, issue or void, and credit it could spend.
+        draft = invoices.create_draft(s, canary.order, audit.SYSTEM)
+        invoices.add_line(s, draft.id, "Call-out", 1, 4500, audit.SYSTEM)
+        store_credit.add_credit(s, customer.id, 5000, "Goodwill", audit.SYSTEM)
     secrets_of = {
         email: _enrol_totp(engine, settings, email) for email in ("manager@example.com", "halfway@example.com")
     }
@@ -283,12 +289,16 @@ def _page(cls, w) -> tuple[str, str | None]:
 
     if issubclass(cls, TrackState):
         return f"/track/{w['code']}", "load_tracking"
+    if cls.__name__ == "StaffOrderInvoiceState":  # the canary order's draft invoice, loaded as the card does
+        return f"/staff/orders/{w['order_id']}", "load_invoice"
     if issubclass(cls, StaffOrderState):
         return f"/staff/orders/{w['order_id']}", "load_order"
     if issubclass(cls, StaffCustomerState):
         return f"/staff/customers/{w['customer_id']}", "load_customer"
     if cls.__name__ == "StaffPortalUsersState":  # the account whose portal users forged ids would reach
         return f"/staff/customers/{w['account_id']}", "load_portal_users"
+    if cls.__name__ == "StaffCustomerBillingState":  # the canary customer's store credit and invoices
+        return f"/staff/customers/{w['customer_id']}", "load_billing"
     pages = {
         StaffCustomersState: ("/staff/customers", "load_customers"),
         "EmailSettingsState": ("/staff/settings/emails", "load_email_settings"),
@@ -305,6 +315,7 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffCounterState": ("/staff/counter", "load_counter"),
         "StaffSetPasswordState": ("/staff/set-password/not-a-real-link-token", "load_link"),
         "PortalSessionState": ("/portal", "portal_guard"),
+        "PortalInvoicesState": ("/portal/invoices", "load_money"),
         "PortalSecurityState": ("/portal/security", "load_security"),
         "PortalSignInState": ("/portal/sign-in", "load_sign_in"),
         "PortalVerifyState": ("/portal/verify", "load_verify"),

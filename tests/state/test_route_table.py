@@ -89,6 +89,8 @@ def _paths(route: Route, w) -> list[str]:
         "signature_id": [str(w["signature_id"]), "²", "9" * 23],
         "token": ["not-a-real-link-token-aaaaaaaaaaaa", "²", "x" * 300],
         "portal_user_id": ["1", "²", "9" * 23, "-1"],
+        "invoice_id": ["1", "²", "9" * 23, "-1"],
+        "customer_id": ["1", "²", "9" * 23, "-1"],
     }
     paths = [route.path]
     for name in route.param_convertors:

@@ -224,3 +224,20 @@ def test_backup_and_restore_round_trip(tmp_path):
     junk.write_bytes(b"this is not a database" * 100)
     refused = _cli(tmp_path, "restore", str(junk))
     assert refused.returncode == 1 and "not a healthy SQLite database" in refused.stderr
+
+
+def test_demo_business_account_has_paid_part_paid_and_overdue_invoices_and_store_credit(engine, tmp_path):
+    from repair_portal.services import invoice_views, store_credit
+
+    with write_session(engine) as s:
+        seed_demo(s, TEST_SECRET_KEY, tmp_path / "files")
+    with session_scope(engine) as s:
+        business = s.exec(select(Customer).where(Customer.kind == "business")).one()
+        rows, total = invoice_views.list_invoices(s, business.id)
+        assert total == 3 and {r.status for r in rows} == {"paid", "part_paid", "overdue"}
+        assert all(r.number.startswith("INV-") for r in rows)
+        methods = {p.method for p in invoice_views.account_payments(s, business.id, limit=50)[0]}
+        assert "Store credit" in methods
+        assert store_credit.balance(s, business.id) == 3500
+        summary = invoice_views.account_summary(s, business.id)
+        assert summary.invoice_balance_minor > 0 and len(summary.invoices_due) == 2

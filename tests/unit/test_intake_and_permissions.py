@@ -150,6 +150,7 @@ EXPECTED = {
         Action.VIEW_AS_CUSTOMER,
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
+        Action.MANAGE_INVOICES,
     },
 }
 

@@ -32,6 +32,10 @@ EXPECTED_TABLES = {
     "audit_event",
     "rate_limit_event",
     "counter",
+    "invoice",
+    "invoice_line",
+    "invoice_payment",
+    "store_credit_entry",
 }
 
 

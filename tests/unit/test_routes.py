@@ -14,6 +14,9 @@ def test_builders():
     assert routes.track_verify_post("abc") == "/api/track/abc/verify"
     assert routes.branding_logo(0) == "/api/branding/logo/0"
     assert routes.branding_logo(4, "5f2a") == "/api/branding/logo/4?v=5f2a"
+    assert routes.staff_invoice_pdf(7) == "/api/staff/invoices/7.pdf"
+    assert routes.staff_statement_pdf(3) == "/api/staff/customers/3/statement.pdf"
+    assert routes.portal_invoice_pdf(7) == "/api/portal/invoices/7.pdf"
 
 
 def test_every_built_path_is_served():
@@ -27,5 +30,9 @@ def test_every_built_path_is_served():
         routes.branding_logo(4),
         routes.HEALTH,
         routes.STAFF_SIGN_IN_POST,
+        routes.staff_invoice_pdf(7),
+        routes.staff_statement_pdf(3),
+        routes.portal_invoice_pdf(7),
+        routes.PORTAL_STATEMENT_PDF,
     ):
         assert any(r.path_regex.match(path) for r in table), path

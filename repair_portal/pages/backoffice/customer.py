@@ -6,9 +6,11 @@ from __future__ import annotations
 import reflex as rx
 
 from ... import routes
+from ...components.customer.billing import invoices_card, store_credit_card
 from ...components.customer.portal_access import portal_access_card
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, conflict_notice, dash, field_label, scroll_region
+from ...state.staff_customer_billing import StaffCustomerBillingState
 from ...state.staff_customers import CustomerOrderView, DeviceView, StaffCustomerState
 from ...state.staff_portal_users import StaffPortalUsersState
 
@@ -261,7 +263,11 @@ def _not_found() -> rx.Component:
 @staff_page(
     routes.STAFF_CUSTOMER,
     "Customer",
-    on_load=[StaffCustomerState.load_customer, StaffPortalUsersState.load_portal_users],
+    on_load=[
+        StaffCustomerState.load_customer,
+        StaffPortalUsersState.load_portal_users,
+        StaffCustomerBillingState.load_billing,
+    ],
 )
 def customer_page() -> rx.Component:
     body = rx.cond(
@@ -271,12 +277,13 @@ def customer_page() -> rx.Component:
                 _contact_card(),
                 portal_access_card(),
                 _orders_card(),
+                invoices_card(),
                 spacing="4",
                 flex="2",
                 min_width="0",
                 width="100%",
             ),
-            rx.vstack(_devices_card(), spacing="4", flex="1", min_width="0", width="100%"),
+            rx.vstack(_devices_card(), store_credit_card(), spacing="4", flex="1", min_width="0", width="100%"),
             direction=rx.breakpoints(initial="column", md="row"),
             gap="1rem",
             width="100%",

@@ -8,6 +8,7 @@ from ... import routes
 from ...components.order.activity import activity_card
 from ...components.order.attention import attention_card
 from ...components.order.files import files_card
+from ...components.order.invoice import invoice_card
 from ...components.order.messages import emails, messages
 from ...components.order.payments import payments_card
 from ...components.order.quote import quote_card
@@ -36,6 +37,7 @@ def order_page() -> rx.Component:
                 summary(),
                 quote_card(),
                 payments_card(),
+                invoice_card(),
                 files_card(),
                 messages(),
                 activity_card(),

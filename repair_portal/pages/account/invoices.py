@@ -1,0 +1,19 @@
+"""/portal/invoices: balances, invoices with a statement download, and payments, as the group allows."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ... import routes
+from ...components.account_shell import account_layout, account_page
+from ...components.portal.account_invoices import balances, invoices_card, payments_card, statement_card
+from ...state.portal_invoices import PortalInvoicesState as S
+
+
+@account_page(routes.PORTAL_INVOICES, "Invoices", on_load=[S.load_money])
+def account_invoices() -> rx.Component:
+    return account_layout(
+        "invoices",
+        rx.cond(S.show_invoices, rx.vstack(balances(), invoices_card(), statement_card(), spacing="4", width="100%")),
+        rx.cond(S.show_payments, payments_card()),
+    )
