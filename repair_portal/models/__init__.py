@@ -12,6 +12,7 @@ from .accounts import (
     WebAuthnChallenge,
 )
 from .alerts import AlertKind, AlertRead, CustomerAlert
+from .assets import AssetTest, Defect, DefectPhoto, DefectStatus, Severity, TestResult
 from .customer import Customer, Device, Site
 from .mail import EmailTemplateText, MailStatus, OutboxMessage
 from .order import Counter, Order, Stage, StageKind, StatusEvent
@@ -35,6 +36,7 @@ __all__ = [
     "AccessMode",
     "AlertKind",
     "AlertRead",
+    "AssetTest",
     "Attachment",
     "AttachmentKind",
     "AuditEvent",
@@ -42,6 +44,9 @@ __all__ = [
     "Customer",
     "CustomerAlert",
     "CustomerKind",
+    "Defect",
+    "DefectPhoto",
+    "DefectStatus",
     "Device",
     "EmailTemplateText",
     "Location",
@@ -68,6 +73,7 @@ __all__ = [
     "RateLimitEvent",
     "RecoveryCode",
     "Role",
+    "Severity",
     "ShopSettings",
     "Signature",
     "SignaturePurpose",
@@ -78,5 +84,6 @@ __all__ = [
     "Stage",
     "StageKind",
     "StatusEvent",
+    "TestResult",
     "WebAuthnChallenge",
 ]

@@ -23,6 +23,8 @@ class Action(StrEnum):
     VIEW_AS_CUSTOMER = "view_as_customer"
     SIGN_AT_COUNTER = "sign_at_counter"
     REVEAL_PASSCODE = "reveal_passcode"
+    MANAGE_ASSETS = "manage_assets"  # a business account's sites and assets
+    RECORD_ASSET_TESTS = "record_asset_tests"  # an asset's tests (certificates) and defects (photos, fixed)
 
 
 _ALL = set(Action)
@@ -39,6 +41,7 @@ MATRIX: dict[Role, set[Action]] = {
         Action.VIEW_AS_CUSTOMER,
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
+        Action.RECORD_ASSET_TESTS,
     },
     Role.FRONT_DESK: {
         Action.RECORD_PAYMENTS,
@@ -54,6 +57,8 @@ MATRIX: dict[Role, set[Action]] = {
         Action.VIEW_AS_CUSTOMER,
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
+        Action.MANAGE_ASSETS,
+        Action.RECORD_ASSET_TESTS,
     },
 }
 
@@ -81,4 +86,6 @@ DENIED: dict[Action, str] = {
     Action.VIEW_AS_CUSTOMER: "Your role can't view the portal as the customer.",
     Action.SIGN_AT_COUNTER: "Your role can't open the counter signing screen.",
     Action.REVEAL_PASSCODE: "Your role can't see device passcodes.",
+    Action.MANAGE_ASSETS: "Your role can't change sites or assets.",
+    Action.RECORD_ASSET_TESTS: "Your role can't record tests or defects.",
 }

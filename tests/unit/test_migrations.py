@@ -32,6 +32,9 @@ EXPECTED_TABLES = {
     "audit_event",
     "rate_limit_event",
     "counter",
+    "asset_test",
+    "defect",
+    "defect_photo",
 }
 
 
