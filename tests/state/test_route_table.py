@@ -88,6 +88,9 @@ def _paths(route: Route, w) -> list[str]:
         "location_id": ["1", "²", "9" * 23],
         "signature_id": [str(w["signature_id"]), "²", "9" * 23],
         "token": ["not-a-real-link-token-aaaaaaaaaaaa", "²", "x" * 300],
+        "asset_id": ["1", "²", "9" * 23],
+        "test_id": ["1", "²", "9" * 23],
+        "photo_id": ["1", "²", "9" * 23],
     }
     paths = [route.path]
     for name in route.param_convertors:

@@ -25,6 +25,10 @@ def test_every_built_path_is_served():
         routes.track_api("abc", "/files/7"),
         routes.track_verify_post("abc"),
         routes.branding_logo(4),
+        routes.asset_certificate(3, 9, portal=True),
+        routes.asset_certificate(3, 9, portal=False),
+        routes.defect_photo(3, 9, portal=True),
+        routes.defect_photo(3, 9, portal=False),
         routes.HEALTH,
         routes.STAFF_SIGN_IN_POST,
     ):
