@@ -13,6 +13,7 @@ STAFF_PROFILE = "/staff/profile"  # the signed-in staff member's own password, T
 STAFF_VERIFY = "/staff/verify"  # the second sign-in step (TOTP or a recovery code)
 STAFF_CUSTOMERS = "/staff/customers"
 STAFF_CUSTOMER = "/staff/customers/[customer_id]"
+STAFF_ASSET = "/staff/assets/[asset_id]"  # one asset of a business account: tests, defects, orders
 STAFF_SETTINGS_SHOP = "/staff/settings/shop"
 STAFF_SETTINGS_LOCATIONS = "/staff/settings/locations"
 STAFF_SETTINGS_WORKFLOW = "/staff/settings/workflow"
@@ -31,6 +32,7 @@ PORTAL_SECURITY = "/portal/security"  # password, two-step sign-in (TOTP) and re
 PORTAL_ORDERS = "/portal/orders"
 PORTAL_INVOICES = "/portal/invoices"
 PORTAL_ASSETS = "/portal/assets"
+PORTAL_ASSET = "/portal/assets/[asset_id]"
 PORTAL_RESOURCES = "/portal/files"
 PORTAL_SET_PASSWORD_PREFIX = "/portal/set-password/"  # noqa: S105 (a route, not a secret)
 PORTAL_SET_PASSWORD = PORTAL_SET_PASSWORD_PREFIX + "[token]"
@@ -57,6 +59,9 @@ STAFF_INVOICE_PDF = "/api/staff/invoices/{invoice_id}.pdf"
 STAFF_STATEMENT_PDF = "/api/staff/customers/{customer_id}/statement.pdf"
 PORTAL_INVOICE_PDF = "/api/portal/invoices/{invoice_id}.pdf"  # the signed-in account's own invoices only
 PORTAL_STATEMENT_PDF = "/api/portal/statement.pdf"
+# An asset's files (test certificates, defect photos), for staff and for the account's portal users.
+STAFF_ASSET_API = "/api/staff/assets/{asset_id}"
+PORTAL_ASSET_API = "/api/portal/assets/{asset_id}"
 
 
 def _text(value) -> object:
@@ -70,6 +75,35 @@ def staff_order(order_id) -> str:
 
 def staff_customer(customer_id) -> str:
     return "/staff/customers/" + _text(customer_id)
+
+
+def staff_asset(asset_id) -> str:
+    return "/staff/assets/" + _text(asset_id)
+
+
+def portal_asset(asset_id) -> str:
+    return "/portal/assets/" + _text(asset_id)
+
+
+def asset_certificate(asset_id, test_id, *, portal: bool) -> str:
+    """A test's certificate PDF (`portal`: the account's route, else the staff one)."""
+    return (
+        ("/api/portal/assets/" if portal else "/api/staff/assets/")
+        + _text(asset_id)
+        + "/certificates/"
+        + _text(test_id)
+        + ".pdf"
+    )
+
+
+def defect_photo(asset_id, photo_id, *, portal: bool) -> str:
+    return (
+        ("/api/portal/assets/" if portal else "/api/staff/assets/")
+        + _text(asset_id)
+        + "/photos/"
+        + _text(photo_id)
+        + ".jpg"
+    )
 
 
 def staff_order_api(order_id, rest: str = "") -> str:

@@ -6,6 +6,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from .. import cookies, routes
+from .assets import asset_file
 from .documents import PORTAL_DOCUMENTS, STAFF_DOCUMENTS, SUFFIXES
 from .invoices import portal_invoice_pdf, portal_statement_pdf, staff_invoice_pdf, staff_statement_pdf
 from .lookup import lookup_post
@@ -60,6 +61,9 @@ def api_routes() -> Starlette:
         Route(routes.PORTAL_INVOICE_PDF, portal_invoice_pdf),
         Route(routes.PORTAL_STATEMENT_PDF, portal_statement_pdf),
     ]
+    for base, portal in ((routes.STAFF_ASSET_API, False), (routes.PORTAL_ASSET_API, True)):
+        table.append(Route(base + "/certificates/{test_id}.pdf", asset_file("certificate", portal=portal)))
+        table.append(Route(base + "/photos/{photo_id}.jpg", asset_file("photo", portal=portal)))
     table += [Route(f"{routes.STAFF_ORDER_API}/{SUFFIXES[k]}", staff_document(k)) for k in STAFF_DOCUMENTS]
     table += [Route(f"{routes.TRACK_API}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]
     return Starlette(routes=table)

@@ -12,6 +12,7 @@ from .accounts import (
     WebAuthnChallenge,
 )
 from .alerts import AlertKind, AlertRead, CustomerAlert
+from .assets import AssetTest, Defect, DefectPhoto, DefectStatus, Severity, TestResult
 from .customer import Customer, Device, Site
 from .invoice import Invoice, InvoiceLine, InvoicePayment, InvoiceStatus, StoreCreditEntry
 from .mail import EmailTemplateText, MailStatus, OutboxMessage
@@ -36,6 +37,7 @@ __all__ = [
     "AccessMode",
     "AlertKind",
     "AlertRead",
+    "AssetTest",
     "Attachment",
     "AttachmentKind",
     "AuditEvent",
@@ -43,6 +45,9 @@ __all__ = [
     "Customer",
     "CustomerAlert",
     "CustomerKind",
+    "Defect",
+    "DefectPhoto",
+    "DefectStatus",
     "Device",
     "EmailTemplateText",
     "Invoice",
@@ -73,6 +78,7 @@ __all__ = [
     "RateLimitEvent",
     "RecoveryCode",
     "Role",
+    "Severity",
     "ShopSettings",
     "Signature",
     "SignaturePurpose",
@@ -84,5 +90,6 @@ __all__ = [
     "StageKind",
     "StatusEvent",
     "StoreCreditEntry",
+    "TestResult",
     "WebAuthnChallenge",
 ]

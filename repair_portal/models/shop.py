@@ -20,6 +20,7 @@ DEFAULT_INTAKE_CHECKLIST = "Powers on\nScreen cracked\nTouch works\nCameras work
 
 
 DEFAULT_JOB_TYPES = "Repair\nService\nInstallation"
+DEFAULT_ASSET_FIELDS = "asset_tag,kind,make,model,serial,customer_ref,description,site,warranty_until,tests,defects"
 
 
 class ShopSettings(SQLModel, table=True):
@@ -64,6 +65,10 @@ class ShopSettings(SQLModel, table=True):
     # The pre-repair checklist staff tick at intake, one item per line (empty: no checklist).
     intake_checklist: str = Field(default=DEFAULT_INTAKE_CHECKLIST, max_length=2000)
     job_types: str = Field(default=DEFAULT_JOB_TYPES, max_length=1000, description="one per line")
+    # Assets: what the shop calls an asset's ID, and which asset fields portal users see (comma-separated keys,
+    # services/asset_fields.py).
+    asset_label: str = Field(default="Asset ID", max_length=40)
+    asset_customer_fields: str = Field(default=DEFAULT_ASSET_FIELDS, max_length=300)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @classmethod

@@ -7,10 +7,11 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session
 
-from ..models import Customer, CustomerKind, Device, Location, PortalUser, Stage
+from ..models import Customer, CustomerKind, Device, Location, PortalUser, Site, Stage
 from . import audit, invoices, portal_permissions, store_credit
 from .orders import create_order
 from .passwords import hash_password
@@ -20,7 +21,7 @@ COMPANY = "Northwind Facilities Ltd"
 ADMIN_EMAIL = "dana.whitfield@northwind.example"
 SITE_MANAGER_EMAIL = "raj.mehta@northwind.example"
 SITE_MANAGER_PERMS = (Perm.ORDERS_VIEW_MINE, Perm.QUOTES_DECIDE, Perm.MESSAGES_SEND)
-# Until sites have their own records (the next issue), each order names the site it came from.
+# The account's sites ("name, address"); each order also names the site it came from in its problem text.
 SITES = [
     "Head office, 5 Wharf Road, London N1 7GR",
     "Warehouse, Unit 3 Orbital Park, Barking IG11 0DG",
@@ -39,6 +40,29 @@ ORDERS = [
     ("Collected", 2, "laptop", "Lenovo", "ThinkPad T14 Gen 3", "Spilled tea on the keyboard"),
 ]
 QUOTE_KIND = {"scanner": "phone"}  # the demo's quote lines for a device kind it has none for
+# Assets without an order yet (site, kind, make, model, customer reference).
+SPARE_ASSETS = [
+    (0, "printer", "HP", "LaserJet Pro 4002", "Reception printer"),
+    (1, "scanner", "Zebra", "TC52 handheld", "Cold store scanner 2"),
+]
+# Tests by asset index (orders first, then the spare assets): (days ago, result). One failed, one untested.
+TESTS = {
+    0: [(200, "pass")],
+    1: [(320, "pass"), (40, "fail")],
+    2: [(90, "pass")],
+    3: [(150, "pass")],
+    4: [(60, "pass")],
+    5: [(30, "pass")],
+    6: [(75, "pass")],
+    8: [(120, "pass")],
+    9: [(15, "pass")],
+}
+# (asset index, severity, description, found days ago, fixed days ago or None)
+DEFECTS = [
+    (1, "high", "Trigger housing cracked; the scan button sticks in the cold.", 40, None),
+    (9, "medium", "Belt clip mount loose.", 12, None),
+    (6, "low", "Case worn through at the corners.", 70, 20),
+]
 
 
 @dataclass
@@ -49,6 +73,7 @@ class DemoAccount:
     portal_email: str
     portal_password: str  # shown once in the first-start banner, stored only as its bcrypt hash
     other_user_email: str
+    assets: int = 0
 
 
 def seed_business_account(
@@ -62,6 +87,7 @@ def seed_business_account(
     password: str,
     seed: int,
     now,
+    files_dir: Path | None = None,
 ) -> DemoAccount:
     from .demo import _demo_payment, _walk_to
 
@@ -77,14 +103,29 @@ def seed_business_account(
     )
     session.add(account)
     session.flush()
+    sites = [
+        Site(customer_id=account.id, name=text.split(", ", 1)[0], address=text.split(", ", 1)[1]) for text in SITES
+    ]
+    session.add_all(sites)
+    session.flush()
     by_name = {s.name: s for s in stages}
     orders = []
+    devices: list[Device] = []
     for index, (stage_name, site, kind, make, model, problem) in enumerate(ORDERS):
         device = Device(
-            customer_id=account.id, kind=kind, make=make, model=model, serial=f"NW{rng.randint(10**7, 10**8 - 1)}"
+            customer_id=account.id,
+            kind=kind,
+            make=make,
+            model=model,
+            serial=f"NW{rng.randint(10**7, 10**8 - 1)}",
+            asset_tag=f"NW-{index + 1:04d}",
+            site_id=sites[site].id,
+            customer_ref=f"{sites[site].name} {kind}",
+            warranty_until=(now + timedelta(days=rng.randint(-200, 700))).date(),
         )
         session.add(device)
         session.flush()
+        devices.append(device)
         booked = now - timedelta(days=rng.randint(2, 25), hours=rng.randint(0, 8))
         new = create_order(
             session,
@@ -100,6 +141,7 @@ def seed_business_account(
             assigned_to_id=technician_ids[index % len(technician_ids)],
         )
         order = new.order
+        order.site_id = sites[site].id
         order.accessories = rng.choice(["Charger", "", "Charger and case"])
         kind_for_quote = QUOTE_KIND.get(kind, kind)
         at = _walk_to(session, order, stages, by_name[stage_name], booked, kind_for_quote, actor, rng, now)
@@ -109,6 +151,21 @@ def seed_business_account(
         session.add(order)
         orders.append((order, at))
     _seed_invoices(session, account, orders, actor, now)
+    for site, kind, make, model, ref in SPARE_ASSETS:
+        device = Device(
+            customer_id=account.id,
+            kind=kind,
+            make=make,
+            model=model,
+            serial=f"NW{rng.randint(10**7, 10**8 - 1)}",
+            asset_tag=f"NW-{len(devices) + 1:04d}",
+            site_id=sites[site].id,
+            customer_ref=ref,
+        )
+        session.add(device)
+        session.flush()
+        devices.append(device)
+    _tests_and_defects(session, devices, rng, now, files_dir)
     admin = portal_permissions.builtin_group(session, portal_permissions.ADMIN)
     managers = portal_permissions.save_group(session, None, "Site manager", SITE_MANAGER_PERMS, False, actor)
     session.add(
@@ -133,7 +190,7 @@ def seed_business_account(
         )
     )
     session.flush()
-    return DemoAccount(COMPANY, len(ORDERS), len(SITES), ADMIN_EMAIL, password, SITE_MANAGER_EMAIL)
+    return DemoAccount(COMPANY, len(ORDERS), len(SITES), ADMIN_EMAIL, password, SITE_MANAGER_EMAIL, len(devices))
 
 
 def _seed_invoices(session: Session, account: Customer, orders: list, actor: audit.Actor, now) -> None:
@@ -150,3 +207,64 @@ def _seed_invoices(session: Session, account: Customer, orders: list, actor: aud
     invoices.issue(session, late.id, actor, due_days=14, at=now - timedelta(days=20))
     store_credit.add_credit(session, account.id, 6000, "Goodwill: the tablet repair took a week longer", actor)
     store_credit.apply_to_invoice(session, late.id, 2500, actor, at=now - timedelta(days=3))
+
+
+def _certificate_pdf(number: str, device: Device, tested_on, result: str) -> bytes:
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("helvetica", "B", 18)
+    doc.cell(text="Inspection and test certificate", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("helvetica", size=12)
+    for line in (
+        f"Certificate no. {number}",
+        f"Asset {device.asset_tag}: {device.make} {device.model} ({device.kind}), serial {device.serial}",
+        f"Tested on {tested_on:%d %B %Y}. Result: {result.upper()}",
+        COMPANY,
+    ):
+        doc.cell(text=line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(doc.output())
+
+
+def _tests_and_defects(session: Session, devices: list[Device], rng, now, files_dir: Path | None) -> None:
+    """Tests (a certificate PDF on each when there is somewhere to keep it) and defects of the demo's assets."""
+    from ..models import AssetTest, Defect, DefectStatus
+
+    today = now.date()
+    number = 4100
+    for index, runs in TESTS.items():
+        device = devices[index]
+        for days_ago, result in runs:
+            number += rng.randint(1, 9)
+            tested_on = today - timedelta(days=days_ago)
+            test = AssetTest(
+                device_id=device.id,
+                tested_on=tested_on,
+                result=result,
+                number=f"PAT-{number}",
+                notes="Earth continuity out of range: withdrawn from use." if result == "fail" else "",
+                created_at=now - timedelta(days=days_ago),
+            )
+            if files_dir is not None:
+                from .asset_records import prepare_certificate
+
+                stored = prepare_certificate(
+                    files_dir, f"PAT-{number}.pdf", _certificate_pdf(test.number, device, tested_on, result)
+                )
+                test.certificate_name, test.certificate_filename = stored.storage_name, stored.filename
+                test.certificate_bytes, test.certificate_sha256 = stored.size_bytes, stored.sha256
+            session.add(test)
+    for index, severity, description, found, fixed in DEFECTS:
+        session.add(
+            Defect(
+                device_id=devices[index].id,
+                severity=severity,
+                description=description,
+                found_on=today - timedelta(days=found),
+                status=DefectStatus.FIXED.value if fixed is not None else DefectStatus.OPEN.value,
+                fixed_on=today - timedelta(days=fixed) if fixed is not None else None,
+                created_at=now - timedelta(days=found),
+            )
+        )
+    session.flush()

@@ -25,6 +25,8 @@ class Action(StrEnum):
     REVEAL_PASSCODE = "reveal_passcode"
     MANAGE_INVOICES = "manage_invoices"  # draft, add lines, issue and void invoices
     MANAGE_STORE_CREDIT = "manage_store_credit"  # add or take off credit by hand (using it on an invoice: payments)
+    MANAGE_ASSETS = "manage_assets"  # a business account's sites and assets
+    RECORD_ASSET_TESTS = "record_asset_tests"  # an asset's tests (certificates) and defects (photos, fixed)
 
 
 _ALL = set(Action)
@@ -41,6 +43,7 @@ MATRIX: dict[Role, set[Action]] = {
         Action.VIEW_AS_CUSTOMER,
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
+        Action.RECORD_ASSET_TESTS,
     },
     Role.FRONT_DESK: {
         Action.RECORD_PAYMENTS,
@@ -57,6 +60,8 @@ MATRIX: dict[Role, set[Action]] = {
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
         Action.MANAGE_INVOICES,
+        Action.MANAGE_ASSETS,
+        Action.RECORD_ASSET_TESTS,
     },
 }
 
@@ -86,4 +91,6 @@ DENIED: dict[Action, str] = {
     Action.REVEAL_PASSCODE: "Your role can't see device passcodes.",
     Action.MANAGE_INVOICES: "Your role can't issue or void invoices.",
     Action.MANAGE_STORE_CREDIT: "Only owners and managers can add or take off store credit.",
+    Action.MANAGE_ASSETS: "Your role can't change sites or assets.",
+    Action.RECORD_ASSET_TESTS: "Your role can't record tests or defects.",
 }

@@ -299,6 +299,8 @@ def _page(cls, w) -> tuple[str, str | None]:
         return f"/staff/customers/{w['account_id']}", "load_portal_users"
     if cls.__name__ == "StaffCustomerBillingState":  # the canary customer's store credit and invoices
         return f"/staff/customers/{w['customer_id']}", "load_billing"
+    if cls.__name__ == "StaffCustomerAssetsState":  # the business account whose sites and assets they'd change
+        return f"/staff/customers/{w['account_id']}", "load_customer_assets"
     pages = {
         StaffCustomersState: ("/staff/customers", "load_customers"),
         "EmailSettingsState": ("/staff/settings/emails", "load_email_settings"),
@@ -322,6 +324,10 @@ def _page(cls, w) -> tuple[str, str | None]:
         "PortalSetPasswordState": ("/portal/set-password/not-a-real-link-token", "load_link"),
         "StaffProfileState": ("/staff/profile", "load_profile"),
         "StaffVerifyState": ("/staff/verify", "load_verify"),
+        "StaffAssetState": ("/staff/assets/1", "load_asset"),  # the canary order's device
+        "StaffAssetSettingsState": ("/staff/settings/portal", "load_asset_settings"),
+        "PortalAssetsState": ("/portal/assets", "load_assets"),
+        "PortalAssetState": ("/portal/assets/1", "load_asset"),
     }
     return pages.get(cls, pages.get(cls.__name__, ("/staff", None)))
 

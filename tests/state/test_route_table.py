@@ -91,6 +91,9 @@ def _paths(route: Route, w) -> list[str]:
         "portal_user_id": ["1", "²", "9" * 23, "-1"],
         "invoice_id": ["1", "²", "9" * 23, "-1"],
         "customer_id": ["1", "²", "9" * 23, "-1"],
+        "asset_id": ["1", "²", "9" * 23],
+        "test_id": ["1", "²", "9" * 23],
+        "photo_id": ["1", "²", "9" * 23],
     }
     paths = [route.path]
     for name in route.param_convertors:

@@ -100,6 +100,29 @@ def test_demo_business_account_has_sites_orders_quotes_payments_and_two_portal_u
         assert not verify_password(account.portal_password, other.password_hash)
 
 
+def test_demo_business_account_has_sites_assets_tests_and_defects(engine, tmp_path):
+    from repair_portal.models import AssetTest, Defect, Device, Site
+    from repair_portal.services import asset_portal
+
+    with write_session(engine) as s:
+        result = seed_demo(s, TEST_SECRET_KEY, tmp_path / "files")
+    with session_scope(engine) as s:
+        business = s.exec(select(Customer).where(Customer.kind == "business")).one()
+        assert len(s.exec(select(Site).where(Site.customer_id == business.id)).all()) == 3
+        devices = s.exec(select(Device).where(Device.customer_id == business.id)).all()
+        assert len(devices) == result.account.assets >= 8 and all(d.asset_tag and d.site_id for d in devices)
+        orders = s.exec(select(Order).where(Order.customer_id == business.id)).all()
+        assert all(o.site_id and o.device_id for o in orders)  # each order on an asset at a site
+        tests = s.exec(select(AssetTest)).all()
+        assert {t.result for t in tests} == {"pass", "fail"} and all(t.certificate_name for t in tests)
+        assert all((tmp_path / "files" / t.certificate_name).is_file() for t in tests)
+        assert sorted(d.status for d in s.exec(select(Defect))) == ["fixed", "open", "open"]
+        listed = asset_portal.asset_list(s, business.id)
+        assert {"passed", "failed", "untested", "open_defects"} <= {c.value for c in listed.statuses}
+        assert asset_portal.asset_list(s, business.id, status="failed").total == 1
+        assert asset_portal.asset_list(s, business.id, status="untested").total >= 1
+
+
 def test_the_demo_lookup_example_finds_its_order(engine, tmp_path):
     with write_session(engine) as s:
         result = seed_demo(s, TEST_SECRET_KEY, tmp_path / "files")

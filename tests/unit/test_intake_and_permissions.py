@@ -135,6 +135,7 @@ EXPECTED = {
         Action.VIEW_AS_CUSTOMER,
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
+        Action.RECORD_ASSET_TESTS,
     },
     Role.FRONT_DESK: {
         Action.VIEW_ORDERS,
@@ -151,6 +152,8 @@ EXPECTED = {
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
         Action.MANAGE_INVOICES,
+        Action.MANAGE_ASSETS,
+        Action.RECORD_ASSET_TESTS,
     },
 }
 

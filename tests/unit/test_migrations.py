@@ -36,6 +36,9 @@ EXPECTED_TABLES = {
     "invoice_line",
     "invoice_payment",
     "store_credit_entry",
+    "asset_test",
+    "defect",
+    "defect_photo",
 }
 
 

@@ -8,8 +8,10 @@ import reflex as rx
 from ... import routes
 from ...components.customer.billing import invoices_card, store_credit_card
 from ...components.customer.portal_access import portal_access_card
+from ...components.customer.sites_assets import assets_card, sites_card
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, conflict_notice, dash, field_label, scroll_region
+from ...state.staff_customer_assets import StaffCustomerAssetsState
 from ...state.staff_customer_billing import StaffCustomerBillingState
 from ...state.staff_customers import CustomerOrderView, DeviceView, StaffCustomerState
 from ...state.staff_portal_users import StaffPortalUsersState
@@ -267,6 +269,7 @@ def _not_found() -> rx.Component:
         StaffCustomerState.load_customer,
         StaffPortalUsersState.load_portal_users,
         StaffCustomerBillingState.load_billing,
+        StaffCustomerAssetsState.load_customer_assets,
     ],
 )
 def customer_page() -> rx.Component:
@@ -276,6 +279,7 @@ def customer_page() -> rx.Component:
             rx.vstack(
                 _contact_card(),
                 portal_access_card(),
+                rx.cond(StaffCustomerAssetsState.is_business, assets_card()),
                 _orders_card(),
                 invoices_card(),
                 spacing="4",
@@ -283,7 +287,15 @@ def customer_page() -> rx.Component:
                 min_width="0",
                 width="100%",
             ),
-            rx.vstack(_devices_card(), store_credit_card(), spacing="4", flex="1", min_width="0", width="100%"),
+            rx.vstack(
+                rx.cond(StaffCustomerAssetsState.is_business, sites_card()),
+                _devices_card(),
+                store_credit_card(),
+                spacing="4",
+                flex="1",
+                min_width="0",
+                width="100%",
+            ),
             direction=rx.breakpoints(initial="column", md="row"),
             gap="1rem",
             width="100%",

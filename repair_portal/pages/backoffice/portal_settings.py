@@ -6,10 +6,12 @@ from __future__ import annotations
 import reflex as rx
 
 from ... import routes
+from ...components.settings.asset_settings import asset_settings_card
 from ...components.settings.form import section
 from ...components.settings.portal_groups import delete_dialog, group_dialog, groups_card
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import conflict_notice, form_field
+from ...state.staff_asset_settings import StaffAssetSettingsState
 from ...state.staff_portal_settings import RoleChoice, StaffPortalSettingsState
 
 S = StaffPortalSettingsState
@@ -124,11 +126,16 @@ def _switches_card() -> rx.Component:
     )
 
 
-@staff_page(ROUTE, "Portal access", on_load=[StaffPortalSettingsState.load_portal_settings])
+@staff_page(
+    ROUTE,
+    "Portal access",
+    on_load=[StaffPortalSettingsState.load_portal_settings, StaffAssetSettingsState.load_asset_settings],
+)
 def portal_settings_page() -> rx.Component:
     body = rx.vstack(
         _switches_card(),
         groups_card(),
+        asset_settings_card(),
         group_dialog(),
         delete_dialog(),
         spacing="4",
