@@ -14,6 +14,8 @@ from .portal_account import magic_link as portal_magic_link
 from .portal_account import sign_in as portal_sign_in
 from .portal_account import sign_out as portal_sign_out
 from .public import branding_logo, health
+from .resources import portal_resource_file, staff_resource_file
+from .service_reports import portal_service_report, staff_service_report, track_service_report
 from .staff import (
     passkey_sign_in,
     sign_in,
@@ -48,6 +50,11 @@ def api_routes() -> Starlette:
         Route(routes.PORTAL_SIGN_OUT_POST, portal_sign_out, methods=["GET", "POST"]),
         Route(routes.PORTAL_MAGIC, portal_magic_link, methods=["GET", "POST"]),
         Route(routes.LOOKUP_POST, lookup_post, methods=["POST"]),
+        Route(routes.STAFF_SERVICE_REPORT_PDF, staff_service_report),
+        Route(routes.TRACK_SERVICE_REPORT_PDF, track_service_report),
+        Route(routes.PORTAL_SERVICE_REPORT_PDF, portal_service_report),
+        Route(routes.STAFF_RESOURCE_FILE, staff_resource_file),
+        Route(routes.PORTAL_RESOURCE_FILE, portal_resource_file),
     ]
     table += [Route(f"{routes.STAFF_ORDER_API}/{SUFFIXES[k]}", staff_document(k)) for k in STAFF_DOCUMENTS]
     table += [Route(f"{routes.TRACK_API}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]

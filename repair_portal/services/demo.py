@@ -400,6 +400,7 @@ def seed_demo(session: Session, secret_key: str, files_dir: Path, *, seed: int =
         password=generate_password(),
         seed=seed + 1,
         now=now,
+        files_dir=files_dir,
     )
     result.orders += result.account.orders
     result.customers = len(customers) + 1

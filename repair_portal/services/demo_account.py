@@ -7,6 +7,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -62,6 +63,7 @@ def seed_business_account(
     password: str,
     seed: int,
     now,
+    files_dir: Path | None = None,
 ) -> DemoAccount:
     from .demo import _demo_payment, _walk_to
 
@@ -78,6 +80,7 @@ def seed_business_account(
     session.add(account)
     session.flush()
     by_name = {s.name: s for s in stages}
+    collected = []
     for index, (stage_name, site, kind, make, model, problem) in enumerate(ORDERS):
         device = Device(
             customer_id=account.id, kind=kind, make=make, model=model, serial=f"NW{rng.randint(10**7, 10**8 - 1)}"
@@ -106,6 +109,8 @@ def seed_business_account(
             _demo_payment(session, order, stage_name, actor, at, rng)
         order.updated_at = at
         session.add(order)
+        if stage_name == "Collected":
+            collected.append(order)
     admin = portal_permissions.builtin_group(session, portal_permissions.ADMIN)
     managers = portal_permissions.save_group(session, None, "Site manager", SITE_MANAGER_PERMS, False, actor)
     session.add(
@@ -130,4 +135,10 @@ def seed_business_account(
         )
     )
     session.flush()
+    if files_dir is not None:  # an approved service report, and the shared files (one only for this account)
+        from ..models import ShopSettings
+        from .demo_reports_resources import seed_service_report, seed_shared_files
+
+        seed_service_report(session, files_dir, collected[0], technician_ids[0], actor)
+        seed_shared_files(session, files_dir, ShopSettings.current(session).name, account, actor)
     return DemoAccount(COMPANY, len(ORDERS), len(SITES), ADMIN_EMAIL, password, SITE_MANAGER_EMAIL)

@@ -23,6 +23,9 @@ class Action(StrEnum):
     VIEW_AS_CUSTOMER = "view_as_customer"
     SIGN_AT_COUNTER = "sign_at_counter"
     REVEAL_PASSCODE = "reveal_passcode"
+    WRITE_REPORTS = "write_reports"  # draft an order's service report
+    APPROVE_REPORTS = "approve_reports"  # approve it: the customer sees it from then on
+    MANAGE_RESOURCES = "manage_resources"  # Settings → Shared files
 
 
 _ALL = set(Action)
@@ -39,6 +42,7 @@ MATRIX: dict[Role, set[Action]] = {
         Action.VIEW_AS_CUSTOMER,
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
+        Action.WRITE_REPORTS,
     },
     Role.FRONT_DESK: {
         Action.RECORD_PAYMENTS,
@@ -81,4 +85,7 @@ DENIED: dict[Action, str] = {
     Action.VIEW_AS_CUSTOMER: "Your role can't view the portal as the customer.",
     Action.SIGN_AT_COUNTER: "Your role can't open the counter signing screen.",
     Action.REVEAL_PASSCODE: "Your role can't see device passcodes.",
+    Action.WRITE_REPORTS: "Your role can't write service reports.",
+    Action.APPROVE_REPORTS: "Only owners and managers can approve service reports.",
+    Action.MANAGE_RESOURCES: "Only owners and managers can manage shared files.",
 }

@@ -17,6 +17,7 @@ EXPECTED_ROUTES = {
     "/staff/settings/price-list",
     "/staff/settings/staff",
     "/staff/settings/portal",
+    "/staff/settings/shared-files",
     "/staff/customers",
     "/staff/counter",
     "/staff/profile",
@@ -28,6 +29,7 @@ EXPECTED_ROUTES = {
     "/portal/sign-in",
     "/portal/verify",
     "/portal/security",
+    "/portal/files",
     "/portal/set-password/[token]",
     "/lookup",
 }

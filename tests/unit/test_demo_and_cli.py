@@ -224,3 +224,27 @@ def test_backup_and_restore_round_trip(tmp_path):
     junk.write_bytes(b"this is not a database" * 100)
     refused = _cli(tmp_path, "restore", str(junk))
     assert refused.returncode == 1 and "not a healthy SQLite database" in refused.stderr
+
+
+def test_demo_has_an_approved_service_report_and_shared_files_for_northwind(engine, tmp_path):
+    from repair_portal.models import ResourceFile, ServiceReport
+    from repair_portal.services import resources, service_report_document, service_reports
+
+    with write_session(engine) as s:
+        seed_demo(s, TEST_SECRET_KEY, tmp_path / "files")
+    with session_scope(engine) as s:
+        northwind = s.exec(select(Customer).where(Customer.kind == "business")).one()
+        walk_in = s.exec(select(Customer).where(Customer.kind == "person")).first()
+        [report] = s.exec(select(ServiceReport)).all()
+        assert s.get(Order, report.order_id).customer_id == northwind.id and report.status == "approved"
+        assert len(service_reports.photos_of(s, report)) == 1
+        body, _, _ = service_report_document.render(s, report, tmp_path / "files", "http://shop.test", TEST_SECRET_KEY)
+        assert body.startswith(b"%PDF-")
+        seen = {f.name: [x.title for x in f.files] for f in resources.account_folders(s, northwind.id)}
+        assert set(seen) == {"Certificates", "Manuals"} and len(seen["Manuals"]) == 2
+        others = {f.name for f in resources.account_folders(s, walk_in.id)}
+        assert others == {"Manuals"}  # the certificate is Northwind's alone
+        for folder in resources.staff_folders(s):
+            for item in folder.files:
+                stored = s.get(ResourceFile, item.id)
+                assert (resources.storage_dir(tmp_path / "files") / stored.storage_name).is_file()

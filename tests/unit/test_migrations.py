@@ -32,6 +32,10 @@ EXPECTED_TABLES = {
     "audit_event",
     "rate_limit_event",
     "counter",
+    "service_report",
+    "resource_folder",
+    "resource_file",
+    "resource_share",
 }
 
 

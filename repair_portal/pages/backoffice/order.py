@@ -11,6 +11,7 @@ from ...components.order.files import files_card
 from ...components.order.messages import emails, messages
 from ...components.order.payments import payments_card
 from ...components.order.quote import quote_card
+from ...components.order.service_report import service_report_card
 from ...components.order.side import link_card, print_card, stage_card
 from ...components.order.signatures import signatures_card
 from ...components.order.summary import summary
@@ -37,6 +38,7 @@ def order_page() -> rx.Component:
                 quote_card(),
                 payments_card(),
                 files_card(),
+                service_report_card(),
                 messages(),
                 activity_card(),
                 emails(),
