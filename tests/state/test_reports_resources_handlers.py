@@ -208,3 +208,14 @@ def test_nobody_signed_in_gets_nothing(state_factory, portal):
     assert page.shared_folders == [] and redirect_path(result) == "/portal/sign-in"
     with session_scope() as s:
         assert len(s.exec(select(ResourceShare)).all()) == 2
+
+
+def test_the_portal_card_renders_the_report_views_it_is_given():
+    import reflex as rx
+
+    from repair_portal.components.portal.service_reports import service_reports_card
+    from repair_portal.services.service_reports import ServiceReportView
+
+    views = rx.Var.create([ServiceReportView(1, "Service report", "2 Dec 2026", "Tess Tech", "/api/r/1.pdf")])
+    rendered = str(service_reports_card(views).render())
+    assert "Service reports" in rendered and "Download PDF" in rendered

@@ -27,5 +27,10 @@ def test_every_built_path_is_served():
         routes.branding_logo(4),
         routes.HEALTH,
         routes.STAFF_SIGN_IN_POST,
+        routes.staff_service_report_pdf(12, 3),
+        routes.track_service_report_pdf("abc", 3),
+        routes.portal_service_report_pdf(12, 3),
+        routes.staff_resource_file(5),
+        routes.portal_resource_file(5),
     ):
         assert any(r.path_regex.match(path) for r in table), path
