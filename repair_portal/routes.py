@@ -20,6 +20,7 @@ STAFF_SETTINGS_WORKFLOW = "/staff/settings/workflow"
 STAFF_SETTINGS_PRICE_LIST = "/staff/settings/price-list"
 STAFF_SETTINGS_STAFF = "/staff/settings/staff"
 STAFF_SETTINGS_EMAILS = "/staff/settings/emails"
+STAFF_SETTINGS_RESOURCES = "/staff/settings/shared-files"  # folders of files shared with customer accounts
 STAFF_SET_PASSWORD_PREFIX = "/staff/set-password/"  # noqa: S105 (a route, not a secret)
 STAFF_SET_PASSWORD = STAFF_SET_PASSWORD_PREFIX + "[token]"
 TRACK = "/track/[code]"
@@ -62,6 +63,12 @@ PORTAL_STATEMENT_PDF = "/api/portal/statement.pdf"
 # An asset's files (test certificates, defect photos), for staff and for the account's portal users.
 STAFF_ASSET_API = "/api/staff/assets/{asset_id}"
 PORTAL_ASSET_API = "/api/portal/assets/{asset_id}"
+# Service reports (approved ones only for customers) and shared resources: authorised downloads.
+STAFF_SERVICE_REPORT_PDF = STAFF_ORDER_API + "/service-reports/{report_id}.pdf"
+TRACK_SERVICE_REPORT_PDF = TRACK_API + "/service-reports/{report_id}.pdf"
+PORTAL_SERVICE_REPORT_PDF = "/api/portal/orders/{order_id}/service-reports/{report_id}.pdf"
+STAFF_RESOURCE_FILE = "/api/staff/resources/{file_id}"
+PORTAL_RESOURCE_FILE = "/api/portal/files/{file_id}"
 
 
 def _text(value) -> object:
@@ -134,6 +141,26 @@ def track_api(code: str, rest: str = "") -> str:
 
 def track_verify_post(code: str) -> str:
     return track_api(code, "/verify")
+
+
+def staff_service_report_pdf(order_id, report_id) -> str:
+    return staff_order_api(order_id, "/service-reports/" + _text(report_id) + ".pdf")
+
+
+def track_service_report_pdf(code: str, report_id: int) -> str:
+    return track_api(code, f"/service-reports/{report_id}.pdf")
+
+
+def portal_service_report_pdf(order_id: int, report_id: int) -> str:
+    return f"/api/portal/orders/{order_id}/service-reports/{report_id}.pdf"
+
+
+def staff_resource_file(file_id) -> str:
+    return "/api/staff/resources/" + _text(file_id)
+
+
+def portal_resource_file(file_id) -> str:
+    return "/api/portal/files/" + _text(file_id)
 
 
 def portal_magic(token: str) -> str:

@@ -17,6 +17,8 @@ from .portal_account import passkey_sign_in as portal_passkey_sign_in
 from .portal_account import sign_in as portal_sign_in
 from .portal_account import sign_out as portal_sign_out
 from .public import branding_logo, health
+from .resources import portal_resource_file, staff_resource_file
+from .service_reports import portal_service_report, staff_service_report, track_service_report
 from .staff import (
     end_portal_preview,
     passkey_sign_in,
@@ -60,6 +62,11 @@ def api_routes() -> Starlette:
         Route(routes.STAFF_STATEMENT_PDF, staff_statement_pdf),
         Route(routes.PORTAL_INVOICE_PDF, portal_invoice_pdf),
         Route(routes.PORTAL_STATEMENT_PDF, portal_statement_pdf),
+        Route(routes.STAFF_SERVICE_REPORT_PDF, staff_service_report),
+        Route(routes.TRACK_SERVICE_REPORT_PDF, track_service_report),
+        Route(routes.PORTAL_SERVICE_REPORT_PDF, portal_service_report),
+        Route(routes.STAFF_RESOURCE_FILE, staff_resource_file),
+        Route(routes.PORTAL_RESOURCE_FILE, portal_resource_file),
     ]
     for base, portal in ((routes.STAFF_ASSET_API, False), (routes.PORTAL_ASSET_API, True)):
         table.append(Route(base + "/certificates/{test_id}.pdf", asset_file("certificate", portal=portal)))

@@ -28,6 +28,8 @@ from .records import (
     SignaturePurpose,
     SignedText,
 )
+from .reports import ReportStatus, ServiceReport
+from .resources import ResourceFile, ResourceFolder, ResourceShare
 from .security import AuditEvent, PortalLink, PortalVerification, RateLimitEvent
 from .shop import AccessMode, Location, ShopSettings
 from .staff import Role, StaffSession, StaffUser
@@ -77,7 +79,12 @@ __all__ = [
     "QuoteStatus",
     "RateLimitEvent",
     "RecoveryCode",
+    "ReportStatus",
+    "ResourceFile",
+    "ResourceFolder",
+    "ResourceShare",
     "Role",
+    "ServiceReport",
     "Severity",
     "ShopSettings",
     "Signature",

@@ -111,6 +111,7 @@ def seed_business_account(
     by_name = {s.name: s for s in stages}
     orders = []
     devices: list[Device] = []
+    collected = []
     for index, (stage_name, site, kind, make, model, problem) in enumerate(ORDERS):
         device = Device(
             customer_id=account.id,
@@ -149,6 +150,8 @@ def seed_business_account(
             _demo_payment(session, order, stage_name, actor, at, rng)
         order.updated_at = at
         session.add(order)
+        if stage_name == "Collected":
+            collected.append(order)
         orders.append((order, at))
     _seed_invoices(session, account, orders, actor, now)
     for site, kind, make, model, ref in SPARE_ASSETS:
@@ -190,6 +193,12 @@ def seed_business_account(
         )
     )
     session.flush()
+    if files_dir is not None:  # an approved service report, and the shared files (one only for this account)
+        from ..models import ShopSettings
+        from .demo_reports_resources import seed_service_report, seed_shared_files
+
+        seed_service_report(session, files_dir, collected[0], technician_ids[0], actor)
+        seed_shared_files(session, files_dir, ShopSettings.current(session).name, account, actor)
     return DemoAccount(COMPANY, len(ORDERS), len(SITES), ADMIN_EMAIL, password, SITE_MANAGER_EMAIL, len(devices))
 
 

@@ -27,6 +27,9 @@ class Action(StrEnum):
     MANAGE_STORE_CREDIT = "manage_store_credit"  # add or take off credit by hand (using it on an invoice: payments)
     MANAGE_ASSETS = "manage_assets"  # a business account's sites and assets
     RECORD_ASSET_TESTS = "record_asset_tests"  # an asset's tests (certificates) and defects (photos, fixed)
+    WRITE_REPORTS = "write_reports"  # draft an order's service report
+    APPROVE_REPORTS = "approve_reports"  # approve it: the customer sees it from then on
+    MANAGE_RESOURCES = "manage_resources"  # Settings → Shared files
 
 
 _ALL = set(Action)
@@ -44,6 +47,7 @@ MATRIX: dict[Role, set[Action]] = {
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
         Action.RECORD_ASSET_TESTS,
+        Action.WRITE_REPORTS,
     },
     Role.FRONT_DESK: {
         Action.RECORD_PAYMENTS,
@@ -93,4 +97,7 @@ DENIED: dict[Action, str] = {
     Action.MANAGE_STORE_CREDIT: "Only owners and managers can add or take off store credit.",
     Action.MANAGE_ASSETS: "Your role can't change sites or assets.",
     Action.RECORD_ASSET_TESTS: "Your role can't record tests or defects.",
+    Action.WRITE_REPORTS: "Your role can't write service reports.",
+    Action.APPROVE_REPORTS: "Only owners and managers can approve service reports.",
+    Action.MANAGE_RESOURCES: "Only owners and managers can manage shared files.",
 }

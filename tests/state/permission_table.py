@@ -321,6 +321,29 @@ TABLE = {
     "StaffCustomerAssetsState.set_asset_open": ("form", None, False, False),
     "StaffCustomerAssetsState.set_asset_site": ("form", None, False, False),
     "StaffCustomerAssetsState.set_site_open": ("form", None, False, False),
+    # Service reports on the order page (technicians write, owners and managers approve).
+    "StaffOrderReportState.cancel_report_editor": ("form", None, False, False),
+    "StaffOrderReportState.handle_approve_report": ("staff", "approve_reports", False, False),
+    "StaffOrderReportState.handle_new_revision": ("staff", "write_reports", False, False),
+    "StaffOrderReportState.handle_save_report": ("staff", "write_reports", False, False),
+    "StaffOrderReportState.load_report": ("staff", "view_orders", False, False),
+    "StaffOrderReportState.open_report_editor": ("staff", "write_reports", False, False),
+    # Settings → Shared files, and the account portal's shared files.
+    "StaffResourcesState.handle_add_folder": ("staff", "manage_resources", False, True),
+    "StaffResourcesState.handle_delete_file": ("staff", "manage_resources", False, True),
+    "StaffResourcesState.handle_delete_folder": ("staff", "manage_resources", False, True),
+    "StaffResourcesState.handle_rename_folder": ("staff", "manage_resources", False, True),
+    "StaffResourcesState.handle_save_sharing": ("staff", "manage_resources", False, True),
+    "StaffResourcesState.handle_upload": ("staff", "manage_resources", False, True),
+    "StaffResourcesState.load_shared_files": ("staff", "manage_resources", False, True),
+    "StaffResourcesState.open_rename": ("staff", "manage_resources", False, True),
+    "StaffResourcesState.open_sharing": ("staff", "manage_resources", False, True),
+    "StaffResourcesState.set_rename_open": ("form", None, False, False),
+    "StaffResourcesState.set_sharing_mode": ("form", None, False, False),
+    "StaffResourcesState.set_sharing_open": ("form", None, False, False),
+    "StaffResourcesState.set_upload_everyone": ("form", None, False, False),
+    "StaffResourcesState.set_upload_folder": ("form", None, False, False),
+    "PortalResourcesState.load_shared_files": ("portal", "resources.view", False, True),
 }
 
 # The only staff handlers that run while a browser is locked to the counter signing screen (and only then).

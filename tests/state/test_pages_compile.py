@@ -17,6 +17,7 @@ EXPECTED_ROUTES = {
     "/staff/settings/price-list",
     "/staff/settings/staff",
     "/staff/settings/portal",
+    "/staff/settings/shared-files",
     "/staff/customers",
     "/staff/counter",
     "/staff/profile",
@@ -31,6 +32,7 @@ EXPECTED_ROUTES = {
     "/portal/security",
     "/portal/assets",
     "/portal/assets/[asset_id]",
+    "/portal/files",
     "/portal/set-password/[token]",
     "/lookup",
 }

@@ -313,6 +313,8 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffPortalSettingsState": ("/staff/settings/portal", "load_portal_settings"),
         "StaffBulkInviteState": ("/staff/customers", "load_customers"),
         "StaffWorkflowState": ("/staff/settings/workflow", "load_workflow"),
+        "StaffResourcesState": ("/staff/settings/shared-files", "load_shared_files"),
+        "PortalResourcesState": ("/portal/files", "load_shared_files"),
         "StaffLoginState": ("/staff/login", "load_login"),
         "StaffCounterState": ("/staff/counter", "load_counter"),
         "StaffSetPasswordState": ("/staff/set-password/not-a-real-link-token", "load_link"),

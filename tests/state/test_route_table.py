@@ -41,6 +41,8 @@ def world(app_env, engine):
         other = factories.order(s, location, last_name="Other")
         portal_access.remember(s, other.order.id, OTHER_DEVICE, "last_name")
         s.get(Customer, canary.order.customer_id).email = "canary@example.com"
+        report_id = _approved_report(s, canary.order.id)
+        file_id = _unshared_resource(s, app_env.uploads_dir)
         signature, _ = consents.sign(
             s,
             canary.order,
@@ -73,7 +75,26 @@ def world(app_env, engine):
         "revoked": revoked,
         "locked": locked,
         "signature_id": signature.id,
+        "report_id": report_id,
+        "file_id": file_id,
     }
+
+
+def _approved_report(s, order_id: int) -> int:
+    from repair_portal.services import service_reports
+
+    form = service_reports.ReportForm(findings=f"Findings for {CANARY}")
+    report, _ = service_reports.save_draft(s, order_id, None, service_reports.ReportForm(), form, audit.SYSTEM)
+    return service_reports.approve(s, order_id, report.id, report.version, audit.SYSTEM).id
+
+
+def _unshared_resource(s, uploads_dir) -> int:
+    """A shared file no account has been given (every portal route must refuse it)."""
+    from repair_portal.services import resources
+
+    folder = resources.add_folder(s, "Certificates", audit.SYSTEM)
+    item = resources.prepare(resources.storage_dir(uploads_dir), "c.pdf", factories.tiny_pdf(CANARY))
+    return resources.add_file(s, folder.id, item, shared_with_all=False, actor=audit.SYSTEM).id
 
 
 ROUTES = [r for r in api_routes().routes if isinstance(r, Route)]
@@ -94,6 +115,8 @@ def _paths(route: Route, w) -> list[str]:
         "asset_id": ["1", "²", "9" * 23],
         "test_id": ["1", "²", "9" * 23],
         "photo_id": ["1", "²", "9" * 23],
+        "report_id": [str(w["report_id"]), "²", "9" * 23],
+        "file_id": [str(w["file_id"]), "²", "9" * 23],
     }
     paths = [route.path]
     for name in route.param_convertors:

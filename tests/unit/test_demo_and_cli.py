@@ -250,7 +250,12 @@ def test_backup_and_restore_round_trip(tmp_path):
 
 
 def test_demo_business_account_has_paid_part_paid_and_overdue_invoices_and_store_credit(engine, tmp_path):
-    from repair_portal.services import invoice_views, store_credit
+    pass
+
+
+def test_demo_has_an_approved_service_report_and_shared_files_for_northwind(engine, tmp_path):
+    from repair_portal.models import ResourceFile, ServiceReport
+    from repair_portal.services import resources, service_report_document, service_reports
 
     with write_session(engine) as s:
         seed_demo(s, TEST_SECRET_KEY, tmp_path / "files")
@@ -264,3 +269,18 @@ def test_demo_business_account_has_paid_part_paid_and_overdue_invoices_and_store
         assert store_credit.balance(s, business.id) == 3500
         summary = invoice_views.account_summary(s, business.id)
         assert summary.invoice_balance_minor > 0 and len(summary.invoices_due) == 2
+        northwind = s.exec(select(Customer).where(Customer.kind == "business")).one()
+        walk_in = s.exec(select(Customer).where(Customer.kind == "person")).first()
+        [report] = s.exec(select(ServiceReport)).all()
+        assert s.get(Order, report.order_id).customer_id == northwind.id and report.status == "approved"
+        assert len(service_reports.photos_of(s, report)) == 1
+        body, _, _ = service_report_document.render(s, report, tmp_path / "files", "http://shop.test", TEST_SECRET_KEY)
+        assert body.startswith(b"%PDF-")
+        seen = {f.name: [x.title for x in f.files] for f in resources.account_folders(s, northwind.id)}
+        assert set(seen) == {"Certificates", "Manuals"} and len(seen["Manuals"]) == 2
+        others = {f.name for f in resources.account_folders(s, walk_in.id)}
+        assert others == {"Manuals"}  # the certificate is Northwind's alone
+        for folder in resources.staff_folders(s):
+            for item in folder.files:
+                stored = s.get(ResourceFile, item.id)
+                assert (resources.storage_dir(tmp_path / "files") / stored.storage_name).is_file()

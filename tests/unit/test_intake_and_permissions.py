@@ -136,6 +136,7 @@ EXPECTED = {
         Action.SIGN_AT_COUNTER,
         Action.REVEAL_PASSCODE,
         Action.RECORD_ASSET_TESTS,
+        Action.WRITE_REPORTS,
     },
     Role.FRONT_DESK: {
         Action.VIEW_ORDERS,
@@ -187,7 +188,7 @@ def test_the_sidebar_follows_the_permission_table():
     entries = {label: set(roles) for label, _, _, roles in NAV + SETTINGS_NAV}
     assert entries["New order"] == {"owner", "manager", "front_desk"}  # technicians can't book in
     assert entries["Staff"] == {"owner"}
-    assert entries["Shop"] == entries["Price list"] == {"owner", "manager"}
+    assert entries["Shop"] == entries["Price list"] == entries["Shared files"] == {"owner", "manager"}
     assert entries["Orders"] == set(roles_for(Action.VIEW_ORDERS)) == {"owner", "manager", "technician", "front_desk"}
 
 

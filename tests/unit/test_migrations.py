@@ -39,6 +39,10 @@ EXPECTED_TABLES = {
     "asset_test",
     "defect",
     "defect_photo",
+    "service_report",
+    "resource_folder",
+    "resource_file",
+    "resource_share",
 }
 
 

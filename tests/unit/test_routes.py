@@ -38,5 +38,10 @@ def test_every_built_path_is_served():
         routes.staff_statement_pdf(3),
         routes.portal_invoice_pdf(7),
         routes.PORTAL_STATEMENT_PDF,
+        routes.staff_service_report_pdf(12, 3),
+        routes.track_service_report_pdf("abc", 3),
+        routes.portal_service_report_pdf(12, 3),
+        routes.staff_resource_file(5),
+        routes.portal_resource_file(5),
     ):
         assert any(r.path_regex.match(path) for r in table), path

@@ -12,6 +12,7 @@ from ...components.order.invoice import invoice_card
 from ...components.order.messages import emails, messages
 from ...components.order.payments import payments_card
 from ...components.order.quote import quote_card
+from ...components.order.service_report import service_report_card
 from ...components.order.side import link_card, print_card, stage_card
 from ...components.order.signatures import signatures_card
 from ...components.order.summary import summary
@@ -39,6 +40,7 @@ def order_page() -> rx.Component:
                 payments_card(),
                 invoice_card(),
                 files_card(),
+                service_report_card(),
                 messages(),
                 activity_card(),
                 emails(),

@@ -1,0 +1,48 @@
+"""A service report with everything its PDF prints, as frozen plain data (services/documents.py style)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session
+
+from ..integrations.document_data import OrderDocument
+from ..integrations.pdf_service_report import ReportPhoto, ServiceReportInfo
+from ..models import ReportStatus, ServiceReport
+from . import service_reports, timefmt
+from .documents import document_context
+
+
+def report_info(session: Session, report: ServiceReport, files_dir: Path) -> ServiceReportInfo:
+    tz = timefmt.shop_timezone(session)
+    photos = []
+    for item in service_reports.photos_of(session, report):
+        path = files_dir / item.storage_name
+        if path.is_file():
+            photos.append(ReportPhoto(item.title, path.read_bytes()))
+    return ServiceReportInfo(
+        title=service_reports.title_of(report),
+        revision=report.revision,
+        approved=report.status != ReportStatus.DRAFT.value,
+        approved_at=timefmt.date(report.approved_at, tz),
+        approved_by=service_reports.approver_name(session, report),
+        technician=service_reports.technician_name(session, report),
+        findings=report.findings,
+        work_done=report.work_done,
+        tests_performed=report.tests_performed,
+        parts_used=tuple(line for line in report.parts_used.splitlines() if line.strip()),
+        photos=tuple(photos),
+    )
+
+
+def render(
+    session: Session, report: ServiceReport, files_dir: Path, public_url: str, secret_key: str
+) -> tuple[bytes, str, str]:
+    """(PDF, media type, file name) of one report; blocking (Pillow, fpdf2): call it in a worker thread."""
+    from ..integrations.pdf_service_report import service_report_pdf
+
+    doc: OrderDocument = document_context(session, report.order_id, public_url, secret_key)
+    body = service_report_pdf(doc, report_info(session, report, files_dir))
+    suffix = f"-r{report.revision}" if report.revision > 1 else ""
+    draft = "-draft" if report.status == ReportStatus.DRAFT.value else ""
+    return body, "application/pdf", f"{doc.order.reference}-service-report{suffix}{draft}.pdf"
