@@ -22,7 +22,7 @@ from repair_portal.models import (
     StaffUser,
     Stage,
 )
-from repair_portal.services import portal_links, portal_permissions, price_list, staff_auth
+from repair_portal.services import invoice_views, portal_links, portal_permissions, price_list, staff_auth, store_credit
 from repair_portal.services.demo import seed_demo
 from repair_portal.services.order_lookup import Outcome, look_up
 from repair_portal.services.passwords import verify_password
