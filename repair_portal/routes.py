@@ -31,6 +31,8 @@ PORTAL_MFA = "/portal/verify"  # the second step (TOTP or a recovery code), or e
 PORTAL_SECURITY = "/portal/security"  # password, two-step sign-in (TOTP) and recovery codes
 # The account portal's sections (services/account_sections.py says who sees which).
 PORTAL_ORDERS = "/portal/orders"
+PORTAL_ORDER_NEW = "/portal/orders/new"  # request a job (a new repair or service)
+PORTAL_ORDER = "/portal/orders/[order_id]"  # one of the account's orders (the tracking view, signed in)
 PORTAL_INVOICES = "/portal/invoices"
 PORTAL_ASSETS = "/portal/assets"
 PORTAL_ASSET = "/portal/assets/[asset_id]"
@@ -66,7 +68,8 @@ PORTAL_ASSET_API = "/api/portal/assets/{asset_id}"
 # Service reports (approved ones only for customers) and shared resources: authorised downloads.
 STAFF_SERVICE_REPORT_PDF = STAFF_ORDER_API + "/service-reports/{report_id}.pdf"
 TRACK_SERVICE_REPORT_PDF = TRACK_API + "/service-reports/{report_id}.pdf"
-PORTAL_SERVICE_REPORT_PDF = "/api/portal/orders/{order_id}/service-reports/{report_id}.pdf"
+PORTAL_ORDER_API = "/api/portal/orders/{order_id}"  # an account order's files and PDFs (as TRACK_API by link)
+PORTAL_SERVICE_REPORT_PDF = PORTAL_ORDER_API + "/service-reports/{report_id}.pdf"
 STAFF_RESOURCE_FILE = "/api/staff/resources/{file_id}"
 PORTAL_RESOURCE_FILE = "/api/portal/files/{file_id}"
 
@@ -207,3 +210,11 @@ def frontend(path: str) -> str:
 
 def staff_portal_preview(portal_user_id: int | str) -> str:
     return STAFF_PORTAL_PREVIEW.replace("{portal_user_id}", str(portal_user_id))
+
+
+def portal_order_api(order_id: int | str, rest: str = "") -> str:
+    return PORTAL_ORDER_API.replace("{order_id}", str(order_id)) + rest
+
+
+def portal_order(order_id: int | str) -> str:
+    return f"{PORTAL_ORDERS}/{order_id}"

@@ -16,6 +16,7 @@ from .portal_account import magic_link as portal_magic_link
 from .portal_account import passkey_sign_in as portal_passkey_sign_in
 from .portal_account import sign_in as portal_sign_in
 from .portal_account import sign_out as portal_sign_out
+from .portal_orders import DOCUMENT_PERMS, account_document, account_file
 from .public import branding_logo, health
 from .resources import portal_resource_file, staff_resource_file
 from .service_reports import portal_service_report, staff_service_report, track_service_report
@@ -73,4 +74,6 @@ def api_routes() -> Starlette:
         table.append(Route(base + "/photos/{photo_id}.jpg", asset_file("photo", portal=portal)))
     table += [Route(f"{routes.STAFF_ORDER_API}/{SUFFIXES[k]}", staff_document(k)) for k in STAFF_DOCUMENTS]
     table += [Route(f"{routes.TRACK_API}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]
+    table += [Route(f"{routes.PORTAL_ORDER_API}/{SUFFIXES[k]}", account_document(k)) for k in DOCUMENT_PERMS]
+    table.append(Route(routes.PORTAL_ORDER_API + "/files/{attachment_id}", account_file))
     return Starlette(routes=table)

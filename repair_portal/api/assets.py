@@ -9,8 +9,7 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .. import cookies
-from ..db import session_scope, write_session
+from ..db import session_scope
 from ..services.permissions import Action, can
 from ..services.portal_permissions import Perm
 from ..settings import get_settings
@@ -21,14 +20,10 @@ NOT_FOUND = "No such file"
 
 def _portal_customer(request: Request) -> int | None:
     """The signed-in portal user's account, if their group may see assets (and the portal is on)."""
-    from ..services import portal_auth
-    from ..services.portal_policy import portal_off
+    from .portal_request import portal_identity
 
-    with write_session() as session:  # resolving may refresh the session's last-seen time
-        if portal_off(session) is not None:
-            return None
-        identity = portal_auth.resolve(session, get_settings(), request.cookies.get(cookies.PORTAL_SESSION))
-    if not portal_auth.signed_in(identity) or not identity.may(Perm.ASSETS_VIEW):
+    identity = portal_identity(request)
+    if identity is None or not identity.may(Perm.ASSETS_VIEW):
         return None
     return identity.customer_id
 

@@ -9,15 +9,14 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .. import cookies
 from ..db import session_scope, write_session
-from ..services import audit, invoice_views, portal_auth
+from ..services import audit, invoice_views
 from ..services.permissions import Action, can
 from ..services.portal_auth import PortalIdentity
 from ..services.portal_permissions import Perm
 from ..services.statements import StatementError
-from ..settings import get_settings
 from .common import client_of, denied, file_response, path_id
+from .portal_request import portal_identity
 from .staff import staff_identity
 
 
@@ -117,18 +116,6 @@ async def staff_statement_pdf(request: Request) -> Response:
 
 
 # --- portal ---------------------------------------------------------------------------------------------
-
-
-def portal_identity(request: Request) -> PortalIdentity | None:
-    """The portal user of the request's cookie, if signed in (second step passed where required) and the
-    shop's portal is on."""
-    from ..services.portal_policy import portal_off
-
-    with write_session() as session:  # resolving may refresh last_seen_at
-        if portal_off(session) is not None:
-            return None
-        identity = portal_auth.resolve(session, get_settings(), request.cookies.get(cookies.PORTAL_SESSION))
-    return identity if portal_auth.signed_in(identity) else None
 
 
 async def _portal(request: Request):

@@ -135,6 +135,11 @@ def _declared_length(scope) -> int | None:
 @functools.lru_cache(maxsize=1)
 def upload_caps() -> dict[str, int]:
     """{Reflex handler name: request-body cap} for every handler marked with `@upload_limit`."""
+    return {name: cap for name, (cap, _) in upload_handlers().items()}
+
+
+def upload_handlers() -> dict[str, tuple[int, bool]]:
+    """{Reflex handler name: (request-body cap, whether a portal user rather than staff uploads)}."""
     from ..state.binding import app_state_classes
 
     caps = {}
@@ -142,7 +147,7 @@ def upload_caps() -> dict[str, int]:
         for name, handler in cls.event_handlers.items():
             cap = getattr(handler.fn, "upload_max_bytes", None)
             if cap is not None:
-                caps[f"{cls.get_full_name()}.{name}"] = cap
+                caps[f"{cls.get_full_name()}.{name}"] = (cap, getattr(handler.fn, "upload_portal", False))
     return caps
 
 
@@ -152,7 +157,7 @@ async def _upload_refusal(scope) -> tuple[int, str] | None:
 
     handler = _header(scope, b"reflex-event-handler") or ""
     token = _header(scope, b"reflex-client-token") or ""
-    cap = upload_caps().get(handler)
+    cap, portal = upload_handlers().get(handler, (None, False))
     if cap is None or not token:
         return 400, "That is not an upload."
     length = _declared_length(scope)
@@ -161,7 +166,8 @@ async def _upload_refusal(scope) -> tuple[int, str] | None:
     if length > cap:
         return 413, f"That upload is larger than {cap // (1024 * 1024)} MB."
     cookie_header = _header(scope, b"cookie")
-    if not await asyncio.to_thread(_has_staff_session, cookie_header):
+    signed_in = _has_portal_session if portal else _has_staff_session
+    if not await asyncio.to_thread(signed_in, cookie_header):
         return 403, "Sign in first."
     from ..repair_portal import app
 
@@ -183,6 +189,22 @@ def _has_staff_session(cookie_header: str | None) -> bool:
     with write_session() as session:
         identity = resolve_session(session, get_settings(), token)
     return identity is not None and not identity.counter_locked
+
+
+def _has_portal_session(cookie_header: str | None) -> bool:
+    """A signed-in portal user (second step passed where owed); a staff preview uploads nothing."""
+    from ..db import write_session
+    from ..services import portal_auth
+    from ..services.portal_policy import portal_off
+    from ..settings import get_settings
+
+    token = cookies.parse(cookie_header).get(cookies.PORTAL_SESSION)
+    if not token:
+        return False
+    with write_session() as session:
+        if portal_off(session) is not None:
+            return False
+        return portal_auth.signed_in(portal_auth.resolve(session, get_settings(), token))
 
 
 def _capped_receive(receive, cap: int):

@@ -125,11 +125,9 @@ def customer_action(*, read_only: bool):
             if order is None:
                 import reflex as rx
 
-                from .track import TrackState
-
                 if state.preview and not read_only:
                     return None, rx.toast.info("This is a staff preview: nothing can be changed here.")
-                return None, TrackState.load_tracking
+                return None, type(state).load_tracking  # the page's own loader (/track, or an account's order)
             return None, None
 
         return _register(_wrap(fn, check), Guard("customer", read_only=read_only))

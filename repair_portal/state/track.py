@@ -11,9 +11,19 @@ from .. import cookies, live, routes
 from ..actions import portal
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
-from ..services import audit, branding, colours, portal_access, portal_links, portal_policy, portal_view
+from ..services import (
+    audit,
+    branding,
+    colours,
+    portal_access,
+    portal_links,
+    portal_policy,
+    portal_view,
+    service_reports,
+)
 from ..services.ids import is_digits
 from ..services.portal_links import LinkStatus
+from ..services.service_reports import ServiceReportView
 from ..services.staff_auth import StaffIdentity, portal_previewer
 from ..settings import get_settings
 from .guard import customer_action, form_only, public
@@ -59,6 +69,7 @@ class TrackState(rx.State):
     docs_base: str = ""
     highlight: str = ""  # the part that just changed live: stage, files, payments, messages
     live: bool = False  # joined the order's live channel (browser tests wait for it)
+    service_reports: list[ServiceReportView] = []
     _order_id: int = 0
 
     # --- helpers (not events) ---------------------------------------------------------------
@@ -123,7 +134,7 @@ class TrackState(rx.State):
 
     def _clear_order_data(self) -> None:
         self.reference, self.view, self.qr_src, self.docs_base = "", portal_view.PortalView(), "", ""
-        self._order_id = 0
+        self.service_reports, self._order_id = [], 0
 
     def _fill_view(self, session, order: Order) -> None:
         code = self._code()
@@ -132,6 +143,9 @@ class TrackState(rx.State):
         self.reference, self.accent_color = self.view.reference, self.view.accent
         self.qr_src = routes.track_api(code, "/qr.png")
         self.docs_base = routes.track_api(code)
+        self.service_reports = service_reports.for_customer(
+            session, order.id, lambda report_id: routes.track_service_report_pdf(code, report_id)
+        )
         self.tab = self._allowed_tab(self.tab)
 
     def _allowed_tab(self, tab: str) -> str:
@@ -209,8 +223,8 @@ class TrackState(rx.State):
                 "(function(){const u=new URL(location.href);u.searchParams.delete('verified');"
                 "history.replaceState(history.state,'',u.toString());})();"
             )
-            return [TrackState.start_live, rx.call_script(forget + focus_script("stage-label"))]
-        return TrackState.start_live
+            return [type(self).start_live, rx.call_script(forget + focus_script("stage-label"))]
+        return type(self).start_live
 
     @rx.event
     @customer_action(read_only=True)
@@ -230,14 +244,14 @@ class TrackState(rx.State):
         with session_scope() as session:
             order = self._readable_order(session)
             if order is None:
-                return TrackState.load_tracking
+                return type(self).load_tracking
             self._fill_view(session, order)
         part = portal_view.what_changed(before, self.view) if self.status == "ok" else None
         if part is None:
             return None
         self.highlight = part
         message = portal_view.change_notice(part, self.view)
-        return [rx.toast.info(message), TrackState.clear_highlight]
+        return [rx.toast.info(message), type(self).clear_highlight]
 
     @rx.event(background=True)
     @form_only
@@ -273,7 +287,7 @@ class TrackState(rx.State):
     async def _post(self, body, *, is_feedback: bool):
         order_id, client = self._acting_order_id(), self._client_of()
         if order_id is None:
-            return TrackState.load_tracking
+            return type(self).load_tracking
         outcome = await rx.run_in_thread(
             lambda: portal.post_message(order_id, str(body), client, is_feedback=is_feedback)
         )

@@ -138,7 +138,7 @@ class TrackQuoteState(TrackState):
     async def toggle_line(self, line_id: int, accepted: bool):
         order_id, client = self._quote_order_id(), self._client_of()
         if order_id is None:
-            return TrackState.load_tracking
+            return type(self).load_tracking
         wanted, line = bool(accepted), parse_id(line_id)
         outcome = await rx.run_in_thread(lambda: portal.choose_optional_line(order_id, line, wanted, client))
         self.quote_error, self.error_for = ("" if outcome.ok else outcome.message), ""
@@ -168,7 +168,7 @@ class TrackQuoteState(TrackState):
             self.quote_error, self.error_for = "Please type your full name.", "name"
             return None
         self.quote_error = ""
-        return read_signature(TrackQuoteState.finish_approval, form_data)
+        return read_signature(type(self).finish_approval, form_data)
 
     @rx.event
     @customer_action(read_only=False)
@@ -178,7 +178,7 @@ class TrackQuoteState(TrackState):
             return None
         order_id, client = self._quote_order_id(), self._client_of()
         if order_id is None:
-            return TrackState.load_tracking
+            return type(self).load_tracking
         approval = portal.Approval(
             self.quote_version, self._pending_name, self._pending_agree, str(data_url), self._quote_sha
         )
@@ -190,14 +190,14 @@ class TrackQuoteState(TrackState):
             return None
         self.deciding = ""
         await publish(outcome)
-        return [TrackState.reload, toast_for(outcome), rx.call_script(focus_script("quote-heading"))]
+        return [type(self).reload, toast_for(outcome), rx.call_script(focus_script("quote-heading"))]
 
     @rx.event
     @customer_action(read_only=False)
     async def handle_decline(self, form_data: dict):
         order_id, client = self._quote_order_id(), self._client_of()
         if order_id is None:
-            return TrackState.load_tracking
+            return type(self).load_tracking
         version, reason = self.quote_version, str(form_data.get("reason", ""))
         outcome = await rx.run_in_thread(lambda: portal.decline_quote(order_id, version, reason, client))
         if not outcome.ok:
@@ -216,7 +216,7 @@ class TrackQuoteState(TrackState):
             self.sign_error, self.error_for = "Please type your full name.", "signer"
             return None
         self.sign_error = ""
-        return read_signature(TrackQuoteState.finish_sign, form_data)
+        return read_signature(type(self).finish_sign, form_data)
 
     @rx.event
     @customer_action(read_only=False)
@@ -226,7 +226,7 @@ class TrackQuoteState(TrackState):
             return None
         order_id, client = self._acting_order_id(), self._client_of()
         if order_id is None:
-            return TrackState.load_tracking
+            return type(self).load_tracking
         purpose, signer = self.pending_purpose, self._pending_signer
         outcome = await rx.run_in_thread(lambda: portal.sign_consent(order_id, purpose, signer, str(data_url), client))
         if not outcome.ok:

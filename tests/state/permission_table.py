@@ -3,6 +3,30 @@ hand: a change here is a deliberate change of who may do what, and belongs in re
 
 # handler: (guard kind, staff action or None, read only, sent back to the board when refused)
 TABLE = {
+    # The account portal's orders: the list (reads only) and one order, in the tracking view's components
+    # with the account's rules (each part's permission; a staff preview may only read).
+    "PortalOrdersState.load_orders": ("portal", None, True, False),
+    "PortalHomeState.load_overview": ("portal", None, True, False),
+    "PortalOrdersState.handle_search": ("portal", None, True, False),
+    "PortalOrdersState.clear_filters": ("portal", None, True, False),
+    "PortalOrdersState.go_to_page": ("portal", None, True, False),
+    "AccountOrderState.load_tracking": ("portal", None, True, False),
+    "AccountOrderState.start_live": ("portal", None, True, False),
+    "AccountOrderState.reload": ("portal", None, True, False),
+    "AccountOrderState.load_quote": ("portal", None, True, False),
+    "AccountOrderState.clear_highlight": ("form", None, False, False),
+    "AccountOrderState.set_tab": ("form", None, False, False),
+    "AccountOrderState.open_form": ("form", None, False, False),
+    "AccountOrderState.clear_errors": ("form", None, False, False),
+    "AccountOrderState.prepare_approval": ("form", None, False, False),
+    "AccountOrderState.prepare_sign": ("form", None, False, False),
+    "AccountOrderState.handle_message": ("portal", "messages.send", False, False),
+    "AccountOrderState.handle_feedback": ("portal", "messages.send", False, False),
+    "AccountOrderState.toggle_line": ("portal", "quotes.decide", False, False),
+    "AccountOrderState.finish_approval": ("portal", "quotes.decide", False, False),
+    "AccountOrderState.handle_decline": ("portal", "quotes.decide", False, False),
+    "AccountOrderState.finish_sign": ("portal", "quotes.decide", False, False),
+    "AccountOrderState.handle_upload": ("portal", "files.upload", False, False),
     "PortalSecurityState.cancel_enrol": ("form", None, False, False),
     "PortalSecurityState.dismiss_codes": ("form", None, False, False),
     "PortalSecurityState.handle_change_password": ("portal", None, False, False),

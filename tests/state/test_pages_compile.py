@@ -33,6 +33,9 @@ EXPECTED_ROUTES = {
     "/portal/assets",
     "/portal/assets/[asset_id]",
     "/portal/files",
+    "/portal/invoices",
+    "/portal/orders",
+    "/portal/orders/[order_id]",
     "/portal/set-password/[token]",
     "/lookup",
 }

@@ -299,6 +299,8 @@ def _page(cls, w) -> tuple[str, str | None]:
         return f"/staff/customers/{w['account_id']}", "load_portal_users"
     if cls.__name__ == "StaffCustomerBillingState":  # the canary customer's store credit and invoices
         return f"/staff/customers/{w['customer_id']}", "load_billing"
+    if cls.__name__ == "AccountOrderState":  # the canary order by its id: never another account's to see
+        return f"/portal/orders/{w['order_id']}", "load_tracking"
     if cls.__name__ == "StaffCustomerAssetsState":  # the business account whose sites and assets they'd change
         return f"/staff/customers/{w['account_id']}", "load_customer_assets"
     pages = {
@@ -320,6 +322,8 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffSetPasswordState": ("/staff/set-password/not-a-real-link-token", "load_link"),
         "PortalSessionState": ("/portal", "portal_guard"),
         "PortalInvoicesState": ("/portal/invoices", "load_money"),
+        "PortalOrdersState": ("/portal/orders", "load_orders"),
+        "PortalHomeState": ("/portal", "load_overview"),
         "PortalSecurityState": ("/portal/security", "load_security"),
         "PortalSignInState": ("/portal/sign-in", "load_sign_in"),
         "PortalVerifyState": ("/portal/verify", "load_verify"),

@@ -12,6 +12,7 @@ from .messages import messages
 from .payments import payments
 from .quote import quote_panel
 from .screen import OrderScreen
+from .service_reports import service_reports_card
 from .signature import pending_signature
 from .status import details, hero, timeline
 
@@ -87,7 +88,17 @@ def order_view(s: OrderScreen) -> rx.Component:
                 value="status",
             ),
             rx.tabs.content(read_only(s, rx.box(quote_panel(s), padding_top="1rem", width="100%")), value="quote"),
-            rx.tabs.content(rx.box(documents(s), padding_top="1rem", width="100%"), value="documents"),
+            rx.tabs.content(
+                rx.vstack(
+                    documents(s),
+                    *([service_reports_card(s.reports)] if s.reports is not None else []),
+                    *([s.upload] if s.upload is not None else []),
+                    spacing="4",
+                    padding_top="1rem",
+                    width="100%",
+                ),
+                value="documents",
+            ),
             rx.tabs.content(read_only(s, rx.box(messages(s), padding_top="1rem", width="100%")), value="messages"),
             value=s.tab,
             on_change=s.set_tab,

@@ -23,3 +23,5 @@ class OrderScreen:
     on_message: Any  # form handlers: a message to the shop, feedback
     on_feedback: Any
     quote: Any  # the quote tab's state class (its vars and the approve/decline/sign handlers)
+    reports: Any = None  # Var[list[ServiceReportView]]: the order's approved service reports
+    upload: Any = None  # a component under the files (the account portal's "add photos or PDFs"), or None

@@ -28,6 +28,7 @@ SCREEN = OrderScreen(
     on_message=T.handle_message,
     on_feedback=T.handle_feedback,
     quote=TrackQuoteState,
+    reports=T.service_reports,
 )
 
 
