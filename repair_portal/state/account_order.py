@@ -13,7 +13,7 @@ import reflex as rx
 
 from .. import routes
 from ..actions import order_page
-from ..db import session_scope, write_session
+from ..db import session_scope
 from ..models import Order, Site
 from ..services import account_orders, attachments, audit, service_reports
 from ..services.account_scope import order_for
@@ -77,7 +77,7 @@ class AccountOrderState(TrackQuoteState):
 
     def _fill_view(self, session, order: Order) -> None:
         """The tracking view of the order, less what this user's group may not see."""
-        identity = self._identity()
+        identity = CURRENT_PORTAL.get() or self._identity()
         perms = identity.perms if identity is not None else frozenset()
         self._order_id = order.id
         view = self._view_of(session, order)
@@ -242,7 +242,7 @@ class AccountOrderState(TrackQuoteState):
         outcome = await rx.run_in_thread(lambda: order_page.add_files(files_dir, order_id, received, True, actor))
         extra = [f"Only the first {MAX_FILES} files were taken."] if len(files) > MAX_FILES else []
         self.upload_error = " ".join([outcome.detail, *extra]).strip()
-        with write_session() as session:
+        with session_scope() as session:
             self._fill_view(session, session.get(Order, order_id))
         await publish(outcome)
         return toast_for(outcome)

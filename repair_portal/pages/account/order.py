@@ -9,7 +9,7 @@ from ... import routes
 from ...components.account_shell import account_layout, account_page
 from ...components.portal.order_view import order_view
 from ...components.portal.screen import OrderScreen
-from ...components.ui import live_marker
+from ...components.ui import live_marker, named_upload
 from ...services import attachments
 from ...state.account_order import MAX_FILES
 from ...state.account_order import AccountOrderState as A
@@ -30,7 +30,8 @@ def _upload() -> rx.Component:
                     size="3",
                     color_scheme="gray",
                 ),
-                rx.upload.root(
+                named_upload(
+                    "Photos or PDFs to add",
                     rx.vstack(
                         rx.icon("upload", size=22, aria_hidden="true"),
                         rx.text("Choose files, or drop them here", size="3"),
