@@ -157,7 +157,7 @@ def test_shared_files_download_only_for_the_accounts_they_are_shared_with(world)
     assert _client().get(routes.portal_resource_file(world["files"]["all"])).status_code == 401
     with write_session(world["engine"]) as s:  # the portal switched off: no account downloads at all
         s.get(ShopSettings, 1).portal_enabled = False
-    assert admin.get(routes.portal_resource_file(world["files"]["all"])).status_code == 401
+    assert admin.get(routes.portal_resource_file(world["files"]["all"])).status_code == 404
 
 
 def test_staff_without_the_right_to_manage_shared_files_get_none(world):
