@@ -87,6 +87,7 @@ lint: setup-dev
 bench: setup
 	$(PY) bench/orders_100k.py $(BENCH_ARGS)
 	$(PY) bench/upload_loop_lag.py
+	$(PY) bench/account_lists.py
 
 clean:
 	rm -rf .web .states $(VENV) $(TOOLS)
