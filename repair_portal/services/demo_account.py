@@ -181,17 +181,22 @@ def seed_business_account(
             password_hash=hash_password(password),
         )
     )
-    # Nobody knows this one's password (full bcrypt cost, like every other account's).
-    session.add(
-        PortalUser(
-            customer_id=account.id,
-            group_id=managers.id,
-            email=SITE_MANAGER_EMAIL,
-            name="Raj Mehta",
-            phone="+447700900452",
-            password_hash=hash_password(secrets.token_urlsafe(24)),
-        )
+    # Nobody knows this one's password (full bcrypt cost, like every other account's): staff see what he
+    # sees with "View as this user". His group sees only the orders he asked for: the warehouse's.
+    raj = PortalUser(
+        customer_id=account.id,
+        group_id=managers.id,
+        email=SITE_MANAGER_EMAIL,
+        name="Raj Mehta",
+        phone="+447700900452",
+        password_hash=hash_password(secrets.token_urlsafe(24)),
     )
+    session.add(raj)
+    session.flush()
+    for order, _ in orders:
+        if order.site_id == sites[1].id:
+            order.requested_by_id = raj.id
+            session.add(order)
     session.flush()
     if files_dir is not None:  # an approved service report, and the shared files (one only for this account)
         from ..models import ShopSettings
