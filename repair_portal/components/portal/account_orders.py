@@ -25,8 +25,7 @@ def _select(label: str, element_id: str, name: str, value, options) -> rx.Compon
             size="3",
         ),
         spacing="1",
-        min_width="10rem",
-        flex="1",
+        min_width="0",
     )
 
 
@@ -35,8 +34,7 @@ def _date(label: str, element_id: str, name: str) -> rx.Component:
         field_label(label, element_id),
         rx.input(type="date", id=element_id, name=name, size="3", style=TAP, width="100%"),
         spacing="1",
-        min_width="10rem",
-        flex="1",
+        min_width="0",
     )
 
 
@@ -57,7 +55,7 @@ def filters() -> rx.Component:
                 spacing="1",
                 width="100%",
             ),
-            rx.flex(
+            rx.grid(
                 rx.cond(
                     S.sites.length() > 0,
                     _select(
@@ -87,8 +85,8 @@ def filters() -> rx.Component:
                 ),
                 _date("From", "order-from", "date_from"),
                 _date("To", "order-to", "date_to"),
+                columns=rx.breakpoints(initial="2", md="5"),
                 gap="0.75rem",
-                wrap="wrap",
                 width="100%",
             ),
             rx.hstack(
@@ -137,7 +135,7 @@ def _row(row: OrderRowView) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text(row.reference, weight="bold", size="4"),
-                    rx.cond(row.requested, rx.badge("Your request", color_scheme="blue", variant="soft", size="2")),
+                    rx.cond(row.requested, rx.badge("Requested online", color_scheme="blue", variant="soft", size="2")),
                     rx.cond(row.waiting_for_you, rx.badge("Waiting for your decision", color_scheme="amber", size="2")),
                     spacing="2",
                     align="center",
@@ -153,7 +151,7 @@ def _row(row: OrderRowView) -> rx.Component:
                     wrap="wrap",
                 ),
                 spacing="1",
-                min_width="0",
+                min_width="min(16rem, 100%)",
                 flex="1",
             ),
             rx.badge(
