@@ -31,6 +31,8 @@ PORTAL_MFA = "/portal/verify"  # the second step (TOTP or a recovery code), or e
 PORTAL_SECURITY = "/portal/security"  # password, two-step sign-in (TOTP) and recovery codes
 # The account portal's sections (services/account_sections.py says who sees which).
 PORTAL_ORDERS = "/portal/orders"
+PORTAL_ORDER_NEW = "/portal/orders/new"  # "Request a job" (needs orders.request)
+PORTAL_ORDER = "/portal/orders/[order_id]"  # one order of the account (its page: portal_order(order_id))
 PORTAL_INVOICES = "/portal/invoices"
 PORTAL_ASSETS = "/portal/assets"
 PORTAL_ASSET = "/portal/assets/[asset_id]"
@@ -90,6 +92,10 @@ def staff_asset(asset_id) -> str:
 
 def portal_asset(asset_id) -> str:
     return "/portal/assets/" + _text(asset_id)
+
+
+def portal_order(order_id) -> str:
+    return "/portal/orders/" + _text(order_id)
 
 
 def asset_certificate(asset_id, test_id, *, portal: bool) -> str:

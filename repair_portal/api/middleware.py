@@ -133,6 +133,20 @@ def _declared_length(scope) -> int | None:
 
 
 @functools.lru_cache(maxsize=1)
+def portal_uploads() -> dict[str, str | None]:
+    """{Reflex handler name: the portal permission it needs} for portal users' upload handlers."""
+    from ..state.binding import app_state_classes
+
+    found = {}
+    for cls in app_state_classes():
+        for name, handler in cls.event_handlers.items():
+            if getattr(handler.fn, "upload_portal", False):
+                guard = getattr(handler.fn, "guard", None)
+                found[f"{cls.get_full_name()}.{name}"] = str(guard.action) if guard and guard.action else None
+    return found
+
+
+@functools.lru_cache(maxsize=1)
 def upload_caps() -> dict[str, int]:
     """{Reflex handler name: request-body cap} for every handler marked with `@upload_limit`."""
     from ..state.binding import app_state_classes
@@ -161,7 +175,12 @@ async def _upload_refusal(scope) -> tuple[int, str] | None:
     if length > cap:
         return 413, f"That upload is larger than {cap // (1024 * 1024)} MB."
     cookie_header = _header(scope, b"cookie")
-    if not await asyncio.to_thread(_has_staff_session, cookie_header):
+    portal = portal_uploads()
+    if handler in portal:
+        allowed = await asyncio.to_thread(_has_portal_session, cookie_header, portal[handler])
+    else:
+        allowed = await asyncio.to_thread(_has_staff_session, cookie_header)
+    if not allowed:
         return 403, "Sign in first."
     from ..repair_portal import app
 
@@ -183,6 +202,27 @@ def _has_staff_session(cookie_header: str | None) -> bool:
     with write_session() as session:
         identity = resolve_session(session, get_settings(), token)
     return identity is not None and not identity.counter_locked
+
+
+def _has_portal_session(cookie_header: str | None, perm: str | None) -> bool:
+    """A signed-in portal user (MFA passed where required, the portal switched on) whose group has `perm`.
+    A staff preview has no portal session cookie, so it uploads nothing."""
+    from ..db import write_session
+    from ..services import portal_auth
+    from ..services.portal_permissions import Perm
+    from ..services.portal_policy import portal_off
+    from ..settings import get_settings
+
+    token = cookies.parse(cookie_header).get(cookies.PORTAL_SESSION)
+    if not token:
+        return False
+    with write_session() as session:
+        if portal_off(session) is not None:
+            return False
+        identity = portal_auth.resolve(session, get_settings(), token)
+    if not portal_auth.signed_in(identity):
+        return False
+    return perm is None or identity.may(Perm(perm))
 
 
 def _capped_receive(receive, cap: int):

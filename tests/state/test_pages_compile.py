@@ -33,6 +33,7 @@ EXPECTED_ROUTES = {
     "/portal/assets",
     "/portal/assets/[asset_id]",
     "/portal/files",
+    "/portal/orders/new",
     "/portal/set-password/[token]",
     "/lookup",
 }
