@@ -95,6 +95,10 @@ def portal_asset(asset_id) -> str:
     return "/portal/assets/" + _text(asset_id)
 
 
+def portal_order(order_id) -> str:
+    return "/portal/orders/" + _text(order_id)
+
+
 def asset_certificate(asset_id, test_id, *, portal: bool) -> str:
     """A test's certificate PDF (`portal`: the account's route, else the staff one)."""
     return (
@@ -214,7 +218,3 @@ def staff_portal_preview(portal_user_id: int | str) -> str:
 
 def portal_order_api(order_id: int | str, rest: str = "") -> str:
     return PORTAL_ORDER_API.replace("{order_id}", str(order_id)) + rest
-
-
-def portal_order(order_id: int | str) -> str:
-    return f"{PORTAL_ORDERS}/{order_id}"

@@ -133,13 +133,22 @@ def _declared_length(scope) -> int | None:
 
 
 @functools.lru_cache(maxsize=1)
+def portal_uploads() -> dict[str, str | None]:
+    """{Reflex handler name: the portal permission it needs} for portal users' upload handlers."""
+    from ..state.binding import app_state_classes
+
+    found = {}
+    for cls in app_state_classes():
+        for name, handler in cls.event_handlers.items():
+            if getattr(handler.fn, "upload_portal", False):
+                guard = getattr(handler.fn, "guard", None)
+                found[f"{cls.get_full_name()}.{name}"] = str(guard.action) if guard and guard.action else None
+    return found
+
+
+@functools.lru_cache(maxsize=1)
 def upload_caps() -> dict[str, int]:
     """{Reflex handler name: request-body cap} for every handler marked with `@upload_limit`."""
-    return {name: cap for name, (cap, _) in upload_handlers().items()}
-
-
-def upload_handlers() -> dict[str, tuple[int, bool]]:
-    """{Reflex handler name: (request-body cap, whether a portal user rather than staff uploads)}."""
     from ..state.binding import app_state_classes
 
     caps = {}
@@ -147,7 +156,7 @@ def upload_handlers() -> dict[str, tuple[int, bool]]:
         for name, handler in cls.event_handlers.items():
             cap = getattr(handler.fn, "upload_max_bytes", None)
             if cap is not None:
-                caps[f"{cls.get_full_name()}.{name}"] = (cap, getattr(handler.fn, "upload_portal", False))
+                caps[f"{cls.get_full_name()}.{name}"] = cap
     return caps
 
 
@@ -157,7 +166,7 @@ async def _upload_refusal(scope) -> tuple[int, str] | None:
 
     handler = _header(scope, b"reflex-event-handler") or ""
     token = _header(scope, b"reflex-client-token") or ""
-    cap, portal = upload_handlers().get(handler, (None, False))
+    cap = upload_caps().get(handler)
     if cap is None or not token:
         return 400, "That is not an upload."
     length = _declared_length(scope)
@@ -166,8 +175,12 @@ async def _upload_refusal(scope) -> tuple[int, str] | None:
     if length > cap:
         return 413, f"That upload is larger than {cap // (1024 * 1024)} MB."
     cookie_header = _header(scope, b"cookie")
-    signed_in = _has_portal_session if portal else _has_staff_session
-    if not await asyncio.to_thread(signed_in, cookie_header):
+    portal = portal_uploads()
+    if handler in portal:
+        allowed = await asyncio.to_thread(_has_portal_session, cookie_header, portal[handler])
+    else:
+        allowed = await asyncio.to_thread(_has_staff_session, cookie_header)
+    if not allowed:
         return 403, "Sign in first."
     from ..repair_portal import app
 
@@ -191,10 +204,12 @@ def _has_staff_session(cookie_header: str | None) -> bool:
     return identity is not None and not identity.counter_locked
 
 
-def _has_portal_session(cookie_header: str | None) -> bool:
-    """A signed-in portal user (second step passed where owed); a staff preview uploads nothing."""
+def _has_portal_session(cookie_header: str | None, perm: str | None) -> bool:
+    """A signed-in portal user (MFA passed where required, the portal switched on) whose group has `perm`.
+    A staff preview has no portal session cookie, so it uploads nothing."""
     from ..db import write_session
     from ..services import portal_auth
+    from ..services.portal_permissions import Perm
     from ..services.portal_policy import portal_off
     from ..settings import get_settings
 
@@ -204,7 +219,10 @@ def _has_portal_session(cookie_header: str | None) -> bool:
     with write_session() as session:
         if portal_off(session) is not None:
             return False
-        return portal_auth.signed_in(portal_auth.resolve(session, get_settings(), token))
+        identity = portal_auth.resolve(session, get_settings(), token)
+    if not portal_auth.signed_in(identity):
+        return False
+    return perm is None or identity.may(Perm(perm))
 
 
 def _capped_receive(receive, cap: int):

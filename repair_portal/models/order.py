@@ -18,6 +18,7 @@ class StageKind(StrEnum):
     AWAITING_APPROVAL = "awaiting_approval"
     READY = "ready"
     COLLECTED = "collected"
+    REQUESTED = "requested"  # a customer asked for the work from their account; staff haven't booked it in yet
 
 
 class Stage(SQLModel, table=True):

@@ -414,7 +414,10 @@ def _walk_to(session: Session, order: Order, stages, target: Stage, booked, kind
     """Move the order along the workflow to `target` (skipping the parts wait unless it is the target),
     sending a quote at the approval stage, approved if the order went past it. Returns the last time."""
     at = booked
-    for stage in stages[1:]:
+    start = next(s.position for s in stages if s.id == order.stage_id)
+    for stage in stages:
+        if stage.position <= start:  # the stage it was booked in at, and the customer-requests one before it
+            continue
         if stage.position > target.position:
             break
         if stage.name == "Awaiting parts" and target.name != "Awaiting parts":

@@ -45,6 +45,8 @@ SPARE_ASSETS = [
     (0, "printer", "HP", "LaserJet Pro 4002", "Reception printer"),
     (1, "scanner", "Zebra", "TC52 handheld", "Cold store scanner 2"),
 ]
+# What Dana requested from the portal for the first spare asset (the reception printer).
+REQUEST_PROBLEM = "Reception printer jams every few pages and shows a fuser error; please service it."
 # Tests by asset index (orders first, then the spare assets): (days ago, result). One failed, one untested.
 TESTS = {
     0: [(200, "pass")],
@@ -171,16 +173,15 @@ def seed_business_account(
     _tests_and_defects(session, devices, rng, now, files_dir)
     admin = portal_permissions.builtin_group(session, portal_permissions.ADMIN)
     managers = portal_permissions.save_group(session, None, "Site manager", SITE_MANAGER_PERMS, False, actor)
-    session.add(
-        PortalUser(
-            customer_id=account.id,
-            group_id=admin.id,
-            email=ADMIN_EMAIL,
-            name="Dana Whitfield",
-            phone="+447700900451",
-            password_hash=hash_password(password),
-        )
+    dana = PortalUser(
+        customer_id=account.id,
+        group_id=admin.id,
+        email=ADMIN_EMAIL,
+        name="Dana Whitfield",
+        phone="+447700900451",
+        password_hash=hash_password(password),
     )
+    session.add(dana)
     # Nobody knows this one's password (full bcrypt cost, like every other account's): staff see what he
     # sees with "View as this user". His group sees only the orders he asked for: the warehouse's.
     raj = PortalUser(
@@ -198,13 +199,36 @@ def seed_business_account(
             order.requested_by_id = raj.id
             session.add(order)
     session.flush()
+    _seed_request(session, secret_key, account, dana, devices[len(ORDERS)], now)
     if files_dir is not None:  # an approved service report, and the shared files (one only for this account)
         from ..models import ShopSettings
         from .demo_reports_resources import seed_service_report, seed_shared_files
 
         seed_service_report(session, files_dir, collected[0], technician_ids[0], actor)
         seed_shared_files(session, files_dir, ShopSettings.current(session).name, account, actor)
-    return DemoAccount(COMPANY, len(ORDERS), len(SITES), ADMIN_EMAIL, password, SITE_MANAGER_EMAIL, len(devices))
+    orders_made = len(ORDERS) + 1  # and the request
+    return DemoAccount(COMPANY, orders_made, len(SITES), ADMIN_EMAIL, password, SITE_MANAGER_EMAIL, len(devices))
+
+
+def _seed_request(session: Session, secret_key: str, account: Customer, user: PortalUser, printer: Device, now):
+    """A job Dana asked for from the account portal: it waits at the Requested stage, made as the portal
+    makes it (services/job_requests.py)."""
+    from .job_requests import job_types, request_job
+
+    types = job_types(session)
+    request_job(
+        session,
+        secret_key,
+        identity_user_id=user.id,
+        customer_id=account.id,
+        site_id=printer.site_id,
+        job_type="Service" if "Service" in types else (types[0] if types else ""),
+        device_id=printer.id,
+        description=f"{REQUEST_PROBLEM} Site: {SITES[SPARE_ASSETS[0][0]]}.",
+        preferred_date=(now + timedelta(days=3)).date(),
+        po_number="NW-PO-4471",
+        actor=audit.Actor("portal", user.id, user.email),
+    )
 
 
 def _seed_invoices(session: Session, account: Customer, orders: list, actor: audit.Actor, now) -> None:

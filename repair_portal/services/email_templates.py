@@ -114,6 +114,15 @@ TEMPLATES: dict[str, TemplateSpec] = {
             button="Open the order",
         ),
         TemplateSpec(
+            "job_requested",
+            "Job requested from the account portal (to the shop)",
+            "shop",
+            "{account} requested a job: {reference}",
+            "{account} requested a job from their account ({reference}). It waits at the requested stage "
+            "until you book it in. What they asked for:",
+            button="Open the request",
+        ),
+        TemplateSpec(
             "feedback_received",
             "Feedback received (to the shop)",
             "shop",
@@ -126,6 +135,7 @@ TEMPLATES: dict[str, TemplateSpec] = {
 
 PLACEHOLDERS = (
     "reference",
+    "account",
     "first_name",
     "customer_name",
     "shop_name",

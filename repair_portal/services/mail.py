@@ -134,6 +134,7 @@ def compose(
         "reference": order.reference,
         "first_name": customer.first_name or customer.full_name,
         "customer_name": customer.full_name,
+        "account": customer.company or customer.full_name,
         "shop_name": brand.shop_name,
         "device": device.label if device else "device",
         "stage": status.label,
@@ -144,6 +145,8 @@ def compose(
     details = [("Reference", order.reference), ("Device", values["device"]), ("Status", stage_text)]
     if template == "quote_decided":
         details += _decision_details(session, order_id)
+    if template == "job_requested":
+        details += _request_details(session, order)
     if template == "quote_ready":
         quote = session.exec(
             select(Quote).where(Quote.order_id == order_id).where(Quote.status == "sent").order_by(Quote.version.desc())
@@ -155,6 +158,22 @@ def compose(
     subject, intro = texts or texts_for(session, template)
     rendered = render(spec, subject, intro, values, brand, link, details=details, quote_block=quote_block)
     return rendered
+
+
+def _request_details(session: Session, order: Order) -> list[tuple[str, str]]:
+    """For the shop: the account, site, job type, preferred date and PO of a customer's request."""
+    from .job_requests import facts
+
+    f = facts(session, order)
+    rows = [
+        ("Account", f.account),
+        ("Site", f.site),
+        ("Job type", f.job_type),
+        ("Preferred date", f.preferred),
+        ("PO number", f.po_number),
+        ("Requested by", f.requested_by),
+    ]
+    return [(label, value) for label, value in rows if value]
 
 
 def _decision_details(session: Session, order_id: int) -> list[tuple[str, str]]:

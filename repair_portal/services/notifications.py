@@ -61,6 +61,11 @@ def feedback_received(session: Session, links: LinkSettings, order: Order, actor
     return _queue(session, links, "feedback_received", order.id, actor, quote_block=body)
 
 
+def job_requested(session: Session, links: LinkSettings, order: Order, actor: audit.Actor) -> bool:
+    """A customer requested a job from their account: the shop (the order's location) is emailed."""
+    return _queue(session, links, "job_requested", order.id, actor, quote_block=order.problem)
+
+
 def send_portal_link(session: Session, links: LinkSettings, order: Order, actor: audit.Actor) -> None:
     """Staff pressed 'Send portal link': explicit, so it goes even without the updates opt-in."""
     mail.queue_order_email(session, links, "portal_link", order.id, actor, respect_consent=False)

@@ -55,6 +55,10 @@ def describe(action: str, detail: dict) -> tuple[str, str]:
     d = detail
     table = {
         "order.created": (f"Booked in as {d.get('reference', '')}", "circle-plus"),
+        "order.requested": (
+            "Requested from their account" + (f" ({d['job_type']})" if d.get("job_type") else ""),
+            "inbox",
+        ),
         "order.stage_changed": (f"Moved to “{d.get('to', '')}”", "arrow-right-left"),
         "order.details_changed": (
             "Changed " + ", ".join(LABELS.get(f, f) for f in d.get("fields", [])),

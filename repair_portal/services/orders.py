@@ -35,9 +35,11 @@ def create_order(
     promised_at: datetime | None = None,
     assigned_to_id: int | None = None,
     booked_in_at: datetime | None = None,
+    stage: Stage | None = None,
 ) -> NewOrder:
-    """Book an order in at the first workflow stage and issue its tracking link."""
-    stage = workflow.first_stage(session)
+    """Book an order in at the first workflow stage (or `stage`: a customer's request starts at the
+    requested stage, services/job_requests.py) and issue its tracking link."""
+    stage = stage or workflow.first_stage(session)
     at = booked_in_at or clock.now()
     order = Order(
         reference=next_order_reference(session),
@@ -85,6 +87,7 @@ class OrderRow:
     updated_at: datetime
     overdue: bool = False  # promised date passed and not ready yet
     attention: int = 0  # customer actions nobody has handled yet
+    customer_request: bool = False  # a customer asked for it from their account (services/job_requests.py)
 
 
 def is_overdue(order: Order, stage: Stage, now: datetime | None = None) -> bool:
@@ -226,6 +229,7 @@ def list_orders(
                 updated_at=order.updated_at,
                 overdue=is_overdue(order, stage, now),
                 attention=attention.get(order.id, 0),
+                customer_request=order.requested_by_id is not None,
             )
         )
     return result, total

@@ -17,6 +17,7 @@ from ..models import (
     Quote,
     QuoteStatus,
     ShopSettings,
+    StageKind,
     StatusEvent,
 )
 from . import mail, messages, money, phones, timefmt, tracking
@@ -179,6 +180,8 @@ def _steps(session: Session, order: Order, status: tracking.CustomerStatus, tz: 
             .group_by(StatusEvent.to_stage_id)
         ).all()
     }
+    # The customer-requests stage is a step only of orders that started there (never of a walk-in's).
+    public = [s for s in public if s.kind != StageKind.REQUESTED.value or s.id in reached or s.id == order.stage_id]
     since = reached.get(order.stage_id)
     interim = Step(status.label, "", "current", timefmt.short(since, tz) if since else "")
     steps = [interim] if status.interim and current.id == order.stage_id else []  # no public stage before it

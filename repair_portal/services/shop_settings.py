@@ -73,6 +73,7 @@ LABELS = {
     "sign_collection_remotely": "collection signature on the portal",
     "terms_text": "terms",
     "intake_checklist": "intake checklist",
+    "job_types": "job types",
     "lookup_frame_origins": "websites that may show the lookup widget",
 }
 LIMITS = {
@@ -81,6 +82,7 @@ LIMITS = {
     "tax_label": 40,
     "terms_text": 20000,
     "intake_checklist": 2000,
+    "job_types": 1000,
     "lookup_frame_origins": 2000,
 }
 MAX_EXPIRY_DAYS = 3650
@@ -113,6 +115,7 @@ class ShopForm:
     sign_collection_remotely: bool = False
     terms_text: str = ""
     intake_checklist: str = ""  # one item per line: ticked at intake, printed on the ticket
+    job_types: str = ""  # one per line: what customers choose from when they request a job (Repair, Service...)
     lookup_frame_origins: str = ""  # websites that may frame /lookup, one origin per line
 
     @classmethod
@@ -169,6 +172,29 @@ def timezones() -> tuple[str, ...]:
     return tuple(sorted(z for z in valid_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
 
 
+MAX_JOB_TYPE = 60  # Order.job_type
+MAX_JOB_TYPES = 30
+
+
+def job_type_list(text: str) -> list[str]:
+    """The shop's job types, one per line: spaces tidied, blanks and repeats (ignoring case) dropped."""
+    found: list[str] = []
+    for line in (text or "").splitlines():
+        item = " ".join(line.split())
+        if item and item.casefold() not in {f.casefold() for f in found}:
+            found.append(item)
+    return found
+
+
+def job_types_problem(text: str) -> str:
+    types = job_type_list(text)
+    if any(len(t) > MAX_JOB_TYPE for t in types):
+        return f"Keep each job type under {MAX_JOB_TYPE} characters."
+    if len(types) > MAX_JOB_TYPES:
+        return f"List at most {MAX_JOB_TYPES} job types."
+    return ""
+
+
 def _clean(form: ShopForm) -> ShopForm:
     """Trim text the same way on every side, so whitespace alone is never a change."""
     values = {}
@@ -216,6 +242,8 @@ def validate(form: ShopForm) -> dict[str, str]:
         value = getattr(form, name)
         if not is_digits(value) or not 0 <= int(value) <= MAX_REMINDER_DAYS:
             errors[name] = f"Enter a whole number of days from 1 to {MAX_REMINDER_DAYS}, or 0 for no reminder."
+    if "job_types" not in errors and (problem := job_types_problem(form.job_types)):
+        errors["job_types"] = problem
     if "lookup_frame_origins" not in errors and (problem := lookup_widget.validate_origins(form.lookup_frame_origins)):
         errors["lookup_frame_origins"] = problem
     return errors
@@ -239,6 +267,7 @@ def form_for(shop: ShopSettings | None) -> ShopForm:
         collection_reminder_days=str(shop.collection_reminder_days),
         terms_text=shop.terms_text,
         intake_checklist=shop.intake_checklist,
+        job_types=shop.job_types,
         lookup_frame_origins=shop.lookup_frame_origins,
         **{t: getattr(shop, t) for t in TOGGLES},
     )
@@ -312,6 +341,7 @@ def save_shop_settings(
     shop.collection_reminder_days = int(form.collection_reminder_days)
     shop.terms_text = form.terms_text
     shop.intake_checklist = "\n".join(line.strip() for line in form.intake_checklist.splitlines() if line.strip())
+    shop.job_types = "\n".join(job_type_list(form.job_types))
     shop.lookup_frame_origins = "\n".join(lookup_widget.parse_origins(form.lookup_frame_origins)[0])
     for toggle in TOGGLES:
         setattr(shop, toggle, getattr(form, toggle))

@@ -7,7 +7,15 @@ from sqlmodel import Session, select
 from ..models import Order, Stage, StageKind, StatusEvent
 from . import audit, clock, passcodes
 
+REQUESTED_STAGE = dict(
+    name="Requested",
+    customer_label="Requested",
+    customer_explanation="We've received your request and will confirm it shortly.",
+    kind=StageKind.REQUESTED,
+    color="cyan",
+)
 DEFAULT_STAGES: list[dict] = [
+    REQUESTED_STAGE,  # where a customer's request from their account waits; walk-ins start after it
     dict(
         name="Booked in",
         customer_label="Booked in",
@@ -81,11 +89,26 @@ def active_stages(session: Session) -> list[Stage]:
     return list(session.exec(select(Stage).where(Stage.active).order_by(Stage.position)).all())
 
 
+def booking_stages(session: Session) -> list[Stage]:
+    """The active stages an order booked in by staff moves through (the customer-requests stage aside)."""
+    return [s for s in active_stages(session) if s.kind != StageKind.REQUESTED.value]
+
+
 def first_stage(session: Session) -> Stage:
-    stage = session.exec(select(Stage).where(Stage.active).order_by(Stage.position)).first()
+    """Where an order booked in by staff starts: the first active stage that isn't for customer requests."""
+    stage = session.exec(
+        select(Stage).where(Stage.active).where(Stage.kind != StageKind.REQUESTED.value).order_by(Stage.position)
+    ).first()
     if stage is None:
         raise LookupError("The workflow has no active stages.")
     return stage
+
+
+def requested_stage(session: Session) -> Stage | None:
+    """Where a customer's request from their account starts (None: the shop takes no requests)."""
+    return session.exec(
+        select(Stage).where(Stage.active).where(Stage.kind == StageKind.REQUESTED.value).order_by(Stage.position)
+    ).first()
 
 
 class StageChangeError(ValueError):

@@ -6,12 +6,14 @@ below as a whole, and only then written, so a refused change leaves nothing behi
 Rules that keep orders, the portal and the emails working:
 - active stages come first in `position` order, inactive ones after them; positions
   are always 1..N with no gaps, so "the stage before" is always an active one;
-- the first active stage (where new orders are booked in) is shown to customers and is
+- the first active stage (where new orders are booked in; a customer-requests stage
+  before it doesn't count: walk-ins never start there) is shown to customers and is
   not the collected stage, so an internal stage always has an earlier public stage to
   show as (services/tracking.public_stage) and the staff name never reaches customers;
 - stage names are unique (ignoring case) among all stages, active or not;
-- each special meaning (awaiting approval, ready, collected) belongs to at most one
+- each special meaning (awaiting approval, ready, collected, customer requests) belongs to at most one
   stage, which must be active and shown to customers;
+- the customer-requests stage (if any) is the first active stage: requests start there;
 - the collected stage is terminal and the last active stage; its meaning can't be
   removed, only moved, and only while neither stage holds orders (collected orders
   would otherwise sit at a plain stage, or open ones at "collected");
@@ -54,8 +56,14 @@ KIND_LABELS = {
     StageKind.AWAITING_APPROVAL.value: "Awaiting approval",
     StageKind.READY.value: "Ready",
     StageKind.COLLECTED.value: "Collected",
+    StageKind.REQUESTED.value: "Customer requests",
 }
-SPECIAL_KINDS = (StageKind.AWAITING_APPROVAL.value, StageKind.READY.value, StageKind.COLLECTED.value)
+SPECIAL_KINDS = (
+    StageKind.AWAITING_APPROVAL.value,
+    StageKind.READY.value,
+    StageKind.COLLECTED.value,
+    StageKind.REQUESTED.value,
+)
 
 
 class WorkflowError(ValueError):
@@ -151,7 +159,10 @@ def _check(drafts: list[_Draft]) -> None:
     active = [d for d in drafts if d.active]
     if not active:
         raise WorkflowError("The workflow needs at least one active stage.")
-    first = active[0]
+    intake = [d for d in active if d.kind != StageKind.REQUESTED.value]
+    if not intake:
+        raise WorkflowError("The workflow needs a stage where staff book orders in, besides customer requests.")
+    first = intake[0]
     if first.kind == StageKind.COLLECTED.value:
         raise WorkflowError("New orders start at the first stage, so it can't be the collected stage.")
     if not first.public:
@@ -176,6 +187,8 @@ def _check(drafts: list[_Draft]) -> None:
             )
         if kind == StageKind.COLLECTED.value and holder is not active[-1]:
             raise WorkflowError(f"“{holder.name}” means collected, so it must stay the last stage.")
+        if kind == StageKind.REQUESTED.value and holder is not active[0]:
+            raise WorkflowError(f"Customer requests start at “{holder.name}”, so it must stay the first stage.")
 
 
 def _write(session: Session, stages: list[Stage], drafts: list[_Draft]) -> dict[int | None, Stage]:
@@ -359,7 +372,10 @@ def move_stage(session: Session, stage_id: int, direction: int, actor: audit.Act
         raise WorkflowError("Reactivate the stage before moving it.")
     index = drafts.index(target)
     other = index + direction
-    if other < 0 or other >= len(drafts) or not drafts[other].active:
+    requested = StageKind.REQUESTED.value
+    if target.kind == requested:
+        raise WorkflowError(f"Customer requests start at “{target.name}”, so it stays the first stage.")
+    if other < 0 or other >= len(drafts) or not drafts[other].active or drafts[other].kind == requested:
         raise WorkflowError(f"“{target.name}” is already the {'first' if direction < 0 else 'last'} stage.")
     drafts[index], drafts[other] = drafts[other], drafts[index]
     stage = _write(session, stages, drafts)[stage_id]
@@ -417,7 +433,8 @@ def reactivate_stage(session: Session, stage_id: int, actor: audit.Actor) -> Sta
 def set_kind(session: Session, kind: str, stage_id: int | None, actor: audit.Actor) -> Stage | None:
     """Give a special meaning to a stage (taking it from the stage that had it), or none (not for collected).
 
-    The collected stage moves to the end of the workflow and becomes the terminal stage.
+    The collected stage moves to the end of the workflow and becomes the terminal stage; the
+    customer-requests stage moves to the front.
     """
     if kind not in SPECIAL_KINDS:
         raise WorkflowError("Unknown stage meaning.")
@@ -453,6 +470,9 @@ def set_kind(session: Session, kind: str, stage_id: int | None, actor: audit.Act
             drafts.remove(target)
             last_active = max(i for i, d in enumerate(drafts) if d.active)
             drafts.insert(last_active + 1, target)
+        elif kind == StageKind.REQUESTED.value:  # requests start at the front of the workflow
+            drafts.remove(target)
+            drafts.insert(0, target)
     written = _write(session, stages, drafts)
     audit.record(
         session,

@@ -45,6 +45,7 @@ class OrderRowView:
     updated_exact: str
     overdue: bool = False
     attention: int = 0
+    customer_request: bool = False
 
 
 @dataclasses.dataclass
@@ -150,6 +151,7 @@ class StaffOrdersState(StaffSessionState):
                     updated_exact=timefmt.short(row.updated_at, tz),
                     overdue=row.overdue,
                     attention=row.attention,
+                    customer_request=row.customer_request,
                 )
                 for row in found
             ]

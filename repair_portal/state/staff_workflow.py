@@ -75,6 +75,7 @@ class StaffWorkflowState(StaffSessionState):
     awaiting_id: str = NONE_CHOICE
     ready_id: str = NONE_CHOICE
     collected_id: str = NONE_CHOICE
+    requested_id: str = NONE_CHOICE
     colours: list[str] = list(workflow_admin.COLOURS)
     # The stage editor (a dialog): editing_id 0 adds a new stage.
     editor_open: bool = False
@@ -103,12 +104,14 @@ class StaffWorkflowState(StaffSessionState):
             rows = workflow_admin.list_stages(session)
         active = [r for r in rows if r.active]
         last_index = len(active) - 1
+        requested = StageKind.REQUESTED.value
         self.stages = [
             dataclasses.replace(
                 _view(r, i + 1),
-                # The collected stage stays last; the buttons that would break that are disabled.
-                can_up=i > 0 and not r.is_terminal,
-                can_down=i < last_index and not active[i + 1].is_terminal and not r.is_terminal,
+                # The collected stage stays last and the customer-requests one first; the buttons that
+                # would break that are disabled.
+                can_up=i > 0 and not r.is_terminal and requested not in (r.kind, active[i - 1].kind),
+                can_down=i < last_index and not active[i + 1].is_terminal and not r.is_terminal and r.kind != requested,
                 can_deactivate=r.kind == StageKind.NORMAL.value and r.orders == 0,
             )
             for i, r in enumerate(active)
@@ -120,6 +123,7 @@ class StaffWorkflowState(StaffSessionState):
         self.awaiting_id = by_kind.get(StageKind.AWAITING_APPROVAL.value, NONE_CHOICE)
         self.ready_id = by_kind.get(StageKind.READY.value, NONE_CHOICE)
         self.collected_id = by_kind.get(StageKind.COLLECTED.value, NONE_CHOICE)
+        self.requested_id = by_kind.get(StageKind.REQUESTED.value, NONE_CHOICE)
 
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)

@@ -2,7 +2,8 @@
 
 The ASGI middleware (`api/middleware.py`) refuses every other handler name, any request over the
 cap (by its Content-Length, before the body is read) and any request without a signed-in staff
-session (`portal=True`: a signed-in portal user's session) bound to the client token.
+session bound to the client token (`portal=True`: a signed-in portal user whose group has the
+handler's permission; never a staff preview).
 """
 
 from __future__ import annotations

@@ -368,6 +368,10 @@ TABLE = {
     "StaffResourcesState.set_upload_everyone": ("form", None, False, False),
     "StaffResourcesState.set_upload_folder": ("form", None, False, False),
     "PortalResourcesState.load_shared_files": ("portal", "resources.view", False, True),
+    # Request a job (/portal/orders/new): a staff preview may open the form, never send it.
+    "PortalRequestState.handle_submit": ("portal", "orders.request", False, False),
+    "PortalRequestState.load_request": ("portal", "orders.request", True, True),
+    "PortalRequestState.set_request_field": ("form", None, False, False),
 }
 
 # The only staff handlers that run while a browser is locked to the counter signing screen (and only then).

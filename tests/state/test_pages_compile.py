@@ -36,6 +36,7 @@ EXPECTED_ROUTES = {
     "/portal/invoices",
     "/portal/orders",
     "/portal/orders/[order_id]",
+    "/portal/orders/new",
     "/portal/set-password/[token]",
     "/lookup",
 }

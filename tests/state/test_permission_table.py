@@ -334,6 +334,7 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffAssetSettingsState": ("/staff/settings/portal", "load_asset_settings"),
         "PortalAssetsState": ("/portal/assets", "load_assets"),
         "PortalAssetState": ("/portal/assets/1", "load_asset"),
+        "PortalRequestState": ("/portal/orders/new", "load_request"),
     }
     return pages.get(cls, pages.get(cls.__name__, ("/staff", None)))
 

@@ -100,9 +100,9 @@ def test_technicians_cannot_change_the_workflow_but_managers_can(state_factory, 
 
     manager = _as(state_factory, StaffWorkflowState, team, Role.MANAGER, "/staff/settings/workflow")
     assert manager.load_workflow() is None
-    assert [s.name for s in manager.stages][1] == "Diagnosing"
+    assert [s.name for s in manager.stages][2] == "Diagnosing"  # after Requested and Booked in
     manager.handle_move(diagnosing, 1)
-    assert [s.name for s in manager.stages][1:3] == ["Awaiting approval", "Diagnosing"]
+    assert [s.name for s in manager.stages][2:4] == ["Awaiting approval", "Diagnosing"]
 
 
 def test_owner_invites_sees_the_link_once_and_the_link_sets_a_password(state_factory, engine, team, app_env):
@@ -209,7 +209,9 @@ def test_workflow_editor_validates_inline_and_saves(state_factory, engine, team)
 def test_workflow_deactivate_and_meanings_from_the_page(state_factory, engine, team):
     state = _as(state_factory, StaffWorkflowState, team, Role.OWNER, "/staff/settings/workflow")
     state.load_workflow()
-    booked = state.stages[0]
+    requested, booked = state.stages[0], state.stages[1]
+    assert requested.kind_label == "Customer requests" and not requested.can_up and not requested.can_down
+    assert not booked.can_up and state.requested_id == str(requested.id)
     assert booked.orders == 1 and not booked.can_deactivate
     state.ask_deactivate(booked.id)
     state.confirm_deactivate()

@@ -42,10 +42,10 @@ def test_demo_shop_is_believable_and_complete(engine, settings, tmp_path):
     with session_scope(engine) as s:
         assert _count(s, Location) == 2
         assert _count(s, Customer) == result.customers == 21
-        assert _count(s, Order) == result.orders == 49
+        assert _count(s, Order) == result.orders == 50  # 40 walk-ins, Northwind's 9 and its request
         assert _count(s, StaffUser) >= 2
         stages_used = s.exec(select(func.count(func.distinct(Order.stage_id)))).one()
-        assert stages_used == _count(s, Stage) == 7
+        assert stages_used == _count(s, Stage) == 8  # the Requested stage holds Northwind's request
         assert s.exec(select(func.count()).select_from(Quote).where(Quote.status == "sent")).one() >= 3
         assert _count(s, Payment) >= 5
         assert len(price_list.list_items(s)) >= 8  # staff can quote from the price list at once
@@ -217,7 +217,7 @@ def test_create_admin_for_a_real_shop_without_demo_data(tmp_path):
         user = s.exec(select(StaffUser)).one()
         assert (user.email, user.role) == ("me@myshop.com", "owner")
         assert user.verify_password("river-lamp-orchard-77")
-        assert _count(s, Stage) == 7
+        assert _count(s, Stage) == 8  # the default workflow, with the stage customer requests start at
     engine.dispose()
 
 

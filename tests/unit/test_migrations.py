@@ -143,7 +143,9 @@ def test_0007_gives_an_existing_workflow_the_default_decision_targets(tmp_path):
             )
     upgrade_to_head(url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, approve_to_stage_id, decline_to_stage_id FROM stage ORDER BY id")).all()
+        rows = conn.execute(
+            text("SELECT id, approve_to_stage_id, decline_to_stage_id FROM stage WHERE kind != 'requested' ORDER BY id")
+        ).all()
     engine.dispose()
     # approval → the next public plain stage (the internal one is skipped); decline → ready
     assert [tuple(r) for r in rows] == [
@@ -154,3 +156,49 @@ def test_0007_gives_an_existing_workflow_the_default_decision_targets(tmp_path):
         (5, None, None),
         (6, None, None),
     ]
+
+
+def test_0021_puts_a_requested_stage_first_in_an_existing_workflow_once(tmp_path):
+    from sqlalchemy import text
+
+    from alembic import command
+    from repair_portal.migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    command.upgrade(alembic_config(url), "0020")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for sid, position, name, kind, active in [
+            (1, 1, "Booked in", "normal", True),
+            (2, 2, "Requested", "normal", True),  # the name is taken: the new stage gets another
+            (3, 3, "Collected", "collected", True),
+            (4, 4, "Old", "normal", False),
+        ]:
+            conn.execute(
+                text(
+                    "INSERT INTO stage (id, position, name, customer_label, customer_explanation, kind, is_terminal,"
+                    " notify_customer, active, color) VALUES (:id, :p, :n, '', 'x', :k, false, false, :a, 'gray')"
+                ),
+                {"id": sid, "p": position, "n": name, "k": kind, "a": active},
+            )
+    upgrade_to_head(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT position, name, kind, active FROM stage ORDER BY position")).all()
+    assert [tuple(r) for r in rows] == [
+        (1, "Requested online", "requested", 1),
+        (2, "Booked in", "normal", 1),
+        (3, "Requested", "normal", 1),
+        (4, "Collected", "collected", 1),
+        (5, "Old", "normal", 0),
+    ]
+    command.downgrade(alembic_config(url), "0020")
+    with engine.connect() as conn:
+        names = conn.execute(text("SELECT position, name FROM stage ORDER BY position")).all()
+    engine.dispose()
+    assert [tuple(r) for r in names] == [(1, "Booked in"), (2, "Requested"), (3, "Collected"), (4, "Old")]
+    empty = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade_to_head(empty)  # a new database: no stages yet (the default workflow brings the stage)
+    fresh = create_engine(empty)
+    with fresh.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM stage")).scalar() == 0
+    fresh.dispose()

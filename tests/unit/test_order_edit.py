@@ -77,7 +77,7 @@ def test_a_stage_change_by_someone_else_does_not_block_a_note_edit(write, clock)
     with write() as s:
         order, _, alice, bob = _setup(s)
         loaded = order_edit.form_for(order, TZ)
-        workflow.change_stage(s, order, workflow.active_stages(s)[1], bob)
+        workflow.change_stage(s, order, workflow.booking_stages(s)[1], bob)
         _, changed = order_edit.save_details(
             s, order.id, loaded, _edit(loaded, public_note="On the bench"), alice, tz=TZ
         )
@@ -131,7 +131,7 @@ def test_the_activity_trail_reads_as_sentences_with_staff_names(write, clock):
         order, _, alice, bob = _setup(s)
         loaded = order_edit.form_for(order, TZ)
         order_edit.save_details(s, order.id, loaded, _edit(loaded, internal_note="x"), alice, tz=TZ)
-        workflow.change_stage(s, order, workflow.active_stages(s)[1], bob)
+        workflow.change_stage(s, order, workflow.booking_stages(s)[1], bob)
         items = order_activity.order_activity(s, order.id, TZ)
         sentences = [(i.who, i.what) for i in items]
         assert ("Bob Baker", "Moved to “Diagnosing”") in sentences

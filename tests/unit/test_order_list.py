@@ -80,7 +80,7 @@ def test_filters_combine_and_the_board_is_newest_first(write, clock):
         old = _book(s, location, first="A", last="Old", booked=datetime(2026, 9, 10, tzinfo=UTC))
         mine = _book(s, location, first="B", last="Mine", tech=tech.id, booked=datetime(2026, 10, 5, tzinfo=UTC))
         new = _book(s, location, first="C", last="New", booked=datetime(2026, 11, 1, tzinfo=UTC))
-        stages = workflow.active_stages(s)
+        stages = workflow.booking_stages(s)
         workflow.change_stage(s, new, stages[-1], audit.SYSTEM)  # collected
         rows, _ = list_orders(s, OrderFilter(), limit=10)
         assert rows[0].reference == new.reference  # touched last

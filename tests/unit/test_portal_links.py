@@ -100,7 +100,7 @@ def test_stage_changes_are_recorded_and_bump_the_version(session, clock):
     _, location = factories.shop(session)
     new = factories.order(session, location)
     STAFF = _staff(session)
-    stages = workflow.active_stages(session)
+    stages = workflow.booking_stages(session)
     version = new.order.version
     event = workflow.change_stage(session, new.order, stages[1], STAFF)
     assert event.from_stage_id == stages[0].id and event.to_stage_id == stages[1].id and event.at == clock.now()

@@ -20,7 +20,8 @@ def _stages(session) -> list[Stage]:
 
 
 def _names(session, *, active=True) -> list[str]:
-    return [s.name for s in _stages(session) if s.active == active]
+    """The workflow staff book orders through (the customer-requests stage first aside)."""
+    return [s.name for s in _stages(session) if s.active == active and s.kind != StageKind.REQUESTED.value]
 
 
 def _stage(session, name: str) -> Stage:
@@ -114,7 +115,7 @@ def test_names_are_unique_ignoring_case_and_a_refused_edit_changes_nothing(sessi
         workflow_admin.add_stage(session, StageForm(name="REPAIRING", explanation="x"), ADMIN)
     session.expire_all()
     assert _stage(session, "Diagnosing").name == "Diagnosing"
-    assert len(_stages(session)) == 7 and "workflow.stage_edited" not in _actions(session)
+    assert len(_stages(session)) == 8 and "workflow.stage_edited" not in _actions(session)
 
 
 def test_form_rules(session, shop):
@@ -155,7 +156,7 @@ def test_deactivate_is_refused_while_orders_sit_there_and_history_still_renders(
     workflow.change_stage(session, first, repairing, ADMIN)
 
     workflow_admin.deactivate_stage(session, diagnosing.id, ADMIN)
-    assert not diagnosing.active and diagnosing.position == 7  # inactive stages go after the active ones
+    assert not diagnosing.active and diagnosing.position == 8  # inactive stages go after the active ones
     assert _names(session)[-1] == "Collected" and _positions_contiguous(session)
     with pytest.raises(workflow.StageChangeError):
         workflow.change_stage(session, first, diagnosing, ADMIN)
@@ -276,5 +277,6 @@ def test_list_stages_counts_orders_and_lists_inactive_last(session, shop):
     parts = _stage(session, "Awaiting parts")
     workflow_admin.deactivate_stage(session, parts.id, ADMIN)
     rows = workflow_admin.list_stages(session)
-    assert rows[0].orders == 1 and rows[-1].name == "Awaiting parts" and not rows[-1].active
-    assert rows[-1].internal and [r.position for r in rows] == list(range(1, 8))
+    assert rows[0].kind == StageKind.REQUESTED.value and rows[0].orders == 0  # requests start first; walk-ins after
+    assert rows[1].orders == 1 and rows[-1].name == "Awaiting parts" and not rows[-1].active
+    assert rows[-1].internal and [r.position for r in rows] == list(range(1, 9))

@@ -62,6 +62,17 @@ def _row(row: OrderRowView) -> rx.Component:
                 rx.badge(row.stage, color_scheme=row.stage_color, variant="soft", radius="full", high_contrast=True),
                 rx.cond(row.overdue, rx.badge("Overdue", color_scheme="red", variant="solid", class_name="overdue")),
                 rx.cond(
+                    row.customer_request,
+                    rx.badge(
+                        rx.icon("inbox", size=12, aria_hidden="true"),
+                        "Customer request",
+                        color_scheme="violet",
+                        variant="surface",
+                        high_contrast=True,
+                        class_name="customer-request",
+                    ),
+                ),
+                rx.cond(
                     row.attention > 0,
                     rx.badge(
                         rx.icon("bell", size=12),

@@ -316,13 +316,21 @@ def _terms_card() -> rx.Component:
 def _intake_card() -> rx.Component:
     return section(
         "Booking in",
-        "What staff check on every device at the counter.",
+        "What staff check on every device at the counter, and the kinds of job customers can request.",
         F.field(
             "Intake checklist",
             F.text_area("intake_checklist", "shop-checklist", "6", 2000),
             "intake_checklist",
             "shop-checklist",
             "One item per line (e.g. Powers on, Screen cracked): staff tick them when booking a repair in.",
+        ),
+        F.field(
+            "Job types",
+            F.text_area("job_types", "shop-job-types", "4", 1000),
+            "job_types",
+            "shop-job-types",
+            "One per line (e.g. Repair, Service, Installation): account customers choose one when they "
+            "request a job. Leave it empty not to ask.",
         ),
     )
 

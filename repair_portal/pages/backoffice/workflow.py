@@ -218,6 +218,13 @@ def _meanings() -> rx.Component:
                     S.collected_id,
                     False,
                 ),
+                _kind_select(
+                    "requested",
+                    "Customer requests",
+                    "Jobs customers request from their account start here (none: no requests).",
+                    S.requested_id,
+                    True,
+                ),
                 gap="1rem",
                 wrap="wrap",
                 width="100%",
