@@ -21,7 +21,11 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("home", "Overview", routes.PORTAL, "layout-dashboard", frozenset()),
     Section(
-        "orders", "Orders", routes.PORTAL_ORDERS, "wrench", frozenset({Perm.ORDERS_VIEW_ALL, Perm.ORDERS_VIEW_MINE})
+        "orders",
+        "Orders",
+        routes.PORTAL_ORDERS,
+        "wrench",
+        frozenset({Perm.ORDERS_VIEW_ALL, Perm.ORDERS_VIEW_MINE, Perm.ORDERS_REQUEST}),
     ),
     Section(
         "invoices", "Invoices", routes.PORTAL_INVOICES, "receipt", frozenset({Perm.INVOICES_VIEW, Perm.PAYMENTS_VIEW})

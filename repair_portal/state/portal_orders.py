@@ -72,6 +72,7 @@ class PortalOrdersState(PortalSessionState):
     can_request: bool = False
     error: str = ""
     loaded: bool = False
+    list_hidden: bool = False  # a group that may request work but not see orders
 
     def _query(self) -> OrderQuery:
         site_id = parse_id(self.site) if self.site != "all" else None
@@ -88,7 +89,12 @@ class PortalOrdersState(PortalSessionState):
     def _refresh(self):
         identity = self._account()
         if not account_orders.may_list(identity):
+            if identity.may(Perm.ORDERS_REQUEST):  # may ask for work without seeing the list
+                self.rows, self.total, self.page, self.pages, self.loaded = [], 0, 1, 1, True
+                self.list_hidden = True
+                return None
             return [rx.redirect(routes.PORTAL, replace=True), rx.toast.error("Your access doesn't include orders.")]
+        self.list_hidden = False
         self.error = ""
         try:
             with session_scope() as session:
