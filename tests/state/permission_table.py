@@ -258,13 +258,13 @@ TABLE = {
     "TrackState.start_live": ("customer", None, True, False),
     # Invoices, payments and store credit (issue 14). The account's money page loads for any signed-in portal
     # user and fills only the parts the group has; every other portal handler needs the part's permission.
-    "PortalInvoicesState.handle_invoice_search": ("portal", "invoices.view", False, False),
-    "PortalInvoicesState.load_money": ("portal", None, False, False),
-    "PortalInvoicesState.next_invoice_page": ("portal", "invoices.view", False, False),
-    "PortalInvoicesState.next_payment_page": ("portal", "payments.view", False, False),
-    "PortalInvoicesState.prev_invoice_page": ("portal", "invoices.view", False, False),
-    "PortalInvoicesState.prev_payment_page": ("portal", "payments.view", False, False),
-    "PortalInvoicesState.set_invoice_show": ("portal", "invoices.view", False, False),
+    "PortalInvoicesState.handle_invoice_search": ("portal", "invoices.view", True, False),
+    "PortalInvoicesState.load_money": ("portal", None, True, False),
+    "PortalInvoicesState.next_invoice_page": ("portal", "invoices.view", True, False),
+    "PortalInvoicesState.next_payment_page": ("portal", "payments.view", True, False),
+    "PortalInvoicesState.prev_invoice_page": ("portal", "invoices.view", True, False),
+    "PortalInvoicesState.prev_payment_page": ("portal", "payments.view", True, False),
+    "PortalInvoicesState.set_invoice_show": ("portal", "invoices.view", True, False),
     "PortalInvoicesState.set_statement_from": ("form", None, False, False),
     "PortalInvoicesState.set_statement_to": ("form", None, False, False),
     "StaffCustomerBillingState.handle_bill_search": ("staff", "view_orders", False, False),
@@ -285,14 +285,14 @@ TABLE = {
     "StaffOrderInvoiceState.set_void_open": ("form", None, False, False),
     # Assets, tests and defects (field service): staff customer page cards, the asset page, Settings → Portal
     # access's Assets card, and the account portal's asset pages ("Assets: see").
-    "PortalAssetState.load_asset": ("portal", "assets.view", False, True),
-    "PortalAssetsState.clear_asset_filters": ("portal", "assets.view", False, False),
-    "PortalAssetsState.handle_asset_search": ("portal", "assets.view", False, False),
-    "PortalAssetsState.handle_defect_search": ("portal", "assets.view", False, False),
-    "PortalAssetsState.load_assets": ("portal", "assets.view", False, True),
-    "PortalAssetsState.set_asset_filter": ("portal", "assets.view", False, False),
+    "PortalAssetState.load_asset": ("portal", "assets.view", True, True),
+    "PortalAssetsState.clear_asset_filters": ("portal", "assets.view", True, False),
+    "PortalAssetsState.handle_asset_search": ("portal", "assets.view", True, False),
+    "PortalAssetsState.handle_defect_search": ("portal", "assets.view", True, False),
+    "PortalAssetsState.load_assets": ("portal", "assets.view", True, True),
+    "PortalAssetsState.set_asset_filter": ("portal", "assets.view", True, False),
     "PortalAssetsState.set_assets_tab": ("form", None, False, False),
-    "PortalAssetsState.set_defect_status": ("portal", "assets.view", False, False),
+    "PortalAssetsState.set_defect_status": ("portal", "assets.view", True, False),
     "StaffAssetSettingsState.handle_save_asset_settings": ("staff", "edit_settings", False, True),
     "StaffAssetSettingsState.load_asset_settings": ("staff", "edit_settings", False, True),
     "StaffAssetSettingsState.set_asset_field": ("form", None, False, False),
@@ -343,7 +343,7 @@ TABLE = {
     "StaffResourcesState.set_sharing_open": ("form", None, False, False),
     "StaffResourcesState.set_upload_everyone": ("form", None, False, False),
     "StaffResourcesState.set_upload_folder": ("form", None, False, False),
-    "PortalResourcesState.load_shared_files": ("portal", "resources.view", False, True),
+    "PortalResourcesState.load_shared_files": ("portal", "resources.view", True, True),
 }
 
 # The only staff handlers that run while a browser is locked to the counter signing screen (and only then).
