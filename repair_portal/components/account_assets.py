@@ -7,6 +7,9 @@ import reflex as rx
 from ..state.portal_assets import AssetCardView, DefectView, PhotoLink
 
 SEVERITY_COLORS = {"low": "gray", "medium": "amber", "high": "orange", "critical": "red"}
+# A long result ("Pass · 28 Nov 2026 · No. CERT-881") wraps inside its badge on a phone: Radix badges keep
+# one line and never shrink (nowrap, flex-shrink 0), which pushed it past the card's edge.
+WRAPS = {"white_space": "normal", "flex_shrink": "1", "line_height": "1.35"}
 
 
 def result_badge(result, text) -> rx.Component:
@@ -22,6 +25,7 @@ def result_badge(result, text) -> rx.Component:
                 variant="soft",
                 high_contrast=True,
                 size="2",
+                **WRAPS,
             ),
         ),
         (
@@ -33,9 +37,10 @@ def result_badge(result, text) -> rx.Component:
                 variant="soft",
                 high_contrast=True,
                 size="2",
+                **WRAPS,
             ),
         ),
-        rx.badge(text, color_scheme="gray", variant="soft", high_contrast=True, size="2"),
+        rx.badge(text, color_scheme="gray", variant="soft", high_contrast=True, size="2", **WRAPS),
     )
 
 
@@ -47,56 +52,54 @@ def _line(label: str, value) -> rx.Component:
 
 
 def asset_card(card: AssetCardView) -> rx.Component:
-    """One asset in the list: the whole card is the link to its page (a big tap target)."""
-    return rx.link(
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.icon("box", size=20, aria_hidden="true", color="var(--accent-text)"),
-                    rx.heading(card.title, as_="h3", size="4", trim="both"),
-                    spacing="2",
-                    align="center",
-                ),
-                rx.cond(
-                    (card.kind != "") | (card.make_model != ""),
-                    rx.text(
-                        card.kind, rx.cond((card.kind != "") & (card.make_model != ""), " · ", ""), card.make_model
-                    ),
-                ),
-                _line("Serial", card.serial),
-                _line("Your reference", card.customer_ref),
-                _line("Site", card.site),
-                _line("Warranty until", card.warranty_until),
-                rx.hstack(
-                    rx.cond(card.last_test != "", result_badge(card.last_result, card.last_test)),
-                    rx.cond(
-                        card.open_defects > 0,
-                        rx.badge(
-                            rx.icon("triangle-alert", size=16, aria_hidden="true"),
-                            card.open_defects,
-                            rx.cond(card.open_defects == 1, " open defect", " open defects"),
-                            color_scheme="amber",
-                            variant="soft",
-                            high_contrast=True,
-                            size="2",
-                        ),
-                    ),
-                    wrap="wrap",
-                    spacing="2",
+    """One asset in the list. Its title is the link, stretched over the whole card (a big tap target) by
+    `.asset-card-link::after` in assets/a11y.css: the link's name is the asset's title, not the card's text."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon("box", size=20, aria_hidden="true", color="var(--accent-text)"),
+                rx.heading(
+                    rx.link(card.title, href=card.href, underline="none", class_name="asset-card-link"),
+                    as_="h3",
+                    size="4",
+                    trim="both",
                 ),
                 spacing="2",
-                width="100%",
+                align="center",
             ),
-            size="2",
+            rx.cond(
+                (card.kind != "") | (card.make_model != ""),
+                rx.text(card.kind, rx.cond((card.kind != "") & (card.make_model != ""), " · ", ""), card.make_model),
+            ),
+            _line("Serial", card.serial),
+            _line("Your reference", card.customer_ref),
+            _line("Site", card.site),
+            _line("Warranty until", card.warranty_until),
+            rx.hstack(
+                rx.cond(card.last_test != "", result_badge(card.last_result, card.last_test)),
+                rx.cond(
+                    card.open_defects > 0,
+                    rx.badge(
+                        rx.icon("triangle-alert", size=16, aria_hidden="true"),
+                        card.open_defects,
+                        rx.cond(card.open_defects == 1, " open defect", " open defects"),
+                        color_scheme="amber",
+                        variant="soft",
+                        high_contrast=True,
+                        size="2",
+                    ),
+                ),
+                wrap="wrap",
+                spacing="2",
+                width="100%",  # (a content-wide row pushed a long badge past the card's edge on a phone)
+            ),
+            spacing="2",
             width="100%",
-            height="100%",
         ),
-        href=card.href,
-        underline="none",
-        color="inherit",
+        size="2",
+        width="100%",
+        height="100%",
         class_name="asset-card",
-        aria_label="Asset " + card.title,
-        style={"display": "block", "min_height": "44px"},
     )
 
 

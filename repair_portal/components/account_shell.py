@@ -40,10 +40,15 @@ def account_header() -> rx.Component:
                 "align_items": "center",
             },
         ),
-        post_form(
-            rx.button("Sign out", type="submit", variant="soft", color_scheme="gray", size="3", id="portal-sign-out"),
-            action=routes.backend(routes.PORTAL_SIGN_OUT_POST),
-            form_id="portal-sign-out-form",
+        rx.box(  # (the form is 100% wide: its own box keeps the button beside the security link)
+            post_form(
+                rx.button(
+                    "Sign out", type="submit", variant="soft", color_scheme="gray", size="3", id="portal-sign-out"
+                ),
+                action=routes.backend(routes.PORTAL_SIGN_OUT_POST),
+                form_id="portal-sign-out-form",
+            ),
+            flex_shrink="0",
         ),
         width="100%",
         align="center",

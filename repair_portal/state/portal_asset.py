@@ -71,7 +71,7 @@ class PortalAssetState(PortalSessionState):
         self.shows_tests = self.shows_defects = self.shows_orders = False
 
     @rx.event
-    @portal_action(Perm.ASSETS_VIEW, leave=True)
+    @portal_action(Perm.ASSETS_VIEW, leave=True, read_only=True)
     def load_asset(self):
         identity = self._account()
         if identity.may(Perm.ORDERS_VIEW_ALL):

@@ -153,7 +153,7 @@ class PortalAssetsState(PortalSessionState):
         self.assets_loaded = True
 
     @rx.event
-    @portal_action(Perm.ASSETS_VIEW, leave=True)
+    @portal_action(Perm.ASSETS_VIEW, leave=True, read_only=True)
     def load_assets(self):
         self.asset_search, self.defect_search = "", ""
         self.site_filter = self.kind_filter = self.status_filter = ALL
@@ -163,13 +163,13 @@ class PortalAssetsState(PortalSessionState):
         self._reload()
 
     @rx.event
-    @portal_action(Perm.ASSETS_VIEW)
+    @portal_action(Perm.ASSETS_VIEW, read_only=True)
     def handle_asset_search(self, value: str):
         self.asset_search = str(value)[:MAX_SEARCH]
         self._reload()
 
     @rx.event
-    @portal_action(Perm.ASSETS_VIEW)
+    @portal_action(Perm.ASSETS_VIEW, read_only=True)
     def set_asset_filter(self, name: str, value: str):
         text = str(value)[:60]
         if name == "site":
@@ -181,7 +181,7 @@ class PortalAssetsState(PortalSessionState):
         self._reload()
 
     @rx.event
-    @portal_action(Perm.ASSETS_VIEW)
+    @portal_action(Perm.ASSETS_VIEW, read_only=True)
     def clear_asset_filters(self):
         self.asset_search = ""
         self.search_key += 1
@@ -194,13 +194,13 @@ class PortalAssetsState(PortalSessionState):
         self.assets_tab = "defects" if value == "defects" else "assets"
 
     @rx.event
-    @portal_action(Perm.ASSETS_VIEW)
+    @portal_action(Perm.ASSETS_VIEW, read_only=True)
     def handle_defect_search(self, value: str):
         self.defect_search = str(value)[:MAX_SEARCH]
         self._reload()
 
     @rx.event
-    @portal_action(Perm.ASSETS_VIEW)
+    @portal_action(Perm.ASSETS_VIEW, read_only=True)
     def set_defect_status(self, value: str):
         self.defect_status = value if value in ("open", "fixed", ALL) else "open"
         self._reload()

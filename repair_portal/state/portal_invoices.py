@@ -7,14 +7,14 @@ the parts their group has; every other handler needs the part's own permission.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import reflex as rx
 
 from .. import routes
 from ..db import session_scope
 from ..models import ShopSettings
-from ..services import invoice_views, invoices, store_credit
+from ..services import invoice_views, invoices, statements, store_credit
 from ..services.invoice_views import InvoiceRow, PaymentRow
 from ..services.money import format_money
 from ..services.portal_permissions import Perm
@@ -57,6 +57,17 @@ class PortalInvoicesState(PortalSessionState):
         return (self.payment_page + 1) * PAGE_SIZE < self.payment_total
 
     @rx.var
+    def statement_problem(self) -> str:
+        """Why the chosen period can't make a statement ('' when it can): said beside the dates instead of
+        the download opening a bare error page."""
+        try:
+            start, end = date.fromisoformat(self.statement_from), date.fromisoformat(self.statement_to)
+            statements.check_range(start, end)
+        except ValueError as exc:  # (StatementError is a ValueError)
+            return str(exc) if isinstance(exc, statements.StatementError) else "Choose the first and the last day."
+        return ""
+
+    @rx.var
     def statement_url(self) -> str:
         return f"{routes.PORTAL_STATEMENT_PDF}?from={self.statement_from}&to={self.statement_to}"
 
@@ -85,7 +96,7 @@ class PortalInvoicesState(PortalSessionState):
             )
 
     @rx.event
-    @portal_action(None)
+    @portal_action(None, read_only=True)
     def load_money(self):
         """The page's loader: the invoices part and the payments part, each only with its permission."""
         identity = self._account()
@@ -103,40 +114,40 @@ class PortalInvoicesState(PortalSessionState):
         return None
 
     @rx.event
-    @portal_action(Perm.INVOICES_VIEW)
+    @portal_action(Perm.INVOICES_VIEW, read_only=True)
     def handle_invoice_search(self, value: str):
         self.invoice_search, self.invoice_page = str(value or "")[: invoice_views.MAX_SEARCH], 0
         self._load_invoices()
 
     @rx.event
-    @portal_action(Perm.INVOICES_VIEW)
+    @portal_action(Perm.INVOICES_VIEW, read_only=True)
     def set_invoice_show(self, value: str):
         self.invoice_show = value if value in invoice_views.SHOW_CHOICES else "all"
         self.invoice_page = 0
         self._load_invoices()
 
     @rx.event
-    @portal_action(Perm.INVOICES_VIEW)
+    @portal_action(Perm.INVOICES_VIEW, read_only=True)
     def next_invoice_page(self):
         if self.invoice_has_next:
             self.invoice_page += 1
         self._load_invoices()
 
     @rx.event
-    @portal_action(Perm.INVOICES_VIEW)
+    @portal_action(Perm.INVOICES_VIEW, read_only=True)
     def prev_invoice_page(self):
         self.invoice_page = max(0, self.invoice_page - 1)
         self._load_invoices()
 
     @rx.event
-    @portal_action(Perm.PAYMENTS_VIEW)
+    @portal_action(Perm.PAYMENTS_VIEW, read_only=True)
     def next_payment_page(self):
         if self.payment_has_next:
             self.payment_page += 1
         self._load_payments()
 
     @rx.event
-    @portal_action(Perm.PAYMENTS_VIEW)
+    @portal_action(Perm.PAYMENTS_VIEW, read_only=True)
     def prev_payment_page(self):
         self.payment_page = max(0, self.payment_page - 1)
         self._load_payments()

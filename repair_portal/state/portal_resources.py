@@ -17,7 +17,7 @@ class PortalResourcesState(PortalSessionState):
     shared_loaded: bool = False
 
     @rx.event
-    @portal_action(Perm.RESOURCES_VIEW, leave=True)
+    @portal_action(Perm.RESOURCES_VIEW, leave=True, read_only=True)
     def load_shared_files(self):
         """Only files shared with this very account (every account's, or chosen for it)."""
         with session_scope() as session:

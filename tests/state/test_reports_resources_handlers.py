@@ -200,6 +200,7 @@ def test_a_group_without_the_permission_gets_nothing_in_its_state(state_factory,
     assert page.shared_folders == [] and not page.shared_loaded
     assert redirect_path(result) == "/portal"
     sent = str(page._get_root_state().dict())
+    # (the file titles: "certificates" is also a word of the staff asset settings' field labels)
     assert "Handbook" not in sent and "Our certificate" not in sent and "Rival certificate" not in sent
 
 

@@ -47,10 +47,14 @@ def _credit_form() -> rx.Component:
             rx.radio_group.root(
                 rx.flex(
                     rx.el.label(
-                        rx.radio_group.item(value="add"), " Add credit", style={"display": "flex", "gap": "0.4rem"}
+                        rx.radio_group.item(value="add"),
+                        rx.text("Add credit", size="2"),
+                        style={"display": "flex", "gap": "0.4rem", "align_items": "center"},
                     ),
                     rx.el.label(
-                        rx.radio_group.item(value="use"), " Use credit", style={"display": "flex", "gap": "0.4rem"}
+                        rx.radio_group.item(value="use"),
+                        rx.text("Use credit", size="2"),
+                        style={"display": "flex", "gap": "0.4rem", "align_items": "center"},
                     ),
                     gap="1rem",
                 ),

@@ -136,7 +136,7 @@ def _view_as(row: PortalUserView) -> rx.Component:
             href=routes.backend(before) + row.id.to(str) + after,
             target="_blank",
             rel="noopener",
-            aria_label="View the portal as " + row.name,
+            aria_label="View as this user: " + row.name,  # the visible words first (axe: label in name)
             id=_id("portal-user-view-as-", row),
         ),
         as_child=True,

@@ -12,7 +12,11 @@ from ..ui import STICKY_HEAD, dialog_form, form_field, scroll_region
 
 def _card(title: str, element_id: str, *children, action=None) -> rx.Component:
     heading = rx.hstack(
-        rx.text(title, size="2", weight="bold", color_scheme="gray"), rx.spacer(), action or rx.fragment()
+        rx.text(title, size="2", weight="bold", color_scheme="gray"),
+        rx.spacer(),
+        action or rx.fragment(),
+        width="100%",  # the action at the card's right edge, as on the other customer cards
+        align="center",
     )
     return rx.card(rx.vstack(heading, *children, spacing="3", width="100%"), size="2", width="100%", id=element_id)
 
@@ -69,7 +73,14 @@ def _site_row(site: SiteView) -> rx.Component:
                 align="center",
             ),
             rx.text(site.address, size="1", color_scheme="gray", white_space="pre-line"),
-            rx.text(site.assets, " assets · ", site.orders, " orders", size="1", color_scheme="gray"),
+            rx.text(
+                site.assets,
+                rx.cond(site.assets == 1, " asset · ", " assets · "),
+                site.orders,
+                rx.cond(site.orders == 1, " order", " orders"),
+                size="1",
+                color_scheme="gray",
+            ),
             spacing="0",
             flex="1",
             min_width="0",

@@ -66,10 +66,10 @@ def _line(line: LineRow) -> rx.Component:
 
 
 def _lines() -> rx.Component:
-    head = ["Description", "Qty", "Unit price", "Amount", ""]
+    head = [("Description", "left"), ("Qty", "right"), ("Unit price", "right"), ("Amount", "right"), ("", "left")]
     return rx.vstack(
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in head])),
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, text_align=a) for h, a in head])),
             rx.table.body(rx.foreach(I.inv_lines, _line)),
             size="1",
             width="100%",
@@ -209,7 +209,12 @@ def _live() -> rx.Component:
     row = I.inv_live
     draft = row.status == "draft"
     facts = rx.flex(
-        rx.text(row.number, weight="bold", font_family="var(--code-font-family)", id="invoice-number"),
+        rx.text(  # a draft has no number until it is issued (its badge already says "Draft")
+            rx.cond(draft, "Not issued yet", row.number),
+            weight="bold",
+            font_family=rx.cond(draft, "inherit", "var(--code-font-family)"),
+            id="invoice-number",
+        ),
         _badge(row),
         rx.cond(~draft, rx.text("Issued ", row.issue_date, " · due ", row.due_date, size="2", id="invoice-dates")),
         rx.cond(

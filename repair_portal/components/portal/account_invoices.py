@@ -77,7 +77,7 @@ def _invoice(row: InvoiceRow) -> rx.Component:
                     "PDF",
                     href=routes.portal_invoice_pdf(row.id),
                     is_external=True,
-                    aria_label="Download invoice " + row.number + " (PDF)",
+                    aria_label="PDF of invoice " + row.number,  # the visible word first (axe: label in name)
                     style={**TAP, "display": "inline-flex", "align_items": "center", "gap": "0.35rem"},
                 ),
                 align="center",
@@ -97,8 +97,16 @@ def _invoice(row: InvoiceRow) -> rx.Component:
 def _pager(label, on_prev, on_next, has_prev, has_next, prefix: str) -> rx.Component:
     return rx.hstack(
         rx.text(label, size="3", color_scheme="gray", id=f"{prefix}-page"),
-        rx.button("Previous", on_click=on_prev, disabled=~has_prev, variant="soft", size="3", id=f"{prefix}-prev"),
-        rx.button("Next", on_click=on_next, disabled=~has_next, variant="soft", size="3", id=f"{prefix}-next"),
+        rx.cond(  # one page only: no buttons that can never be used
+            has_prev | has_next,
+            rx.hstack(
+                rx.button(
+                    "Previous", on_click=on_prev, disabled=~has_prev, variant="soft", size="3", id=f"{prefix}-prev"
+                ),
+                rx.button("Next", on_click=on_next, disabled=~has_next, variant="soft", size="3", id=f"{prefix}-next"),
+                align="center",
+            ),
+        ),
         align="center",
         wrap="wrap",
     )
@@ -186,13 +194,17 @@ def statement_card() -> rx.Component:
             rx.flex(
                 _date("From", "statement-from", S.statement_from, S.set_statement_from),
                 _date("To", "statement-to", S.statement_to, S.set_statement_to),
-                rx.link(
-                    rx.icon("file-down", size=18, aria_hidden="true"),
-                    "Download statement (PDF)",
-                    href=S.statement_url,
-                    is_external=True,
-                    id="statement-download",
-                    style={**TAP, "display": "inline-flex", "align_items": "center", "gap": "0.35rem"},
+                rx.cond(
+                    S.statement_problem != "",
+                    rx.text(S.statement_problem, size="3", color_scheme="red", role="alert", id="statement-problem"),
+                    rx.link(
+                        rx.icon("file-down", size=18, aria_hidden="true"),
+                        "Download statement (PDF)",
+                        href=S.statement_url,
+                        is_external=True,
+                        id="statement-download",
+                        style={**TAP, "display": "inline-flex", "align_items": "center", "gap": "0.35rem"},
+                    ),
                 ),
                 gap="1rem",
                 align="end",

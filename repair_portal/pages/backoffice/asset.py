@@ -18,7 +18,11 @@ SEVERITY_COLORS = {"low": "gray", "medium": "amber", "high": "orange", "critical
 
 def _card(title: str, element_id: str, *children, action=None) -> rx.Component:
     heading = rx.hstack(
-        rx.text(title, size="2", weight="bold", color_scheme="gray"), rx.spacer(), action or rx.fragment()
+        rx.text(title, size="2", weight="bold", color_scheme="gray"),
+        rx.spacer(),
+        action or rx.fragment(),
+        width="100%",  # the action at the card's right edge, as on the other customer cards
+        align="center",
     )
     return rx.card(rx.vstack(heading, *children, spacing="3", width="100%"), size="2", width="100%", id=element_id)
 
@@ -57,10 +61,12 @@ def _test_row(test: TestView) -> rx.Component:
                 test.certificate_url != "",
                 rx.link(
                     rx.icon("file-text", size=14, aria_hidden="true"),
-                    " Certificate",
+                    "Certificate",
                     href=test.certificate_url,
                     is_external=True,
                     aria_label="Certificate of the test on " + test.tested_on,
+                    # icon and word on one line (the icon is a block: it broke the line in a narrow cell)
+                    style={"display": "inline-flex", "align_items": "center", "gap": "0.3rem", "white_space": "nowrap"},
                 ),
                 rx.text("—", color_scheme="gray"),
             )
