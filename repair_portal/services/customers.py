@@ -203,10 +203,16 @@ class CustomerDetail:
     orders: list[CustomerOrderRow]
     phone_display: str = ""  # as people in the shop's country write it
     country: str = phones.DEFAULT_REGION  # the shop's, which reads what is typed into the edit form
+    kind: str = "person"
 
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def title(self) -> str:
+        """What the page is headed with: a business account by its company name."""
+        return self.company if self.kind == "business" and self.company else self.name
 
 
 def customer_detail(session: Session, customer_id: int) -> CustomerDetail | None:
@@ -235,6 +241,7 @@ def customer_detail(session: Session, customer_id: int) -> CustomerDetail | None
         updated_at=customer.updated_at,
         phone_display=phones.display(customer.phone, region),
         country=region,
+        kind=customer.kind,
         devices=[DeviceRow(d.id, d.kind, d.make, d.model, d.serial, d.label) for d in devices],
         orders=[
             CustomerOrderRow(

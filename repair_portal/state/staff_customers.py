@@ -173,7 +173,7 @@ class StaffCustomerState(StaffSessionState):
             self.display_name, self.devices, self.customer_orders = "", [], []
             return None
         self.found = True
-        self.display_name = detail.name or "(no name)"
+        self.display_name = detail.title or "(no name)"
         for name in ("first_name", "last_name", "company", "email", "email_updates", "sms_updates"):
             setattr(self, name, getattr(detail, name))
         self.phone = detail.phone_display
