@@ -56,6 +56,8 @@ def seed(url: str, orders: int) -> dict:
         location_ids = [loc.id for loc in locations]
         stage_ids = [s.id for s in stages]
         staff_ids = [u.id for u in staff]
+    # Mostly collected, a few at each earlier stage (a shop's "Requested" stage, if any, comes first).
+    weights = ([1] * max(0, len(stage_ids) - 7) + [3, 3, 2, 1, 3, 2, 40])[-len(stage_ids) :]
     started = time.perf_counter()
     with engine.begin() as conn:
         batch = 5000
@@ -102,7 +104,7 @@ def seed(url: str, orders: int) -> dict:
                         customer_id=customer_id,
                         location_id=rng.choice(location_ids),
                         device_id=i + 1,
-                        stage_id=rng.choices(stage_ids, weights=[3, 3, 2, 1, 3, 2, 40])[0],
+                        stage_id=rng.choices(stage_ids, weights=weights)[0],
                         assigned_to_id=rng.choice([*staff_ids, None]),
                         problem="Cracked screen",
                         intake_condition="",

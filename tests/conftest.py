@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,11 +19,25 @@ from repair_portal.settings import Settings
 TEST_SECRET_KEY = "test-installation-key-" + "x" * 32
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'test.db'}"
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory) -> Path:
+    """One database migrated to head per test process; each test gets a copy of the file (a copy takes
+    a millisecond, running every migration a third of a second)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    url = f"sqlite:///{path}"
     upgrade_to_head(url)
-    return url
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, _migrated_template: Path) -> str:
+    target = tmp_path / "test.db"
+    shutil.copyfile(_migrated_template, target)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture
