@@ -14,7 +14,6 @@ from repair_portal.models import Device, Order, Site
 from ..portal_factories import business, portal_user
 from . import axe
 from .conftest import PHONE, shot
-from .helpers import wait_until_live
 from .test_foundation_e2e import _sign_in
 from .test_portal_signin_e2e import _password_sign_in
 
@@ -48,8 +47,7 @@ def _choose(page, trigger: str, option: str) -> None:
 def test_a_requested_job_appears_on_the_staff_board_live(live_app, desktop, browser):
     _account(live_app)
     _sign_in(desktop, live_app)
-    expect(desktop.locator(".order-row").first).to_be_visible()
-    wait_until_live(desktop)
+    expect(desktop.locator(".order-row").first).to_be_visible()  # loaded, then joined the board's channel
 
     context = browser.new_context(**PHONE)
     phone = context.new_page()
