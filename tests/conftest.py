@@ -19,6 +19,19 @@ from repair_portal.settings import Settings
 TEST_SECRET_KEY = "test-installation-key-" + "x" * 32
 
 
+@pytest.fixture(autouse=True)
+def _quick_bcrypt(request, monkeypatch):
+    """New password hashes use bcrypt cost 4 in tests: the cost is a property of the stored hash, not of
+    the rules under test, and cost 12 takes a quarter of a second per hash and per check. Tests about the
+    cost itself are marked `full_bcrypt_cost`; the browser tests' app runs in its own process at full cost."""
+    if request.node.get_closest_marker("full_bcrypt_cost"):
+        return
+    import bcrypt
+
+    real = bcrypt.gensalt
+    monkeypatch.setattr(bcrypt, "gensalt", lambda rounds=12, prefix=b"2b": real(min(rounds, 4), prefix))
+
+
 @pytest.fixture(scope="session")
 def _migrated_template(tmp_path_factory) -> Path:
     """One database migrated to head per test process; each test gets a copy of the file (a copy takes

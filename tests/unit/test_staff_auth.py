@@ -47,6 +47,7 @@ def test_unknown_email_wrong_password_and_inactive_get_the_same_answer(engine, s
     assert wrong.error == unknown.error == inactive.error == staff_auth.GENERIC_LOGIN_ERROR
 
 
+@pytest.mark.full_bcrypt_cost
 def test_unknown_email_costs_the_same_bcrypt_work(engine, settings, tech, monkeypatch):
     calls = []
     real = bcrypt.checkpw
@@ -157,6 +158,7 @@ def test_a_corrupt_stored_hash_still_costs_a_full_bcrypt_check(monkeypatch):
     assert calls and calls[-1] == b"$2b$12$"
 
 
+@pytest.mark.full_bcrypt_cost
 def test_every_demo_account_is_hashed_at_full_cost(engine, tmp_path):
     from repair_portal.db import write_session
     from repair_portal.models import StaffUser
