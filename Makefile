@@ -75,7 +75,7 @@ dev: setup
 # browser tests in one process (they share one running app).
 test: setup-dev
 	$(PY) -m pytest -n 2 -m "not e2e"
-	$(PY) -m pytest -m e2e
+	$(PY) -m pytest -m e2e --durations=12
 
 test-fast: setup-dev
 	$(PY) -m pytest -n 2 -m "not e2e"
