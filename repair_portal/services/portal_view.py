@@ -155,7 +155,18 @@ def change_notice(part: str, view: PortalView) -> str:
 
 
 def billed_total(session: Session, order_id: int) -> tuple[int, str] | None:
-    """(total, currency) of the approved quote, else of the quote awaiting a decision."""
+    """(total, currency) of the order's issued invoice (its extra lines count), else of the approved
+    quote, else of the quote awaiting a decision."""
+    from ..models import Invoice, InvoiceStatus
+
+    invoice = session.exec(
+        select(Invoice)
+        .where(Invoice.order_id == order_id)
+        .where(Invoice.status == InvoiceStatus.ISSUED.value)
+        .order_by(Invoice.id.desc())
+    ).first()
+    if invoice is not None:
+        return invoice.total_minor, invoice.currency
     for status in (QuoteStatus.APPROVED, QuoteStatus.SENT):
         quote = session.exec(
             select(Quote)

@@ -167,3 +167,17 @@ def test_account_summary_balances_due_list_and_payments(session, shop, clock):
     assert [r.id for r in summary.invoices_due] == [first.id, second.id]
     assert summary.recent_payments[0].invoices == first.number_text and summary.recent_payments[0].method == "Cash"
     assert session.exec(select(Invoice)).all()
+
+
+def test_the_customers_order_page_totals_follow_the_issued_invoice_not_the_quote(session, shop):
+    from repair_portal.services import portal_view
+
+    order = approved_order(session, shop, account(session))
+    assert portal_view.billed_total(session, order.id)[0] == 18000  # the approved quote
+    draft = invoices.create_draft(session, order, ACTOR)
+    invoices.add_line(session, draft.id, "Call-out charge", 1, 4500, ACTOR)
+    assert portal_view.billed_total(session, order.id)[0] == 18000  # a draft isn't the customer's business
+    invoices.issue(session, draft.id, ACTOR)
+    assert portal_view.billed_total(session, order.id)[0] == 18000 + 4500 + 900
+    invoices.void(session, draft.id, "Issued to the wrong account", ACTOR)
+    assert portal_view.billed_total(session, order.id)[0] == 18000
