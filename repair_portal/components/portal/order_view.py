@@ -79,7 +79,7 @@ def order_view(s: OrderScreen) -> rx.Component:
                         details(s),
                         payments(s),
                         contact_card(s.view.contact),
-                        qr_dialog(s),
+                        rx.cond(s.qr_src != "", qr_dialog(s)),
                         spacing="4",
                         padding_top="1rem",
                         width="100%",
