@@ -204,6 +204,8 @@ class CustomerDetail:
     phone_display: str = ""  # as people in the shop's country write it
     country: str = phones.DEFAULT_REGION  # the shop's, which reads what is typed into the edit form
     kind: str = "person"
+    orders_total: int = 0  # all of the customer's orders; `orders` holds the newest SHOWN_ON_PAGE
+    devices_total: int = 0
 
     @property
     def name(self) -> str:
@@ -215,19 +217,29 @@ class CustomerDetail:
         return self.company if self.kind == "business" and self.company else self.name
 
 
+SHOWN_ON_PAGE = 100  # a business account may have thousands: the newest, and how many there are
+
+
 def customer_detail(session: Session, customer_id: int) -> CustomerDetail | None:
     customer = session.get(Customer, customer_id)
     if customer is None:
         return None
     region = phones.shop_region(session)
-    devices = session.exec(select(Device).where(Device.customer_id == customer_id).order_by(Device.id.desc())).all()
+    devices = session.exec(
+        select(Device).where(Device.customer_id == customer_id).order_by(Device.id.desc()).limit(SHOWN_ON_PAGE)
+    ).all()
     orders = session.exec(
         select(Order, Stage, Device)
         .join(Stage, Stage.id == Order.stage_id)
         .outerjoin(Device, Device.id == Order.device_id)
         .where(Order.customer_id == customer_id)
         .order_by(Order.booked_in_at.desc(), Order.id.desc())
+        .limit(SHOWN_ON_PAGE)
     ).all()
+    orders_total = session.exec(select(func.count()).select_from(Order).where(Order.customer_id == customer_id)).one()
+    devices_total = session.exec(
+        select(func.count()).select_from(Device).where(Device.customer_id == customer_id)
+    ).one()
     return CustomerDetail(
         id=customer.id,
         first_name=customer.first_name,
@@ -242,6 +254,8 @@ def customer_detail(session: Session, customer_id: int) -> CustomerDetail | None
         phone_display=phones.display(customer.phone, region),
         country=region,
         kind=customer.kind,
+        orders_total=orders_total,
+        devices_total=devices_total,
         devices=[DeviceRow(d.id, d.kind, d.make, d.model, d.serial, d.label) for d in devices],
         orders=[
             CustomerOrderRow(

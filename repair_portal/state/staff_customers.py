@@ -147,6 +147,7 @@ class StaffCustomerState(StaffSessionState):
     customer_since: str = ""
     devices: list[DeviceView] = []
     customer_orders: list[CustomerOrderView] = []
+    orders_more: str = ""  # "The newest 100 of 5,000 orders." when the page shows only some
     can_edit: bool = False
     editing: bool = False
     form_key: int = 0
@@ -170,7 +171,7 @@ class StaffCustomerState(StaffSessionState):
             tz = timefmt.shop_timezone(session)
         if detail is None:
             self.found, self.editing = False, False
-            self.display_name, self.devices, self.customer_orders = "", [], []
+            self.display_name, self.devices, self.customer_orders, self.orders_more = "", [], [], ""
             return None
         self.found = True
         self.display_name = detail.title or "(no name)"
@@ -179,6 +180,12 @@ class StaffCustomerState(StaffSessionState):
         self.phone = detail.phone_display
         self.customer_since = timefmt.date(detail.created_at, tz)
         self.devices = [DeviceView(d.kind.title(), d.label, d.serial) for d in detail.devices]
+        shown = len(detail.orders)
+        self.orders_more = (
+            f"The newest {shown} of {detail.orders_total:,} orders. Find older ones on the order board."
+            if detail.orders_total > shown
+            else ""
+        )
         self.customer_orders = [
             CustomerOrderView(
                 id=o.id,

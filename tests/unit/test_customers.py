@@ -164,7 +164,20 @@ def test_detail_lists_contact_consent_devices_and_orders_newest_first(session, c
     assert detail.orders[0].stage == workflow_stage.name and detail.orders[0].stage_color == workflow_stage.color
     assert detail.orders[0].device == "Samsung Model X"
     assert detail.orders[0].booked_in_at > detail.orders[1].booked_in_at
+    assert detail.orders_total == 2 and detail.devices_total == 2
     assert customers.customer_detail(session, 999_999) is None
+
+
+def test_a_big_account_shows_its_newest_orders_and_how_many_there_are(session, clock, monkeypatch):
+    monkeypatch.setattr(customers, "SHOWN_ON_PAGE", 3)
+    location, ada, _, _ = _directory(session, clock)
+    for i in range(4):
+        clock.advance(days=1)
+        _book(session, location, "Nowak", email="ada@example.com", serial=f"SN-{i}")
+    detail = customers.customer_detail(session, ada.id)
+    assert len(detail.orders) == 3 and detail.orders_total == 5
+    assert len(detail.devices) == 3 and detail.devices_total == 5
+    assert detail.orders[0].booked_in_at >= detail.orders[-1].booked_in_at
 
 
 def _form(customer, **changes):

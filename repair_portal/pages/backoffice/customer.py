@@ -249,6 +249,7 @@ def _orders_card() -> rx.Component:
             table,
             rx.text("No orders yet.", size="2", color_scheme="gray", id="customer-no-orders"),
         ),
+        rx.cond(S.orders_more != "", rx.text(S.orders_more, size="2", color_scheme="gray", id="customer-orders-more")),
     )
 
 
