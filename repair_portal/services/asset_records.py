@@ -52,7 +52,7 @@ def prepare_certificate(files_dir: Path, filename: str, data: bytes) -> StoredCe
         raise RecordError(f"“{filename}” is larger than {MAX_CERTIFICATE_BYTES // (1024 * 1024)} MB.", "certificate")
     if not attachments.is_real_pdf(data):
         raise RecordError(f"“{filename}” is not a readable PDF document.", "certificate")
-    name, digest = attachments._store_pdf(data, files_dir)
+    name, digest = attachments.store_pdf(data, files_dir)
     stem = "".join(ch for ch in Path(filename or "certificate").stem if ch.isprintable())[:100] or "certificate"
     return StoredCertificate(name, f"{stem}.pdf", len(data), digest)
 

@@ -23,7 +23,8 @@ class AttachmentError(ValueError):
     pass
 
 
-def _store_pdf(data: bytes, files_dir: Path) -> tuple[str, str]:
+def store_pdf(data: bytes, files_dir: Path) -> tuple[str, str]:
+    """Write a checked PDF under a server-chosen name, durably (temp file, fsync, rename): (name, SHA-256)."""
     files_dir.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.pdf"
     tmp = files_dir / f".{name}.tmp"
@@ -59,7 +60,7 @@ def prepare(files_dir: Path, filename: str, data: bytes) -> Attachment:
     if data[:5] == b"%PDF-":
         if not is_real_pdf(data):
             raise AttachmentError(f"“{filename}” is not a readable PDF document.")
-        name, digest = _store_pdf(data, files_dir)
+        name, digest = store_pdf(data, files_dir)
         return Attachment(
             kind=AttachmentKind.DOCUMENT.value,
             title=title,

@@ -9,9 +9,6 @@ through an authorising route. Office documents are refused: their content can't 
 
 from __future__ import annotations
 
-import hashlib
-import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from sqlmodel import Session, select
 from ..integrations.images import ImageRejected, store_photo
 from ..models import Customer, CustomerKind, ResourceFile, ResourceFolder, ResourceShare
 from . import audit, clock, timefmt
-from .attachments import is_real_pdf
+from .attachments import is_real_pdf, store_pdf
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_FOLDER_NAME = 100
@@ -93,18 +90,6 @@ def delete_folder(session: Session, folder_id: int | None, actor: audit.Actor) -
 # --- files --------------------------------------------------------------------------------------------
 
 
-def _store_pdf(data: bytes, files_dir: Path) -> tuple[str, str]:
-    files_dir.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.pdf"
-    tmp = files_dir / f".{name}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, files_dir / name)
-    return name, hashlib.sha256(data).hexdigest()
-
-
 def prepare(files_dir: Path, filename: str, data: bytes) -> ResourceFile:
     """Check and store one file (no transaction open: decoding an image takes a while); the row
     returned is not in any session yet."""
@@ -114,7 +99,7 @@ def prepare(files_dir: Path, filename: str, data: bytes) -> ResourceFile:
     if data[:5] == b"%PDF-":
         if not is_real_pdf(data):
             raise ResourceError(f"“{filename}” is not a readable PDF document.")
-        name, digest = _store_pdf(data, files_dir)
+        name, digest = store_pdf(data, files_dir)
         return ResourceFile(
             title=title,
             original_filename=f"{title}.pdf",
