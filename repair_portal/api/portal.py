@@ -72,33 +72,39 @@ def portal_document(kind: str):
     return endpoint
 
 
-async def portal_file(request: Request) -> Response:
-    """A photo or document the shop marked visible, for a customer who may see the order."""
+def visible_file(order_id: int, attachment_id: int) -> tuple | None:
+    """(path, content type, download name) of a file the shop marked visible on this order, of a kind the
+    portal shows; None otherwise (blocking: call it in a worker thread). `/track` and the account's
+    order page both serve files through it."""
     from ..models import Attachment
     from ..services.portal_policy import visible_attachment_kinds
 
-    access = await asyncio.to_thread(portal_access_for, request, full_access=True)
-    if access.order_id is None:
-        return denied(403 if access.status == 403 else 404, access.reason)
-    attachment_id = path_id(request, "attachment_id")
-    if attachment_id is None:
-        return denied(404, "No such file")
     with session_scope() as session:
         item = session.get(Attachment, attachment_id)
         allowed_kinds = visible_attachment_kinds(session)
-        if (
-            item is None
-            or item.order_id != access.order_id
-            or not item.visible_to_customer
-            or item.kind not in allowed_kinds
-        ):
-            return denied(404, "No such file")
+        if item is None or item.order_id != order_id or not item.visible_to_customer or item.kind not in allowed_kinds:
+            return None
         path = get_settings().uploads_dir / item.storage_name
-        media, name = item.content_type, item.original_filename or item.storage_name
+        return path, item.content_type, item.original_filename or item.storage_name
+
+
+async def send_visible_file(order_id: int, attachment_id: int | None) -> Response:
+    found = await asyncio.to_thread(visible_file, order_id, attachment_id) if attachment_id is not None else None
+    if found is None:
+        return denied(404, "No such file")
+    path, media, name = found
     if not path.is_file():
         return denied(404, "That file is missing; please ask the shop")
     body = await asyncio.to_thread(path.read_bytes)
     return file_response(body, media, name)
+
+
+async def portal_file(request: Request) -> Response:
+    """A photo or document the shop marked visible, for a customer who may see the order."""
+    access = await asyncio.to_thread(portal_access_for, request, full_access=True)
+    if access.order_id is None:
+        return denied(403 if access.status == 403 else 404, access.reason)
+    return await send_visible_file(access.order_id, path_id(request, "attachment_id"))
 
 
 def _check_last_name(code: str, attempt: str, device: str, ip: str, user_agent: str):

@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from ..db import session_scope
 from ..services.portal_permissions import Perm
-from ..settings import get_settings
 from .common import denied, file_response, path_id
 from .documents import PORTAL_DOCUMENTS, render
 from .portal_request import portal_identity
@@ -54,26 +53,9 @@ def account_document(kind: str):
 
 async def account_file(request: Request) -> Response:
     """A photo or document of the order the shop marked visible (as on `/track`)."""
-    from ..models import Attachment
-    from ..services.portal_policy import visible_attachment_kinds
+    from .portal import send_visible_file
 
     order_id = await asyncio.to_thread(_order_for, request, (Perm.FILES_VIEW,))
-    attachment_id = path_id(request, "attachment_id")
-    if order_id is None or attachment_id is None:
+    if order_id is None:
         return denied(404, "No such file")
-
-    def load() -> tuple | None:
-        with session_scope() as session:
-            item = session.get(Attachment, attachment_id)
-            if item is None or item.order_id != order_id or not item.visible_to_customer:
-                return None
-            if item.kind not in visible_attachment_kinds(session):
-                return None
-            path = get_settings().uploads_dir / item.storage_name
-            return path, item.content_type, item.original_filename or item.storage_name
-
-    found = await asyncio.to_thread(load)
-    if found is None or not found[0].is_file():
-        return denied(404, "No such file")
-    body = await asyncio.to_thread(found[0].read_bytes)
-    return file_response(body, found[1], found[2])
+    return await send_visible_file(order_id, path_id(request, "attachment_id"))
