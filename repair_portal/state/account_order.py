@@ -21,7 +21,7 @@ from ..services.ids import parse_id
 from ..services.portal_auth import PortalIdentity
 from ..services.portal_permissions import Perm
 from ..settings import get_settings
-from .guard import CURRENT_PORTAL, form_only, portal_action
+from .guard import CURRENT_PORTAL, current_portal, form_only, portal_action
 from .outcomes import publish, toast_for
 from .portal_session import check_portal
 from .track import TrackState
@@ -44,10 +44,7 @@ class AccountOrderState(TrackQuoteState):
         return check_portal(self, perm, leave=leave, read_only=read_only)
 
     def _account(self) -> PortalIdentity:
-        identity = CURRENT_PORTAL.get()
-        if identity is None:
-            raise RuntimeError("_account() outside a @portal_action handler")
-        return identity
+        return current_portal()
 
     def _route_order_id(self) -> int | None:
         parts = [p for p in (self.router.url.path or "").split("/") if p]

@@ -164,6 +164,14 @@ def portal_action(perm, *, leave: bool = False, mfa_pending: bool = False, read_
     return decorate
 
 
+def current_portal():
+    """The portal identity the guard resolved for the event being handled (`@portal_action` bodies only)."""
+    identity = CURRENT_PORTAL.get()
+    if identity is None:
+        raise RuntimeError("_account() outside a @portal_action handler")
+    return identity
+
+
 def link_action(fn):
     return _register(fn, Guard("link"))
 

@@ -11,7 +11,7 @@ from ..db import write_session
 from ..services import account_sections, portal_auth, portal_preview
 from ..services.portal_auth import PortalIdentity
 from ..settings import get_settings
-from .guard import CURRENT_PORTAL, portal_action
+from .guard import current_portal, portal_action
 from .staff_session import client_of, connection_cookie
 
 NO_PERMISSION = "Your access doesn't include that. Ask your account's administrator."
@@ -77,10 +77,7 @@ class PortalSessionState(rx.State):
 
     def _account(self) -> PortalIdentity:
         """The portal user the guard resolved for this event (`@portal_action` bodies only)."""
-        identity = CURRENT_PORTAL.get()
-        if identity is None:
-            raise RuntimeError("_account() outside a @portal_action handler")
-        return identity
+        return current_portal()
 
     def _require_portal(self, perm=None, *, leave: bool = False, read_only: bool = False):
         identity, refusal = check_portal(self, perm, leave=leave, read_only=read_only)
