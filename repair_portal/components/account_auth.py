@@ -8,6 +8,8 @@ import reflex as rx
 from ..state.portal_enrol import CODES_ID, COPY_CODES_JS, QR_ID, SECRET_ID
 from .portal_shell import ACCENT_BUTTON, portal_layout
 
+_READY = rx.cond(rx.State.is_hydrated, "on", "off")
+
 
 def branded(state, *children: rx.Component, width: str = "40rem") -> rx.Component:
     """The customer portal's layout in the shop's name and colours (`state`: a PortalBrandState)."""
@@ -15,6 +17,8 @@ def branded(state, *children: rx.Component, width: str = "40rem") -> rx.Componen
         state.shop_name,
         state.accent_surface,
         *children,
+        # Set once the page's on_load has run: browser tests wait for it before they click.
+        rx.el.span(id="page-ready", hidden=True, custom_attrs={"data-ready": _READY}),
         logo=state.logo_url,
         ink=state.accent_ink,
         text=state.accent_text,

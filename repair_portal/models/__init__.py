@@ -16,6 +16,7 @@ from .assets import AssetTest, Defect, DefectPhoto, DefectStatus, Severity, Test
 from .customer import Customer, Device, Site
 from .invoice import Invoice, InvoiceLine, InvoicePayment, InvoiceStatus, StoreCreditEntry
 from .mail import EmailTemplateText, MailStatus, OutboxMessage
+from .online_payment import AttemptKind, AttemptStatus, PaymentAttempt, PaymentAttemptLine, ProviderEvent
 from .order import Counter, Order, Stage, StageKind, StatusEvent
 from .price_list import PriceKind, PriceListItem
 from .quote import Payment, PaymentMethod, Quote, QuoteLine, QuoteStatus
@@ -36,6 +37,11 @@ from .staff import Role, StaffSession, StaffUser
 from .staff_tokens import StaffPasswordToken as StaffPasswordToken
 
 __all__ = [
+    "AttemptKind",
+    "AttemptStatus",
+    "PaymentAttempt",
+    "PaymentAttemptLine",
+    "ProviderEvent",
     "AccessMode",
     "AlertKind",
     "AlertRead",

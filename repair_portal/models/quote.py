@@ -64,6 +64,7 @@ class PaymentMethod(StrEnum):
     BANK_TRANSFER = "bank_transfer"
     OTHER = "other"
     STORE_CREDIT = "store_credit"  # only through services/store_credit.py (with its ledger entry)
+    CARD_ONLINE = "card_online"  # only through services/online_payments.py (a provider confirmed it)
 
 
 class Payment(SQLModel, table=True):
@@ -79,4 +80,7 @@ class Payment(SQLModel, table=True):
     note: str = Field(default="", max_length=2000)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     staff_user_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    # Online payments: the checkout it came from; a refund names the payment it gives money back on.
+    attempt_id: int | None = Field(default=None, foreign_key="payment_attempt.id")
+    refund_of_id: int | None = Field(default=None, foreign_key="payment.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

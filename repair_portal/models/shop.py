@@ -69,6 +69,17 @@ class ShopSettings(SQLModel, table=True):
     # services/asset_fields.py).
     asset_label: str = Field(default="Asset ID", max_length=40)
     asset_customer_fields: str = Field(default=DEFAULT_ASSET_FIELDS, max_length=300)
+    # Online payments (services/payment_settings.py). Keys typed on the settings page are kept encrypted
+    # (integrations/vault.py); STRIPE_SECRET_KEY / STRIPE_WEBHOOK_SECRET in the environment win over them.
+    online_payments_enabled: bool = False
+    stripe_secret_key_enc: str = Field(default="", max_length=1000)
+    stripe_webhook_secret_enc: str = Field(default="", max_length=1000)
+    pay_orders_online: bool = True  # "Pay" on an order's page (by link or from the account)
+    pay_invoices_online: bool = True  # several invoices at once in the account portal
+    allow_part_payment: bool = False  # off: an order's full balance only
+    deposit_rule: str = Field(default="none", max_length=10, description="none | percent | fixed")
+    deposit_value: int = Field(default=0, description="percent in basis points, or a fixed amount in minor units")
+    deposit_required: bool = False  # on: no "Skip" after approving; the deposit shows as due
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @classmethod
@@ -92,5 +103,9 @@ class Location(SQLModel, table=True):
     logo_path: str | None = Field(default=None, max_length=300)
     welcome_message: str | None = Field(default=None, max_length=2000)
     access_mode: str | None = Field(default=None, max_length=20)
+    # The shop's deposit rule, overridden here when set (None: the shop's).
+    deposit_rule: str | None = Field(default=None, max_length=10)
+    deposit_value: int | None = None
+    deposit_required: bool | None = None
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -12,6 +12,11 @@ def wait_until_live(page) -> None:
     expect(page.locator("#live-marker")).to_have_attribute("data-live", "on", timeout=15_000)
 
 
+def wait_until_ready(page) -> None:
+    """The page's on_load has run (a clicked control before that may be redrawn or lost)."""
+    expect(page.locator("#page-ready")).to_have_attribute("data-ready", "on", timeout=15_000)
+
+
 def shown_tracking_url(page) -> str:
     """The order page's tracking link, once the page has written it in (it is never in state)."""
     link = page.locator("#tracking-url")

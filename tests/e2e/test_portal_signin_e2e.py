@@ -14,6 +14,7 @@ from sqlmodel import select
 from ..portal_factories import PORTAL_PASSWORD, code_at, portal_user
 from . import axe
 from .conftest import DESKTOP, PHONE, shot
+from .helpers import wait_until_ready
 
 NEW_PASSWORD = "violet kettle under the bridge"
 
@@ -65,8 +66,8 @@ def _emailed_link(app, email: str, marker: str) -> str:
 
 
 def _password_sign_in(page, app, email: str, password: str = PORTAL_PASSWORD) -> None:
-    page.goto(app.url("/portal/sign-in"))
-    page.click("#tab-password")
+    page.goto(app.url("/portal/sign-in?tab=password"))
+    wait_until_ready(page)
     page.fill("#password-email", email)
     page.fill("#password", password)
     page.click("#password-submit")

@@ -13,6 +13,9 @@ from repair_portal.migrations import current_revision, head_revision, upgrade_to
 from repair_portal.settings import PROJECT_ROOT
 
 EXPECTED_TABLES = {
+    "payment_attempt",
+    "payment_attempt_line",
+    "provider_event",
     "shop_settings",
     "location",
     "staff_user",
