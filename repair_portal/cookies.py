@@ -16,6 +16,7 @@ DEVICE = "rp_device"  # the customer's remembered device for the last-name check
 PORTAL_SESSION = "rp_portal_session"  # a portal user's server-side session (SameSite=Lax: email links)
 PORTAL_DEVICE = "rp_portal_known"  # signed proof that this browser signed in to the portal before
 PORTAL_PREVIEW = "rp_portal_preview"  # staff "view as this user": signed, tied to the staff session
+PAYMENT_RETURN = "rp_payment"  # the checkout a customer came back from (its return token; hashed at rest)
 
 STAFF_SESSION_MAX_AGE = 60 * 60 * 24
 STAFF_DEVICE_MAX_AGE = 60 * 60 * 24 * 365
@@ -43,6 +44,7 @@ SAME_SITE = {
     PORTAL_SESSION: "lax",
     PORTAL_DEVICE: "strict",
     PORTAL_PREVIEW: "strict",
+    PAYMENT_RETURN: "lax",  # set on the way back from the provider's page (a cross-site navigation)
 }
 MAX_AGE = {
     STAFF_SESSION: STAFF_SESSION_MAX_AGE,
@@ -51,6 +53,7 @@ MAX_AGE = {
     PORTAL_SESSION: PORTAL_SESSION_MAX_AGE,
     PORTAL_DEVICE: STAFF_DEVICE_MAX_AGE,
     PORTAL_PREVIEW: 30 * 60,
+    PAYMENT_RETURN: 24 * 60 * 60,
 }
 
 

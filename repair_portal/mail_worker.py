@@ -41,14 +41,33 @@ def reminder_pass(settings: Settings) -> int:
         return reminders.send_due(session, LinkSettings(settings.public_url, settings.secret_key))
 
 
+RECONCILE_SECONDS = 60.0  # how often checkouts whose webhook is late are asked about
+
+
+async def _reconcile_pass() -> None:
+    """Online payments whose webhook hasn't come: ask the provider, record what it confirms (once)."""
+    from .actions import online_payments
+
+    swept = await asyncio.to_thread(online_payments.reconcile_late)
+    for attempt_id, outcome, order_ids in swept:
+        if outcome in ("recorded", "closed"):
+            log.info("reconciled late online payment attempt %s: %s", attempt_id, outcome)
+        for order_id in order_ids:
+            await live.publish(order_id, "payments")
+
+
 async def delivery_loop() -> None:
     settings = get_settings()
     backend = backend_for(settings)
     log.info("mail delivery loop started (backend: %s)", backend.name)
     loop = asyncio.get_running_loop()
     next_reminders = loop.time() + 30  # not at start-up: let the app settle first
+    next_reconcile = loop.time() + 30
     while True:
         try:
+            if loop.time() >= next_reconcile:
+                next_reconcile = loop.time() + RECONCILE_SECONDS
+                await _reconcile_pass()
             if loop.time() >= next_reminders:
                 next_reminders = loop.time() + REMINDER_SECONDS
                 queued = await asyncio.to_thread(reminder_pass, settings)

@@ -57,6 +57,11 @@ STAFF_PORTAL_PREVIEW_END = "/api/staff/portal-preview/end"  # drops the preview 
 PORTAL_PASSKEY_POST = "/api/portal/session/passkey"  # "Sign in with a passkey": the signed answer, then the cookie
 PORTAL_MAGIC = "/api/portal/magic/{token}"  # an emailed sign-in link: spends it, sets the cookie
 LOOKUP_POST = "/api/lookup"
+PAY_RETURN = "/pay/return"  # where a customer lands back from the hosted payment page (the attempt in a cookie)
+PAY_RETURN_API = "/api/pay/return/{token}"  # the provider's success URL: sets the cookie, then PAY_RETURN
+PAY_CANCEL_API = "/api/pay/cancel/{token}"  # the provider's cancel URL: closes the checkout, then PAY_RETURN
+STRIPE_WEBHOOK = "/api/stripe/webhook"
+DEMO_STRIPE = "/api/demo-stripe"  # demo mode only: the local Stripe stand-in (no money moves)
 # Invoices and statements (PDF). Statements take ?from=YYYY-MM-DD&to=YYYY-MM-DD (a plain GET form).
 STAFF_INVOICE_PDF = "/api/staff/invoices/{invoice_id}.pdf"
 STAFF_STATEMENT_PDF = "/api/staff/customers/{customer_id}/statement.pdf"
@@ -135,6 +140,14 @@ def staff_statement_pdf(customer_id) -> str:
 
 def portal_invoice_pdf(invoice_id) -> str:
     return "/api/portal/invoices/" + _text(invoice_id) + ".pdf"
+
+
+def pay_return_api(token: str) -> str:
+    return PAY_RETURN_API.replace("{token}", token)
+
+
+def pay_cancel_api(token: str) -> str:
+    return PAY_CANCEL_API.replace("{token}", token)
 
 
 def track(code: str) -> str:

@@ -11,6 +11,7 @@ from .documents import PORTAL_DOCUMENTS, STAFF_DOCUMENTS, SUFFIXES
 from .invoices import portal_invoice_pdf, portal_statement_pdf, staff_invoice_pdf, staff_statement_pdf
 from .lookup import lookup_post
 from .middleware import security_headers
+from .payments import pay_cancel, pay_return, stripe_webhook
 from .portal import portal_document, portal_file, verify_last_name
 from .portal_account import magic_link as portal_magic_link
 from .portal_account import passkey_sign_in as portal_passkey_sign_in
@@ -68,6 +69,9 @@ def api_routes() -> Starlette:
         Route(routes.PORTAL_SERVICE_REPORT_PDF, portal_service_report),
         Route(routes.STAFF_RESOURCE_FILE, staff_resource_file),
         Route(routes.PORTAL_RESOURCE_FILE, portal_resource_file),
+        Route(routes.STRIPE_WEBHOOK, stripe_webhook, methods=["POST"]),
+        Route(routes.PAY_RETURN_API, pay_return),
+        Route(routes.PAY_CANCEL_API, pay_cancel),
     ]
     for base, portal in ((routes.STAFF_ASSET_API, False), (routes.PORTAL_ASSET_API, True)):
         table.append(Route(base + "/certificates/{test_id}.pdf", asset_file("certificate", portal=portal)))

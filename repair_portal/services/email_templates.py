@@ -98,6 +98,14 @@ TEMPLATES: dict[str, TemplateSpec] = {
             "Hi {first_name}, here is your private link to follow your repair at {shop_name}.",
         ),
         TemplateSpec(
+            "payment_received",
+            "Payment received (receipt)",
+            "customer",
+            "Payment received: {amount} for {reference}",
+            "Hi {first_name}, thank you: we've received your payment of {amount}. This email is your receipt; "
+            "what it paid for is below.",
+        ),
+        TemplateSpec(
             "quote_decided",
             "Quote approved/declined (to the shop)",
             "shop",
@@ -143,6 +151,7 @@ PLACEHOLDERS = (
     "stage",
     "decision",
     "quote_version",
+    "amount",
 )
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

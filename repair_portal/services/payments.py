@@ -19,7 +19,10 @@ METHOD_LABELS = {
 }
 # What staff may record by hand (forms, intake deposits). Store credit is only ever used through
 # services/store_credit.py, which writes the ledger entry in the same transaction.
-STAFF_METHODS = frozenset(m.value for m in PaymentMethod) - {PaymentMethod.STORE_CREDIT.value, PaymentMethod.CARD_ONLINE.value}
+STAFF_METHODS = frozenset(m.value for m in PaymentMethod) - {
+    PaymentMethod.STORE_CREDIT.value,
+    PaymentMethod.CARD_ONLINE.value,
+}
 
 
 def method_label(method: str) -> str:

@@ -23,6 +23,7 @@ from ..models import (
 from . import mail, messages, money, phones, timefmt, tracking
 from . import payments as payments_service
 from .branding import accent_for
+from .pay_view import PayView
 from .quotes import quote_totals
 
 
@@ -114,6 +115,7 @@ class PortalView:
     balance: str = ""
     has_total: bool = False
     thread: list[messages.ThreadItem] = field(default_factory=list)
+    pay: PayView = field(default_factory=PayView)  # what may be paid online (filled by the page: pay_view.for_order)
     contact: ContactView = field(default_factory=ContactView)
     stage_position: int = 0  # the current step, counting from 1
     progress_percent: int = 0

@@ -15,7 +15,7 @@ from .. import routes
 from ..actions import order_page
 from ..db import session_scope
 from ..models import Order, Site
-from ..services import account_orders, attachments, audit, service_reports
+from ..services import account_orders, attachments, audit, pay_view, service_reports
 from ..services.account_scope import order_for
 from ..services.ids import parse_id
 from ..services.portal_auth import PortalIdentity
@@ -93,6 +93,9 @@ class AccountOrderState(TrackQuoteState):
             show_quote=view.show_quote and Perm.QUOTES_DECIDE in perms,
             thread=view.thread if Perm.MESSAGES_SEND in perms else [],
             show_messages=view.show_messages and Perm.MESSAGES_SEND in perms,
+            pay=pay_view.for_order(session, order, get_settings())
+            if Perm.INVOICES_PAY in perms and see_money and not (identity and identity.preview)
+            else pay_view.PayView(),
         )
         self.reference, self.accent_color = self.view.reference, self.view.accent
         self.qr_src, self.docs_base = "", routes.portal_order_api(order.id)

@@ -4,6 +4,7 @@ verification (server-side); nothing a browser sends can choose another order."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import reflex as rx
 
@@ -15,6 +16,7 @@ from ..services import (
     audit,
     branding,
     colours,
+    pay_view,
     portal_access,
     portal_links,
     portal_policy,
@@ -139,7 +141,9 @@ class TrackState(rx.State):
     def _fill_view(self, session, order: Order) -> None:
         code = self._code()
         self._order_id = order.id
-        self.view = portal_view.portal_view(session, order.id)
+        self.view = dataclasses.replace(
+            portal_view.portal_view(session, order.id), pay=pay_view.for_order(session, order, get_settings())
+        )
         self.reference, self.accent_color = self.view.reference, self.view.accent
         self.qr_src = routes.track_api(code, "/qr.png")
         self.docs_base = routes.track_api(code)

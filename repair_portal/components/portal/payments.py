@@ -6,6 +6,7 @@ import reflex as rx
 
 from ...services.portal_view import PaymentItem
 from .common import section_title
+from .pay import pay_balance
 from .screen import OrderScreen
 
 
@@ -48,6 +49,7 @@ def payments(s: OrderScreen) -> rx.Component:
                             rx.text(s.view.balance, size="3", weight="bold", id="balance-due"),
                             width="100%",
                         ),
+                        pay_balance(s),
                         rx.link(
                             rx.icon("file-down", size=16, aria_hidden="true"),
                             "Invoice / receipt (PDF)",

@@ -9,6 +9,7 @@ from ...state.track_quote import SignedRow
 from ..signature_pad import signature_pad
 from ..ui import visually_hidden
 from .common import ACCENT_BUTTON, field_label, section_title
+from .pay import deposit_offer
 from .screen import OrderScreen
 
 
@@ -237,11 +238,16 @@ def _decision_area(s: OrderScreen) -> rx.Component:
             s.quote.quote_status,
             (
                 "approved",
-                rx.callout(
-                    rx.text("Approved by ", s.quote.decided_by, " on ", s.quote.decided_at, "."),
-                    icon="circle-check",
-                    color_scheme="green",
-                    size="1",
+                rx.vstack(
+                    rx.callout(
+                        rx.text("Approved by ", s.quote.decided_by, " on ", s.quote.decided_at, "."),
+                        icon="circle-check",
+                        color_scheme="green",
+                        size="1",
+                        width="100%",
+                    ),
+                    deposit_offer(s),
+                    spacing="3",
                     width="100%",
                 ),
             ),

@@ -25,3 +25,4 @@ class OrderScreen:
     quote: Any  # the quote tab's state class (its vars and the approve/decline/sign handlers)
     reports: Any = None  # Var[list[ServiceReportView]]: the order's approved service reports
     upload: Any = None  # a component under the files (the account portal's "add photos or PDFs"), or None
+    pay: Any = None  # the pay-online state class (state/order_pay.py), or None for no online payment

@@ -13,6 +13,7 @@ from ...components.ui import live_marker, named_upload
 from ...services import attachments
 from ...state.account_order import MAX_FILES
 from ...state.account_order import AccountOrderState as A
+from ...state.order_pay import AccountPayState
 
 UPLOAD_ID = "account-upload"
 MAX_MB = attachments.MAX_FILE_BYTES // (1024 * 1024)
@@ -80,6 +81,7 @@ SCREEN = OrderScreen(
     quote=A,
     reports=A.service_reports,
     upload=_upload(),
+    pay=AccountPayState,
 )
 
 

@@ -1,0 +1,96 @@
+"""What an order's page offers to pay online: the balance (or part of it) and, after approval, the deposit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from ..models import Order, ShopSettings
+from . import money
+
+
+@dataclass(frozen=True)
+class PayView:
+    can_pay: bool = False  # "Pay £X" on the order's payments card
+    balance: str = ""  # £149.50
+    balance_input: str = ""  # 149.50, what a part-payment field starts with
+    part_allowed: bool = False
+    deposit: str = ""  # the deposit still due after approval ("" when none is asked)
+    deposit_required: bool = False
+    demo: bool = False  # the local stand-in takes the payment: no money moves
+
+
+def online_ready(session: Session, settings) -> tuple[bool, bool]:
+    """(payments can be taken online, through the demo stand-in)."""
+    from . import payment_settings
+
+    shop = ShopSettings.current(session)
+    if not shop.online_payments_enabled:
+        return False, False
+    if payment_settings.stripe_keys(session, settings) is not None:
+        return True, False
+    demo = payment_settings.demo_standin_active(settings, session)
+    return demo, demo
+
+
+def for_order(session: Session, order: Order, settings) -> PayView:
+    from . import online_payments
+
+    ready, demo = online_ready(session, settings)
+    shop = ShopSettings.current(session)
+    if not ready or not shop.pay_orders_online or not shop.show_payments:
+        return PayView()
+    due, currency = online_payments.order_balance(session, order.id)
+    deposit, required = online_payments.deposit_due(session, order)
+    deposit = min(deposit, max(due, 0))
+    return PayView(
+        can_pay=due > 0,
+        balance=money.format_money(due, currency) if due > 0 else "",
+        balance_input=money.input_text(due) if due > 0 else "",
+        part_allowed=shop.allow_part_payment,
+        deposit=money.format_money(deposit, currency) if deposit > 0 else "",
+        deposit_required=required and deposit > 0,
+        demo=demo,
+    )
+
+
+@dataclass(frozen=True)
+class ReturnView:
+    """The page a customer comes back to from the hosted payment page."""
+
+    status: str = "missing"  # waiting | paid | cancelled | expired | refused | missing
+    amount: str = ""
+    lines: list[str] = field(default_factory=list)
+    failure: str = ""  # the last decline the provider reported, for "cancelled"/"waiting"
+    order_id: int = 0  # the order whose live channel tells the page when the payment lands
+    back_path: str = ""  # a portal page; "" means the tab's own order page (kept by the browser)
+    demo: bool = False
+
+
+def return_view(session: Session, token: str, settings) -> ReturnView:
+    from ..models import AttemptStatus
+    from . import online_payments
+
+    attempt = online_payments.attempt_by_token(session, token or "")
+    if attempt is None:
+        return ReturnView()
+    status = {
+        AttemptStatus.OPEN.value: "waiting",
+        AttemptStatus.PAID.value: "paid",
+        AttemptStatus.CANCELLED.value: "cancelled",
+        AttemptStatus.EXPIRED.value: "expired",
+        AttemptStatus.REFUSED.value: "refused",
+    }.get(attempt.status, "missing")
+    return ReturnView(
+        status=status,
+        amount=money.format_money(attempt.amount_minor, attempt.currency),
+        lines=[
+            f"{online_payments.line_label(session, line)}: {money.format_money(line.amount_minor, attempt.currency)}"
+            for line in online_payments.lines_of(session, attempt.id)
+        ],
+        failure=attempt.failure if status in ("waiting", "cancelled") else "",
+        order_id=attempt.order_id or 0,
+        back_path=attempt.back_path,
+        demo=online_ready(session, settings)[1],
+    )
