@@ -94,3 +94,42 @@ def return_view(session: Session, token: str, settings) -> ReturnView:
         back_path=attempt.back_path,
         demo=online_ready(session, settings)[1],
     )
+
+
+@dataclass(frozen=True)
+class OnlinePaymentRow:
+    """An online payment on the staff payments card, with what is left to refund through the provider."""
+
+    id: int = 0
+    label: str = ""
+    refundable: str = ""
+    refundable_input: str = ""
+
+
+def online_payment_rows(session: Session, order_id: int) -> list[OnlinePaymentRow]:
+    from sqlmodel import select
+
+    from ..models import Payment, PaymentMethod
+    from . import online_payments, timefmt
+
+    shop = ShopSettings.current(session)
+    rows = session.exec(
+        select(Payment)
+        .where(Payment.order_id == order_id)
+        .where(Payment.method == PaymentMethod.CARD_ONLINE.value)
+        .where(Payment.amount_minor > 0)
+        .order_by(Payment.id)
+    ).all()
+    out = []
+    for payment in rows:
+        left = online_payments.refundable(session, payment)
+        out.append(
+            OnlinePaymentRow(
+                id=payment.id,
+                label=f"{timefmt.date(payment.received_at, shop.timezone)} · "
+                f"{money.format_money(payment.amount_minor, shop.currency)} online · {payment.reference}",
+                refundable=money.format_money(left, shop.currency) if left > 0 else "",
+                refundable_input=money.input_text(left) if left > 0 else "",
+            )
+        )
+    return out

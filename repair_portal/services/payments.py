@@ -16,6 +16,7 @@ METHOD_LABELS = {
     "bank_transfer": "Bank transfer",
     "other": "Other",
     "store_credit": "Store credit",
+    "card_online": "Card (online)",
 }
 # What staff may record by hand (forms, intake deposits). Store credit is only ever used through
 # services/store_credit.py, which writes the ledger entry in the same transaction.

@@ -19,6 +19,7 @@ from ..services import (
     counter,
     messages,
     order_activity,
+    pay_view,
     portal_links,
     portal_view,
     quote_builder,
@@ -81,6 +82,7 @@ class StaffOrderState(StaffSessionState):
     can_manage_links: bool = False
     can_manage_quotes: bool = False
     can_record_payments: bool = False
+    online_payments: list[pay_view.OnlinePaymentRow] = []  # refundable through the provider
     can_edit_details: bool = False
     can_view_as_customer: bool = False
     can_sign_at_counter: bool = False
@@ -159,6 +161,7 @@ class StaffOrderState(StaffSessionState):
         self.payment_rows = [
             f"{p.date} · {p.method} · {p.amount}" + (" (refund)" if p.refund else "") for p in money.payments
         ]
+        self.online_payments = pay_view.online_payment_rows(session, self.current_order_id)
         self.money_summary = (
             f"Total {money.total} · paid {money.paid} · balance {money.balance}"
             if money.has_total
