@@ -80,4 +80,28 @@ def api_routes() -> Starlette:
     table += [Route(f"{routes.TRACK_API}/{SUFFIXES[k]}", portal_document(k)) for k in PORTAL_DOCUMENTS]
     table += [Route(f"{routes.PORTAL_ORDER_API}/{SUFFIXES[k]}", account_document(k)) for k in DOCUMENT_PERMS]
     table.append(Route(routes.PORTAL_ORDER_API + "/files/{attachment_id}", account_file))
+    table += demo_payment_routes()
     return Starlette(routes=table)
+
+
+def demo_payment_routes() -> list:
+    """Demo mode: the local Stripe stand-in, so a newcomer can pay a demo balance with no money moving. It is
+    used only while the shop has no Stripe keys of its own (actions/online_payments.gateway)."""
+    from ..settings import get_settings
+
+    settings = get_settings()
+    if not settings.demo_mode:
+        return []
+    from starlette.routing import Mount
+
+    from ..actions.online_payments import DEMO_SECRET_KEY, DEMO_WEBHOOK_SECRET
+    from ..integrations.stripe_standin import StripeStandIn
+
+    base = settings.public_url.rstrip("/")
+    standin = StripeStandIn(
+        secret_key=DEMO_SECRET_KEY,
+        webhook_secret=DEMO_WEBHOOK_SECRET,
+        webhook_url=f"{base}{routes.STRIPE_WEBHOOK}",
+        public_base=f"{base}{routes.DEMO_STRIPE}",
+    )
+    return [Mount(routes.DEMO_STRIPE, app=standin.app)]

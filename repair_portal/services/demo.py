@@ -190,6 +190,8 @@ def _shop(session: Session) -> ShopSettings:
         ),
         access_mode=AccessMode.LINK_LAST_NAME.value,
         link_expiry_days=30,
+        # Pay online through the demo's local Stripe stand-in (no money moves) until real keys are set.
+        online_payments_enabled=True,
     )
     session.add(shop)
     return shop

@@ -98,7 +98,9 @@ def test_a_customer_pays_the_balance_on_a_phone_and_staff_see_it_live(live_app, 
         assert [(p.amount_minor, p.method) for p in paid] == [(5400, "card_online")]
         assert s.exec(select(ProviderEvent).where(ProviderEvent.type == "checkout.session.completed")).first()
         receipt = s.exec(
-            select(OutboxMessage).where(OutboxMessage.order_id == order_id, OutboxMessage.template == "payment_received")
+            select(OutboxMessage).where(
+                OutboxMessage.order_id == order_id, OutboxMessage.template == "payment_received"
+            )
         ).one()
         assert "£54.00" in receipt.subject and reference in receipt.subject
         assert s.get(Order, order_id) is not None
