@@ -21,6 +21,7 @@ STAFF_SETTINGS_PRICE_LIST = "/staff/settings/price-list"
 STAFF_SETTINGS_STAFF = "/staff/settings/staff"
 STAFF_SETTINGS_EMAILS = "/staff/settings/emails"
 STAFF_SETTINGS_RESOURCES = "/staff/settings/shared-files"  # folders of files shared with customer accounts
+STAFF_SETTINGS_PAYMENTS = "/staff/settings/payments"  # online payments (Stripe): keys, on/off, deposits (owners)
 STAFF_SET_PASSWORD_PREFIX = "/staff/set-password/"  # noqa: S105 (a route, not a secret)
 STAFF_SET_PASSWORD = STAFF_SET_PASSWORD_PREFIX + "[token]"
 TRACK = "/track/[code]"
@@ -77,6 +78,7 @@ PORTAL_ORDER_API = "/api/portal/orders/{order_id}"  # an account order's files a
 PORTAL_SERVICE_REPORT_PDF = PORTAL_ORDER_API + "/service-reports/{report_id}.pdf"
 STAFF_RESOURCE_FILE = "/api/staff/resources/{file_id}"
 PORTAL_RESOURCE_FILE = "/api/portal/files/{file_id}"
+STRIPE_WEBHOOK = "/api/stripe/webhook"  # Stripe's signed event notifications (the URL shops paste into Stripe)
 
 
 def _text(value) -> object:

@@ -78,6 +78,10 @@ class Settings:
     login_max_failures_per_ip: int = 20
     login_ip_window_minutes: int = 60
     log_format: str = "text"  # or "json": one JSON object a line
+    # Online payments: these win over the keys typed on Settings → Payments (services/payment_settings.py).
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None  # None: Stripe's own API; the demo stand-in's address otherwise
 
     @property
     def is_sqlite(self) -> bool:
@@ -131,6 +135,30 @@ def _load_or_create_secret_key(data_dir: Path) -> str:
     return key
 
 
+def _env_stripe(name: str, prefixes: tuple[str, ...], demo_mode: bool) -> str | None:
+    """A Stripe key from the environment: a placeholder stops the app (demo mode: ignored, the stand-in
+    is used), and so does a key of the wrong kind (a publishable pk_ key where the secret one belongs)."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return None
+    if value.lower() in PLACEHOLDER_SECRETS:
+        if demo_mode:
+            return None
+        raise SettingsError(f"{name} is a placeholder; unset it (or set the real key from Stripe's dashboard).")
+    if not value.startswith(prefixes):
+        raise SettingsError(f"{name} must start with {' or '.join(prefixes)} (copy it from Stripe's dashboard).")
+    return value
+
+
+def _env_url(name: str) -> str | None:
+    value = (os.environ.get(name) or "").strip().rstrip("/")
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")):
+        raise SettingsError(f"{name} must be an http:// or https:// address, got {value!r}")
+    return value
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("DATA_DIR", PROJECT_ROOT / "data")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -160,6 +188,9 @@ def load_settings() -> Settings:
         staff_session_idle_minutes=_env_int("STAFF_SESSION_IDLE_MINUTES", 120),
         staff_session_absolute_hours=_env_int("STAFF_SESSION_ABSOLUTE_HOURS", 12),
         log_format=_env_choice("LOG_FORMAT", ("text", "json"), "text"),
+        stripe_secret_key=_env_stripe("STRIPE_SECRET_KEY", ("sk_", "rk_"), demo_mode),
+        stripe_webhook_secret=_env_stripe("STRIPE_WEBHOOK_SECRET", ("whsec_",), demo_mode),
+        stripe_api_base=_env_url("STRIPE_API_BASE"),
     )
 
 

@@ -38,9 +38,10 @@ SETTINGS_NAV = [
     ("Staff", routes.STAFF_SETTINGS_STAFF, "user-cog", roles_for(Action.MANAGE_USERS)),
     ("Portal access", routes.STAFF_SETTINGS_PORTAL, "key-round", roles_for(Action.EDIT_SETTINGS)),
     ("Emails", routes.STAFF_SETTINGS_EMAILS, "mail", roles_for(Action.EDIT_SETTINGS)),
+    ("Payments", routes.STAFF_SETTINGS_PAYMENTS, "credit-card", roles_for(Action.MANAGE_PAYMENTS)),
     ("Shared files", routes.STAFF_SETTINGS_RESOURCES, "folder-open", roles_for(Action.MANAGE_RESOURCES)),
 ]
-_SETTINGS_ROLES = roles_for(Action.EDIT_SETTINGS, Action.MANAGE_USERS, Action.MANAGE_RESOURCES)
+_SETTINGS_ROLES = roles_for(Action.EDIT_SETTINGS, Action.MANAGE_USERS, Action.MANAGE_RESOURCES, Action.MANAGE_PAYMENTS)
 
 
 def _nav_item(label: str, href: str, icon: str, active: bool) -> rx.Component:

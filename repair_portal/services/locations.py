@@ -6,14 +6,14 @@ a save is refused whole when the row no longer matches them, naming the fields s
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from sqlalchemy import func, not_
 from sqlmodel import Session, select
 
 from ..models import Location, Order, ShopSettings, Stage
-from . import audit, branding, colours, edits, hours, phones
+from . import audit, branding, colours, deposits, edits, hours, phones
 from .emails import is_valid_email
 from .hours import Hours, closed_week
 from .mail import opening_hours
@@ -29,7 +29,11 @@ LABELS = {
     "accent_color": "accent colour",
     "welcome_message": "welcome message",
     "access_mode": "portal access",
+    "deposit_rule": "deposit",
+    "deposit_value": "deposit amount",
+    "deposit_required": "deposit required",
 }
+DEPOSIT_FIELDS = ("deposit_rule", "deposit_value", "deposit_required")
 LIMITS = {"name": 200, "phone": 40, "email": 254, "address": 500, "welcome_message": 2000}
 
 
@@ -45,6 +49,11 @@ class LocationForm:
     accent_color: str = INHERIT
     welcome_message: str = INHERIT
     access_mode: str = INHERIT
+    # The shop's deposit rule overridden here (services/deposits.py): a rule (none, percent, fixed) with
+    # its value as typed, and whether it is required ("yes" / "no").
+    deposit_rule: str = INHERIT
+    deposit_value: str = ""
+    deposit_required: str = INHERIT
 
 
 class LocationInvalid(ValueError):
@@ -84,6 +93,7 @@ def _clean(form: LocationForm, region: str) -> LocationForm:
     """The values as stored; the phone number in E.164, read as a number of `region` (the shop's country)."""
     accent = form.accent_color.strip()
     access = form.access_mode.strip()
+    rule, value, required = deposits.clean_location_fields(form.deposit_rule, form.deposit_value, form.deposit_required)
     return LocationForm(
         name=form.name.strip(),
         phone=phones.to_e164(form.phone, region),
@@ -93,6 +103,9 @@ def _clean(form: LocationForm, region: str) -> LocationForm:
         accent_color=(colours.normalise(accent) or accent) if accent else INHERIT,
         welcome_message=form.welcome_message.strip(),
         access_mode=INHERIT if access in ("", "inherit") else access,
+        deposit_rule=rule,
+        deposit_value=value,
+        deposit_required=required,
     )
 
 
@@ -119,10 +132,12 @@ def validate(form: LocationForm, region: str, *, stored_phone: str = "") -> dict
     if form.access_mode and form.access_mode not in ACCESS_MODES:
         errors["access_mode"] = "Choose how customers open their page, or use the shop's setting."
     errors.update(hours.validate(form.hours))
+    errors.update(deposits.parse_location_deposit(form.deposit_rule, form.deposit_value, form.deposit_required)[1])
     return errors
 
 
 def form_for(location: Location) -> LocationForm:
+    rule, value, required = deposits.location_deposit_fields(location)
     return LocationForm(
         name=location.name,
         phone=location.phone,
@@ -132,7 +147,15 @@ def form_for(location: Location) -> LocationForm:
         accent_color=location.accent_color or INHERIT,
         welcome_message=location.welcome_message or INHERIT,
         access_mode=location.access_mode or INHERIT,
+        deposit_rule=rule,
+        deposit_value=value,
+        deposit_required=required,
     )
+
+
+def keep_deposit(mine: LocationForm, original: LocationForm) -> LocationForm:
+    """`mine` with the deposit fields as they were: for editors who may not change deposits."""
+    return replace(mine, **{name: getattr(original, name) for name in DEPOSIT_FIELDS})
 
 
 def new_form(session: Session) -> LocationForm:
@@ -160,6 +183,9 @@ def _apply(location: Location, form: LocationForm) -> None:
     location.accent_color = colours.normalise(form.accent_color) if form.accent_color else None
     location.welcome_message = form.welcome_message or None
     location.access_mode = form.access_mode or None
+    deposit = deposits.parse_location_deposit(form.deposit_rule, form.deposit_value, form.deposit_required)[0]
+    location.deposit_rule, location.deposit_value = deposit.rule, deposit.value
+    location.deposit_required = deposit.required
 
 
 # --- queries -------------------------------------------------------------------------------------

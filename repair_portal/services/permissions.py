@@ -30,12 +30,13 @@ class Action(StrEnum):
     WRITE_REPORTS = "write_reports"  # draft an order's service report
     APPROVE_REPORTS = "approve_reports"  # approve it: the customer sees it from then on
     MANAGE_RESOURCES = "manage_resources"  # Settings → Shared files
+    MANAGE_PAYMENTS = "manage_payments"  # Settings → Payments: Stripe keys, on/off, deposit rules (owners only)
 
 
 _ALL = set(Action)
 MATRIX: dict[Role, set[Action]] = {
     Role.OWNER: _ALL,
-    Role.MANAGER: _ALL - {Action.MANAGE_USERS},
+    Role.MANAGER: _ALL - {Action.MANAGE_USERS, Action.MANAGE_PAYMENTS},
     Role.TECHNICIAN: {
         Action.VIEW_ORDERS,
         Action.CHANGE_STAGE,
@@ -100,4 +101,5 @@ DENIED: dict[Action, str] = {
     Action.WRITE_REPORTS: "Your role can't write service reports.",
     Action.APPROVE_REPORTS: "Only owners and managers can approve service reports.",
     Action.MANAGE_RESOURCES: "Only owners and managers can manage shared files.",
+    Action.MANAGE_PAYMENTS: "Only the owner can change online payments.",
 }

@@ -10,11 +10,11 @@ from .. import routes
 from ..db import session_scope, write_session
 from ..integrations.images import ImageRejected
 from ..models import Location, ShopSettings
-from ..services import branding, colours, locations, phones
+from ..services import branding, colours, deposits, locations, phones
 from ..services.hours import DAYS
 from ..services.ids import parse_id
 from ..services.locations import INHERIT, LocationForm
-from ..services.permissions import Action
+from ..services.permissions import Action, can
 from ..services.shop_settings import ACCESS_MODES
 from ..settings import get_settings
 from .guard import form_only, staff_action
@@ -22,8 +22,11 @@ from .staff_session import StaffSessionState
 from .uploads import MB, upload_limit
 
 DENIED = "Only owners and managers can change settings."
+# The deposit override's fields are saved only for owners (Action.MANAGE_PAYMENTS), like Settings → Payments.
 TEXT_FIELDS = ("name", "phone", "email", "address", "accent_color", "welcome_message", "access_mode")
+TEXT_FIELDS += locations.DEPOSIT_FIELDS
 INHERIT_CHOICE = "inherit"  # what the access-mode select sends for "same as the shop" (Radix needs a value)
+CHOICES = ("access_mode", "deposit_rule", "deposit_required")  # selects: INHERIT_CHOICE is the shop's
 DEFAULT_OPEN, DEFAULT_CLOSE = "09:00", "17:30"
 
 
@@ -52,6 +55,7 @@ class StaffLocationsState(StaffSessionState):
     rows: list[LocationCard] = []
     shop_accent: str = branding.DEFAULT_ACCENT
     shop_access_label: str = ""
+    shop_deposit_label: str = ""  # "25 % deposit, optional": what "Use the shop's rule" means
     shop_has_logo: bool = False
     editing: bool = False
     editing_id: int = 0  # 0: a new location
@@ -97,6 +101,7 @@ class StaffLocationsState(StaffSessionState):
         self._country = phones.region_or_default(shop.country)
         self.shop_accent = branding.accent_for(shop, None)
         self.shop_access_label = ACCESS_MODES.get(shop.access_mode, shop.access_mode)
+        self.shop_deposit_label = deposits.describe(deposits.deposit_rule_for(shop), shop.currency)
         self.shop_has_logo = shop_logo is not None
         self.rows = [
             LocationCard(
@@ -124,7 +129,8 @@ class StaffLocationsState(StaffSessionState):
             "address": form.address,
             "accent_color": form.accent_color or self.shop_accent,
             "welcome_message": form.welcome_message,
-            "access_mode": form.access_mode or INHERIT_CHOICE,
+            **{name: getattr(form, name) or INHERIT_CHOICE for name in CHOICES},
+            "deposit_value": form.deposit_value,
         }
         self.own_accent = form.accent_color != INHERIT
         self.hours_closed = {day: form.hours.get(day) is None for day in DAYS}
@@ -132,7 +138,7 @@ class StaffLocationsState(StaffSessionState):
         self.hours_close = {day: (form.hours.get(day) or ("", DEFAULT_CLOSE))[1] for day in DAYS}
 
     def _draft(self) -> LocationForm:
-        access = self.values.get("access_mode", INHERIT_CHOICE)
+        choice = {name: self.values.get(name, INHERIT_CHOICE) for name in CHOICES}
         return LocationForm(
             name=self.values.get("name", ""),
             phone=self.values.get("phone", ""),
@@ -144,7 +150,8 @@ class StaffLocationsState(StaffSessionState):
             },
             accent_color=self.values.get("accent_color", "") if self.own_accent else INHERIT,
             welcome_message=self.values.get("welcome_message", ""),
-            access_mode=INHERIT if access == INHERIT_CHOICE else access,
+            **{name: INHERIT if value == INHERIT_CHOICE else value for name, value in choice.items()},
+            deposit_value=self.values.get("deposit_value", ""),
         )
 
     def _open_editor(self, location_id: int, form: LocationForm, logo_path: str | None) -> None:
@@ -232,6 +239,8 @@ class StaffLocationsState(StaffSessionState):
         if not self.editing:
             return rx.toast.error("Open the location again: nothing was saved.")
         mine, actor, created_name = self._draft(), self._actor(identity), ""
+        if not can(identity.role, Action.MANAGE_PAYMENTS):  # deposits are the owner's (Settings → Payments)
+            mine = locations.keep_deposit(mine, LocationForm(**self._original) if self.editing_id else LocationForm())
         try:
             with write_session() as session:
                 if self.editing_id:

@@ -85,6 +85,11 @@ TABLE = {
     "EmailSettingsState.handle_save": ("staff", "edit_settings", False, True),
     "EmailSettingsState.load_email_settings": ("staff", "edit_settings", False, True),
     "EmailSettingsState.refresh_preview": ("staff", "edit_settings", False, True),
+    # Settings → Payments: owners only (Stripe keys, on/off, deposit rule); the draft setters touch no data.
+    "StaffPaymentSettingsState.load_payment_settings": ("staff", "manage_payments", False, True),
+    "StaffPaymentSettingsState.handle_save": ("staff", "manage_payments", False, True),
+    "StaffPaymentSettingsState.set_value": ("form", None, False, False),
+    "StaffPaymentSettingsState.set_toggle": ("form", None, False, False),
     "StaffCustomerState.cancel_edit": ("staff", None, False, False),
     "StaffCustomerState.handle_save": ("staff", "edit_customers", False, False),
     "StaffCustomerState.load_customer": ("staff", "view_orders", False, True),

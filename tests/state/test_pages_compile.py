@@ -18,6 +18,7 @@ EXPECTED_ROUTES = {
     "/staff/settings/staff",
     "/staff/settings/portal",
     "/staff/settings/shared-files",
+    "/staff/settings/payments",
     "/staff/customers",
     "/staff/counter",
     "/staff/profile",

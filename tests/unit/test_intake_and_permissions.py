@@ -124,7 +124,7 @@ def test_share_text_is_ready_for_sms():
 
 EXPECTED = {
     Role.OWNER: set(Action),
-    Role.MANAGER: set(Action) - {Action.MANAGE_USERS},
+    Role.MANAGER: set(Action) - {Action.MANAGE_USERS, Action.MANAGE_PAYMENTS},
     Role.TECHNICIAN: {
         Action.VIEW_ORDERS,
         Action.CHANGE_STAGE,
@@ -187,7 +187,7 @@ def test_the_sidebar_follows_the_permission_table():
 
     entries = {label: set(roles) for label, _, _, roles in NAV + SETTINGS_NAV}
     assert entries["New order"] == {"owner", "manager", "front_desk"}  # technicians can't book in
-    assert entries["Staff"] == {"owner"}
+    assert entries["Staff"] == entries["Payments"] == {"owner"}
     assert entries["Shop"] == entries["Price list"] == entries["Shared files"] == {"owner", "manager"}
     assert entries["Orders"] == set(roles_for(Action.VIEW_ORDERS)) == {"owner", "manager", "technician", "front_desk"}
 

@@ -1,13 +1,16 @@
-"""The location editor (a dialog): contact details, opening hours, branding, portal access, logo."""
+"""The location editor (a dialog): contact details, opening hours, branding, portal access, deposit, logo."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from ...services.hours import DAY_NAMES, DAYS
+from ...services.permissions import Action
 from ...services.shop_settings import ACCESS_MODES
 from ...state.staff_locations import INHERIT_CHOICE, StaffLocationsState
+from ..staff_shell import for_roles_allowed
 from .form import SettingsForm
+from .location_deposit import deposit_fields
 from .logo_upload import logo_uploader
 
 S = StaffLocationsState
@@ -273,6 +276,7 @@ def location_editor() -> rx.Component:
                 _contact_fields(),
                 _hours_fields(),
                 _branding_fields(),
+                for_roles_allowed(Action.MANAGE_PAYMENTS, deposit_fields()),
                 _logo_fields(),
                 *F.status("loc"),
                 rx.hstack(
