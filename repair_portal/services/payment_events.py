@@ -13,14 +13,7 @@ from . import online_payments
 
 PAID_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 REFUND_EVENTS = ("refund.created", "refund.updated", "charge.refund.updated")
-# What a shop enables on its Stripe webhook endpoint (README, Settings → Payments).
-EVENTS_TO_ENABLE = (
-    *PAID_EVENTS,
-    "checkout.session.expired",
-    "checkout.session.async_payment_failed",
-    "payment_intent.payment_failed",
-    *REFUND_EVENTS[:2],
-)
+# The list shops enable in Stripe is payment_settings.EVENTS (tests/unit check it matches what is handled).
 
 
 @dataclass(frozen=True)

@@ -47,14 +47,15 @@ from .payment_keys import (
 
 AUDIT_ACTION = "settings.payments_changed"
 # What the webhook endpoint acts on; the page lists them for Stripe's dashboard.
+# What a shop enables on its Stripe webhook endpoint: exactly what services/payment_events.py acts on.
 EVENTS = (
     "checkout.session.completed",
-    "checkout.session.expired",
     "checkout.session.async_payment_succeeded",
+    "checkout.session.expired",
     "checkout.session.async_payment_failed",
     "payment_intent.payment_failed",
+    "refund.created",
     "refund.updated",
-    "charge.refunded",
 )
 FLAGS = (
     "online_payments_enabled",

@@ -94,7 +94,7 @@ def test_without_a_session_the_page_goes_to_sign_in(state_factory, world, engine
 def test_the_owner_connects_stripe_and_the_keys_never_reach_the_state(state_factory, world, engine):
     state = _page(state_factory, world)
     assert state.status == "Online payments are off — no keys: Pay buttons stay hidden"
-    assert state.webhook_url == "http://shop.test/api/stripe/webhook" and "charge.refunded" in state.events
+    assert state.webhook_url == "http://shop.test/api/stripe/webhook" and "refund.updated" in state.events
     state.set_toggle("online_payments_enabled", True)
     state.handle_save({"secret_key": "", "webhook_secret": ""})
     assert "need both Stripe keys" in state.errors["online_payments_enabled"]

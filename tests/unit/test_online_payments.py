@@ -81,8 +81,8 @@ def _session_obj(attempt: PaymentAttempt, **overrides) -> dict:
 
 
 def test_the_balance_is_asked_in_full_unless_the_shop_allows_part_payments(session):
-    _shop(session)
-    order = approved_order(session, factories.shop(session)[1], account(session))
+    _, location = _shop(session)
+    order = approved_order(session, location, account(session))
     payments.record_payment(session, order, 3000, "cash", ACTOR)
     assert online_payments.order_balance(session, order.id) == (TOTAL - 3000, "GBP")
     ask = online_payments.balance_ask(session, order, "10.00")  # part payments off: the typed amount is ignored
@@ -285,3 +285,12 @@ def test_invoice_status_follows_online_payments(session):
     )
     online_payments.record_paid(session, _paid_facts(attempt), source="test")
     assert online_payments.invoice_due(session, session.get(Invoice, invoice.id)) == 0
+
+
+def test_the_events_shops_enable_are_exactly_the_ones_acted_on(session):
+    from repair_portal.services import payment_settings
+
+    handled = set(payment_events.PAID_EVENTS) | set(payment_events.REFUND_EVENTS)
+    handled |= {"checkout.session.expired", "checkout.session.async_payment_failed", "payment_intent.payment_failed"}
+    assert set(payment_settings.EVENTS) <= handled
+    assert set(payment_settings.EVENTS) >= handled - {"charge.refund.updated"}

@@ -83,7 +83,7 @@ def test_no_keys_means_none_and_the_page_says_pay_buttons_stay_hidden(shop, read
     assert view.status == "Online payments are off — no keys: Pay buttons stay hidden"
     assert (view.secret.masked, view.secret.source) == ("", "")
     assert view.webhook_url == "http://shop.test/api/stripe/webhook"
-    assert "checkout.session.completed" in view.events and "charge.refunded" in view.events
+    assert "checkout.session.completed" in view.events and "refund.updated" in view.events
 
 
 def test_keys_typed_on_the_page_are_kept_encrypted_and_never_shown_back_whole(shop, write, read, live):
