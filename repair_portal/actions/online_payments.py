@@ -113,7 +113,7 @@ def take_webhook(payload: bytes, signature: str | None) -> WebhookAnswer:
         provider = gateway(session)
         secret_ok = provider is not None
     if not secret_ok:
-        return WebhookAnswer(503, "online payments are not set up")
+        return WebhookAnswer(404, "online payments are not set up here")
     try:
         event = provider.parse_event(payload, signature)
     except SignatureError as exc:
