@@ -350,9 +350,11 @@ def record_paid(session: Session, facts: SessionFacts, *, source: str) -> Record
     attempt.status, attempt.completed_at = AttemptStatus.PAID.value, now
     attempt.provider_payment_id, attempt.failure = facts.payment_intent[:255], ""
     session.add(attempt)
+    customer = session.get(Customer, attempt.customer_id)
+    payer = audit.Actor(kind="customer", id=attempt.customer_id, label=customer.full_name if customer else "")
     for order_id in orders:
         audit.record(
-            session, audit.Actor(kind="customer", label="paid online"), "payment.recorded", order_id=order_id,
+            session, payer, "payment.recorded", order_id=order_id,
             amount_minor=sum(x.amount_minor for x in lines_of(session, attempt.id) if x.order_id == order_id),
             method=PaymentMethod.CARD_ONLINE.value, attempt=attempt.id, source=source,
         )  # fmt: skip

@@ -17,6 +17,7 @@ METHODS = {
     "bank_transfer": "bank transfer",
     "other": "other",
     "store_credit": "store credit",
+    "card_online": "card, paid online",
 }
 PURPOSES = {
     "repair_authorisation": "repair authorisation",
@@ -72,6 +73,12 @@ def describe(action: str, detail: dict) -> tuple[str, str]:
             + f" ({METHODS.get(d.get('method'), d.get('method', ''))})",
             "banknote",
         ),
+        "payment.online_started": (
+            f"Opened the online payment page for {_money(d.get('amount_minor'))}",
+            "credit-card",
+        ),
+        "payment.online_refused": ("An online payment didn't match what was asked: not recorded", "shield-alert"),
+        "payment.refunded_online": (f"Refunded {_money(d.get('amount_minor'))} through the card processor", "undo-2"),
         "quote.created": (f"Created quote v{d.get('version', '')}", "file-plus"),
         "quote.draft_updated": (f"Updated draft quote v{d.get('version', '')}", "file-pen"),
         "quote.sent": (f"Sent quote v{d.get('version', '')} to the customer", "send"),
