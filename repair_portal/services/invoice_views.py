@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from ..models import Invoice, InvoicePayment, InvoiceStatus, Order, Payment, ShopSettings
 from ..models.invoice import invoice_number_text
 from . import invoices, store_credit
-from .money import format_money
+from .money import format_money, input_text
 from .payments import method_label
 
 SHOW_CHOICES = ("all", "unpaid", "paid")
@@ -44,6 +44,7 @@ class InvoiceRow:
     paid_minor: int
     due_minor: int
     void_reason: str = ""
+    due_input: str = ""  # what is due as a money field starts with ("149.50"; "" when nothing is due)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def row_of(invoice: Invoice, reference: str, paid: int, today: date) -> InvoiceR
         paid_minor=paid,
         due_minor=due,
         void_reason=invoice.void_reason,
+        due_input=input_text(due) if due > 0 else "",
     )
 
 

@@ -308,6 +308,12 @@ TABLE = {
     "PortalInvoicesState.set_invoice_show": ("portal", "invoices.view", True, False),
     "PortalInvoicesState.set_statement_from": ("form", None, False, False),
     "PortalInvoicesState.set_statement_to": ("form", None, False, False),
+    # Paying several invoices online from that page (issue 15): the loader asks whether to offer it; the ticks
+    # and amounts only draw the button's total; paying needs "Invoices: pay online" and is never a preview's.
+    "PortalInvoicePayState.handle_pay_invoices": ("portal", "invoices.pay", False, False),
+    "PortalInvoicePayState.load_pay": ("portal", None, True, False),
+    "PortalInvoicePayState.pick_invoice": ("form", None, False, False),
+    "PortalInvoicePayState.set_pay_amount": ("form", None, False, False),
     "StaffCustomerBillingState.handle_bill_search": ("staff", "view_orders", False, False),
     "StaffCustomerBillingState.handle_credit": ("staff", "manage_store_credit", False, False),
     "StaffCustomerBillingState.load_billing": ("staff", "view_orders", False, True),
@@ -389,6 +395,17 @@ TABLE = {
     "PortalRequestState.handle_submit": ("portal", "orders.request", False, False),
     "PortalRequestState.load_request": ("portal", "orders.request", True, True),
     "PortalRequestState.set_request_field": ("form", None, False, False),
+    # Online payments core (commit 552a624): Pay and the deposit on an order's page (by link and from the
+    # account), and the page the customer comes back to from the hosted payment page (its token is the key).
+    "AccountPayState.handle_pay": ("portal", "invoices.pay", False, False),
+    "AccountPayState.pay_deposit": ("portal", "invoices.pay", False, False),
+    "AccountPayState.skip_deposit": ("form", None, False, False),
+    "PayReturnState.ask_if_late": ("public", None, False, False),
+    "PayReturnState.load_return": ("public", None, False, False),
+    "PayReturnState.refresh": ("public", None, False, False),
+    "TrackPayState.handle_pay": ("customer", None, False, False),
+    "TrackPayState.pay_deposit": ("customer", None, False, False),
+    "TrackPayState.skip_deposit": ("form", None, False, False),
 }
 
 # The only staff handlers that run while a browser is locked to the counter signing screen (and only then).

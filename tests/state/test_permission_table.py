@@ -323,6 +323,7 @@ def _page(cls, w) -> tuple[str, str | None]:
         "StaffSetPasswordState": ("/staff/set-password/not-a-real-link-token", "load_link"),
         "PortalSessionState": ("/portal", "portal_guard"),
         "PortalInvoicesState": ("/portal/invoices", "load_money"),
+        "PortalInvoicePayState": ("/portal/invoices", "load_pay"),
         "PortalOrdersState": ("/portal/orders", "load_orders"),
         "PortalHomeState": ("/portal", "load_overview"),
         "PortalSecurityState": ("/portal/security", "load_security"),

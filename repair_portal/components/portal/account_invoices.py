@@ -1,6 +1,6 @@
 """The account portal's invoices and payments: balances, the invoice list (status, search, paid/unpaid,
-paging, PDF), the statement form, and the payments list. Each part renders only when the group may see it
-(state/portal_invoices.py leaves the other part's data empty too)."""
+paging, PDF, paying several online), the statement form, and the payments list. Each part renders only
+when the group may see it (state/portal_invoices.py leaves the other part's data empty too)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ... import routes
 from ...services.invoice_views import InvoiceRow, PaymentRow
 from ...state.portal_invoices import PortalInvoicesState as S
 from ..ui import field_label
+from .account_invoice_pay import pay_controls, pay_form
 
 TAP = {"min_height": "44px"}
 
@@ -42,9 +43,9 @@ def balances() -> rx.Component:
 
 
 def pay_slot(row: InvoiceRow) -> rx.Component:
-    """Where the "Pay" action for an unpaid invoice goes (online payment is a separate issue: it will add
-    a button here for groups with Perm.INVOICES_PAY, shown when `row.due_minor > 0`). Nothing yet."""
-    return rx.fragment()
+    """Under an unpaid invoice, for groups with Perm.INVOICES_PAY when the shop takes payments online:
+    a box to tick and the amount (components/portal/account_invoice_pay.py)."""
+    return pay_controls(row)
 
 
 def _invoice(row: InvoiceRow) -> rx.Component:
@@ -71,7 +72,6 @@ def _invoice(row: InvoiceRow) -> rx.Component:
                 align="end",
             ),
             rx.hstack(
-                pay_slot(row),
                 rx.link(
                     rx.icon("file-down", size=18, aria_hidden="true"),
                     "PDF",
@@ -87,10 +87,12 @@ def _invoice(row: InvoiceRow) -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
+        pay_slot(row),
         padding="0.75rem 0",
         border_bottom="1px solid var(--gray-a5)",
         width="100%",
         class_name="account-invoice",
+        key=row.id,  # typed amounts and ticks stay with their invoice when the list changes
     )
 
 
@@ -158,7 +160,7 @@ def invoices_card() -> rx.Component:
             _filters(),
             rx.cond(
                 S.invoice_rows.length() > 0,
-                rx.vstack(rx.foreach(S.invoice_rows, _invoice), spacing="0", width="100%", id="invoice-list"),
+                pay_form(rx.vstack(rx.foreach(S.invoice_rows, _invoice), spacing="0", width="100%", id="invoice-list")),
                 rx.text("No invoices match.", size="3", color_scheme="gray", id="no-invoices"),
             ),
             _pager(

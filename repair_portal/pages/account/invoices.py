@@ -1,4 +1,5 @@
-"""/portal/invoices: balances, invoices with a statement download, and payments, as the group allows."""
+"""/portal/invoices: balances, invoices with a statement download (and paying them online), and payments, as
+the group allows."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import reflex as rx
 from ... import routes
 from ...components.account_shell import account_layout, account_page
 from ...components.portal.account_invoices import balances, invoices_card, payments_card, statement_card
+from ...state.portal_invoice_pay import PortalInvoicePayState as P
 from ...state.portal_invoices import PortalInvoicesState as S
 
 
-@account_page(routes.PORTAL_INVOICES, "Invoices", on_load=[S.load_money])
+@account_page(routes.PORTAL_INVOICES, "Invoices", on_load=[S.load_money, P.load_pay])
 def account_invoices() -> rx.Component:
     return account_layout(
         "invoices",
