@@ -395,17 +395,6 @@ TABLE = {
     "PortalRequestState.handle_submit": ("portal", "orders.request", False, False),
     "PortalRequestState.load_request": ("portal", "orders.request", True, True),
     "PortalRequestState.set_request_field": ("form", None, False, False),
-    # Online payments core (commit 552a624): Pay and the deposit on an order's page (by link and from the
-    # account), and the page the customer comes back to from the hosted payment page (its token is the key).
-    "AccountPayState.handle_pay": ("portal", "invoices.pay", False, False),
-    "AccountPayState.pay_deposit": ("portal", "invoices.pay", False, False),
-    "AccountPayState.skip_deposit": ("form", None, False, False),
-    "PayReturnState.ask_if_late": ("public", None, False, False),
-    "PayReturnState.load_return": ("public", None, False, False),
-    "PayReturnState.refresh": ("public", None, False, False),
-    "TrackPayState.handle_pay": ("customer", None, False, False),
-    "TrackPayState.pay_deposit": ("customer", None, False, False),
-    "TrackPayState.skip_deposit": ("form", None, False, False),
 }
 
 # The only staff handlers that run while a browser is locked to the counter signing screen (and only then).
