@@ -246,9 +246,9 @@ def refund(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
             )
         except online_payments.PayError as exc:
             return refused(str(exc), level="form")
-        intent, original_id = payment.reference, payment.id
+        intent, original_id, left = payment.reference, payment.id, online_payments.refundable(session, payment)
     reason = str(form.get("reason", "")).strip()[:500]
-    nonce = str(form.get("nonce", ""))[:64] or clock.now().isoformat()
+    shown = str(form.get("of", ""))[:12]
     try:
         facts = provider.refund(
             payment_intent=intent,
@@ -259,7 +259,9 @@ def refund(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
                 "staff": str(actor.id or ""),
                 "reason": reason,
             },
-            idempotency_key=f"refund-{original_id}-{amount}-{nonce}",
+            # The form carries what was refundable when the page showed it: a double click sends the same
+            # key twice, Stripe answers the second request with the first refund, and it is recorded once.
+            idempotency_key=f"refund-{original_id}-{amount}-of-{shown if shown.isdigit() else left}",
         )
     except GatewayError as exc:
         return refused(str(exc), level="form")

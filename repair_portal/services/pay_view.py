@@ -104,6 +104,7 @@ class OnlinePaymentRow:
     label: str = ""
     refundable: str = ""
     refundable_input: str = ""
+    refundable_minor: int = 0  # sent back with the refund form: a double click is one refund (same key)
 
 
 def online_payment_rows(session: Session, order_id: int) -> list[OnlinePaymentRow]:
@@ -130,6 +131,7 @@ def online_payment_rows(session: Session, order_id: int) -> list[OnlinePaymentRo
                 f"{money.format_money(payment.amount_minor, shop.currency)} online · {payment.reference}",
                 refundable=money.format_money(left, shop.currency) if left > 0 else "",
                 refundable_input=money.input_text(left) if left > 0 else "",
+                refundable_minor=left,
             )
         )
     return out

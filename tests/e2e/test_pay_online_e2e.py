@@ -122,3 +122,62 @@ def test_cancelling_on_the_payment_page_takes_nothing_and_says_so(live_app, phon
     with write_session(engine) as s:
         assert s.exec(select(Payment).where(Payment.order_id == order_id)).all() == []
     engine.dispose()
+
+
+def _quoted_order_at_a_deposit_location(app, last_name: str) -> tuple[int, str]:
+    """A sent £54.00 quote at a location of its own that asks for a 50% deposit (other tests' orders keep
+    the shop's rule: none)."""
+    engine = _engine(app)
+    key = (app.data_dir / "secret_key").read_text().strip()
+    with write_session(engine) as s:
+        location = Location(name=f"Deposit desk {last_name}", deposit_rule="percent", deposit_value=5000)
+        s.add(location)
+        customer = Customer(first_name="Dee", last_name=last_name, email="")
+        s.add(customer)
+        s.flush()
+        device = Device(customer_id=customer.id, make="Samsung", model="Galaxy S23")
+        s.add(device)
+        s.flush()
+        new = create_order(
+            s, key, customer=customer, location=location, device=device, problem="Battery", actor=audit.SYSTEM
+        )
+        quote = quotes.create_quote(s, new.order, [quotes.LineSpec("Battery", 1, 4500)], audit.SYSTEM)
+        quotes.send_quote(s, quote, audit.SYSTEM)
+        code = portal_links.current_code(s, key, new.order.id)
+        order_id = new.order.id
+    engine.dispose()
+    return order_id, app.url(f"/track/{code}")
+
+
+def test_approving_a_quote_offers_the_deposit_which_can_be_skipped_or_paid(live_app, phone):
+    order_id, url = _quoted_order_at_a_deposit_location(live_app, "Depositor")
+    open_verified(phone, url + "?tab=quote", "depositor")
+    phone.click("#approve-open")
+    phone.click("#agree-terms")
+    phone.fill("#signer-name", "Dee Depositor")
+    phone.click("#sign-method-typed")
+    phone.click("#approve-submit")
+    expect(phone.locator("#quote-approved")).to_be_visible()
+    offer = phone.locator("#deposit-offer")
+    expect(offer).to_contain_text("We ask for a deposit of £27.00")
+    expect(phone.locator("#pay-deposit")).to_have_text(re.compile(r"Pay the £27\.00 deposit now"))
+    shot(phone, "track-deposit-offer-phone")
+    phone.click("#skip-deposit")
+    expect(offer).to_have_count(0)
+    phone.reload()
+    expect(phone.locator("#pay-deposit")).to_be_visible()  # skipped for that visit, still offered later
+    phone.click("#pay-deposit")
+    expect(phone.get_by_text("Demo checkout — no money moves")).to_be_visible()
+    expect(phone.locator("body")).to_contain_text("£27.00")
+    phone.get_by_role("button", name="Pay (test card)").click()
+    expect(phone.locator("#pay-result-heading")).to_have_text("Payment received", timeout=15_000)
+    phone.click("#pay-back")
+    expect(phone.locator("#balance-due")).to_have_text("£27.00")
+    phone.click("#tab-quote")
+    expect(phone.locator("#quote-approved")).to_be_visible()
+    expect(phone.locator("#deposit-offer")).to_have_count(0)  # paid: nothing more is asked
+    engine = _engine(live_app)
+    with write_session(engine) as s:
+        paid = s.exec(select(Payment).where(Payment.order_id == order_id)).all()
+        assert [(p.amount_minor, p.method) for p in paid] == [(2700, "card_online")]
+    engine.dispose()

@@ -124,6 +124,7 @@ PAGES = {
     "settings-workflow": ("/staff/settings/workflow", "#workflow-table"),
     "settings-staff": ("/staff/settings/staff", "#staff-table"),
     "settings-emails": ("/staff/settings/emails", "#preview-subject"),
+    "settings-payments": ("/staff/settings/payments", "#pay-status"),
     "settings-price-list": ("/staff/settings/price-list", ".price-row"),
 }
 

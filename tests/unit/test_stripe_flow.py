@@ -181,8 +181,11 @@ def test_a_refund_goes_through_the_provider_and_is_recorded_once(stripe_app, ord
     staff = audit.Actor("staff", None, "Sam")
     refused = actions.refund(order_id, {"payment_id": str(payment.id), "amount": "200.00", "reason": "x"}, staff)
     assert not refused.ok and "At most" in refused.message
-    outcome = actions.refund(order_id, {"payment_id": str(payment.id), "amount": "30.00", "reason": "Case"}, staff)
+    form = {"payment_id": str(payment.id), "amount": "30.00", "reason": "Case", "of": "18000"}
+    outcome = actions.refund(order_id, form, staff)
     assert outcome.ok and outcome.message == "Refund recorded."
+    again = actions.refund(order_id, form, staff)  # a double click: the second request is the same refund
+    assert again.ok and len(stripe_app.standin.refunds) == 1
     assert _paid(order_id) == [18000, -3000]
     stripe_app.standin.refund_status = "pending"
     pending = actions.refund(order_id, {"payment_id": str(payment.id), "amount": "10.00", "reason": "Late"}, staff)

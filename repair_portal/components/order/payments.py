@@ -19,6 +19,7 @@ def _online_refund(row: OnlinePaymentRow) -> rx.Component:
                 row.refundable != "",
                 rx.flex(
                     rx.el.input(type="hidden", name="payment_id", value=row.id.to(str)),
+                    rx.el.input(type="hidden", name="of", value=row.refundable_minor.to(str)),
                     rx.input(
                         name="amount",
                         default_value=row.refundable_input,
