@@ -131,7 +131,7 @@ def test_the_widget_on_another_website_opens_the_order_in_the_whole_window(live_
         widget.locator("#lookup-last-name").fill(f"widgetson{size}")
         widget.locator("#lookup-submit").click()
         # The whole window moves to our site (first-party: the device cookie sticks), on the order.
-        expect(page).to_have_url(re.compile(re.escape(url)))
+        expect(page).to_have_url(re.compile(re.escape(url)), timeout=15_000)
         expect(page.locator("#stage-label")).to_be_visible()
         expect(page.locator("#gate-submit")).to_have_count(0)
         # Any other page of the portal refuses to be framed, even by a listed website.

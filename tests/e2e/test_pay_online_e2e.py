@@ -164,8 +164,10 @@ def test_approving_a_quote_offers_the_deposit_which_can_be_skipped_or_paid(live_
     shot(phone, "track-deposit-offer-phone")
     phone.click("#skip-deposit")
     expect(offer).to_have_count(0)
-    phone.reload()
-    expect(phone.locator("#pay-deposit")).to_be_visible()  # skipped for that visit, still offered later
+    expect(phone.locator("#quote-approved")).to_be_visible()
+    phone = phone.context.new_page()  # another visit (a new tab): skipped then, offered again now
+    phone.goto(url + "?tab=quote")
+    expect(phone.locator("#pay-deposit")).to_be_visible()
     phone.click("#pay-deposit")
     expect(phone.get_by_text("Demo checkout — no money moves")).to_be_visible()
     expect(phone.locator("body")).to_contain_text("£27.00")

@@ -61,6 +61,7 @@ def _status() -> rx.Component:
                 "server's environment) switch to Stripe.",
                 icon="flask-conical",
                 color_scheme="blue",
+                high_contrast=True,
                 size="1",
                 width="100%",
                 id="pay-demo-note",
