@@ -88,6 +88,7 @@ bench: setup
 	$(PY) bench/orders_100k.py $(BENCH_ARGS)
 	$(PY) bench/upload_loop_lag.py
 	$(PY) bench/account_lists.py
+	$(PY) bench/webhooks.py
 
 clean:
 	rm -rf .web .states $(VENV) $(TOOLS)

@@ -31,3 +31,16 @@ def test_the_upload_lag_benchmark_runs_and_prints_both_ways():
     assert done.returncode == 0, done.stderr
     assert "worker thread (now)" in done.stdout and "event loop (before)" in done.stdout
     assert done.stdout.count("other users' lag: worst") == 2
+
+
+def test_the_webhook_benchmark_runs_and_records_each_payment_once():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "webhooks.py"), "--payments", "3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "payments recorded: 3 (expected 3" in done.stdout
+    assert sum("median" in line for line in done.stdout.splitlines()) == 3
