@@ -40,6 +40,29 @@ class SettingsForm:
             **props,
         )
 
+    def toggle(self, key: str, element_id: str, label: str, help_text: str, **switch_props) -> rx.Component:
+        """A switch with its label and a line of help, the whole row clickable (state: `toggles`, `set_toggle`)."""
+        return rx.el.label(
+            rx.hstack(
+                rx.switch(
+                    checked=self.state.toggles[key],  # .get(key, True) would turn False into True (JS truthiness)
+                    on_change=lambda value: self.state.set_toggle(key, value),
+                    id=element_id,
+                    size="2",
+                    **switch_props,
+                ),
+                rx.vstack(
+                    rx.text(label, size="2", weight="medium"),
+                    rx.text(help_text, size="1", color_scheme="gray"),
+                    spacing="0",
+                ),
+                spacing="3",
+                align="start",
+            ),
+            style={"cursor": "pointer"},
+            width="100%",
+        )
+
     def status(self, id_prefix: str) -> list[rx.Component]:
         """Someone else's save in between, and "fix the fields above"."""
         return [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ... import routes
-from ...components.settings.form import section
+from ...components.settings.form import SettingsForm, section
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import conflict_notice, field_error, field_label
 from ...services.deposits import RULE_LABELS
@@ -18,25 +18,8 @@ S = StaffPaymentSettingsState
 def _toggle(name: str, label: str, help_text: str) -> rx.Component:
     element_id = "pay-" + name.replace("_", "-")
     return rx.vstack(
-        rx.el.label(
-            rx.hstack(
-                rx.switch(
-                    checked=S.toggles[name],
-                    on_change=lambda value: S.set_toggle(name, value),
-                    name=name,  # in the form's data too, though the handler reads the state's draft
-                    id=element_id,
-                    size="2",
-                ),
-                rx.vstack(
-                    rx.text(label, size="2", weight="medium"),
-                    rx.text(help_text, size="1", color_scheme="gray"),
-                    spacing="0",
-                ),
-                spacing="3",
-                align="start",
-            ),
-            style={"cursor": "pointer"},
-        ),
+        # `name`: in the form's data too, though the handler reads the state's draft
+        SettingsForm(S).toggle(name, element_id, label, help_text, name=name),
         field_error(S.errors.get(name, ""), element_id),
         spacing="1",
         width="100%",

@@ -124,25 +124,7 @@ def _access_option(mode: str, label: str) -> rx.Component:
 
 
 def _toggle(name: str, element_id: str, label: str, help_text: str) -> rx.Component:
-    return rx.el.label(
-        rx.hstack(
-            rx.switch(
-                checked=S.toggles[name],  # .get(name, True) would turn a False into True (JS truthiness)
-                on_change=lambda value: S.set_toggle(name, value),
-                id=element_id,
-                size="2",
-            ),
-            rx.vstack(
-                rx.text(label, size="2", weight="medium"),
-                rx.text(help_text, size="1", color_scheme="gray"),
-                spacing="0",
-            ),
-            spacing="3",
-            align="start",
-        ),
-        style={"cursor": "pointer"},
-        width="100%",
-    )
+    return F.toggle(name, element_id, label, help_text)
 
 
 def _days_field(label: str, name: str, element_id: str, unit: str) -> rx.Component:
