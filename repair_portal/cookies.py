@@ -53,7 +53,7 @@ MAX_AGE = {
     PORTAL_SESSION: PORTAL_SESSION_MAX_AGE,
     PORTAL_DEVICE: STAFF_DEVICE_MAX_AGE,
     PORTAL_PREVIEW: 30 * 60,
-    PAYMENT_RETURN: 24 * 60 * 60,
+    PAYMENT_RETURN: 60 * 60,  # long enough to come back from paying; not a record on a shared device
 }
 
 

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("back_path", sa.String(length=200), nullable=False),
         sa.Column("created_at", UTC, nullable=False),
         sa.Column("completed_at", UTC, nullable=True),
+        sa.Column("checked_at", UTC, nullable=True),
         sa.ForeignKeyConstraint(["customer_id"], ["customer.id"], name=op.f("fk_payment_attempt_customer_id_customer")),
         sa.ForeignKeyConstraint(
             ["order_id"], ["repair_order.id"], name=op.f("fk_payment_attempt_order_id_repair_order")

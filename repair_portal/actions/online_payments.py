@@ -6,6 +6,7 @@ written before the call, so a crash in between leaves an open attempt the reconc
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,15 +24,18 @@ from . import GONE, Outcome, done, links, refused
 
 log = logging.getLogger(__name__)
 
-DEMO_SECRET_KEY = "sk_test_demo_standin"  # noqa: S105 (the local stand-in's own key, not a secret)
-DEMO_WEBHOOK_SECRET = "whsec_demo_standin"  # noqa: S105
+# The demo stand-in's keys: new at every start, in this process only (the demo is one process).
+DEMO_SECRET_KEY = "sk_test_demo_" + secrets.token_hex(16)
+DEMO_WEBHOOK_SECRET = "whsec_demo_" + secrets.token_hex(24)
 LATE_AFTER_SECONDS = 120  # a checkout still open this long after it started is asked about
 
 
-def gateway(session: Session, settings: Settings | None = None) -> StripeGateway | None:
-    """The provider, when the shop takes payments online: real keys, or the demo's stand-in."""
+def gateway(session: Session, settings: Settings | None = None, *, taking_new: bool = True) -> StripeGateway | None:
+    """The provider: real keys, or the demo's stand-in. New checkouts need payments switched on; what is
+    already under way (webhooks, reconcile, cancel, refunds) goes on whenever there are keys, so switching
+    payments off never loses a payment a customer has just made."""
     settings = settings or get_settings()
-    if not ShopSettings.current(session).online_payments_enabled:
+    if taking_new and not ShopSettings.current(session).online_payments_enabled:
         return None
     keys = payment_settings.stripe_keys(session, settings)
     if keys is not None:
@@ -54,15 +58,21 @@ class Started:
 
 
 def start_checkout(build: Callable[[Session], online_payments.Ask], actor: audit.Actor) -> Started:
-    """`build` checks what may be paid (inside the transaction); then the provider makes the hosted page."""
+    """`build` checks what may be paid (inside the transaction); then the provider makes the hosted page.
+    A page still open for the same order is closed first (or, if it was paid meanwhile, recorded), and
+    what is due is checked again after that."""
     settings = get_settings()
     try:
-        with write_session() as session:
+        with session_scope() as session:
             provider = gateway(session, settings)
             if provider is None:
                 return Started(False, message="Online payment isn't available; please pay the shop directly.")
+            others = online_payments.open_attempts_for(session, build(session))
+        _close_others(provider, others)
+        with write_session() as session:
             ask = build(session)
-            attempt, token = online_payments.open_attempt(session, ask)
+            label = online_payments.DEMO_PROVIDER if provider.demo else online_payments.PROVIDER
+            attempt, token = online_payments.open_attempt(session, ask, provider=label)
             audit.record(
                 session, actor, "payment.online_started", order_id=attempt.order_id, attempt=attempt.id,
                 amount_minor=ask.amount_minor, kind=ask.kind,
@@ -90,12 +100,30 @@ def start_checkout(build: Callable[[Session], online_payments.Ask], actor: audit
             attempt = session.get(PaymentAttempt, attempt_id)
             attempt.status, attempt.failure, attempt.completed_at = AttemptStatus.CANCELLED.value, str(exc), clock.now()
             session.add(attempt)
-        return Started(False, message="The card processor couldn't be reached. Nothing was taken; try again shortly.")
+        if exc.unreachable:
+            return Started(
+                False, message="The card processor couldn't be reached. Nothing was taken; try again shortly."
+            )
+        return Started(False, message=f"{exc} Nothing was taken.")
     with write_session() as session:
         attempt = session.get(PaymentAttempt, attempt_id)
         attempt.provider_session_id = checkout.session_id
         session.add(attempt)
     return Started(True, url=checkout.url, return_token=token)
+
+
+def _close_others(provider: StripeGateway, others: list[tuple[int, str]]) -> None:
+    for attempt_id, session_id in others:
+        try:
+            closed = provider.expire_checkout(session_id) if session_id else None
+        except GatewayError as exc:
+            log.warning("couldn't close the open checkout of attempt %s: %s", attempt_id, exc)
+            continue
+        if closed is None and session_id:  # no longer open there: paid a moment ago, or already expired
+            reconcile(attempt_id)
+            continue
+        with write_session() as session:
+            online_payments.close_attempt_by_id(session, attempt_id, AttemptStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -110,7 +138,7 @@ def take_webhook(payload: bytes, signature: str | None) -> WebhookAnswer:
     """Verify, then act once. 400 for a bad signature (nothing recorded); 200 for everything verified, so the
     provider stops retrying what a retry can't change."""
     with session_scope() as session:
-        provider = gateway(session)
+        provider = gateway(session, taking_new=False)
         secret_ok = provider is not None
     if not secret_ok:
         return WebhookAnswer(404, "online payments are not set up here")
@@ -135,25 +163,41 @@ def apply_event(event: dict, engine=None) -> payment_events.Handled:
     try:
         with write_session(engine) as session:
             return payment_events.handle_event(session, event)
-    except IntegrityError:  # its twin got there first (PostgreSQL: the unique key held us until it committed)
-        return payment_events.Handled("duplicate")
+    except IntegrityError:
+        # Its twin got there first (PostgreSQL: the unique key held us until it committed) - or a real fault,
+        # which must not be answered as done: the provider then retries it.
+        with session_scope(engine) as session:
+            if online_payments.event_seen(session, str(event.get("id") or "")):
+                return payment_events.Handled("duplicate")
+        raise
 
 
 def reconcile(attempt_id: int) -> tuple[str, tuple[int, ...]]:
-    """Ask the provider about a checkout whose webhook hasn't come: record it if paid, close it if expired."""
+    """Ask the provider about a checkout whose webhook hasn't come: record it if paid, close it if expired
+    (or unknown to the provider long after its page closed, or never opened at all)."""
     with session_scope() as session:
         attempt = session.get(PaymentAttempt, attempt_id)
-        provider = gateway(session)
+        provider = gateway(session, taking_new=False)
         if attempt is None or provider is None or attempt.status != AttemptStatus.OPEN.value:
             return ("nothing", ())
-        session_id = attempt.provider_session_id
-    if not session_id:
-        return ("nothing", ())
+        session_id, age = attempt.provider_session_id, clock.now() - attempt.created_at
+    long_gone = age > timedelta(minutes=online_payments.CHECKOUT_MINUTES + 30)
+    if not session_id:  # the page was never made (the app stopped in between): nothing can be paid
+        if age > timedelta(minutes=10):
+            with write_session() as session:
+                online_payments.mark_checked(session, attempt_id, close=AttemptStatus.CANCELLED)
+            return ("closed", ())
+        return ("open", ())
     try:
         facts = provider.retrieve_checkout(session_id)
     except GatewayError as exc:
         log.warning("reconcile of attempt %s: %s", attempt_id, exc)
-        return ("unreachable", ())
+        gone = long_gone and not exc.unreachable  # e.g. keys changed from test to live, a demo restarted
+        with write_session() as session:
+            online_payments.mark_checked(
+                session, attempt_id, close=AttemptStatus.EXPIRED if gone else None, failure="Unknown to the provider"
+            )
+        return ("closed" if gone else "unreachable", ())
     try:
         with write_session() as session:
             if facts.payment_status == "paid":
@@ -164,6 +208,7 @@ def reconcile(attempt_id: int) -> tuple[str, tuple[int, ...]]:
                 outcome, orders = "closed", ((attempt.order_id,) if attempt and attempt.order_id else ())
             else:
                 outcome, orders = "open", ()
+            online_payments.mark_checked(session, attempt_id)
     except IntegrityError:
         return ("already", ())
     if outcome == "recorded":
@@ -184,7 +229,7 @@ def cancel(token: str) -> PaymentAttempt | None:
     """The customer came back with "Back": close the hosted page so it can't be paid later."""
     with session_scope() as session:
         attempt = online_payments.attempt_by_token(session, token)
-        provider = gateway(session)
+        provider = gateway(session, taking_new=False)
     if attempt is None or attempt.status != AttemptStatus.OPEN.value:
         return attempt
     if provider is not None and attempt.provider_session_id:
@@ -233,7 +278,7 @@ def refund(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
     with session_scope() as session:
         if session.get(Order, order_id) is None:
             return refused(GONE)
-        provider = gateway(session)
+        provider = gateway(session, taking_new=False)
         if provider is None:
             return refused("Online payments aren't set up, so this refund can't go through the card processor.")
         try:
@@ -254,10 +299,10 @@ def refund(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
             payment_intent=intent,
             amount_minor=amount,
             metadata={
-                "payment": str(original_id),
-                "order": str(order_id),
-                "staff": str(actor.id or ""),
-                "reason": reason,
+                online_payments.REFUND_META: str(original_id),
+                "rp_order": str(order_id),
+                "rp_staff": str(actor.id or ""),
+                "rp_reason": reason,
             },
             # The form carries what was refundable when the page showed it: a double click sends the same
             # key twice, Stripe answers the second request with the first refund, and it is recorded once.
@@ -290,6 +335,9 @@ def pay_order(
         order = session.get(Order, order_id)
         if order is None:
             raise online_payments.PayError(GONE)
+        shop = ShopSettings.current(session)
+        if not (shop.pay_orders_online and shop.show_payments):  # what the page offers, checked again here
+            raise online_payments.PayError("Paying online isn't offered here; please contact the shop.")
         if kind == "deposit":
             return online_payments.deposit_ask(session, order, portal_user_id=portal_user_id, back_path=back_path)
         return online_payments.balance_ask(

@@ -85,17 +85,21 @@ def api_routes() -> Starlette:
 
 
 def demo_payment_routes() -> list:
-    """Demo mode: the local Stripe stand-in, so a newcomer can pay a demo balance with no money moving. It is
-    used only while the shop has no Stripe keys of its own (actions/online_payments.gateway)."""
+    """Demo mode: the local Stripe stand-in, so a newcomer can pay a demo balance with no money moving. It
+    answers only while the shop has no Stripe keys of its own (checked on every request), sends customers
+    back only to this app, and its keys are new at every start (actions/online_payments.DEMO_*)."""
     from ..settings import get_settings
 
     settings = get_settings()
     if not settings.demo_mode:
         return []
+    from starlette.responses import PlainTextResponse
     from starlette.routing import Mount
 
     from ..actions.online_payments import DEMO_SECRET_KEY, DEMO_WEBHOOK_SECRET
+    from ..db import session_scope
     from ..integrations.stripe_standin import StripeStandIn
+    from ..services.payment_settings import demo_standin_active
 
     base = settings.public_url.rstrip("/")
     standin = StripeStandIn(
@@ -103,5 +107,19 @@ def demo_payment_routes() -> list:
         webhook_secret=DEMO_WEBHOOK_SECRET,
         webhook_url=f"{base}{routes.STRIPE_WEBHOOK}",
         public_base=f"{base}{routes.DEMO_STRIPE}",
+        return_origin=base,
     )
-    return [Mount(routes.DEMO_STRIPE, app=standin.app)]
+
+    def active() -> bool:
+        with session_scope() as session:
+            return demo_standin_active(get_settings(), session)
+
+    async def only_while_demo(scope, receive, send):
+        import asyncio
+
+        if scope["type"] == "http" and not await asyncio.to_thread(active):
+            await PlainTextResponse("Not found", status_code=404)(scope, receive, send)
+            return
+        await standin.app(scope, receive, send)
+
+    return [Mount(routes.DEMO_STRIPE, app=only_while_demo)]

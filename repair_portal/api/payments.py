@@ -26,6 +26,8 @@ async def stripe_webhook(request: Request) -> Response:
     answer = await asyncio.to_thread(online_payments.take_webhook, payload, signature)
     for order_id in answer.order_ids:
         await live.publish(order_id, "payments")
+    if answer.order_ids:
+        live.publish_alerts()  # the bell: a customer paid (or a payment needs a look)
     return PlainTextResponse(answer.text, status_code=answer.status)
 
 

@@ -15,7 +15,11 @@ WEBHOOK_TOLERANCE_SECONDS = 300  # Stripe's own default: an older signed payload
 
 
 class GatewayError(RuntimeError):
-    """Stripe refused or couldn't be reached; the message is safe to show staff (never a key)."""
+    """Stripe refused or couldn't be reached; the message is safe to show (never a key)."""
+
+    def __init__(self, message: str, *, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 class SignatureError(ValueError):
@@ -86,7 +90,10 @@ def refund_facts(obj) -> RefundFacts:
 class StripeGateway:
     def __init__(self, secret_key: str, webhook_secret: str, *, api_base: str | None = None):
         base = {"api": api_base.rstrip("/")} if api_base else None
-        self._client = stripe.StripeClient(secret_key, base_addresses=base, max_network_retries=2)
+        # A customer waits on these calls: 20 s each, one retry (Stripe's own default is 80 s).
+        self._client = stripe.StripeClient(
+            secret_key, base_addresses=base, max_network_retries=1, http_client=stripe.RequestsClient(timeout=20)
+        )
         self._webhook_secret = webhook_secret
         self.demo = bool(api_base) and not api_base.startswith("https://api.stripe.com")
 
@@ -130,14 +137,14 @@ class StripeGateway:
         try:
             made = self._client.v1.checkout.sessions.create(params=params, options={"idempotency_key": idempotency_key})
         except stripe.StripeError as exc:
-            raise GatewayError(_message(exc)) from exc
+            raise _error(exc) from exc
         return Checkout(session_id=made.id, url=str(made.url or ""))
 
     def retrieve_checkout(self, session_id: str) -> SessionFacts:
         try:
             return session_facts(self._client.v1.checkout.sessions.retrieve(session_id).to_dict())
         except stripe.StripeError as exc:
-            raise GatewayError(_message(exc)) from exc
+            raise _error(exc) from exc
 
     def expire_checkout(self, session_id: str) -> SessionFacts | None:
         """Close an open hosted page so it can't be paid any more; None when it was already closed."""
@@ -146,14 +153,14 @@ class StripeGateway:
         except stripe.InvalidRequestError:
             return None
         except stripe.StripeError as exc:
-            raise GatewayError(_message(exc)) from exc
+            raise _error(exc) from exc
 
     def refund(self, *, payment_intent: str, amount_minor: int, metadata: dict, idempotency_key: str) -> RefundFacts:
         params = {"payment_intent": payment_intent, "amount": int(amount_minor), "metadata": metadata}
         try:
             made = self._client.v1.refunds.create(params=params, options={"idempotency_key": idempotency_key})
         except stripe.StripeError as exc:
-            raise GatewayError(_message(exc)) from exc
+            raise _error(exc) from exc
         return refund_facts(made.to_dict())
 
     def parse_event(self, payload: bytes, signature: str | None) -> dict:
@@ -165,6 +172,10 @@ class StripeGateway:
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise SignatureError(str(exc)[:200]) from exc
         return event.to_dict()
+
+
+def _error(exc: stripe.StripeError) -> GatewayError:
+    return GatewayError(_message(exc), unreachable=isinstance(exc, stripe.APIConnectionError))
 
 
 def _message(exc: stripe.StripeError) -> str:

@@ -44,8 +44,20 @@ class StripeStandIn(WebhookSender):
     (stripe_standin_events.py). The sync test controls (pay, decline, settle_refund and the sender's) must not
     run on the event loop that serves `app` when webhook_url points back into that same server."""
 
-    def __init__(self, *, secret_key: str, webhook_secret: str, webhook_url: str | None, public_base: str):
+    MAX_SESSIONS = 5000  # a long-running demo keeps the newest (memory stays bounded)
+
+    def __init__(
+        self,
+        *,
+        secret_key: str,
+        webhook_secret: str,
+        webhook_url: str | None,
+        public_base: str,
+        return_origin: str | None = None,
+    ):
         super().__init__(webhook_secret=webhook_secret, webhook_url=webhook_url)
+        # Mounted in an app: the customer may only be sent back to that app (no open redirect on its domain).
+        self.return_origin = return_origin.rstrip("/") if return_origin else None
         self.secret_key = secret_key
         self.public_base = public_base.rstrip("/")
         self.sessions: dict[str, dict] = {}
@@ -67,6 +79,15 @@ class StripeStandIn(WebhookSender):
 
     def create_session(self, params: dict) -> dict:
         asked = checkout_request(params)
+        if self.return_origin:
+            for name in ("success_url", "cancel_url"):
+                target = str(asked.fields.get(name) or "")
+                if target and not target.startswith(self.return_origin + "/"):
+                    raise StripeError(400, f"{name} must be on {self.return_origin}", code="url_invalid", param=name)
+        if len(self.sessions) >= self.MAX_SESSIONS:
+            for old in list(self.sessions)[: len(self.sessions) // 5]:
+                self.sessions.pop(old, None)
+                self._checkouts.pop(old, None)
         ident = new_id("cs_test_")
         session = {
             "id": ident,

@@ -72,7 +72,8 @@ class WebhookSender:
             if self.hold_webhooks:
                 self.held.extend(records)
                 return []
-            self.events.extend(records)
+            for record in records:
+                self._remember(record)
         return records if self.webhook_url else []
 
     def _headers(self, record: dict) -> dict:
@@ -123,6 +124,13 @@ class WebhookSender:
         self._send_sync(records if self.webhook_url else [])
         return records
 
+    MAX_EVENTS = 2000  # a long-running demo keeps the newest events only
+
+    def _remember(self, record: dict) -> None:
+        self.events.append(record)
+        if len(self.events) > self.MAX_EVENTS:
+            del self.events[: len(self.events) - self.MAX_EVENTS // 2]
+
     def resend(self, event_id: str, *, fresh_signature: bool = False) -> dict:
         """The identical payload and signature again (an attacker's replay); fresh_signature=True: the same
         payload signed now, as Stripe's own retry of an event is."""
@@ -130,6 +138,6 @@ class WebhookSender:
             first = next(r for r in reversed(self.events) if r["id"] == event_id)
             signature = self.sign(first["payload"]) if fresh_signature else first["signature"]
             record = first | {"signature": signature, "status": None, "error": None, "replay": True}
-            self.events.append(record)
+            self._remember(record)
         self._send_sync([record] if self.webhook_url else [])
         return record

@@ -49,6 +49,7 @@ class PaymentAttempt(SQLModel, table=True):
     back_path: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, description="last asked of the provider")
 
 
 class PaymentAttemptLine(SQLModel, table=True):

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from ..integrations.stripe_gateway import RefundFacts, SessionFacts
 from ..models import (
+    AlertKind,
     AttemptKind,
     AttemptStatus,
     Customer,
@@ -31,13 +32,16 @@ from ..models import (
     ShopSettings,
 )
 from ..models.invoice import invoice_number_text
-from . import audit, clock, invoices, locking, money, payment_settings, payments, portal_view
+from . import alerts, audit, clock, invoices, locking, money, payment_settings, payments
 
 log = logging.getLogger(__name__)
 
-MIN_ONLINE_MINOR = 100  # Stripe's smallest charge in the major currencies is about 0.50; a pound keeps it clear
+MIN_ONLINE_MINOR = 100  # the smallest online payment: above Stripe's minimum charge in the major currencies
+# Currencies whose Stripe minimum charge is above 1.00 (Stripe's table; two-decimal amounts).
+STRIPE_MINIMUMS = {"DKK": 250, "NOK": 300, "SEK": 300, "PLN": 200, "CZK": 1500, "HKD": 400, "MXN": 1000}
 CHECKOUT_MINUTES = 60  # the hosted page closes after this (Stripe allows 30 minutes to 24 hours)
 PROVIDER = "stripe"
+DEMO_PROVIDER = "stripe-demo"  # the demo's local stand-in: no money moves
 
 
 class PayError(ValueError):
@@ -81,13 +85,24 @@ def hash_token(token: str) -> str:
 # ---- what is due -------------------------------------------------------------------------------------
 
 
+def minimum(currency: str) -> int:
+    return max(MIN_ONLINE_MINOR, STRIPE_MINIMUMS.get(currency.upper(), 0))
+
+
 def order_balance(session: Session, order_id: int) -> tuple[int, str]:
-    """(balance due, currency): the issued invoice's total, else the approved or sent quote's, less payments."""
-    billed = portal_view.billed_total(session, order_id)
+    """(balance due online, currency): the issued invoice's total, else the approved quote's, less payments.
+    A quote still waiting for a decision is not payable: the customer approves first."""
     shop = ShopSettings.current(session)
-    if billed is None:
-        return 0, shop.currency
-    total, currency = billed
+    invoice = invoices.live_invoice(session, order_id)
+    if invoice is not None and invoice.status == InvoiceStatus.ISSUED.value:
+        total, currency = invoice.total_minor, invoice.currency
+    else:
+        quote = invoices.approved_quote(session, order_id)
+        if quote is None:
+            return 0, shop.currency
+        from .quotes import quote_totals
+
+        total, currency = quote_totals(session, quote).total, quote.currency
     return total - payments.paid_total(session, order_id), currency
 
 
@@ -131,8 +146,8 @@ def balance_ask(
             raise PayError(str(exc)) from exc
         if amount > due:
             raise PayError(f"That's more than the balance due ({money.format_money(due, currency)}).")
-    if amount < min(MIN_ONLINE_MINOR, due):
-        raise PayError(f"The smallest online payment is {money.format_money(MIN_ONLINE_MINOR, currency)}.")
+    if amount < minimum(currency):
+        raise PayError(f"The smallest online payment is {money.format_money(minimum(currency), currency)}.")
     return Ask(
         kind=AttemptKind.BALANCE.value,
         customer_id=order.customer_id,
@@ -151,8 +166,11 @@ def balance_ask(
 def deposit_ask(session: Session, order: Order, *, portal_user_id: int | None = None, back_path: str = "") -> Ask:
     shop = ShopSettings.current(session)
     due, _required = deposit_due(session, order)
+    due = min(due, order_balance(session, order.id)[0])  # never more than is owed
     if due <= 0:
         raise PayError("No deposit is due on this order.")
+    if due < minimum(shop.currency):
+        raise PayError(f"The smallest online payment is {money.format_money(minimum(shop.currency), shop.currency)}.")
     return Ask(
         kind=AttemptKind.DEPOSIT.value,
         customer_id=order.customer_id,
@@ -192,8 +210,8 @@ def invoices_ask(
         currency = invoice.currency
         lines.append((invoice.order_id, invoice.id, amount))
     total = sum(amount for _o, _i, amount in lines)
-    if total < MIN_ONLINE_MINOR:
-        raise PayError(f"The smallest online payment is {money.format_money(MIN_ONLINE_MINOR, currency)}.")
+    if total < minimum(currency):
+        raise PayError(f"The smallest online payment is {money.format_money(minimum(currency), currency)}.")
     shop = ShopSettings.current(session)
     numbers = ", ".join(invoice_number_text(session.get(Invoice, i).number) for _o, i, _a in lines)
     return Ask(
@@ -213,7 +231,21 @@ def invoices_ask(
 # ---- the attempt --------------------------------------------------------------------------------------
 
 
-def open_attempt(session: Session, ask: Ask) -> tuple[PaymentAttempt, str]:
+def open_attempts_for(session: Session, ask: Ask) -> list[tuple[int, str]]:
+    """(attempt id, provider session) of checkouts still open for any order or invoice this ask pays: a
+    second page for the same money is closed before a new one opens, so a customer can't pay twice."""
+    orders = {order_id for order_id, _invoice, _amount in ask.lines}
+    rows = session.exec(
+        select(PaymentAttempt.id, PaymentAttempt.provider_session_id)
+        .join(PaymentAttemptLine, PaymentAttemptLine.attempt_id == PaymentAttempt.id)
+        .where(PaymentAttempt.status == AttemptStatus.OPEN.value)
+        .where(PaymentAttemptLine.order_id.in_(orders))
+        .distinct()
+    ).all()
+    return [(attempt_id, session_id or "") for attempt_id, session_id in rows]
+
+
+def open_attempt(session: Session, ask: Ask, *, provider: str = PROVIDER) -> tuple[PaymentAttempt, str]:
     """Write the attempt and its lines; returns it with the return token (kept by the browser, hashed here)."""
     token = secrets.token_urlsafe(24)
     attempt = PaymentAttempt(
@@ -225,8 +257,9 @@ def open_attempt(session: Session, ask: Ask) -> tuple[PaymentAttempt, str]:
         portal_user_id=ask.portal_user_id,
         amount_minor=ask.amount_minor,
         currency=ask.currency,
-        provider=PROVIDER,
+        provider=provider,
         back_path=ask.back_path[:200],
+        created_at=clock.now(),
     )
     session.add(attempt)
     session.flush()
@@ -292,6 +325,15 @@ def _once(session: Session, key: str, kind: str, attempt_id: int | None, outcome
     return True
 
 
+def event_seen(session: Session, event_id: str) -> bool:
+    return (
+        session.exec(
+            select(ProviderEvent.id).where(ProviderEvent.provider == PROVIDER).where(ProviderEvent.event_id == event_id)
+        ).first()
+        is not None
+    )
+
+
 def claim_event(session: Session, event_id: str, kind: str) -> bool:
     return _once(session, event_id, kind, None)
 
@@ -325,6 +367,13 @@ def record_paid(session: Session, facts: SessionFacts, *, source: str) -> Record
             reason=problem, source=source,
         )  # fmt: skip
         log.error("online payment refused for attempt %s: %s", attempt.id, problem)
+        order = session.get(Order, attempt.order_id) if attempt.order_id else None
+        if order is not None:
+            alerts.record(
+                session, order, AlertKind.PAID,
+                "An online payment didn't match what was asked, so it was not recorded: check it in Stripe "
+                f"({facts.payment_intent or facts.session_id}).",
+            )  # fmt: skip
         return Recorded("refused", **base, detail=problem)
     if not _once(session, f"paid:{facts.payment_intent or facts.session_id}", "payment.recorded", attempt.id, source):
         return Recorded("already", **base)
@@ -335,7 +384,7 @@ def record_paid(session: Session, facts: SessionFacts, *, source: str) -> Record
             amount_minor=line.amount_minor,
             method=PaymentMethod.CARD_ONLINE.value,
             reference=facts.payment_intent or facts.session_id,
-            note="Paid online",
+            note="Paid online (demo: no money moved)" if attempt.provider == DEMO_PROVIDER else "Paid online",
             received_at=now,
             attempt_id=attempt.id,
         )
@@ -353,12 +402,27 @@ def record_paid(session: Session, facts: SessionFacts, *, source: str) -> Record
     customer = session.get(Customer, attempt.customer_id)
     payer = audit.Actor(kind="customer", id=attempt.customer_id, label=customer.full_name if customer else "")
     for order_id in orders:
+        paid = sum(x.amount_minor for x in lines_of(session, attempt.id) if x.order_id == order_id)
         audit.record(
-            session, payer, "payment.recorded", order_id=order_id,
-            amount_minor=sum(x.amount_minor for x in lines_of(session, attempt.id) if x.order_id == order_id),
+            session, payer, "payment.recorded", order_id=order_id, amount_minor=paid,
             method=PaymentMethod.CARD_ONLINE.value, attempt=attempt.id, source=source,
         )  # fmt: skip
+        _tell_staff(session, order_id, paid, attempt)
     return Recorded("recorded", tuple(orders), payment_ids=tuple(recorded), **base)
+
+
+def _tell_staff(session: Session, order_id: int, paid: int, attempt: PaymentAttempt) -> None:
+    """The bell and the board: a customer paid. Money taken beyond what is owed (two pages paid, cash taken
+    meanwhile) is kept and recorded, and flagged for staff to refund or keep as credit."""
+    order = session.get(Order, order_id)
+    over = -order_balance(session, order_id)[0]
+    summary = f"Paid {money.format_money(paid, attempt.currency)} online"
+    if over > 0:
+        summary += f": {money.format_money(over, attempt.currency)} more than was owed (refund it or keep it as credit)"
+        audit.record(
+            session, audit.SYSTEM, "payment.overpaid", order_id=order_id, amount_minor=over, attempt=attempt.id
+        )
+    alerts.record(session, order, AlertKind.PAID, summary)
 
 
 def _mismatch(attempt: PaymentAttempt, facts: SessionFacts) -> str:
@@ -383,6 +447,13 @@ def close_attempt(session: Session, session_id: str, status: AttemptStatus, fail
     return attempt
 
 
+def close_attempt_by_id(session: Session, attempt_id: int, status: AttemptStatus) -> None:
+    attempt = _locked_attempt(session, id=attempt_id)
+    if attempt is not None and attempt.status == AttemptStatus.OPEN.value:
+        attempt.status, attempt.completed_at = status.value, clock.now()
+        session.add(attempt)
+
+
 def note_failure(session: Session, attempt_id: int, message: str) -> PaymentAttempt | None:
     """A declined card: the checkout stays open (the customer may try another card); we remember why."""
     attempt = session.get(PaymentAttempt, attempt_id)
@@ -401,12 +472,22 @@ def open_attempts(session: Session, *, older_than_seconds: int, limit: int = 20)
         session.exec(
             select(PaymentAttempt)
             .where(PaymentAttempt.status == AttemptStatus.OPEN.value)
-            .where(PaymentAttempt.provider_session_id.is_not(None))
             .where(PaymentAttempt.created_at <= cutoff)
-            .order_by(PaymentAttempt.id)
+            .order_by(PaymentAttempt.checked_at.asc().nulls_first(), PaymentAttempt.id)  # none starves
             .limit(limit)
         ).all()
     )
+
+
+def mark_checked(session: Session, attempt_id: int, *, close: AttemptStatus | None = None, failure: str = "") -> None:
+    """The provider was asked about this checkout; `close`: it will never be paid (closed unpaid)."""
+    attempt = _locked_attempt(session, id=attempt_id)
+    if attempt is None:
+        return
+    attempt.checked_at = clock.now()
+    if close is not None and attempt.status == AttemptStatus.OPEN.value:
+        attempt.status, attempt.completed_at, attempt.failure = close.value, clock.now(), failure[:300]
+    session.add(attempt)
 
 
 # ---- refunds ------------------------------------------------------------------------------------------
@@ -448,28 +529,71 @@ def _currency(session: Session) -> str:
     return ShopSettings.current(session).currency
 
 
+REFUND_META = "rp_payment"  # our refunds name the online payment they give money back on (namespaced)
+
+
+def _originals(session: Session, payment_intent: str) -> list[Payment]:
+    """The online payments one provider payment made (one per order or invoice it paid)."""
+    if not payment_intent:
+        return []
+    return list(
+        session.exec(
+            select(Payment)
+            .where(Payment.reference == payment_intent)
+            .where(Payment.method == PaymentMethod.CARD_ONLINE.value)
+            .where(Payment.amount_minor > 0)
+            .where(Payment.refund_of_id.is_(None))
+            .order_by(Payment.id)
+        ).all()
+    )
+
+
 def record_refund(session: Session, facts: RefundFacts, *, source: str) -> Recorded:
-    """The provider confirmed a refund we asked for: a negative payment on the order, once."""
+    """A refund the provider confirmed (ours, or one made in Stripe's dashboard): negative payments on the
+    orders its payment paid, once. A refund that fails after it succeeded is given back the same way."""
+    originals = _originals(session, facts.payment_intent)
+    if not originals:
+        return Recorded("unknown", detail="a refund of a payment we didn't record")
+    if facts.status in ("failed", "canceled"):
+        return _reverse_refund(session, facts, originals, source)
     if facts.status != "succeeded":
         return Recorded("waiting", detail=f"refund {facts.status}")
-    try:
-        payment_id = int(facts.metadata.get("payment", ""))
-        staff_id = int(facts.metadata["staff"]) if str(facts.metadata.get("staff", "")).isdigit() else None
-    except ValueError:
-        return Recorded("unknown", detail="a refund we didn't ask for")
-    original = session.get(Payment, payment_id)
-    if original is None or original.method != PaymentMethod.CARD_ONLINE.value:
-        return Recorded("unknown", detail="a refund we didn't ask for")
-    if original.reference and facts.payment_intent and original.reference != facts.payment_intent:
-        return Recorded("refused", detail="the refund names another payment")
-    if not _once(session, f"refund:{facts.refund_id}", "refund.recorded", original.attempt_id, source):
-        return Recorded("already", (original.order_id,))
+    attempt = session.get(PaymentAttempt, originals[0].attempt_id) if originals[0].attempt_id else None
+    if attempt is not None and facts.currency and facts.currency != attempt.currency.upper():
+        return Recorded("refused", detail=f"refund in {facts.currency}, paid in {attempt.currency}")
+    if not _once(session, f"refund:{facts.refund_id}", "refund.recorded", originals[0].attempt_id, source):
+        return Recorded("already", tuple(sorted({p.order_id for p in originals})))
+    named = str(facts.metadata.get(REFUND_META, ""))
+    originals.sort(key=lambda p: str(p.id) != named)  # the payment staff chose first, then the others
+    staff_id = int(facts.metadata["rp_staff"]) if str(facts.metadata.get("rp_staff", "")).isdigit() else None
+    reason = (facts.metadata.get("rp_reason") or "Refunded at the card processor")[:2000]
+    left, made, orders = abs(facts.amount), [], []
+    for original in originals:
+        part = min(left, refundable(session, original))
+        if original is originals[-1] and not made:
+            part = left  # the provider refunded it: record it even if our figures disagree
+        if part <= 0:
+            continue
+        made.append(_negative(session, original, part, facts.refund_id, reason, staff_id))
+        orders.append(original.order_id)
+        left -= part
+        if left <= 0:
+            break
+    audit.record(
+        session, audit.Actor(kind="staff" if staff_id else "system", id=staff_id, label="refund confirmed"),
+        "payment.refunded_online", order_id=orders[0], amount_minor=facts.amount, refund=facts.refund_id,
+        source=source,
+    )  # fmt: skip
+    return Recorded("recorded", tuple(dict.fromkeys(orders)), amount_minor=facts.amount, payment_ids=tuple(made))
+
+
+def _negative(session: Session, original: Payment, amount: int, refund_id: str, note: str, staff_id) -> int:
     refund = Payment(
         order_id=original.order_id,
-        amount_minor=-abs(facts.amount),
+        amount_minor=-abs(amount),
         method=PaymentMethod.CARD_ONLINE.value,
-        reference=facts.refund_id[:200],
-        note=(facts.metadata.get("reason") or "Refunded online")[:2000],
+        reference=refund_id[:200],
+        note=note,
         received_at=clock.now(),
         staff_user_id=staff_id,
         refund_of_id=original.id,
@@ -478,9 +602,36 @@ def record_refund(session: Session, facts: RefundFacts, *, source: str) -> Recor
     session.add(refund)
     session.flush()
     invoices.allocate_new_payment(session, refund)
-    audit.record(
-        session, audit.Actor(kind="staff" if staff_id else "system", id=staff_id, label="refund confirmed"),
-        "payment.refunded_online", order_id=original.order_id, amount_minor=facts.amount, refund=facts.refund_id,
-        source=source,
-    )  # fmt: skip
-    return Recorded("recorded", (original.order_id,), amount_minor=facts.amount, payment_ids=(refund.id,))
+    return refund.id
+
+
+def _reverse_refund(session: Session, facts: RefundFacts, originals: list[Payment], source: str) -> Recorded:
+    """A refund we recorded failed or was cancelled at the provider: the money is the shop's again."""
+    recorded = list(
+        session.exec(select(Payment).where(Payment.reference == facts.refund_id).where(Payment.amount_minor < 0)).all()
+    )
+    if not recorded:
+        return Recorded("ignored", detail=f"refund {facts.status} before it was recorded")
+    if not _once(session, f"refund-undone:{facts.refund_id}", "refund.reversed", originals[0].attempt_id, source):
+        return Recorded("already")
+    made = []
+    for row in recorded:
+        back = Payment(
+            order_id=row.order_id,
+            amount_minor=-row.amount_minor,
+            method=PaymentMethod.CARD_ONLINE.value,
+            reference=facts.refund_id[:200],
+            note=f"The refund {facts.status} at the card processor",
+            received_at=clock.now(),
+            refund_of_id=row.refund_of_id,
+            attempt_id=row.attempt_id,
+        )
+        session.add(back)
+        session.flush()
+        invoices.allocate_new_payment(session, back)
+        made.append(back.id)
+        audit.record(
+            session, audit.SYSTEM, "payment.refund_failed", order_id=row.order_id,
+            amount_minor=-row.amount_minor, refund=facts.refund_id,
+        )  # fmt: skip
+    return Recorded("recorded", tuple(dict.fromkeys(r.order_id for r in recorded)), payment_ids=tuple(made))

@@ -44,10 +44,12 @@ def for_order(session: Session, order: Order, settings) -> PayView:
     due, currency = online_payments.order_balance(session, order.id)
     deposit, required = online_payments.deposit_due(session, order)
     deposit = min(deposit, max(due, 0))
+    payable = due >= online_payments.minimum(currency)
+    deposit = deposit if deposit >= online_payments.minimum(currency) else 0
     return PayView(
-        can_pay=due > 0,
-        balance=money.format_money(due, currency) if due > 0 else "",
-        balance_input=money.input_text(due) if due > 0 else "",
+        can_pay=payable,
+        balance=money.format_money(due, currency) if payable else "",
+        balance_input=money.input_text(due) if payable else "",
         part_allowed=shop.allow_part_payment,
         deposit=money.format_money(deposit, currency) if deposit > 0 else "",
         deposit_required=required and deposit > 0,

@@ -76,6 +76,8 @@ class AccountPayState(AccountOrderState):
 
     async def _start(self, kind: str, amount_text: str):
         identity = current_portal()
+        if not (identity.may(Perm.PAYMENTS_VIEW) or identity.may(Perm.INVOICES_VIEW)):
+            return rx.toast.error("Your account's access doesn't include payments.")  # what the page shows
         with session_scope() as session:
             order = self._authorised_order(session)
             if order is None:

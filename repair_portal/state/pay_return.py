@@ -61,6 +61,8 @@ class PayReturnState(PortalBrandState):
             attempt_id = attempt.id if attempt is not None and attempt.status == "open" else None
         if attempt_id is None or time.monotonic() - _ASKED.get(attempt_id, 0.0) < LATE_SECONDS:
             return
+        if len(_ASKED) > 1000:  # the memory of who asked stays small
+            _ASKED.clear()
         _ASKED[attempt_id] = time.monotonic()
         _outcome, order_ids = await rx.run_in_thread(lambda: online_payments.reconcile(attempt_id))
         for order_id in order_ids:

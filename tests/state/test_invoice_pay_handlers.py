@@ -26,8 +26,13 @@ CHECKOUT = Checkout("cs_test_1", "https://pay.example/cs_test_1")
 
 
 class FakeGateway:
+    demo = False
+
     def __init__(self):
         self.calls = []
+
+    def expire_checkout(self, session_id):
+        return None
 
     def create_checkout(self, **kw):
         self.calls.append(kw)
@@ -37,7 +42,7 @@ class FakeGateway:
 @pytest.fixture
 def provider(monkeypatch):
     fake = FakeGateway()
-    monkeypatch.setattr(pay_actions, "gateway", lambda session, settings=None: fake)
+    monkeypatch.setattr(pay_actions, "gateway", lambda session, settings=None, **_kw: fake)
     monkeypatch.setattr(pay_view, "online_ready", lambda session, settings: (True, True))
     return fake
 

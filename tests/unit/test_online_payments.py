@@ -262,17 +262,17 @@ def test_a_refund_is_checked_then_recorded_once_when_confirmed(session):
         online_payments.check_refund(session, order.id, cash.id, "1", "Cash")
     assert online_payments.check_refund(session, order.id, payment.id, "", "All of it")[1] == TOTAL
     facts = RefundFacts(
-        "re_1", "succeeded", 3000, "GBP", payment.reference, {"payment": str(payment.id), "reason": "Case"}
+        "re_1", "succeeded", 3000, "GBP", payment.reference, {"rp_payment": str(payment.id), "rp_reason": "Case"}
     )
     assert online_payments.record_refund(session, facts, source="call").outcome == "recorded"
     assert online_payments.record_refund(session, facts, source="refund.updated").outcome == "already"
     refund = session.exec(select(Payment).where(Payment.refund_of_id == payment.id)).one()
     assert (refund.amount_minor, refund.note, refund.method) == (-3000, "Case", PaymentMethod.CARD_ONLINE.value)
     assert online_payments.refundable(session, payment) == TOTAL - 3000
-    pending = RefundFacts("re_2", "pending", 1000, "GBP", payment.reference, {"payment": str(payment.id)})
+    pending = RefundFacts("re_2", "pending", 1000, "GBP", payment.reference, {"rp_payment": str(payment.id)})
     assert online_payments.record_refund(session, pending, source="call").outcome == "waiting"
-    stranger = RefundFacts("re_3", "succeeded", 1000, "GBP", "pi_other", {"payment": str(payment.id)})
-    assert online_payments.record_refund(session, stranger, source="call").outcome == "refused"
+    stranger = RefundFacts("re_3", "succeeded", 1000, "GBP", "pi_other", {"rp_payment": str(payment.id)})
+    assert online_payments.record_refund(session, stranger, source="call").outcome == "unknown"
     assert payments.paid_total(session, order.id) == TOTAL + 500 - 3000
 
 
@@ -294,3 +294,65 @@ def test_the_events_shops_enable_are_exactly_the_ones_acted_on(session):
     handled |= {"checkout.session.expired", "checkout.session.async_payment_failed", "payment_intent.payment_failed"}
     assert set(payment_settings.EVENTS) <= handled
     assert set(payment_settings.EVENTS) >= handled - {"charge.refund.updated"}
+
+
+def test_a_quote_waiting_for_a_decision_is_not_payable_online(session):
+    from repair_portal.services import quotes
+    from repair_portal.services.orders import create_order
+
+    from ..conftest import TEST_SECRET_KEY
+
+    _, location = _shop(session)
+    customer = account(session)
+    order = create_order(
+        session, TEST_SECRET_KEY, customer=customer, location=location, device=None, problem="x", actor=ACTOR
+    ).order
+    quote = quotes.create_quote(session, order, [quotes.LineSpec("Screen", 1, 10000)], ACTOR)
+    quotes.send_quote(session, quote, ACTOR)
+    assert online_payments.order_balance(session, order.id)[0] == 0
+    with pytest.raises(online_payments.PayError, match="nothing to pay"):
+        online_payments.balance_ask(session, order)
+
+
+def test_money_paid_beyond_what_is_owed_is_kept_and_flagged_for_staff(session):
+    from repair_portal.models import CustomerAlert
+
+    _, location = _shop(session)
+    order = approved_order(session, location, account(session))
+    first = _opened(session, online_payments.balance_ask(session, order), "cs_first")
+    second = _opened(session, online_payments.balance_ask(session, order), "cs_second")  # another tab
+    assert online_payments.record_paid(session, _paid_facts(first), source="t").outcome == "recorded"
+    assert online_payments.record_paid(session, _paid_facts(second), source="t").outcome == "recorded"
+    assert payments.paid_total(session, order.id) == 2 * TOTAL  # the money was taken: it is recorded
+    summaries = [a.summary for a in session.exec(select(CustomerAlert).where(CustomerAlert.order_id == order.id))]
+    assert summaries[0] == "Paid £180.00 online"
+    assert "£180.00 more than was owed" in summaries[1]
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "payment.overpaid")).one()
+
+
+def test_a_fixed_deposit_counts_what_was_paid_already(session):
+    _, location = _shop(session, deposit_rule="fixed", deposit_value=10000)
+    order = approved_order(session, location, account(session))
+    payments.record_payment(session, order, 6000, "cash", ACTOR)
+    assert online_payments.deposit_ask(session, order).amount_minor == 4000
+
+
+def test_a_refund_made_in_stripes_dashboard_and_a_refund_that_later_fails(session):
+    _, location = _shop(session)
+    customer = account(session)
+    first, second = issued_invoice(session, location, customer), issued_invoice(session, location, customer)
+    ask = online_payments.invoices_ask(session, customer.id, {first.id: TOTAL, second.id: 5000}, portal_user_id=None)
+    attempt = _opened(session, ask)
+    online_payments.record_paid(session, _paid_facts(attempt), source="t")
+    intent = f"pi_{attempt.id}"
+    dashboard = RefundFacts("re_dash", "succeeded", TOTAL + 1000, "GBP", intent, {})  # no metadata of ours
+    done = online_payments.record_refund(session, dashboard, source="refund.created")
+    assert done.outcome == "recorded" and set(done.order_ids) == {first.order_id, second.order_id}
+    assert payments.paid_total(session, first.order_id) == 0 and payments.paid_total(session, second.order_id) == 4000
+    failed = RefundFacts("re_dash", "failed", TOTAL + 1000, "GBP", intent, {})
+    assert online_payments.record_refund(session, failed, source="refund.updated").outcome == "recorded"
+    assert online_payments.record_refund(session, failed, source="refund.updated").outcome == "already"
+    assert (
+        payments.paid_total(session, first.order_id) == TOTAL and payments.paid_total(session, second.order_id) == 5000
+    )
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "payment.refund_failed")).all()

@@ -14,8 +14,16 @@ from starlette.routing import Route
 from repair_portal.actions import online_payments as actions
 from repair_portal.api.payments import stripe_webhook
 from repair_portal.db import session_scope, write_session
-from repair_portal.models import AttemptStatus, AuditEvent, OutboxMessage, Payment, PaymentAttempt, ShopSettings
-from repair_portal.services import audit, payments
+from repair_portal.models import (
+    AttemptStatus,
+    AuditEvent,
+    Order,
+    OutboxMessage,
+    Payment,
+    PaymentAttempt,
+    ShopSettings,
+)
+from repair_portal.services import audit, online_payments, payments
 from repair_portal.settings import get_settings
 
 from .. import factories
@@ -211,3 +219,67 @@ def test_without_keys_there_is_no_gateway_and_no_pay(app_env):
     with session_scope() as s:
         assert s.exec(select(PaymentAttempt)).all() == []
         assert ShopSettings.current(s).online_payments_enabled
+
+
+def test_a_second_page_for_the_same_order_closes_the_first(stripe_app, order_id):
+    _first_started, first = _start(order_id)
+    _second_started, second = _start(order_id)  # another tab, or the deposit then the balance
+    assert stripe_app.standin.sessions[first.provider_session_id]["status"] == "expired"
+    with session_scope() as s:
+        assert s.get(PaymentAttempt, first.id).status == AttemptStatus.CANCELLED.value
+    stripe_app.standin.pay(second.provider_session_id)
+    assert _paid(order_id) == [18000]
+
+
+def test_a_first_page_paid_meanwhile_is_recorded_and_the_second_is_refused(stripe_app, order_id):
+    _started, first = _start(order_id)
+    stripe_app.standin.hold_webhooks = True
+    stripe_app.standin.pay(first.provider_session_id)  # paid, its webhook not here yet
+    again = actions.pay_order(order_id, "balance", "", CUSTOMER)
+    assert not again.ok and "nothing to pay" in again.message  # the first was reconciled: nothing owed now
+    assert _paid(order_id) == [18000]
+
+
+def test_switching_payments_off_still_records_a_payment_already_made(stripe_app, order_id):
+    _started, attempt = _start(order_id)
+    with write_session() as s:
+        shop = ShopSettings.current(s)
+        shop.online_payments_enabled = False
+        s.add(shop)
+    stripe_app.standin.pay(attempt.provider_session_id)
+    assert stripe_app.standin.events[-1]["status"] == 200
+    assert _paid(order_id) == [18000]
+    refused = actions.pay_order(order_id, "balance", "", CUSTOMER)
+    assert not refused.ok and "isn't available" in refused.message  # no new checkouts, though
+
+
+def test_pay_on_orders_switched_off_refuses_a_forged_pay(stripe_app, order_id):
+    with write_session() as s:
+        shop = ShopSettings.current(s)
+        shop.pay_orders_online = False
+        s.add(shop)
+    refused = actions.pay_order(order_id, "balance", "", CUSTOMER)
+    assert not refused.ok and "isn't offered" in refused.message
+    with session_scope() as s:
+        assert s.exec(select(PaymentAttempt)).all() == []
+
+
+def test_reconcile_closes_checkouts_that_can_never_be_paid(stripe_app, order_id, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    later = timedelta(0)
+    monkeypatch.setattr("repair_portal.services.clock.now", lambda: datetime.now(UTC) + later)
+    _started, attempt = _start(order_id)
+    stripe_app.standin.sessions.pop(attempt.provider_session_id)  # e.g. the keys changed from test to live
+    assert actions.reconcile(attempt.id)[0] == "unreachable"  # soon after: maybe a hiccup; asked again later
+    later = timedelta(hours=2)
+    assert actions.reconcile(attempt.id)[0] == "closed"
+    with session_scope() as s:
+        assert s.get(PaymentAttempt, attempt.id).status == AttemptStatus.EXPIRED.value
+    with write_session() as s:  # a page never made (the app stopped between writing and asking Stripe)
+        orphan, _token = online_payments.open_attempt(s, online_payments.balance_ask(s, s.get(Order, order_id)))
+        orphan_id = orphan.id
+    assert actions.reconcile(orphan_id)[0] == "open"
+    later = timedelta(hours=2, minutes=11)
+    assert actions.reconcile(orphan_id)[0] == "closed"
+    assert [a for a, *_ in actions.reconcile_late()] == []  # nothing open is left to ask about
