@@ -61,6 +61,9 @@ LOOKUP_POST = "/api/lookup"
 PAY_RETURN = "/pay/return"  # where a customer lands back from the hosted payment page (the attempt in a cookie)
 PAY_RETURN_API = "/api/pay/return/{token}"  # the provider's success URL: sets the cookie, then PAY_RETURN
 PAY_CANCEL_API = "/api/pay/cancel/{token}"  # the provider's cancel URL: closes the checkout, then PAY_RETURN
+TWILIO_INBOUND = "/api/twilio/inbound"  # a text to the shop's number (signed by Twilio)
+TWILIO_STATUS = "/api/twilio/status"  # delivery reports for texts we sent (signed by Twilio)
+STAFF_SETTINGS_TEXTS = "/staff/settings/texts"  # texts: wording, Twilio, quiet hours
 DEMO_STRIPE = "/api/demo-stripe"  # demo mode only: the local Stripe stand-in (no money moves)
 # Invoices and statements (PDF). Statements take ?from=YYYY-MM-DD&to=YYYY-MM-DD (a plain GET form).
 STAFF_INVOICE_PDF = "/api/staff/invoices/{invoice_id}.pdf"

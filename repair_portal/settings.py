@@ -82,6 +82,10 @@ class Settings:
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
     stripe_api_base: str | None = None  # None: Stripe's own API; the demo stand-in's address otherwise
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None  # an E.164 number or a Messaging Service SID (MG…)
+    twilio_api_base: str | None = None  # None: Twilio's own API (tests point it at a stand-in)
 
     @property
     def is_sqlite(self) -> bool:
@@ -150,6 +154,18 @@ def _env_stripe(name: str, prefixes: tuple[str, ...], demo_mode: bool) -> str | 
     return value
 
 
+def _env_twilio(name: str, demo_mode: bool) -> str | None:
+    """A Twilio setting from the environment: a placeholder stops the app (demo mode: ignored)."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return None
+    if value.lower() in PLACEHOLDER_SECRETS:
+        if demo_mode:
+            return None
+        raise SettingsError(f"{name} is a placeholder; unset it (texts then stay in the SMS outbox).")
+    return value
+
+
 def _env_url(name: str) -> str | None:
     value = (os.environ.get(name) or "").strip().rstrip("/")
     if not value:
@@ -191,6 +207,10 @@ def load_settings() -> Settings:
         stripe_secret_key=_env_stripe("STRIPE_SECRET_KEY", ("sk_", "rk_"), demo_mode),
         stripe_webhook_secret=_env_stripe("STRIPE_WEBHOOK_SECRET", ("whsec_",), demo_mode),
         stripe_api_base=_env_url("STRIPE_API_BASE"),
+        twilio_account_sid=_env_twilio("TWILIO_ACCOUNT_SID", demo_mode),
+        twilio_auth_token=_env_twilio("TWILIO_AUTH_TOKEN", demo_mode),
+        twilio_from=_env_twilio("TWILIO_FROM", demo_mode),
+        twilio_api_base=_env_url("TWILIO_API_BASE"),
     )
 
 

@@ -33,6 +33,7 @@ from .reports import ReportStatus, ServiceReport
 from .resources import ResourceFile, ResourceFolder, ResourceShare
 from .security import AuditEvent, PortalLink, PortalVerification, RateLimitEvent
 from .shop import AccessMode, Location, ShopSettings
+from .sms import SmsConsent, SmsMessage, SmsStatus, SmsTemplateText
 from .staff import Role, StaffSession, StaffUser
 from .staff_tokens import StaffPasswordToken as StaffPasswordToken
 
@@ -97,6 +98,10 @@ __all__ = [
     "SignaturePurpose",
     "SignedText",
     "Site",
+    "SmsConsent",
+    "SmsMessage",
+    "SmsStatus",
+    "SmsTemplateText",
     "StaffSession",
     "StaffUser",
     "Stage",

@@ -97,5 +97,6 @@ class Message(SQLModel, table=True):
     author_name: str = Field(default="", max_length=200)
     body: str = Field(max_length=5000)
     is_feedback: bool = False
+    channel: str = Field(default="portal", max_length=10, description="portal or sms: how it came or went")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -80,6 +80,14 @@ class ShopSettings(SQLModel, table=True):
     deposit_rule: str = Field(default="none", max_length=10, description="none | percent | fixed")
     deposit_value: int = Field(default=0, description="percent in basis points, or a fixed amount in minor units")
     deposit_required: bool = False  # on: no "Skip" after approving; the deposit shows as due
+    # Text messages (services/sms_settings.py). The auth token typed on the settings page is kept encrypted;
+    # TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN / TWILIO_FROM in the environment win over these.
+    twilio_account_sid: str = Field(default="", max_length=64)
+    twilio_auth_token_enc: str = Field(default="", max_length=1000)
+    twilio_from: str = Field(default="", max_length=64, description="E.164 number or a Messaging Service SID")
+    # Automated texts wait outside these hours (in the location's time zone); "" = no quiet hours.
+    quiet_hours_start: str = Field(default="20:00", max_length=5)
+    quiet_hours_end: str = Field(default="08:00", max_length=5)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @classmethod
@@ -107,5 +115,6 @@ class Location(SQLModel, table=True):
     deposit_rule: str | None = Field(default=None, max_length=10)
     deposit_value: int | None = None
     deposit_required: bool | None = None
+    timezone: str | None = Field(default=None, max_length=64, description="None: the shop's (quiet hours)")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -13,6 +13,9 @@ from repair_portal.migrations import current_revision, head_revision, upgrade_to
 from repair_portal.settings import PROJECT_ROOT
 
 EXPECTED_TABLES = {
+    "sms_message",
+    "sms_consent",
+    "sms_template_text",
     "payment_attempt",
     "payment_attempt_line",
     "provider_event",

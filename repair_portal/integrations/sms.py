@@ -1,0 +1,91 @@
+"""Text message backends: Twilio (the official client) and the offline SMS outbox/console."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from .email import PRIVATE_LINK
+
+log = logging.getLogger("repair_portal.sms")
+
+
+@dataclass(frozen=True)
+class Text:
+    to_number: str  # E.164
+    body: str
+    status_callback: str = ""  # where the provider reports delivery (Twilio: signed)
+
+
+class SmsDeliveryError(Exception):
+    def __init__(self, message: str, *, retryable: bool, code: str = ""):
+        super().__init__(message)
+        self.retryable, self.code = retryable, code
+
+
+class SmsBackend(Protocol):
+    name: str
+
+    def send(self, text: Text) -> tuple[str, str]:
+        """Hand the text over or raise SmsDeliveryError; returns (provider id, provider status)."""
+
+
+def redact(body: str) -> str:
+    """A text's private links (tracking links work as credentials) blanked: for logs and stored copies."""
+    return PRIVATE_LINK.sub(r"\1[private link]", body)
+
+
+def masked_number(number: str) -> str:
+    """+447700900123 -> +44…0123 (logs never hold a whole number)."""
+    digits = re.sub(r"\D", "", number)
+    return f"+{digits[:2]}…{digits[-4:]}" if len(digits) > 6 else "…"
+
+
+class OutboxSms:
+    """No provider: the text stays in the SMS outbox for staff to see, and goes to the console with its
+    private links blanked."""
+
+    name = "outbox"
+
+    def send(self, text: Text) -> tuple[str, str]:
+        log.info("[sms outbox] to %s", masked_number(text.to_number))
+        print(f"[sms outbox] To: {masked_number(text.to_number)}\n{redact(text.body)}", flush=True)
+        return "", "outbox"
+
+
+class TwilioSms:
+    name = "twilio"
+
+    def __init__(self, account_sid: str, auth_token: str, sender: str, *, api_base: str | None = None):
+        from twilio.http.http_client import TwilioHttpClient
+        from twilio.rest import Client
+
+        self._client = Client(account_sid, auth_token, http_client=TwilioHttpClient(timeout=15))
+        if api_base:  # tests and proxies: the same client against another address
+            self._client.api.base_url = api_base.rstrip("/")
+        self._sender = sender
+
+    def send(self, text: Text) -> tuple[str, str]:
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        params = {"to": text.to_number, "body": text.body}
+        if self._sender.startswith("MG"):
+            params["messaging_service_sid"] = self._sender
+        else:
+            params["from_"] = self._sender
+        if text.status_callback:
+            params["status_callback"] = text.status_callback
+        try:
+            message = self._client.messages.create(**params)
+        except TwilioRestException as exc:
+            retryable = exc.status >= 500 or exc.status == 429
+            raise SmsDeliveryError(
+                f"Twilio said: {exc.msg}"[:500], retryable=retryable, code=str(exc.code or "")
+            ) from exc
+        except TwilioException as exc:
+            raise SmsDeliveryError(f"Twilio couldn't be reached: {exc}"[:500], retryable=True) from exc
+        except OSError as exc:
+            raise SmsDeliveryError(f"Twilio couldn't be reached: {exc}"[:500], retryable=True) from exc
+        return message.sid or "", message.status or "queued"
