@@ -44,6 +44,17 @@ def reminder_pass(settings: Settings) -> int:
 RECONCILE_SECONDS = 60.0  # how often checkouts whose webhook is late are asked about
 
 
+def text_pass(settings: Settings) -> None:
+    """Send the texts that are due (Twilio with credentials, else the SMS outbox); several workers may run it."""
+    from .db import session_scope
+    from .services import sms_delivery, sms_settings
+
+    with session_scope() as session:
+        backend = sms_settings.backend_for(session, settings)
+    callback = sms_settings.status_url(settings) if backend.name == "twilio" else ""
+    sms_delivery.deliver_due(get_engine(), backend, callback)
+
+
 async def _reconcile_pass() -> None:
     """Online payments whose webhook hasn't come: ask the provider, record what it confirms (once)."""
     from .actions import online_payments
@@ -75,6 +86,7 @@ async def delivery_loop() -> None:
                     log.info("queued %s reminder(s)", queued)
                     live.publish_alerts()  # open staff pages count them at once
             await asyncio.to_thread(lambda: deliver_due(get_engine(), backend, sender_for(settings)))
+            await asyncio.to_thread(text_pass, settings)
         except asyncio.CancelledError:
             raise
         except Exception:  # keep delivering after a transient database error (or a racing worker)

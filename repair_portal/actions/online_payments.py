@@ -18,7 +18,7 @@ from .. import routes
 from ..db import session_scope, write_session
 from ..integrations.stripe_gateway import GatewayError, SignatureError, StripeGateway
 from ..models import AttemptStatus, Order, PaymentAttempt, ShopSettings
-from ..services import audit, clock, mail, money, online_payments, payment_events, payment_settings
+from ..services import audit, clock, mail, money, notifications, online_payments, payment_events, payment_settings
 from ..settings import Settings, get_settings
 from . import GONE, Outcome, done, links, refused
 
@@ -261,10 +261,11 @@ def send_receipt(attempt_id: int) -> None:
                 + money.format_money(line.amount_minor, attempt.currency)
                 for line in lines
             )
+            amount = {"amount": money.format_money(attempt.amount_minor, attempt.currency)}
+            notifications.text(session, links(), "payment_received", lines[0].order_id, audit.SYSTEM, extra=amount)
             mail.queue_order_email(
                 session, links(), "payment_received", lines[0].order_id, audit.SYSTEM,
-                extra={"amount": money.format_money(attempt.amount_minor, attempt.currency)},
-                quote_block=listed, respect_consent=False,
+                extra=amount, quote_block=listed, respect_consent=False,
             )  # fmt: skip
     except mail.NotSent:
         return

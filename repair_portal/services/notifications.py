@@ -9,10 +9,31 @@ from . import audit, mail
 from .mail import LinkSettings, NotSent
 
 
-def _queue(session: Session, links: LinkSettings, template: str, order_id: int, actor: audit.Actor, **kw) -> bool:
+def _queue(
+    session: Session, links: LinkSettings, template: str, order_id: int, actor: audit.Actor, *, texted=True, **kw
+) -> bool:
+    """The email, and for a customer who agreed to texts the same news by text (sms_templates has a text for
+    every customer email); returns whether the email was queued."""
+    if texted:
+        text(session, links, template, order_id, actor, extra=kw.get("extra"))
     try:
         mail.queue_order_email(session, links, template, order_id, actor, **kw)
     except NotSent:
+        return False
+    return True
+
+
+def text(
+    session: Session, links: LinkSettings, template: str, order_id: int, actor: audit.Actor, *, extra=None
+) -> bool:
+    """An automated text (consent and quiet hours apply: services/sms.py); nothing when there is no such text."""
+    from . import sms, sms_templates
+
+    if template not in sms_templates.SPECS:
+        return False
+    try:
+        sms.queue_order_text(session, links, template, order_id, actor, extra=extra)
+    except sms.NotTexted:
         return False
     return True
 
@@ -54,7 +75,8 @@ def customer_message(session: Session, links: LinkSettings, order: Order, actor:
 
 
 def staff_reply(session: Session, links: LinkSettings, order: Order, actor: audit.Actor, body: str) -> bool:
-    return _queue(session, links, "staff_reply", order.id, actor, quote_block=body)
+    """The email only: whether the reply also goes by text is the reply's own decision (actions/order_page.py)."""
+    return _queue(session, links, "staff_reply", order.id, actor, texted=False, quote_block=body)
 
 
 def feedback_received(session: Session, links: LinkSettings, order: Order, actor: audit.Actor, body: str) -> bool:

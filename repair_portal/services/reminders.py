@@ -52,11 +52,18 @@ def _collections_due(session: Session, before: datetime) -> list[tuple[Order, St
 def _remind(session: Session, links: mail.LinkSettings, order: Order, template: str, key: str, what: str) -> bool:
     if session.exec(select(CustomerAlert.id).where(CustomerAlert.dedupe_key == key)).first() is not None:
         return False
+    from .notifications import text
+
+    texted = text(session, links, template, order.id, REMINDER_ACTOR)
     try:
         mail.queue_order_email(session, links, template, order.id, REMINDER_ACTOR)
-        summary = f"Reminded by email: {what}"
+        summary = f"Reminded by email{' and text' if texted else ''}: {what}"
     except mail.NotSent as exc:
-        summary = f"{what}; not emailed ({str(exc).rstrip('.').lower()}): call them?"
+        summary = (
+            f"Reminded by text: {what}"
+            if texted
+            else f"{what}; not emailed ({str(exc).rstrip('.').lower()}): call them?"
+        )
     # The unique key makes a second worker's identical pass fail and roll back: sent once.
     alerts.record(session, order, AlertKind.REMINDER, summary, dedupe_key=key)
     return True

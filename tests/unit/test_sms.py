@@ -1,0 +1,123 @@
+"""Which texts go out and when: consent, quiet hours, explicit staff texts; delivery with back-off, the
+SMS outbox, and the tracking link not kept once sent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import select
+
+from repair_portal.integrations.sms import OutboxSms, SmsDeliveryError
+from repair_portal.models import AuditEvent, Customer, SmsMessage, SmsStatus
+from repair_portal.services import audit, mail, notifications, reminders, sms, sms_consent, sms_delivery
+
+from .. import factories
+from ..conftest import TEST_SECRET_KEY
+
+LINKS = mail.LinkSettings("https://track.fixpoint.example", TEST_SECRET_KEY)
+ACTOR = audit.Actor("staff", None, "Sam")
+
+
+def _booked(session, *, phone="+447700900123", consent=True):
+    _, location = factories.shop(session)
+    new = factories.order(session, location)
+    customer = session.get(Customer, new.order.customer_id)
+    customer.phone = phone
+    session.add(customer)
+    if consent:
+        sms_consent.set_consent(session, customer, True, "intake", ACTOR, wording=sms_consent.INTAKE_WORDING)
+    session.flush()
+    return new.order
+
+
+def test_an_automated_text_needs_consent_and_a_mobile_number(session, clock):
+    order = _booked(session, consent=False)
+    with pytest.raises(sms.NotTexted, match="agreed"):
+        sms.queue_order_text(session, LINKS, "order_booked", order.id, ACTOR)
+    explicit = sms.queue_order_text(session, LINKS, "portal_link", order.id, ACTOR, explicit=True)
+    assert explicit.to_number == "+447700900123" and "/track/" in explicit.body  # "Text link": staff chose to
+    customer = session.get(Customer, order.customer_id)
+    customer.phone = ""
+    session.add(customer)
+    with pytest.raises(sms.NotTexted, match="no mobile"):
+        sms.queue_order_text(session, LINKS, "portal_link", order.id, ACTOR, explicit=True)
+    skipped = session.exec(select(AuditEvent).where(AuditEvent.action == "sms.skipped")).all()
+    assert [s.detail.count("no_consent") + s.detail.count("no_mobile") for s in skipped] == [1, 1]
+
+
+def test_the_booked_in_text_carries_the_link_and_quiet_hours_hold_it_until_morning(session, clock):
+    clock.current = datetime(2026, 12, 1, 21, 30, tzinfo=UTC)  # 21:30 in London
+    order = _booked(session)
+    assert notifications.order_booked(session, LINKS, order, ACTOR)
+    text = session.exec(select(SmsMessage)).one()
+    assert text.template == "order_booked" and text.body.startswith("Test Repairs: we've booked in your")
+    assert f"{LINKS.public_url}/track/" in text.body
+    assert text.next_attempt_at == datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+    urgent = sms.queue_order_text(session, LINKS, "portal_link", order.id, ACTOR, explicit=True)
+    assert urgent.next_attempt_at == clock.current  # a staff member's own "Text link" goes now
+
+
+def test_a_quote_text_opens_the_quote_tab_and_stopping_ends_automated_texts(session, clock):
+    order = _booked(session)
+    quote_text = sms.queue_order_text(session, LINKS, "quote_ready", order.id, ACTOR)
+    assert "?tab=quote" in quote_text.body
+    customer = session.get(Customer, order.customer_id)
+    sms_consent.set_consent(session, customer, False, "keyword", audit.SYSTEM)
+    assert not notifications.text(session, LINKS, "stage_changed", order.id, ACTOR)
+    assert sms_consent.opted_out_by_keyword(session, customer.id)
+    assert [r.channel for r in sms_consent.history(session, customer.id)] == ["keyword", "intake"]
+
+
+def test_the_outbox_keeps_the_text_without_its_link_once_sent(engine, write, read, clock, capsys):
+    with write() as s:
+        order = _booked(s)
+        sms.queue_order_text(s, LINKS, "order_booked", order.id, ACTOR)
+    report = sms_delivery.deliver_due(engine, OutboxSms())
+    assert report.sent == 1
+    printed = capsys.readouterr().out
+    assert "[sms outbox] To: +44…0123" in printed and "/track/[private link]" in printed
+    with read() as s:
+        text = s.exec(select(SmsMessage)).one()
+        assert text.status == SmsStatus.OUTBOX.value and text.backend == "outbox"
+        assert "/track/[private link]" in text.body
+    assert sms_delivery.deliver_due(engine, OutboxSms()).sent == 0  # sent once
+
+
+class Flaky:
+    name = "twilio"
+
+    def __init__(self, error):
+        self.error, self.calls = error, 0
+
+    def send(self, text):
+        self.calls += 1
+        raise self.error
+
+
+def test_a_provider_error_is_retried_with_back_off_then_fails(engine, write, read, clock):
+    with write() as s:
+        sms.queue_order_text(s, LINKS, "order_booked", _booked(s).id, ACTOR)
+    flaky = Flaky(SmsDeliveryError("Twilio couldn't be reached", retryable=True))
+    for _ in range(sms_delivery.MAX_ATTEMPTS):
+        sms_delivery.deliver_due(engine, flaky)
+        clock.advance(hours=3)
+    assert flaky.calls == sms_delivery.MAX_ATTEMPTS
+    with read() as s:
+        text = s.exec(select(SmsMessage)).one()
+        assert text.status == SmsStatus.FAILED.value and "reached" in text.last_error
+
+
+def test_a_refused_number_fails_at_once_with_the_providers_code(engine, write, read, clock):
+    with write() as s:
+        sms.queue_order_text(s, LINKS, "order_booked", _booked(s).id, ACTOR)
+    sms_delivery.deliver_due(engine, Flaky(SmsDeliveryError("Twilio said: invalid To", retryable=False, code="21211")))
+    with read() as s:
+        text = s.exec(select(SmsMessage)).one()
+        assert (text.status, text.error_code, text.attempts) == (SmsStatus.FAILED.value, "21211", 1)
+
+
+def test_reminders_go_by_text_too(session, clock):
+    order = _booked(session)
+    reminders._remind(session, LINKS, order, "collection_reminder", "collect-reminder:1", "ready for 5 days")
+    assert session.exec(select(SmsMessage.template)).all() == ["collection_reminder"]
