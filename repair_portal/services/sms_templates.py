@@ -28,7 +28,7 @@ SPECS: dict[str, TextSpec] = {
     spec.key: spec
     for spec in [
         TextSpec("order_booked", "Order booked in", _BOOKED),
-        TextSpec("stage_changed", "Stage changed", "{shop_name}: your repair {reference} is now at “{stage}”. {link}"),
+        TextSpec("stage_changed", "Stage changed", "{shop_name}: your repair {reference} is now at '{stage}'. {link}"),
         TextSpec("quote_ready", "Quote ready", "{shop_name}: your quote for {reference} is ready: {link}", "quote"),
         TextSpec("ready_for_collection", "Ready for collection", _READY),
         TextSpec("staff_reply", "Reply from the shop", "{shop_name} about {reference}: {message}", "messages"),
