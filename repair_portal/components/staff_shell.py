@@ -38,6 +38,7 @@ SETTINGS_NAV = [
     ("Staff", routes.STAFF_SETTINGS_STAFF, "user-cog", roles_for(Action.MANAGE_USERS)),
     ("Portal access", routes.STAFF_SETTINGS_PORTAL, "key-round", roles_for(Action.EDIT_SETTINGS)),
     ("Emails", routes.STAFF_SETTINGS_EMAILS, "mail", roles_for(Action.EDIT_SETTINGS)),
+    ("Texts", routes.STAFF_SETTINGS_TEXTS, "message-square-text", roles_for(Action.EDIT_SETTINGS)),
     ("Payments", routes.STAFF_SETTINGS_PAYMENTS, "credit-card", roles_for(Action.MANAGE_PAYMENTS)),
     ("Shared files", routes.STAFF_SETTINGS_RESOURCES, "folder-open", roles_for(Action.MANAGE_RESOURCES)),
 ]

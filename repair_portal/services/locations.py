@@ -6,8 +6,10 @@ a save is refused whole when the row no longer matches them, naming the fields s
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, not_
 from sqlmodel import Session, select
@@ -32,9 +34,21 @@ LABELS = {
     "deposit_rule": "deposit",
     "deposit_value": "deposit amount",
     "deposit_required": "deposit required",
+    "timezone": "time zone",
 }
 DEPOSIT_FIELDS = ("deposit_rule", "deposit_value", "deposit_required")
 LIMITS = {"name": 200, "phone": 40, "email": 254, "address": 500, "welcome_message": 2000}
+# The time zone select's list (quiet hours for texts wait for morning there); a location's own zone is added.
+COMMON_TIMEZONES = (
+    "Europe/London", "Europe/Dublin", "Europe/Lisbon", "Europe/Madrid", "Europe/Paris", "Europe/Brussels",
+    "Europe/Amsterdam", "Europe/Berlin", "Europe/Zurich", "Europe/Rome", "Europe/Stockholm", "Europe/Warsaw",
+    "Europe/Athens", "Europe/Helsinki", "Europe/Istanbul", "Africa/Lagos", "Africa/Johannesburg", "Asia/Dubai",
+    "Asia/Kolkata", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Tokyo", "Australia/Perth", "Australia/Brisbane",
+    "Australia/Sydney", "Pacific/Auckland", "America/St_Johns", "America/Halifax", "America/New_York",
+    "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles", "America/Anchorage",
+    "Pacific/Honolulu", "America/Mexico_City", "America/Sao_Paulo", "UTC",
+)  # fmt: skip
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}")
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,7 @@ class LocationForm:
     deposit_rule: str = INHERIT
     deposit_value: str = ""
     deposit_required: str = INHERIT
+    timezone: str = INHERIT  # a zoneinfo name for quiet hours ('': the shop's)
 
 
 class LocationInvalid(ValueError):
@@ -106,7 +121,26 @@ def _clean(form: LocationForm, region: str) -> LocationForm:
         deposit_rule=rule,
         deposit_value=value,
         deposit_required=required,
+        timezone=form.timezone.strip(),
     )
+
+
+def timezone_problem(name: str) -> str:
+    """Why `name` isn't a time zone this server knows ('' when it is one, or empty: the shop's)."""
+    if not name:
+        return ""
+    try:
+        if _ZONE_NAME.fullmatch(name) and ZoneInfo(name):
+            return ""
+    except (KeyError, ValueError, OSError):  # unknown (ZoneInfoNotFoundError is a KeyError), or not a zone file
+        pass
+    return "Choose a time zone from the list, or use the shop's."
+
+
+def timezone_choices(current: str) -> list[str]:
+    """The select's zones: the common ones, and the location's own when it isn't among them."""
+    extra = [current] if current and current not in COMMON_TIMEZONES and not timezone_problem(current) else []
+    return [*COMMON_TIMEZONES, *extra]
 
 
 def validate(form: LocationForm, region: str, *, stored_phone: str = "") -> dict[str, str]:
@@ -131,6 +165,8 @@ def validate(form: LocationForm, region: str, *, stored_phone: str = "") -> dict
         errors["accent_color"] = refused
     if form.access_mode and form.access_mode not in ACCESS_MODES:
         errors["access_mode"] = "Choose how customers open their page, or use the shop's setting."
+    if problem := timezone_problem(form.timezone):
+        errors["timezone"] = problem
     errors.update(hours.validate(form.hours))
     errors.update(deposits.parse_location_deposit(form.deposit_rule, form.deposit_value, form.deposit_required)[1])
     return errors
@@ -150,6 +186,7 @@ def form_for(location: Location) -> LocationForm:
         deposit_rule=rule,
         deposit_value=value,
         deposit_required=required,
+        timezone=location.timezone or INHERIT,
     )
 
 
@@ -186,6 +223,7 @@ def _apply(location: Location, form: LocationForm) -> None:
     deposit = deposits.parse_location_deposit(form.deposit_rule, form.deposit_value, form.deposit_required)[0]
     location.deposit_rule, location.deposit_value = deposit.rule, deposit.value
     location.deposit_required = deposit.required
+    location.timezone = form.timezone or None
 
 
 # --- queries -------------------------------------------------------------------------------------

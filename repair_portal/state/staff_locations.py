@@ -24,9 +24,9 @@ from .uploads import MB, upload_limit
 DENIED = "Only owners and managers can change settings."
 # The deposit override's fields are saved only for owners (Action.MANAGE_PAYMENTS), like Settings → Payments.
 TEXT_FIELDS = ("name", "phone", "email", "address", "accent_color", "welcome_message", "access_mode")
-TEXT_FIELDS += locations.DEPOSIT_FIELDS
+TEXT_FIELDS += (*locations.DEPOSIT_FIELDS, "timezone")
 INHERIT_CHOICE = "inherit"  # what the access-mode select sends for "same as the shop" (Radix needs a value)
-CHOICES = ("access_mode", "deposit_rule", "deposit_required")  # selects: INHERIT_CHOICE is the shop's
+CHOICES = ("access_mode", "deposit_rule", "deposit_required", "timezone")  # selects: INHERIT_CHOICE is the shop's
 DEFAULT_OPEN, DEFAULT_CLOSE = "09:00", "17:30"
 
 
@@ -57,6 +57,8 @@ class StaffLocationsState(StaffSessionState):
     shop_access_label: str = ""
     shop_deposit_label: str = ""  # "25 % deposit, optional": what "Use the shop's rule" means
     shop_has_logo: bool = False
+    shop_timezone: str = ""  # what "Use the shop's" means in the time zone select
+    timezone_choices: list[str] = list(locations.COMMON_TIMEZONES)
     editing: bool = False
     editing_id: int = 0  # 0: a new location
     values: dict[str, str] = dict.fromkeys(TEXT_FIELDS, "")
@@ -103,6 +105,7 @@ class StaffLocationsState(StaffSessionState):
         self.shop_access_label = ACCESS_MODES.get(shop.access_mode, shop.access_mode)
         self.shop_deposit_label = deposits.describe(deposits.deposit_rule_for(shop), shop.currency)
         self.shop_has_logo = shop_logo is not None
+        self.shop_timezone = shop.timezone
         self.rows = [
             LocationCard(
                 id=r.id,
@@ -156,6 +159,7 @@ class StaffLocationsState(StaffSessionState):
 
     def _open_editor(self, location_id: int, form: LocationForm, logo_path: str | None) -> None:
         self.editing_id = location_id
+        self.timezone_choices = locations.timezone_choices(form.timezone)
         self._show(form)
         self._original = dataclasses.asdict(form)
         self.edit_has_logo, self.logo_version = bool(logo_path), (logo_path or "")[5:13]

@@ -125,6 +125,7 @@ PAGES = {
     "settings-staff": ("/staff/settings/staff", "#staff-table"),
     "settings-emails": ("/staff/settings/emails", "#preview-subject"),
     "settings-payments": ("/staff/settings/payments", "#pay-status"),
+    "settings-texts": ("/staff/settings/texts", "#text-order-booked-preview"),
     "settings-price-list": ("/staff/settings/price-list", ".price-row"),
 }
 

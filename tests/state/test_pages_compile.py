@@ -19,6 +19,7 @@ EXPECTED_ROUTES = {
     "/staff/settings/portal",
     "/staff/settings/shared-files",
     "/staff/settings/payments",
+    "/staff/settings/texts",
     "/staff/customers",
     "/staff/counter",
     "/staff/profile",

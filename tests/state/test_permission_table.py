@@ -307,6 +307,7 @@ def _page(cls, w) -> tuple[str, str | None]:
         StaffCustomersState: ("/staff/customers", "load_customers"),
         "EmailSettingsState": ("/staff/settings/emails", "load_email_settings"),
         "StaffPaymentSettingsState": ("/staff/settings/payments", "load_payment_settings"),
+        "StaffTextSettingsState": ("/staff/settings/texts", "load_text_settings"),
         "StaffIntakeState": ("/staff/orders/new", "load_intake"),
         "StaffLocationsState": ("/staff/settings/locations", "load_locations"),
         "StaffOrdersState": ("/staff", "load_orders"),

@@ -118,11 +118,26 @@ def _hours_row(day: str) -> rx.Component:
     )
 
 
+def _timezone_field() -> rx.Component:
+    """Quiet hours for texts are kept in this zone (services/sms.py); "the shop's" sends INHERIT_CHOICE."""
+    select = rx.select.root(
+        rx.select.trigger(width="100%", id="loc-timezone", style={"min_height": "44px"}),
+        rx.select.content(
+            rx.select.item("Use the shop's (", S.shop_timezone, ")", value=INHERIT_CHOICE),
+            rx.foreach(S.timezone_choices, lambda zone: rx.select.item(zone, value=zone)),
+        ),
+        value=S.values.get("timezone", INHERIT_CHOICE),
+        on_change=lambda value: S.set_value("timezone", value),
+    )
+    return F.field("Time zone (for quiet hours)", select, "timezone", "loc-timezone")
+
+
 def _hours_fields() -> rx.Component:
     return rx.vstack(
         _section_title("Opening hours"),
         rx.text("Shown on the customer's page and in emails.", size="1", color_scheme="gray"),
         *[_hours_row(day) for day in DAYS],
+        _timezone_field(),
         spacing="2",
         width="100%",
     )
