@@ -9,14 +9,14 @@ numbers stay out of the long-lived audit log (the row itself holds the current v
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Customer, Device, Order, PortalUser, Stage
-from . import audit, clock, edits, locking, phones
+from . import audit, clock, edits, locking, phones, sms_consent
 from .emails import is_valid_email
 from .search import matching_customer_ids
 
@@ -34,6 +34,7 @@ CONSENT_FIELDS = ("email_updates", "sms_updates")
 SENSITIVE_FIELDS = {"email", "phone"}  # audited by name only
 LIMITS = {"first_name": 100, "last_name": 100, "company": 200, "email": 254, "phone": 40}
 UPDATE_ACTIONS = ("customer.updated", "customer.consent_changed")
+STOPPED = "They replied STOP to a text: only they can turn texts back on (by replying START, or in the portal)."
 
 
 class CustomerError(ValueError):
@@ -419,11 +420,21 @@ def update_customer(
         raise CustomerInvalid(errors)
     clean = form.cleaned(region)
     before = CustomerForm.of(customer)
+    if original is not None and original.cleaned(region).sms_updates == clean.sms_updates:
+        # The editor left the texts switch alone: a choice made meanwhile elsewhere (the customer in the portal,
+        # a STOP by text, which don't move the edit token) stands.
+        clean = replace(clean, sms_updates=before.sms_updates)
+    if clean.sms_updates and not before.sms_updates and sms_consent.opted_out_by_keyword(session, customer.id):
+        raise CustomerInvalid({"sms_updates": STOPPED})
     changed = [f.name for f in fields(CustomerForm) if getattr(before, f.name) != getattr(clean, f.name)]
     if not changed:
         return []
     for name in changed:
-        setattr(customer, name, getattr(clean, name))
+        if name != "sms_updates":  # texting consent goes through its ledger, below (the new number first)
+            setattr(customer, name, getattr(clean, name))
+    if "sms_updates" in changed:
+        staff_id = actor.id if actor.kind == "staff" else None
+        sms_consent.set_consent(session, customer, clean.sms_updates, "staff", actor, staff_user_id=staff_id)
     # Strictly increasing, even when two saves read the same clock tick: the token must move.
     customer.updated_at = max(clock.now(), customer.updated_at + timedelta(microseconds=1))
     session.add(customer)

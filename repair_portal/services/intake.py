@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from ..models import Customer, Device, Location, PaymentMethod, ShopSettings, StaffUser
-from . import audit, passcodes, payments, phones, timefmt
+from . import audit, clock, passcodes, payments, phones, sms_consent, timefmt
 from .emails import is_valid_email
 from .ids import parse_id
 from .money import AmountError, parse_amount
@@ -47,6 +47,7 @@ class IntakeForm:
     passcode: str = ""
     deposit: str = ""  # an amount as typed, or ""
     deposit_method: str = "card"
+    sms_updates: bool = False  # "Text me updates": a tick of its own, recorded in the consent ledger
 
     def __repr__(self) -> str:  # the form's fingerprint (double-submit check) never shows the passcode
         return f"IntakeForm({self.fingerprint()})"
@@ -86,6 +87,8 @@ class IntakeForm:
             passcode=str(data.get("passcode", "") or "")[: passcodes.MAX_LENGTH + 1],
             deposit=text("deposit", 20),
             deposit_method=text("deposit_method", 20) or PaymentMethod.CARD.value,
+            # The checkbox reports through its ref (id f-sms_updates) as a boolean, else its hidden input.
+            sms_updates=_ticked(data["f_sms_updates"] if "f_sms_updates" in data else data.get("sms_updates")),
         )
 
 
@@ -132,6 +135,8 @@ def validate(session: Session, form: IntakeForm) -> dict[str, str]:
     # refusing it at the counter would help nobody.
     if problem and not _on_file(session, phones.to_e164(form.phone, region)):
         errors["phone"] = problem
+    if form.sms_updates and not form.phone:
+        errors["sms_updates"] = "Enter a mobile number to text updates."
     if not form.problem:
         errors["problem"] = "Describe the problem in the customer's words."
     location = session.get(Location, form.location_id) if form.location_id else None
@@ -177,6 +182,35 @@ def find_customer(session: Session, email: str, phone: str) -> Customer | None:
     return session.exec(select(Customer).where(or_(*conditions)).order_by(Customer.id)).first()
 
 
+def _agree_to_texts(session: Session, customer: Customer, typed_phone: str, actor: audit.Actor) -> None:
+    """The "Text me updates" tick, in the consent ledger with the wording shown and who took it. The number
+    typed is the one they agreed to be texted at: a returning customer's record takes it (audited)."""
+    number = phones.to_e164(typed_phone, phones.shop_region(session))
+    if customer.phone != number:
+        customer.phone = number
+        customer.updated_at = max(clock.now(), customer.updated_at + timedelta(microseconds=1))  # the edit token moves
+        session.add(customer)
+        audit.record(
+            session,
+            actor,
+            "customer.updated",
+            customer_id=customer.id,
+            fields=["phone"],
+            changes={},
+            updated_at=customer.updated_at.isoformat(),
+            reason="texts agreed at intake",
+        )
+    sms_consent.set_consent(
+        session,
+        customer,
+        True,
+        "intake",
+        actor,
+        wording=sms_consent.INTAKE_WORDING,
+        staff_user_id=actor.id if actor.kind == "staff" else None,
+    )
+
+
 @dataclass(frozen=True)
 class IntakeResult:
     new: NewOrder
@@ -209,6 +243,8 @@ def book_in(
         session.add(customer)
         session.flush()
         audit.record(session, actor, "customer.created", customer_id=customer.id)
+    if form.sms_updates:
+        _agree_to_texts(session, customer, form.phone, actor)
     device = Device(
         customer_id=customer.id, kind=form.device_kind, make=form.make, model=form.model, serial=form.serial
     )

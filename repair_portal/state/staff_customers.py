@@ -8,7 +8,7 @@ from datetime import datetime
 import reflex as rx
 
 from ..db import session_scope, write_session
-from ..services import customers, phones, timefmt
+from ..services import customers, phones, sms_consent_view, timefmt
 from ..services.ids import parse_id
 from ..services.permissions import Action, can
 from .guard import staff_action
@@ -144,6 +144,7 @@ class StaffCustomerState(StaffSessionState):
     phone: str = ""
     email_updates: bool = False
     sms_updates: bool = False
+    texts_history: list[sms_consent_view.ConsentRow] = []  # every change of "text me", newest first
     customer_since: str = ""
     devices: list[DeviceView] = []
     customer_orders: list[CustomerOrderView] = []
@@ -169,6 +170,9 @@ class StaffCustomerState(StaffSessionState):
         with session_scope() as session:
             detail = customers.customer_detail(session, self.current_customer_id) if self.current_customer_id else None
             tz = timefmt.shop_timezone(session)
+            self.texts_history = (
+                sms_consent_view.history_rows(session, detail.id, tz, detail.country) if detail is not None else []
+            )
         if detail is None:
             self.found, self.editing = False, False
             self.display_name, self.devices, self.customer_orders, self.orders_more = "", [], [], ""

@@ -34,6 +34,8 @@ class StaffIntakeState(StaffSessionState):
     location_choice: str = ""  # the staff member's own location to start with (or the only one)
     checklist: list[str] = []  # the shop's pre-repair checklist
     can_take_deposit: bool = False
+    phone_entered: bool = False  # "Text me updates" can be ticked only with a mobile number typed
+    texts_ticked: bool = False
     _match_id: int = 0
     _last_form: str = ""
     _last_order_id: int = 0
@@ -43,6 +45,7 @@ class StaffIntakeState(StaffSessionState):
     def load_intake(self):
         identity = self._me()
         self.errors, self.match_notice, self.has_match, self._match_id = {}, "", False, 0
+        self.phone_entered = self.texts_ticked = False
         with session_scope() as session:
             self.locations = [
                 Option(str(loc.id), loc.name)
@@ -97,7 +100,18 @@ class StaffIntakeState(StaffSessionState):
             }
         self.match_notice = f"Filled in from {customer.full_name}'s record: the order joins it."
         self.has_match = False
+        self.phone_entered = bool(values["f-phone"].strip())
         return [rx.set_value(element_id, value) for element_id, value in values.items()]
+
+    @rx.event
+    @form_only
+    def set_phone_entered(self, value: str):
+        self.phone_entered = bool(str(value or "").strip())
+
+    @rx.event
+    @form_only
+    def set_texts_ticked(self, value: bool):
+        self.texts_ticked = value is True
 
     @rx.event
     @form_only

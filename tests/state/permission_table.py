@@ -82,6 +82,18 @@ TABLE = {
     "StaffOrderSignaturesState.show_signature": ("staff", "view_orders", False, False),
     "StaffIntakeState.set_location_choice": ("form", None, False, False),
     "StaffIntakeState.use_match": ("staff", "create_order", False, False),
+    # Texts (issue 16): the intake's "Text me updates" tick (only with a mobile number typed), the customer's
+    # switch on their order's page (by link: the customer guard; in the account: "Privacy settings: manage"; never
+    # a staff preview), and the Alerts page's texts we couldn't match (message handling's permission).
+    "StaffIntakeState.set_phone_entered": ("form", None, False, False),
+    "StaffIntakeState.set_texts_ticked": ("form", None, False, False),
+    "TrackTextsState.load_texts": ("customer", None, True, False),
+    "TrackTextsState.set_texts": ("customer", None, False, False),
+    "AccountTextsState.load_texts": ("portal", None, True, False),
+    "AccountTextsState.set_texts": ("portal", "privacy.manage", False, False),
+    "StaffUnmatchedTextsState.load_unmatched": ("staff", "view_orders", False, False),
+    "StaffUnmatchedTextsState.attach_text": ("staff", "view_orders", False, False),
+    "StaffUnmatchedTextsState.dismiss_text": ("staff", "view_orders", False, False),
     "StaffAlertsState.load_alerts": ("staff", "view_orders", False, True),
     "StaffAlertsState.load_bell": ("staff", "view_orders", False, False),
     "StaffAlertsState.mark_all_read": ("staff", "view_orders", False, False),

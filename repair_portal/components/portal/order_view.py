@@ -15,6 +15,7 @@ from .screen import OrderScreen
 from .service_reports import service_reports_card
 from .signature import pending_signature
 from .status import details, hero, timeline
+from .texts import texts_card
 
 
 def tab_trigger(value: str, label) -> rx.Component:
@@ -78,6 +79,7 @@ def order_view(s: OrderScreen) -> rx.Component:
                         timeline(s),
                         details(s),
                         payments(s),
+                        texts_card(s),
                         contact_card(s.view.contact),
                         rx.cond(s.qr_src != "", qr_dialog(s)),
                         spacing="4",

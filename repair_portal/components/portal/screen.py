@@ -26,3 +26,4 @@ class OrderScreen:
     reports: Any = None  # Var[list[ServiceReportView]]: the order's approved service reports
     upload: Any = None  # a component under the files (the account portal's "add photos or PDFs"), or None
     pay: Any = None  # the pay-online state class (state/order_pay.py), or None for no online payment
+    texts: Any = None  # the "Text me updates" state class (state/track_texts.py), or None for no switch

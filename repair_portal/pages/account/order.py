@@ -14,6 +14,7 @@ from ...services import attachments
 from ...state.account_order import MAX_FILES
 from ...state.account_order import AccountOrderState as A
 from ...state.order_pay import AccountPayState
+from ...state.track_texts import AccountTextsState
 
 UPLOAD_ID = "account-upload"
 MAX_MB = attachments.MAX_FILE_BYTES // (1024 * 1024)
@@ -82,6 +83,7 @@ SCREEN = OrderScreen(
     reports=A.service_reports,
     upload=_upload(),
     pay=AccountPayState,
+    texts=AccountTextsState,
 )
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import empty_state, field_label
+from ...components.unmatched_texts import unmatched_texts_section
 from ...services.alerts import AlertView
 from ...state.staff_alerts import ALL, StaffAlertsState
 from ...state.staff_order_rows import ChoiceOption
@@ -115,6 +116,7 @@ def _toolbar() -> rx.Component:
 @staff_page(routes.STAFF_ALERTS, "Alerts", on_load=[S.load_alerts])
 def alerts_page() -> rx.Component:
     body = rx.vstack(
+        unmatched_texts_section(),
         _toolbar(),
         rx.cond(
             S.items.length() > 0,

@@ -9,6 +9,7 @@ from ... import routes
 from ...components.customer.billing import invoices_card, store_credit_card
 from ...components.customer.portal_access import portal_access_card
 from ...components.customer.sites_assets import assets_card, sites_card
+from ...components.customer.texts import texts_card
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, conflict_notice, dash, field_label, scroll_region
 from ...state.staff_customer_assets import StaffCustomerAssetsState
@@ -291,6 +292,7 @@ def customer_page() -> rx.Component:
             rx.vstack(
                 rx.cond(StaffCustomerAssetsState.is_business, sites_card()),
                 _devices_card(),
+                texts_card(),
                 store_credit_card(),
                 spacing="4",
                 flex="1",

@@ -7,6 +7,7 @@ import reflex as rx
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import field_label, link_button
+from ...services.sms_consent import INTAKE_WORDING
 from ...state.staff_intake import Option, StaffIntakeState
 
 S = StaffIntakeState
@@ -85,6 +86,33 @@ def _counter_section() -> rx.Component:
     )
 
 
+def _texts_tick() -> rx.Component:
+    """Texts are a separate, explicit tick (never implied by email), with the words the customer agrees to."""
+    return rx.vstack(
+        rx.checkbox(
+            "Text me updates",
+            name="sms_updates",
+            id="f-sms_updates",
+            checked=S.texts_ticked & S.phone_entered,
+            on_change=S.set_texts_ticked,
+            disabled=~S.phone_entered,
+            aria_describedby="f-sms_updates-wording",
+        ),
+        rx.text(
+            rx.cond(S.phone_entered, INTAKE_WORDING, "Enter a mobile number to offer texts. " + INTAKE_WORDING),
+            size="1",
+            color_scheme="gray",
+            id="f-sms_updates-wording",
+        ),
+        rx.cond(
+            S.errors.contains("sms_updates"),
+            rx.text(S.errors["sms_updates"], size="1", color_scheme="red", id="err-sms_updates", role="alert"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -95,7 +123,14 @@ def _form() -> rx.Component:
                     field("Last name", "last_name", required=True, hint="The portal asks for it.", auto_complete="off"),
                 ),
                 _row(
-                    field("Mobile phone", "phone", type="tel", placeholder="07400 123456", on_blur=S.check_contact),
+                    field(
+                        "Mobile phone",
+                        "phone",
+                        type="tel",
+                        placeholder="07400 123456",
+                        on_blur=S.check_contact,
+                        on_change=S.set_phone_entered,
+                    ),
                     field("Email", "email", type="email", placeholder="name@example.com", on_blur=S.check_contact),
                 ),
                 rx.cond(
@@ -135,6 +170,7 @@ def _form() -> rx.Component:
                             default_checked=True,
                             id="f-email_updates",
                         ),
+                        _texts_tick(),
                         spacing="2",
                         width="100%",
                     ),

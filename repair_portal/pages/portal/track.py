@@ -16,6 +16,7 @@ from ...components.ui import live_marker
 from ...state.order_pay import TrackPayState
 from ...state.track import TrackState as T
 from ...state.track_quote import TrackQuoteState
+from ...state.track_texts import TrackTextsState
 
 SCREEN = OrderScreen(
     view=T.view,
@@ -31,6 +32,7 @@ SCREEN = OrderScreen(
     quote=TrackQuoteState,
     reports=T.service_reports,
     pay=TrackPayState,
+    texts=TrackTextsState,
 )
 
 
