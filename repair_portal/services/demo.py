@@ -31,7 +31,7 @@ from ..models import (
     Stage,
     StageKind,
 )
-from . import audit, clock, payments, price_list, quotes, workflow
+from . import audit, clock, payments, price_list, quotes, sms_consent, workflow
 from .demo_account import DemoAccount, seed_business_account
 from .demo_images import device_photo
 from .orders import create_order
@@ -271,7 +271,7 @@ def seed_demo(session: Session, secret_key: str, files_dir: Path, *, seed: int =
             owner_actor,
         )
 
-    customers = []
+    customers, texts = [], []
     for i in range(20):
         first, last = FIRST_NAMES[i], LAST_NAMES[i]
         handle = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
@@ -282,11 +282,14 @@ def seed_demo(session: Session, secret_key: str, files_dir: Path, *, seed: int =
             phone=f"+4477009{rng.randint(10000, 99999)}",
             company="Hughes & Co Accountants" if last == "Hughes" else "",
             email_updates=True,
-            sms_updates=rng.random() < 0.4,
         )
         session.add(customer)
         customers.append(customer)
+        texts.append(rng.random() < 0.4)
     session.flush()
+    for customer, wants_texts in zip(customers, texts, strict=True):
+        if wants_texts:  # agreed at the counter, recorded as any intake is (services/sms_consent.py)
+            sms_consent.set_consent(session, customer, True, "intake", owner_actor, wording=sms_consent.INTAKE_WORDING)
 
     # Spread 40 orders over the workflow: more at the early stages, a tail of collected ones.
     plan = (
