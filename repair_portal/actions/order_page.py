@@ -16,6 +16,8 @@ from ..services import (
     quote_decisions,
     quotes,
     signatures,
+    sms,
+    sms_replies,
     workflow,
 )
 from ..services.mail import NotSent
@@ -72,18 +74,44 @@ def record_payment(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
 
 
 def staff_reply(order_id: int, body: str, author: str, actor: audit.Actor) -> Outcome:
-    """The reply goes into the thread and to the customer by email."""
+    """The reply goes into the thread and to the customer by email, and by text too when the customer's
+    last message here came by text (never after their STOP): services/sms_replies.py."""
     body = str(body)[:2000]
     with write_session() as session:
         order = session.get(Order, order_id)
         if order is None:
             return refused(GONE)
+        by_text = sms_replies.reply_by_text(session, order)
         try:
-            messages.post_staff_reply(session, order.id, body, author, actor)
+            message = messages.post_staff_reply(
+                session, order.id, body, author, actor, channel=sms_replies.SMS if by_text else "portal"
+            )
         except messages.MessageError as exc:
             return refused(str(exc))
-        notifications.staff_reply(session, links(), order, actor, body)
-    return done("Reply sent.", changed="messages", order_id=order_id)
+        emailed = notifications.staff_reply(session, links(), order, actor, body)
+        if by_text:
+            by_text = _text_reply(session, order.id, message, actor)
+    said = ("Reply sent by text and email." if emailed else "Reply sent by text.") if by_text else "Reply sent."
+    return done(said, changed="messages", order_id=order_id)
+
+
+def _staff_id(actor: audit.Actor) -> int | None:
+    return actor.id if actor.kind == "staff" else None
+
+
+def _text_reply(session, order_id: int, message, actor: audit.Actor) -> bool:
+    """Queue the reply as a text (an answer to their own text: explicit, no quiet hours); a number that
+    can't be texted after all leaves the message marked as sent on the portal (sms.skipped is audited)."""
+    try:
+        sms.queue_order_text(
+            session, links(), "staff_reply", order_id, actor,
+            explicit=True, extra={"message": message.body}, staff_user_id=_staff_id(actor),
+        )  # fmt: skip
+    except sms.NotTexted:
+        message.channel = "portal"
+        session.add(message)
+        return False
+    return True
 
 
 def send_portal_link(order_id: int, actor: audit.Actor) -> Outcome:

@@ -51,18 +51,22 @@ def post_customer_message(
     return message
 
 
-def post_staff_reply(session: Session, order_id: int, body: str, staff_name: str, actor: audit.Actor) -> Message:
+def post_staff_reply(
+    session: Session, order_id: int, body: str, staff_name: str, actor: audit.Actor, *, channel: str = "portal"
+) -> Message:
+    """`channel` "sms": the reply also went to the customer's phone (services/sms_replies.py)."""
     message = Message(
         order_id=order_id,
         direction=MessageDirection.TO_CUSTOMER.value,
         author_staff_id=actor.id,
         author_name=staff_name[:200],
         body=_clean(body),
+        channel=channel,
         created_at=clock.now(),
     )
     session.add(message)
     session.flush()
-    audit.record(session, actor, "order.message_sent", order_id=order_id, message_id=message.id)
+    audit.record(session, actor, "order.message_sent", order_id=order_id, message_id=message.id, channel=channel)
     return message
 
 
@@ -74,6 +78,7 @@ class ThreadItem:
     body: str
     at: str
     is_feedback: bool
+    by_text: bool = False  # came or went by SMS (the thread says "By text")
 
 
 def thread(session: Session, order_id: int, tz: str) -> list[ThreadItem]:
@@ -88,6 +93,7 @@ def thread(session: Session, order_id: int, tz: str) -> list[ThreadItem]:
             m.body,
             timefmt.short(m.created_at, tz),
             m.is_feedback,
+            m.channel == "sms",
         )
         for m in rows
     ]

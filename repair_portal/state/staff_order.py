@@ -12,7 +12,7 @@ from sqlmodel import select
 from .. import live
 from ..actions import order_page
 from ..db import session_scope, write_session
-from ..models import Location, Order, Quote, StaffUser
+from ..models import Customer, Location, Order, Quote, StaffUser
 from ..services import (
     alerts,
     attachments,
@@ -25,6 +25,7 @@ from ..services import (
     quote_builder,
     quote_decisions,
     signed_records,
+    sms_views,
     timefmt,
     workflow,
 )
@@ -61,6 +62,8 @@ class StaffOrderState(StaffSessionState):
     live: bool = False  # joined the order's live channel (browser tests wait for it)
     history: list[HistoryRow] = []
     emails: list[EmailRow] = []
+    texts: list[sms_views.TextItem] = []  # bodies with private links blanked
+    can_text: bool = False  # the customer's number can take a text (E.164)
     activity: list[ActivityRow] = []
     stage_options: list[StageOption] = []
     staff_options: list[ChoiceOption] = []
@@ -104,6 +107,7 @@ class StaffOrderState(StaffSessionState):
             tz = timefmt.shop_timezone(session)
             order = session.get(Order, self.current_order_id)
             self.order_customer_id = order.customer_id
+            self.can_text = sms_views.textable(session.get(Customer, order.customer_id).phone) is not None
             self.public_note, self.internal_note = order.public_note, order.internal_note
             self.stage_options = [StageOption(str(s.id), s.name) for s in workflow.active_stages(session)]
             self.staff_options = [
@@ -119,6 +123,7 @@ class StaffOrderState(StaffSessionState):
             self.has_link = detail.tracking_code is not None
             self.history = [HistoryRow(h.stage, h.color, h.at, h.by) for h in detail.history]
             self.emails = [EmailRow(e.id, e.template, e.to, e.status, e.when, e.error) for e in detail.emails]
+            self.texts = sms_views.text_items(session, self.current_order_id)
             self._load_quote(session)
             self._load_money(session)
             self.files = [
@@ -126,7 +131,7 @@ class StaffOrderState(StaffSessionState):
                 for f in attachments.list_for_order(session, self.current_order_id)
             ]
             self.thread = [
-                ThreadRow(m.id, m.from_customer, m.author, m.body, m.at, m.is_feedback)
+                ThreadRow(m.id, m.from_customer, m.author, m.body, m.at, m.is_feedback, m.by_text)
                 for m in messages.thread(session, self.current_order_id, tz)
             ]
             self.activity = [

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..actions import order_page
-from ..db import session_scope
-from ..models import ShopSettings
-from ..services import notifications
+from ..actions import order_page, texts
 from ..services.permissions import Action
 from .guard import staff_action
 from .outcomes import publish, toast_for
@@ -28,14 +25,14 @@ class StaffOrderLinkState(StaffOrderState):
 
     @rx.event
     @staff_action(Action.VIEW_ORDERS)
-    def handle_copy_link(self):
-        url = self._tracking_url()
-        if url is None:
-            return rx.toast.error("There is no live link to copy.")
-        with session_scope() as session:
-            shop_name = ShopSettings.current(session).name
-        text = notifications.share_text(shop_name, self.summary.reference, url)
-        return [rx.set_clipboard(text), rx.toast.success("Copied: paste it into SMS or WhatsApp.")]
+    async def handle_copy_link(self):
+        """The message with the link to the clipboard (audited); the link goes in the reply, never into state."""
+        identity = self._me()
+        actor, order_id = self._actor(identity), self.current_order_id
+        outcome, text = await rx.run_in_thread(lambda: texts.share_link(order_id, "copy", actor))
+        if not outcome.ok:
+            return toast_for(outcome)
+        return [rx.set_clipboard(text), toast_for(outcome)]
 
     @rx.event
     @staff_action(Action.MANAGE_LINKS)

@@ -31,6 +31,7 @@ class ThreadRow:
     body: str
     at: str
     is_feedback: bool
+    by_text: bool = False
 
 
 @dataclasses.dataclass

@@ -159,6 +159,10 @@ TABLE = {
     "StaffOrderLinkState.handle_rotate_link": ("staff", "manage_links", False, False),
     "StaffOrderLinkState.handle_send_link": ("staff", "send_portal_link", False, False),
     "StaffOrderMessagesState.handle_reply": ("staff", "view_orders", False, False),
+    # Texting the link (the provider, or the staff member's own Messages/WhatsApp): sending the portal link.
+    "StaffOrderTextsState.handle_open_sms": ("staff", "send_portal_link", False, False),
+    "StaffOrderTextsState.handle_open_whatsapp": ("staff", "send_portal_link", False, False),
+    "StaffOrderTextsState.handle_text_link": ("staff", "send_portal_link", False, False),
     "StaffOrderPaymentState.handle_payment": ("staff", "record_payments", False, False),
     "StaffOrderPaymentState.handle_online_refund": ("staff", "record_payments", False, False),
     "StaffOrderQuoteState.add_quote_row": ("form", None, False, False),

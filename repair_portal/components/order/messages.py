@@ -10,11 +10,25 @@ from ...state.staff_order_rows import EmailRow, ThreadRow
 from .common import card
 
 
+def by_text_badge() -> rx.Component:
+    """A message that came or went by SMS: said in words, not colour alone."""
+    return rx.badge(
+        rx.icon("smartphone", size=12, aria_hidden="true"),
+        "By text",
+        color_scheme="blue",
+        variant="surface",
+        size="1",
+        high_contrast=True,
+        class_name="by-text",
+    )
+
+
 def _thread_item(m: ThreadRow) -> rx.Component:
     return rx.box(
         rx.hstack(
             rx.text(m.author, size="1", weight="bold"),
             rx.cond(m.is_feedback, rx.badge("Feedback", color_scheme="amber", size="1", high_contrast=True)),
+            rx.cond(m.by_text, by_text_badge()),
             rx.text(m.at, size="1", color_scheme="gray"),
             spacing="2",
             align="center",

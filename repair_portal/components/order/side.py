@@ -10,6 +10,7 @@ from ...state.staff_order_link import StaffOrderLinkState as L
 from ...state.staff_order_rows import HistoryRow, StageOption
 from ..ui import link_button
 from .common import api, card
+from .texts import text_link_buttons
 
 
 def _history_row(item: HistoryRow) -> rx.Component:
@@ -102,6 +103,7 @@ def link_card() -> rx.Component:
                             id="send-link",
                         ),
                     ),
+                    text_link_buttons(),
                     wrap="wrap",
                 ),
                 rx.cond(

@@ -10,9 +10,18 @@ from .screen import OrderScreen
 
 
 def bubble(m: ThreadItem) -> rx.Component:
+    """One message; the customer's own texts (SMS) say "By text" beside the time."""
     return rx.box(
         rx.text(m.body, size="3", white_space="pre-wrap"),
-        rx.text(m.author, " · ", m.at, size="2", color_scheme="gray", padding_top="0.25rem"),
+        rx.text(
+            m.author,
+            " · ",
+            m.at,
+            rx.cond(m.by_text & m.from_customer, rx.el.span(" · By text", class_name="by-text")),
+            size="2",
+            color_scheme="gray",
+            padding_top="0.25rem",
+        ),
         align_self=rx.cond(m.from_customer, "flex-end", "flex-start"),
         background=rx.cond(m.from_customer, "var(--teal-3)", "var(--gray-3)"),
         padding="0.6rem 0.8rem",

@@ -16,6 +16,7 @@ from ...components.order.service_report import service_report_card
 from ...components.order.side import link_card, print_card, stage_card
 from ...components.order.signatures import signatures_card
 from ...components.order.summary import summary
+from ...components.order.texts import texts_card
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import live_marker
 from ...live import live_refresh
@@ -44,6 +45,7 @@ def order_page() -> rx.Component:
                 messages(),
                 activity_card(),
                 emails(),
+                texts_card(),
                 spacing="4",
                 flex="2",
                 min_width="0",

@@ -1,0 +1,34 @@
+"""When a staff reply also goes by text: the customer wrote their last message on this order by SMS (so
+the answer goes back the way they asked) and hasn't since said STOP. Such a reply is not automated: it
+answers their own text, so it needs no "text me" tick and ignores quiet hours."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..models import Customer, Message, MessageDirection, Order
+from . import sms_consent
+from .sms_views import textable
+
+SMS = "sms"
+
+
+def last_customer_channel(session: Session, order_id: int) -> str | None:
+    """How the customer's latest message on this order came ('portal' or 'sms'); None before any."""
+    return session.exec(
+        select(Message.channel)
+        .where(Message.order_id == order_id)
+        .where(Message.direction == MessageDirection.FROM_CUSTOMER.value)
+        .where(Message.is_feedback == False)  # noqa: E712 (SQL comparison)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+    ).first()
+
+
+def reply_by_text(session: Session, order: Order) -> bool:
+    """True when a reply on this order should also go to the customer's phone."""
+    if last_customer_channel(session, order.id) != SMS:
+        return False
+    customer = session.get(Customer, order.customer_id)
+    if customer is None or textable(customer.phone) is None:
+        return False
+    return not sms_consent.opted_out_by_keyword(session, customer.id)
