@@ -1,6 +1,7 @@
-"""When a staff reply also goes by text: the customer wrote their last message on this order by SMS (so
-the answer goes back the way they asked) and hasn't since said STOP. Such a reply is not automated: it
-answers their own text, so it needs no "text me" tick and ignores quiet hours."""
+"""When a staff reply also goes by text: the customer agreed to texts (a reply from the shop is one of the
+updates they asked for), or wrote their last message on this order by SMS (the answer goes back the way they
+asked) and hasn't since said STOP. A reply is a person answering, not an automated text: it ignores quiet
+hours."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ def last_customer_channel(session: Session, order_id: int) -> str | None:
 
 def reply_by_text(session: Session, order: Order) -> bool:
     """True when a reply on this order should also go to the customer's phone."""
-    if last_customer_channel(session, order.id) != SMS:
-        return False
     customer = session.get(Customer, order.customer_id)
     if customer is None or textable(customer.phone) is None:
+        return False
+    if customer.sms_updates:
+        return True
+    if last_customer_channel(session, order.id) != SMS:
         return False
     return not sms_consent.opted_out_by_keyword(session, customer.id)
