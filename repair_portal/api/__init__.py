@@ -21,6 +21,7 @@ from .portal_orders import DOCUMENT_PERMS, account_document, account_file
 from .public import branding_logo, health
 from .resources import portal_resource_file, staff_resource_file
 from .service_reports import portal_service_report, staff_service_report, track_service_report
+from .sms import twilio_inbound, twilio_status
 from .staff import (
     end_portal_preview,
     passkey_sign_in,
@@ -72,6 +73,8 @@ def api_routes() -> Starlette:
         Route(routes.STRIPE_WEBHOOK, stripe_webhook, methods=["POST"]),
         Route(routes.PAY_RETURN_API, pay_return),
         Route(routes.PAY_CANCEL_API, pay_cancel),
+        Route(routes.TWILIO_INBOUND, twilio_inbound, methods=["POST"]),
+        Route(routes.TWILIO_STATUS, twilio_status, methods=["POST"]),
     ]
     for base, portal in ((routes.STAFF_ASSET_API, False), (routes.PORTAL_ASSET_API, True)):
         table.append(Route(base + "/certificates/{test_id}.pdf", asset_file("certificate", portal=portal)))

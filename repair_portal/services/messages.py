@@ -28,26 +28,36 @@ def _clean(body: str) -> str:
 
 
 def post_customer_message(
-    session: Session, order_id: int, body: str, author_name: str, actor: audit.Actor, *, is_feedback: bool = False
+    session: Session,
+    order_id: int,
+    body: str,
+    author_name: str,
+    actor: audit.Actor,
+    *,
+    is_feedback: bool = False,
+    channel: str = "portal",
 ) -> Message:
+    """A customer's message into the thread. From the portal it is rate-limited; a text ("sms") is not:
+    it already arrived through the phone network, and refusing it would lose what the customer said."""
     text = _clean(body)
-    key = f"order:{order_id}"
-    if ratelimit.check(session, CUSTOMER_MESSAGE_LIMIT, key).blocked:
-        raise MessageError("You've sent a lot of messages in the last hour. Please call us if it's urgent.")
-    ratelimit.record_failure(session, CUSTOMER_MESSAGE_LIMIT, key)  # counts messages, not failures
+    if channel == "portal":
+        key = f"order:{order_id}"
+        if ratelimit.check(session, CUSTOMER_MESSAGE_LIMIT, key).blocked:
+            raise MessageError("You've sent a lot of messages in the last hour. Please call us if it's urgent.")
+        ratelimit.record_failure(session, CUSTOMER_MESSAGE_LIMIT, key)  # counts messages, not failures
     message = Message(
         order_id=order_id,
         direction=MessageDirection.FROM_CUSTOMER.value,
         author_name=author_name[:200],
         body=text,
         is_feedback=is_feedback,
+        channel=channel,
         created_at=clock.now(),
     )
     session.add(message)
     session.flush()
-    audit.record(
-        session, actor, "portal.feedback" if is_feedback else "portal.message", order_id=order_id, message_id=message.id
-    )
+    action = "feedback" if is_feedback else "message"
+    audit.record(session, actor, f"{channel}.{action}", order_id=order_id, message_id=message.id)
     return message
 
 
