@@ -99,8 +99,8 @@ async def twilio_inbound(request: Request) -> Response:
     log.info("text from %s: %s", masked_number(from_number), answer.outcome)
     if answer.order_id is not None and answer.outcome != "duplicate":
         await live.publish(answer.order_id, "messages" if answer.outcome == "message" else "texts")
-    if answer.outcome == "message":
-        live.publish_alerts()  # the bell: the customer wrote
+    if answer.outcome in ("message", "unmatched"):
+        live.publish_alerts()  # the bell, and the unmatched-texts list on Alerts
     return Response(twiml(answer.reply), media_type="text/xml")
 
 

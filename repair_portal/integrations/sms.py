@@ -68,7 +68,7 @@ class TwilioSms:
         self._sender = sender
 
     def send(self, text: Text) -> tuple[str, str]:
-        from twilio.base.exceptions import TwilioException, TwilioRestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 
         params = {"to": text.to_number, "body": text.body}
         if self._sender.startswith("MG"):
@@ -84,6 +84,12 @@ class TwilioSms:
             raise SmsDeliveryError(
                 f"Twilio said: {exc.msg}"[:500], retryable=retryable, code=str(exc.code or "")
             ) from exc
+        except TwilioServiceException as exc:  # the newer (RFC 9457) error shape
+            status = int(getattr(exc, "status", 0) or 0)
+            retryable = status >= 500 or status in (0, 429)
+            detail = getattr(exc, "detail", "") or getattr(exc, "title", "") or str(exc)
+            code = str(getattr(exc, "code", "") or "")
+            raise SmsDeliveryError(f"Twilio said: {detail}"[:500], retryable=retryable, code=code) from exc
         except TwilioException as exc:
             raise SmsDeliveryError(f"Twilio couldn't be reached: {exc}"[:500], retryable=True) from exc
         except OSError as exc:
