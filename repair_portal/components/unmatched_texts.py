@@ -31,7 +31,8 @@ def _attach_form(item: UnmatchedText) -> rx.Component:
                         class_name="unmatched-reference",
                     ),
                     rx.text("The text joins that order's messages.", size="1", color_scheme="gray"),
-                    rx.popover.close(rx.button("Add", type="submit", size="2", class_name="unmatched-add")),
+                    # Not wrapped in popover.close: closing first would unmount the form before it submits.
+                    rx.button("Add", type="submit", size="2", min_height="44px", class_name="unmatched-add"),
                     spacing="2",
                     width="100%",
                 ),

@@ -111,6 +111,22 @@ def describe(action: str, detail: dict) -> tuple[str, str]:
             "mail-check",
         ),
         "email.failed": (f"Could not deliver the “{_template(d)}” email", "mail-warning"),
+        "sms.queued": (f"Queued the “{_text(d)}” text", "message-square"),
+        "sms.sent": (
+            f"Kept the “{_text(d)}” text in the SMS outbox (texts aren't set up)"
+            if d.get("backend") == "outbox"
+            else f"Sent the “{_text(d)}” text",
+            "message-square",
+        ),
+        "sms.delivered": ("A text was delivered to the customer's phone", "message-square"),
+        "sms.undelivered": (f"A text could not be delivered (code {d.get('error_code') or '?'})", "message-square-x"),
+        "sms.failed": (f"Could not send the “{_text(d)}” text", "message-square-x"),
+        "sms.skipped": (f"Did not text “{_text(d)}” ({_text_skip(d)})", "message-square-x"),
+        "sms.received": ("Texted the shop" + _keyword(d), "message-square"),
+        "sms.message": ("Sent a message by text", "message-square"),
+        "sms.link_texted": ("Texted the tracking link", "message-square"),
+        "sms.unmatched_attached": ("Added a text from an unmatched number to this order", "message-square-plus"),
+        "portal_link.shared": (f"Shared the tracking link ({_share_way(d)})", "share-2"),
         "document.downloaded": (DOCUMENTS.get(d.get("kind"), "Downloaded a document"), "printer"),
     }
     if action in table:
@@ -144,6 +160,30 @@ def _template(d: dict) -> str:
 
     key = d.get("template", "")
     return TEMPLATES[key].label if key in TEMPLATES else key
+
+
+def _text(d: dict) -> str:
+    from .sms_templates import SPECS
+
+    key = d.get("template", "")
+    return SPECS[key].label if key in SPECS else (key or "typed")
+
+
+def _text_skip(d: dict) -> str:
+    return {
+        "no_mobile": "no mobile number",
+        "no_consent": "the customer hasn't agreed to texts",
+        "stopped": "the customer replied STOP",
+    }.get(d.get("reason"), d.get("reason", ""))
+
+
+def _keyword(d: dict) -> str:
+    word = d.get("keyword")
+    return f" ({str(word).upper()})" if word else ""
+
+
+def _share_way(d: dict) -> str:
+    return {"copy": "copied", "sms": "in Messages", "whatsapp": "in WhatsApp"}.get(d.get("way"), d.get("way", ""))
 
 
 def _skip_reason(d: dict) -> str:

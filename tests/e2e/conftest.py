@@ -100,12 +100,22 @@ def _no_reminders(data_dir: Path) -> None:
     with write_session(engine) as session:
         shop = ShopSettings.current(session)
         shop.quote_reminder_days = shop.collection_reminder_days = 0
+        shop.quiet_hours_start = shop.quiet_hours_end = ""  # texts go at once whatever time the suite runs
         session.add(shop)
     engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory, request) -> LiveApp:
+def twilio():
+    """A local stand-in of Twilio's Messages API: the app's texts go to it (nothing reaches the internet)."""
+    from ..twilio_standin import TwilioStandInServer
+
+    with TwilioStandInServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, request, twilio) -> LiveApp:
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("app-data")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -119,6 +129,10 @@ def live_app(tmp_path_factory, request) -> LiveApp:
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_CHECK_LATEST_VERSION": "false",
+        "TWILIO_ACCOUNT_SID": twilio.standin.account_sid,
+        "TWILIO_AUTH_TOKEN": twilio.standin.auth_token,
+        "TWILIO_FROM": sorted(twilio.standin.numbers)[0],
+        "TWILIO_API_BASE": twilio.url,
         "PATH": f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}:{bin_dir}:{os.environ.get('PATH', '')}",
     }
     for key in ("DATABASE_URL", "SECRET_KEY", "REDIS_URL"):
