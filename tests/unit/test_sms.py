@@ -121,3 +121,31 @@ def test_reminders_go_by_text_too(session, clock):
     order = _booked(session)
     reminders._remind(session, LINKS, order, "collection_reminder", "collect-reminder:1", "ready for 5 days")
     assert session.exec(select(SmsMessage.template)).all() == ["collection_reminder"]
+
+
+@pytest.mark.parametrize("consent", [True, False])
+def test_the_consent_matrix_no_consent_means_nothing_automated(session, clock, consent):
+    """Every automated customer notification, with and without the customer's "text me": texts exactly when
+    they agreed; the staff member's explicit "Text link" regardless."""
+    from repair_portal.models import Stage, StageKind
+
+    order = _booked(session, consent=consent)
+    ready = session.exec(select(Stage).where(Stage.kind == StageKind.READY.value)).first()
+    notifying = session.exec(select(Stage).where(Stage.kind == StageKind.NORMAL.value)).all()[-1]
+    notifying.notify_customer, notifying.customer_explanation = True, "We're fitting the new part."
+    session.add(notifying)
+    automated = [
+        lambda: notifications.order_booked(session, LINKS, order, ACTOR),
+        lambda: notifications.quote_sent(session, LINKS, order, ACTOR),
+        lambda: notifications.stage_changed(session, LINKS, order, ready, ACTOR),
+        lambda: notifications.stage_changed(session, LINKS, order, notifying, ACTOR),
+        lambda: reminders._remind(session, LINKS, order, "quote_reminder", "quote-reminder:9", "quote waiting"),
+        lambda: notifications.text(session, LINKS, "payment_received", order.id, ACTOR, extra={"amount": "£5.00"}),
+    ]
+    for send in automated:
+        send()
+    sent = session.exec(select(SmsMessage.template)).all()
+    assert sent == (["order_booked", "quote_ready", "ready_for_collection", "stage_changed", "quote_reminder",
+                     "payment_received"] if consent else [])  # fmt: skip
+    sms.queue_order_text(session, LINKS, "portal_link", order.id, ACTOR, explicit=True)
+    assert session.exec(select(SmsMessage.template)).all()[-1] == "portal_link"
