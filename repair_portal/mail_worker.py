@@ -86,9 +86,14 @@ async def delivery_loop() -> None:
                     log.info("queued %s reminder(s)", queued)
                     live.publish_alerts()  # open staff pages count them at once
             await asyncio.to_thread(lambda: deliver_due(get_engine(), backend, sender_for(settings)))
-            await asyncio.to_thread(text_pass, settings)
         except asyncio.CancelledError:
             raise
         except Exception:  # keep delivering after a transient database error (or a racing worker)
             log.exception("mail delivery pass failed")
+        try:  # texts on their own: a failing email pass never holds them up
+            await asyncio.to_thread(text_pass, settings)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # keep delivering after a transient database error (or a racing worker)
+            log.exception("text delivery pass failed")
         await asyncio.sleep(POLL_SECONDS)

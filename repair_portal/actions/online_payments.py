@@ -5,6 +5,7 @@ written before the call, so a crash in between leaves an open attempt the reconc
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -263,12 +264,11 @@ def send_receipt(attempt_id: int) -> None:
             )
             amount = {"amount": money.format_money(attempt.amount_minor, attempt.currency)}
             notifications.text(session, links(), "payment_received", lines[0].order_id, audit.SYSTEM, extra=amount)
-            mail.queue_order_email(
-                session, links(), "payment_received", lines[0].order_id, audit.SYSTEM,
-                extra=amount, quote_block=listed, respect_consent=False,
-            )  # fmt: skip
-    except mail.NotSent:
-        return
+            with contextlib.suppress(mail.NotSent):  # no email address: the text and the audit still stand
+                mail.queue_order_email(
+                    session, links(), "payment_received", lines[0].order_id, audit.SYSTEM,
+                    extra=amount, quote_block=listed, respect_consent=False,
+                )  # fmt: skip
     except Exception:  # the payment is recorded; a receipt that can't be queued is logged, not fatal
         log.exception("receipt for attempt %s not queued", attempt_id)
 

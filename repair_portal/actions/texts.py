@@ -12,7 +12,6 @@ from ..services import (
     phones,
     portal_links,
     sms,
-    sms_consent,
     sms_consent_view,
     sms_settings,
     sms_views,
@@ -21,7 +20,7 @@ from ..services import (
 from ..settings import get_settings
 from . import GONE, Outcome, done, links, refused
 
-STOPPED = "The customer replied STOP to our texts: no texts go to them until they text START."
+STOPPED = sms.STOPPED
 NO_LINK = "This order has no live link to send. Issue a link first."
 NO_MOBILE = "The customer has no mobile number on file."
 SHARE_WAYS = ("copy", "sms", "whatsapp")
@@ -41,15 +40,12 @@ def text_portal_link(order_id: int, actor: audit.Actor) -> Outcome:
             return refused(GONE)
         if portal_links.current_code(session, settings.secret_key, order.id) is None:
             return refused(NO_LINK)
-        if sms_consent.opted_out_by_keyword(session, order.customer_id):
-            audit.record(session, actor, "sms.skipped", order_id=order.id, template="portal_link", reason="stopped")
-            return refused(STOPPED)
         try:
             text = sms.queue_order_text(
                 session, links(), "portal_link", order.id, actor, explicit=True, staff_user_id=_staff_id(actor)
             )
-        except sms.NotTexted as exc:  # audited as sms.skipped by the service
-            return refused(f"Not texted: {exc}")
+        except sms.NotTexted as exc:  # audited as sms.skipped by the service (a STOP included)
+            return refused(str(exc) if str(exc) == sms.STOPPED else f"Not texted: {exc}")
         audit.record(session, actor, "sms.link_texted", order_id=order.id, sms_id=text.id)
         number = phones.display(text.to_number, phones.shop_region(session))
         outbox = sms_settings.credentials(session, settings) is None

@@ -43,6 +43,14 @@ def masked_number(number: str) -> str:
     return f"+{digits[:2]}…{digits[-4:]}" if len(digits) > 6 else "…"
 
 
+_NUMBER = re.compile(r"\+?\d[\d ]{6,}\d")
+
+
+def masked_digits(text: str) -> str:
+    """Every phone number in a message (a provider's error quotes the To number) masked, for logs."""
+    return _NUMBER.sub(lambda m: masked_number(m.group(0)), text)
+
+
 class OutboxSms:
     """No provider: the text stays in the SMS outbox for staff to see, and goes to the console with its
     private links blanked."""
@@ -93,5 +101,14 @@ class TwilioSms:
         except TwilioException as exc:
             raise SmsDeliveryError(f"Twilio couldn't be reached: {exc}"[:500], retryable=True) from exc
         except OSError as exc:
-            raise SmsDeliveryError(f"Twilio couldn't be reached: {exc}"[:500], retryable=True) from exc
+            import requests
+
+            if isinstance(exc, requests.exceptions.ReadTimeout):  # sent, maybe: Twilio didn't answer in time
+                raise SmsDeliveryError(
+                    "Twilio didn't answer in time: the text may have gone. Check Twilio's log before sending it again.",
+                    retryable=False,
+                ) from exc
+            raise SmsDeliveryError(
+                f"Twilio couldn't be reached: {masked_digits(str(exc))}"[:500], retryable=True
+            ) from exc
         return message.sid or "", message.status or "queued"

@@ -21,6 +21,7 @@ class SmsStatus(StrEnum):
     FAILED = "failed"  # the provider refused it, or retries ran out
     OUTBOX = "outbox"  # texts aren't set up: kept here, shown on the order
     RECEIVED = "received"  # an inbound text
+    CANCELLED = "cancelled"  # not sent after all: STOP, texts switched off or the number changed meanwhile
 
 
 class SmsMessage(SQLModel, table=True):

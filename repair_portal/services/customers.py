@@ -393,6 +393,9 @@ def _conflict(
     return CustomerConflict(changed, _who(session, edits[-1][0] if edits else None))
 
 
+NUMBER_CHANGED = "The mobile number changed: texts are off until the customer agrees for the new one."
+
+
 def update_customer(
     session: Session,
     customer_id: int,
@@ -432,9 +435,13 @@ def update_customer(
     for name in changed:
         if name != "sms_updates":  # texting consent goes through its ledger, below (the new number first)
             setattr(customer, name, getattr(clean, name))
+    staff_id = actor.id if actor.kind == "staff" else None
     if "sms_updates" in changed:
-        staff_id = actor.id if actor.kind == "staff" else None
         sms_consent.set_consent(session, customer, clean.sms_updates, "staff", actor, staff_user_id=staff_id)
+    elif "phone" in changed and customer.sms_updates:  # agreed for the old number, not this one
+        sms_consent.set_consent(
+            session, customer, False, "staff", actor, wording=NUMBER_CHANGED, staff_user_id=staff_id
+        )
     # Strictly increasing, even when two saves read the same clock tick: the token must move.
     customer.updated_at = max(clock.now(), customer.updated_at + timedelta(microseconds=1))
     session.add(customer)

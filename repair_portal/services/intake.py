@@ -182,11 +182,15 @@ def find_customer(session: Session, email: str, phone: str) -> Customer | None:
     return session.exec(select(Customer).where(or_(*conditions)).order_by(Customer.id)).first()
 
 
+STOPPED_NUMBER = "This number replied STOP to our texts. The customer texts START to get texts again."
+
+
 def _agree_to_texts(session: Session, customer: Customer, typed_phone: str, actor: audit.Actor) -> None:
     """The "Text me updates" tick, in the consent ledger with the wording shown and who took it. The number
     typed is the one they agreed to be texted at: a returning customer's record takes it (audited)."""
     number = phones.to_e164(typed_phone, phones.shop_region(session))
-    if customer.phone != number:
+    new_number = customer.phone != number
+    if new_number:
         customer.phone = number
         customer.updated_at = max(clock.now(), customer.updated_at + timedelta(microseconds=1))  # the edit token moves
         session.add(customer)
@@ -208,6 +212,7 @@ def _agree_to_texts(session: Session, customer: Customer, typed_phone: str, acto
         actor,
         wording=sms_consent.INTAKE_WORDING,
         staff_user_id=actor.id if actor.kind == "staff" else None,
+        always=new_number,  # agreed for this number: recorded even when texts were already on for the old one
     )
 
 
@@ -244,6 +249,8 @@ def book_in(
         session.flush()
         audit.record(session, actor, "customer.created", customer_id=customer.id)
     if form.sms_updates:
+        if sms_consent.number_stopped(session, phones.to_e164(form.phone, phones.shop_region(session))):
+            raise IntakeError({"sms_updates": STOPPED_NUMBER})
         _agree_to_texts(session, customer, form.phone, actor)
     device = Device(
         customer_id=customer.id, kind=form.device_kind, make=form.make, model=form.model, serial=form.serial

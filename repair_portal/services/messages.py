@@ -103,7 +103,7 @@ def thread(session: Session, order_id: int, tz: str) -> list[ThreadItem]:
             m.body,
             timefmt.short(m.created_at, tz),
             m.is_feedback,
-            m.channel == "sms",
+            m.channel in ("sms", "sms_other"),
         )
         for m in rows
     ]

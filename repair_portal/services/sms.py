@@ -7,8 +7,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ..models import Customer, Location, Order, ShopSettings, SmsMessage, SmsStatus
-from . import audit, clock, quiet_hours, sms_templates
+from . import audit, clock, quiet_hours, sms_consent, sms_templates
 from .mail import LinkSettings
+
+STOPPED = "The customer replied STOP to our texts: no texts go to them until they text START."
 
 
 class NotTexted(Exception):
@@ -39,6 +41,8 @@ def queue_text(
     number = (customer.phone or "").strip() if customer else ""
     if not number.startswith("+"):
         _skipped(session, actor, order.id, template, "no_mobile", "The customer has no mobile number on file.")
+    if sms_consent.number_stopped(session, number):
+        _skipped(session, actor, order.id, template, "stopped", STOPPED)
     if not explicit and not customer.sms_updates:
         _skipped(session, actor, order.id, template, "no_consent", "The customer hasn't agreed to texts.")
     now = clock.now()

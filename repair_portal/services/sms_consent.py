@@ -25,11 +25,13 @@ def set_consent(
     *,
     wording: str = "",
     staff_user_id: int | None = None,
+    always: bool = False,
 ) -> SmsConsent | None:
-    """Record a change (nothing when the answer is already `granted`). Returns the ledger row, if any."""
+    """Record a change (nothing when the answer is already `granted`, unless `always`: a STOP by text is
+    kept even from a number that never agreed, and a consent given anew for a new number). Returns the row."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown consent channel {channel!r}")
-    if bool(customer.sms_updates) == bool(granted):
+    if bool(customer.sms_updates) == bool(granted) and not always:
         return None
     customer.sms_updates = bool(granted)
     session.add(customer)
@@ -52,6 +54,28 @@ def history(session: Session, customer_id: int) -> list[SmsConsent]:
     return list(
         session.exec(select(SmsConsent).where(SmsConsent.customer_id == customer_id).order_by(SmsConsent.id.desc()))
     )
+
+
+def number_stopped(session: Session, phone: str) -> bool:
+    """The number's last word by text was STOP (whichever customer it is on): nothing at all goes to it,
+    not a reply, not a staff member's "Text link", until it texts START."""
+    if not phone:
+        return False
+    last = session.exec(
+        select(SmsConsent)
+        .where(SmsConsent.phone == phone)
+        .where(SmsConsent.channel == "keyword")
+        .order_by(SmsConsent.id.desc())
+    ).first()
+    return last is not None and not last.granted
+
+
+def withdrawn_since(session: Session, customer_id: int, since) -> bool:
+    """Texts switched off (any way) after `since`."""
+    last = session.exec(
+        select(SmsConsent).where(SmsConsent.customer_id == customer_id).order_by(SmsConsent.id.desc())
+    ).first()
+    return last is not None and not last.granted and (since is None or last.at >= since)
 
 
 def opted_out_by_keyword(session: Session, customer_id: int) -> bool:

@@ -13,13 +13,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from ..db import write_session
-from ..integrations.sms import SmsBackend, SmsDeliveryError, Text, redact
-from ..models import SmsMessage, SmsStatus
-from . import audit, clock
+from ..integrations.sms import SmsBackend, SmsDeliveryError, Text, masked_digits, redact
+from ..models import Customer, Location, Order, ShopSettings, SmsMessage, SmsStatus
+from . import audit, clock, quiet_hours, sms, sms_consent
 
 BACKOFF = [timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30)]
 MAX_ATTEMPTS = len(BACKOFF) + 1
 STALE_AFTER = timedelta(minutes=10)
+UNCERTAIN = "Sending was interrupted: it may have gone. Check Twilio's log before sending it again."
 TEXTER = audit.Actor(kind="system", label="texts")
 
 log = logging.getLogger("repair_portal.sms")
@@ -36,11 +37,13 @@ def _claim(engine: Engine, limit: int) -> list[SmsMessage]:
     now = clock.now()
     claimed = []
     with write_session(engine) as session:
+        # A worker stopped between handing a text over and recording it: it may have gone. Sending it again
+        # could text the customer twice, so it is marked for staff to check instead.
         session.execute(
             update(SmsMessage)
             .where(SmsMessage.status == SmsStatus.SENDING.value)
             .where(SmsMessage.claimed_at < now - STALE_AFTER)
-            .values(status=SmsStatus.QUEUED.value)
+            .values(status=SmsStatus.FAILED.value, last_error=UNCERTAIN)
         )
         due = session.exec(
             select(SmsMessage.id)
@@ -61,6 +64,42 @@ def _claim(engine: Engine, limit: int) -> list[SmsMessage]:
     return claimed
 
 
+# Texts a person chose to send (a reply, "Text link"): no consent tick or quiet hours, but STOP still counts.
+BY_HAND = frozenset({"staff_reply", "portal_link", ""})
+
+
+def _still_to_send(engine: Engine, text_id: int) -> bool:
+    """Checked again just before sending, as things change while a text waits (quiet hours, back-off): a
+    STOP, texts switched off or a new number cancel it; quiet hours (now) put an automated one back."""
+    with write_session(engine) as session:
+        text = session.get(SmsMessage, text_id)
+        customer = session.get(Customer, text.customer_id) if text.customer_id else None
+        by_hand = text.template in BY_HAND or text.staff_user_id is not None
+        reason = ""
+        if sms_consent.number_stopped(session, text.to_number):
+            reason = "the customer replied STOP"
+        elif customer is not None and (customer.phone or "") != text.to_number:
+            reason = "the customer's number changed"
+        elif not by_hand and customer is not None and not customer.sms_updates:
+            reason = "the customer switched texts off"
+        if reason:
+            text.status, text.last_error, text.body = SmsStatus.CANCELLED.value, reason, redact(text.body)
+            session.add(text)
+            audit.record(session, TEXTER, "sms.cancelled", order_id=text.order_id, sms_id=text.id, reason=reason)
+            return False
+        if not by_hand and text.order_id:
+            order = session.get(Order, text.order_id)
+            shop = ShopSettings.current(session)
+            zone = sms.quiet_zone(session, session.get(Location, order.location_id) if order else None)
+            now = clock.now()
+            later = quiet_hours.next_allowed(now, shop.quiet_hours_start, shop.quiet_hours_end, zone)
+            if later > now:
+                text.status, text.next_attempt_at, text.attempts = SmsStatus.QUEUED.value, later, text.attempts - 1
+                session.add(text)
+                return False
+    return True
+
+
 def _record(engine: Engine, text_id: int, backend: str, sid: str = "", status: str = "", error=None) -> str:
     with write_session(engine) as session:
         text = session.get(SmsMessage, text_id)
@@ -76,12 +115,14 @@ def _record(engine: Engine, text_id: int, backend: str, sid: str = "", status: s
             text.next_attempt_at = now + BACKOFF[text.attempts - 1]
             text.last_error, text.error_code = str(error)[:1000], error.code[:20]
             outcome = "retrying"
-            log.warning("text %s (%s) not sent, will retry: %s", text.id, text.template, str(error)[:200])
+            log.warning(
+                "text %s (%s) not sent, will retry: %s", text.id, text.template, masked_digits(str(error))[:200]
+            )
         else:
             text.status = SmsStatus.FAILED.value
             text.last_error, text.error_code = str(error)[:1000], error.code[:20]
             outcome = "failed"
-            log.error("text %s (%s) failed for good: %s", text.id, text.template, str(error)[:200])
+            log.error("text %s (%s) failed for good: %s", text.id, text.template, masked_digits(str(error))[:200])
         if outcome != "retrying":
             text.body = redact(text.body)  # the tracking link was needed to send; it isn't kept afterwards
             audit.record(
@@ -96,12 +137,15 @@ def deliver_due(engine: Engine, backend: SmsBackend, status_callback: str = "", 
     """Send what is due now; safe to call from several workers at once."""
     report = TextReport()
     for text in _claim(engine, limit):
+        if not _still_to_send(engine, text.id):
+            continue
         try:
             sid, status = backend.send(Text(text.to_number, text.body, status_callback))
         except SmsDeliveryError as exc:
             outcome = _record(engine, text.id, backend.name, error=exc)
-        except Exception as exc:  # a bug in a backend must not stop the loop
-            outcome = _record(engine, text.id, backend.name, error=SmsDeliveryError(repr(exc)[:300], retryable=True))
+        except Exception as exc:  # a bug in a backend must not stop the loop; it may have sent: not resent
+            error = SmsDeliveryError(f"{UNCERTAIN} ({type(exc).__name__})", retryable=False)
+            outcome = _record(engine, text.id, backend.name, error=error)
         else:
             outcome = _record(engine, text.id, backend.name, sid, status)
         setattr(report, outcome, getattr(report, outcome) + 1)

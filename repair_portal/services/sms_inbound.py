@@ -55,9 +55,15 @@ def clean_body(body: str) -> str:
 
 
 def keyword(body: str) -> str:
-    """The whole text as a keyword ("  Stop " -> "STOP", "stop all" -> "STOPALL"); "" when it isn't one."""
-    word = "".join(body.split()).upper()
-    return word if word in STOP_WORDS | START_WORDS | HELP_WORDS else ""
+    """The whole text as a keyword ("  Stop. " -> "STOP", "stop all" -> "STOPALL"); "" when it isn't one. A short
+    text that starts with a stop word ("Stop texting me") stops too: when in doubt, stop."""
+    words = re.sub(r"[^\w\s]", " ", body).upper().split()
+    word = "".join(words)
+    if word in STOP_WORDS | START_WORDS | HELP_WORDS:
+        return word
+    if words and words[0] in STOP_WORDS and len(words) <= 4:
+        return words[0]
+    return ""
 
 
 def open_order(session: Session, customer_id: int) -> Order | None:
@@ -101,12 +107,18 @@ def _help(session: Session, shop: ShopSettings, order: Order | None) -> str:
 
 
 def _consent(session: Session, customers: list[Customer], granted: bool, word: str, number: str) -> int:
+    """STOP is kept for every customer on the number (even one who never agreed: the number said stop);
+    START only turns back on what a STOP by text turned off. Returns how many customers changed."""
     changed = 0
     for customer in customers:
-        row = sms_consent.set_consent(
-            session, customer, granted, "keyword", _actor(customer, number), wording=f"Texted {word} to the shop."
-        )
-        changed += row is not None
+        if granted and not sms_consent.opted_out_by_keyword(session, customer.id):
+            continue
+        before = bool(customer.sms_updates)
+        sms_consent.set_consent(
+            session, customer, granted, "keyword", _actor(customer, number), wording=f"Texted {word} to the shop.",
+            always=not granted,
+        )  # fmt: skip
+        changed += before != bool(granted)
     return changed
 
 
@@ -136,7 +148,9 @@ def receive(
     reply, message_id = "", None
     if word in STOP_WORDS:
         outcome = "stop"
-        if _consent(session, customers, False, word, number):
+        already = sms_consent.number_stopped(session, number)
+        _consent(session, customers, False, word, number)
+        if not already:  # confirmed once
             reply = f"You won't get texts from {shop.name} any more. Reply START to get them again."
     elif word in START_WORDS:
         outcome = "start"

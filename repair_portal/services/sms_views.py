@@ -78,6 +78,8 @@ def status_of(m: SmsMessage, now: datetime, zone: str) -> str:
         return f"Undelivered (code {m.error_code})"
     if m.status == SmsStatus.FAILED.value and m.last_error:
         return f"Failed: {m.last_error}"
+    if m.status == SmsStatus.CANCELLED.value:
+        return f"Not sent: {m.last_error}" if m.last_error else "Not sent"
     return STATUS_LABELS.get(m.status, m.status)
 
 

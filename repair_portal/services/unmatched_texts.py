@@ -103,16 +103,20 @@ def attach_to_order(session: Session, sms_id: int | None, reference_text: str, a
     region = phones.shop_region(session)
     customer = session.get(Customer, order.customer_id)
     # The order's customer by name only when the number is theirs; otherwise the number speaks for itself.
-    same = sms.customer_id == order.customer_id and customer is not None
+    same = customer is not None and (sms.customer_id == customer.id or (customer.phone or "") == sms.from_number)
     author = customer.full_name if same else f"Text from {phones.display(sms.from_number, region)}"
-    if not _claim(session, sms.id, order_id=order.id, customer_id=order.customer_id):
+    # Who sent it stays recorded; a reply goes by text only to the order's own customer's number, so a text
+    # from another number is kept as "by text from another number" (sms_replies reads channel "sms" only).
+    if not _claim(
+        session, sms.id, order_id=order.id, customer_id=sms.customer_id or (order.customer_id if same else None)
+    ):
         raise UnmatchedError(NOT_UNMATCHED)
     message = Message(
         order_id=order.id,
         direction=MessageDirection.FROM_CUSTOMER.value,
         author_name=author[:200],
         body=sms.body[:5000],
-        channel="sms",
+        channel="sms" if same else "sms_other",
         created_at=sms.created_at,
     )
     session.add(message)

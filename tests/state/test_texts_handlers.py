@@ -296,7 +296,11 @@ def test_staff_add_a_text_to_an_order_or_dismiss_it(staff, engine):
     assert "Added to" in _toast(run(state.attach_text({"sms_id": str(asking), "reference": staff["reference"]})))
     with session_scope(engine) as s:
         [message] = s.exec(select(Message)).all()
-        assert (message.order_id, message.channel, message.direction) == (staff["order"], "sms", "in")
+        assert (message.order_id, message.channel, message.direction) == (
+            staff["order"],
+            "sms_other",
+            "in",
+        )  # a stranger number
         attached = s.exec(select(AuditEvent).where(AuditEvent.action == "sms.unmatched_attached")).one()
         assert attached.actor_id == staff["tech"] and json.loads(attached.detail)["sms_id"] == asking
     assert _sms(engine, asking).order_id == staff["order"] and _sms(engine, asking).handled_at is not None

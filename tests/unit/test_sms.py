@@ -101,7 +101,7 @@ def test_a_provider_error_is_retried_with_back_off_then_fails(engine, write, rea
     flaky = Flaky(SmsDeliveryError("Twilio couldn't be reached", retryable=True))
     for _ in range(sms_delivery.MAX_ATTEMPTS):
         sms_delivery.deliver_due(engine, flaky)
-        clock.advance(hours=3)
+        clock.advance(minutes=31)
     assert flaky.calls == sms_delivery.MAX_ATTEMPTS
     with read() as s:
         text = s.exec(select(SmsMessage)).one()
@@ -149,3 +149,64 @@ def test_the_consent_matrix_no_consent_means_nothing_automated(session, clock, c
                      "payment_received"] if consent else [])  # fmt: skip
     sms.queue_order_text(session, LINKS, "portal_link", order.id, ACTOR, explicit=True)
     assert session.exec(select(SmsMessage.template)).all()[-1] == "portal_link"
+
+
+def _queued_then(engine, write, change) -> SmsMessage:
+    with write() as s:
+        order = _booked(s)
+        sms.queue_order_text(s, LINKS, "stage_changed", order.id, ACTOR)
+        change(s, s.get(Customer, order.customer_id))
+    sms_delivery.deliver_due(engine, OutboxSms())
+    with write() as s:
+        return s.exec(select(SmsMessage)).one()
+
+
+def test_a_queued_text_is_not_sent_after_stop_or_a_switch_off_or_a_new_number(engine, write, clock, capsys):
+    stopped = _queued_then(
+        engine, write, lambda s, c: sms_consent.set_consent(s, c, False, "keyword", audit.SYSTEM, always=True)
+    )
+    assert (stopped.status, stopped.last_error) == ("cancelled", "the customer replied STOP")
+    assert "/track/[private link]" in stopped.body and capsys.readouterr().out == ""  # nothing went out
+
+
+def test_a_queued_text_waits_again_if_quiet_hours_started_meanwhile(engine, write, read, clock):
+    with write() as s:
+        order = _booked(s)
+        sms.queue_order_text(s, LINKS, "stage_changed", order.id, ACTOR)
+    clock.current = datetime(2026, 11, 2, 21, 0, tzinfo=UTC)  # it waited (a retry, a busy loop) into the evening
+    assert sms_delivery.deliver_due(engine, OutboxSms()).sent == 0
+    with read() as s:
+        text = s.exec(select(SmsMessage)).one()
+        assert (text.status, text.attempts) == ("queued", 0)
+        assert text.next_attempt_at == datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("what", ["off", "number"])
+def test_switched_off_or_a_new_number_cancels_an_automated_text(engine, write, clock, what):
+    def change(s, customer):
+        if what == "off":
+            sms_consent.set_consent(s, customer, False, "portal", audit.SYSTEM)
+        else:
+            customer.phone = "+447700900999"
+            s.add(customer)
+
+    text = _queued_then(engine, write, change)
+    reason = "the customer switched texts off" if what == "off" else "the customer's number changed"
+    assert (text.status, text.last_error) == ("cancelled", reason)
+
+
+def test_an_interrupted_send_is_never_sent_again(engine, write, read, clock):
+    with write() as s:
+        sms.queue_order_text(s, LINKS, "order_booked", _booked(s).id, ACTOR)
+    sms_delivery._claim(engine, 10)  # a worker took it and stopped before recording what happened
+    clock.advance(minutes=11)
+    assert sms_delivery.deliver_due(engine, OutboxSms()).sent == 0
+    with read() as s:
+        text = s.exec(select(SmsMessage)).one()
+        assert text.status == "failed" and "may have gone" in text.last_error
+
+
+def test_phone_numbers_are_masked_in_logged_errors():
+    from repair_portal.integrations.sms import masked_digits
+
+    assert masked_digits("The 'To' number +447700900123 is not valid") == "The 'To' number +44…0123 is not valid"

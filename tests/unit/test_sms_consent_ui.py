@@ -203,3 +203,45 @@ def test_an_edit_that_leaves_the_texts_switch_alone_keeps_a_choice_made_meanwhil
     )
     assert changed == ["last_name"] and customer.sms_updates is False and customer.last_name == "Nowak-Smith"
     assert [r.channel for r in _ledger(session, customer.id)] == ["keyword"]
+
+
+def test_a_new_number_on_the_customer_form_turns_texts_off_until_they_agree_for_it(session):
+    _, location = factories.shop(session)
+    desk = _desk(session)
+    customer = session.get(Customer, factories.order(session, location).order.customer_id)
+    customer.phone, customer.updated_at = "+447400900123", LONG_AGO
+    session.add(customer)
+    sms_consent.set_consent(session, customer, True, "intake", desk, wording=sms_consent.INTAKE_WORDING)
+    session.flush()
+    form = customers.CustomerForm.of(customer)
+    customers.update_customer(
+        session, customer.id, customers.CustomerForm(**{**form.__dict__, "phone": "07400 900456"}),
+        expected_updated_at=session.get(Customer, customer.id).updated_at, actor=desk,
+    )  # fmt: skip
+    assert session.get(Customer, customer.id).sms_updates is False
+    last = _ledger(session, customer.id)[-1]
+    assert (last.granted, last.channel, last.phone, last.wording) == (
+        False, "staff", "+447400900456", customers.NUMBER_CHANGED,
+    )  # fmt: skip
+
+
+def test_ticking_texts_at_intake_for_a_number_that_replied_stop_is_refused(session):
+    from repair_portal.services.intake import STOPPED_NUMBER
+
+    _, location = factories.shop(session)
+    desk = _desk(session)
+    earlier = book_in(session, TEST_SECRET_KEY, _form(location.id, sms_updates="on"), desk)
+    customer = session.get(Customer, earlier.new.order.customer_id)
+    sms_consent.set_consent(session, customer, False, "keyword", audit.SYSTEM, always=True)  # they texted STOP
+    with pytest.raises(IntakeError) as refused:
+        book_in(session, TEST_SECRET_KEY, _form(location.id, sms_updates="on"), desk)
+    assert refused.value.errors == {"sms_updates": STOPPED_NUMBER}
+
+
+def test_a_returning_customer_on_a_new_number_agrees_again_for_that_number(session):
+    _, location = factories.shop(session)
+    desk = _desk(session)
+    first = book_in(session, TEST_SECRET_KEY, _form(location.id, sms_updates="on"), desk)
+    book_in(session, TEST_SECRET_KEY, _form(location.id, sms_updates="on", phone="07400 900777"), desk)
+    rows = _ledger(session, first.new.order.customer_id)
+    assert [(r.granted, r.phone) for r in rows] == [(True, "+447400900123"), (True, "+447400900777")]

@@ -138,7 +138,7 @@ def test_stop_ends_texts_for_every_customer_with_the_number_and_is_confirmed_onc
     with read() as s:
         assert [c.sms_updates for c in s.exec(select(Customer).where(Customer.phone == ADA))] == [False, False]
         withdrawn = s.exec(select(SmsConsent).where(SmsConsent.granted.is_(False))).all()
-        assert len(withdrawn) == 2 and {r.channel for r in withdrawn} == {"keyword"}
+        assert len(withdrawn) == 4 and {r.channel for r in withdrawn} == {"keyword"}  # every STOP is kept
         assert withdrawn[0].wording == "Texted STOP to the shop." and withdrawn[0].phone == ADA
         assert s.exec(select(Message)).all() == []  # a keyword isn't a message to staff
         assert all(r.handled_at is not None for r in s.exec(select(SmsMessage)))  # nor an unmatched text
@@ -165,13 +165,41 @@ def test_start_turns_texts_back_on_once_and_yes_only_after_a_stop(world, engine,
         assert [m.body for m in s.exec(select(Message))] == ["Yes"]
 
 
-def test_unstop_from_a_number_that_never_opted_in_turns_texts_on(world, engine, read):
+def test_start_from_a_number_that_never_opted_in_doesnt_sign_anyone_up(world, engine, read):
+    """START undoes a STOP by text; it is not a way in for a customer who never agreed (a shared phone)."""
     with write_session(engine) as s:
         s.add(Customer(first_name="Cy", last_name="New", phone="+447700900555"))
     answer = _receive(engine, "UNSTOP", number="+447700900555")
-    assert answer.outcome == "start" and answer.reply.startswith("Texts from Test Repairs are back on")
+    assert answer.outcome == "start" and answer.reply == ""
     with read() as s:
-        assert s.exec(select(Customer).where(Customer.phone == "+447700900555")).one().sms_updates
+        assert not s.exec(select(Customer).where(Customer.phone == "+447700900555")).one().sms_updates
+
+
+@pytest.mark.parametrize("body", ["Stop!", "stop.", "STOP texting me", "Please stop"])
+def test_stop_with_punctuation_or_a_few_words_stops(world, engine, read, body):
+    answer = _receive(engine, body)
+    stopped = body != "Please stop"  # a stop word first, in a short text; anything else is a message to staff
+    assert (answer.outcome == "stop") is stopped
+    with read() as s:
+        assert s.get(Customer, world["customer_id"]).sms_updates is not stopped
+
+
+def test_stop_from_a_number_that_never_agreed_is_kept_and_blocks_even_staff_texts(world, engine, read):
+    from repair_portal.services import sms, sms_replies
+
+    with write_session(engine) as s:
+        s.add(Customer(first_name="Di", last_name="Quiet", phone="+447700900556"))
+    assert _receive(engine, "STOP", number="+447700900556").reply.startswith("You won't get texts")
+    assert _receive(engine, "STOP", number="+447700900556").reply == ""  # confirmed once
+    with write_session(engine) as s:
+        assert sms_consent.number_stopped(s, "+447700900556")
+        customer = s.get(Customer, world["customer_id"])
+        customer.phone = "+447700900556"  # the same number on an order: nothing goes to it, by hand or not
+        s.add(customer)
+        order = s.get(Order, world["order_id"])
+        with pytest.raises(sms.NotTexted, match="STOP"):
+            sms.queue_text(s, order, "Your link", factories.ACTOR, template="portal_link", explicit=True)
+        assert not sms_replies.reply_by_text(s, order)
 
 
 def test_help_answers_with_the_shop_name_and_its_phone_in_national_format(world, engine, read):
@@ -209,7 +237,8 @@ def test_long_bodies_are_cut_to_1600_and_an_empty_text_still_reaches_staff(world
 
 def test_control_characters_are_stripped_and_line_breaks_kept():
     assert sms_inbound.clean_body("a\r\nb\x1b[31m\tc\u2066d") == "a\nb[31m cd"
-    assert sms_inbound.keyword(" S t o p\n") == "STOP" and sms_inbound.keyword("stop it") == ""
+    assert sms_inbound.keyword(" S t o p\n") == "STOP" and sms_inbound.keyword("stop it") == "STOP"  # when in doubt
+    assert sms_inbound.keyword("is it ready?") == "" and sms_inbound.keyword("Stop by at 5, is that ok with you?") == ""
 
 
 def _sent(engine, sid: str) -> int:

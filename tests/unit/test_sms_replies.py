@@ -79,8 +79,10 @@ def test_never_after_stop_and_again_after_start(order_id, write, read, clock):
     assert _rule(read, order_id)
 
 
-def test_switched_off_on_the_portal_is_not_stop_but_a_number_that_cant_take_texts_is(order_id, write, read, clock):
-    """Unticking "text me" stops automated texts; an answer to their own text still goes (it isn't automated)."""
+def test_switched_off_after_their_text_means_no_reply_by_text_but_a_new_text_from_them_does(
+    order_id, write, read, clock
+):
+    """Unticking "text me" after texting us counts: the reply goes by email only, until they text again."""
     _from_customer(write, order_id, "sms")
     with write() as s:
         customer = s.get(Customer, s.get(Order, order_id).customer_id)
@@ -88,6 +90,9 @@ def test_switched_off_on_the_portal_is_not_stop_but_a_number_that_cant_take_text
     with write() as s:
         customer = s.get(Customer, s.get(Order, order_id).customer_id)
         sms_consent.set_consent(s, customer, False, "portal", audit.SYSTEM)
+    assert not _rule(read, order_id)
+    clock.advance(minutes=5)
+    _from_customer(write, order_id, "sms")  # they text again: answering them by text is fine
     assert _rule(read, order_id)
     with write() as s:
         s.get(Customer, s.get(Order, order_id).customer_id).phone = ""

@@ -205,8 +205,8 @@ def test_stop_ends_automated_texts_and_start_brings_them_back(twilio, order_id):
     assert "<Message>" not in twilio.standin.inbound(ADA, FROM_NUMBER, "stop", url).text  # confirmed once
     with pytest.raises(sms.NotTexted):
         _queue(order_id)
-    with write_session() as s:  # staff's "Text link" is explicit and still goes
-        assert sms.queue_text(s, s.get(Order, order_id), "Your link", STAFF, explicit=True).status == "queued"
+    with write_session() as s, pytest.raises(sms.NotTexted, match="STOP"):  # not even staff's "Text link"
+        sms.queue_text(s, s.get(Order, order_id), "Your link", STAFF, explicit=True)
     started = twilio.standin.inbound(ADA, FROM_NUMBER, "Start", url)
     assert "<Message>Texts from Test Repairs are back on. Reply STOP to stop.</Message>" in started.text
     assert _text(_queue(order_id)).status == SmsStatus.QUEUED.value

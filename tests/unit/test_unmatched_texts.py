@@ -84,7 +84,8 @@ def test_adding_a_text_to_an_order_puts_it_in_the_thread_as_a_text_from_the_cust
     other = unmatched_texts.attach_to_order(session, stranger.id, second.reference, DESK)
     assert other.author_name == "Text from 07400 900555"
     session.refresh(stranger)
-    assert stranger.customer_id == second.customer_id and stranger.order_id == second.id
+    assert stranger.customer_id is None and stranger.order_id == second.id  # who sent it isn't rewritten
+    assert other.channel == "sms_other"  # so a reply on that order doesn't go to the customer's own phone
     assert unmatched_texts.list_unmatched(session, "Europe/London", "GB") == []
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "sms.unmatched_attached")).all()
     assert [(e.order_id, json.loads(e.detail)["sms_id"]) for e in events] == [
