@@ -10,24 +10,21 @@ is checked against Twilio itself."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import re
 import secrets
-import socket
 import threading
-import time
 from email.utils import formatdate
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
-from granian.constants import Interfaces
-from granian.server.embed import Server
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Route
 from twilio.request_validator import RequestValidator
+
+from .local_server import LocalServer
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "standin_auth_token_0123456789abcd"  # made up: the stand-in's own
@@ -36,12 +33,6 @@ MESSAGING_SERVICE_SID = "MG" + "fedcba9876543210" * 2
 API_VERSION = "2010-04-01"
 E164 = re.compile(r"(?:whatsapp:)?\+[1-9]\d{6,14}")
 ERROR_INFO = "https://www.twilio.com/docs/errors/{}"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def new_sid(prefix: str = "SM") -> str:
@@ -263,44 +254,14 @@ class TwilioStandIn:
         return {k: v for k, v in message.items() if k != "status_callback"}
 
 
-class TwilioStandInServer:
+class TwilioStandInServer(LocalServer):
     """`with TwilioStandInServer(routes=[...]) as server:` -> server.url (the API base for the client:
     TwilioSms(..., api_base=server.url)), server.origin (where `routes` answer, e.g. the app's webhook
     routes), server.standin. `prefix` mounts the API under a path."""
 
+    name = "Twilio stand-in"
+
     def __init__(self, *, prefix: str = "", routes: list[BaseRoute] | None = None, **standin_options):
-        self.port = _free_port()
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self.url = self.origin + prefix
+        super().__init__(prefix=prefix)
         self.standin = TwilioStandIn(**standin_options)
-        app = self.standin.app
-        if prefix or routes:
-            app = Starlette(routes=[*(routes or []), Mount(prefix or "/", app=self.standin.app)])
-        self._server = Server(
-            app, address="127.0.0.1", port=self.port, interface=Interfaces.ASGINL, log_enabled=False, websockets=False
-        )
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread = threading.Thread(target=self._run, name="twilio-standin", daemon=True)
-
-    def _run(self) -> None:
-        self._loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(self._server.serve())
-        self._loop.close()
-
-    def __enter__(self) -> TwilioStandInServer:
-        self._thread.start()
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the Twilio stand-in did not start") from None
-                time.sleep(0.01)
-
-    def __exit__(self, *exc) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._server.stop)
-        self._thread.join(5)
+        self.serve(self.standin.app, routes)

@@ -63,22 +63,24 @@ class SettingsForm:
             width="100%",
         )
 
+    def errors_notice(self, id_prefix: str) -> rx.Component:
+        """ "Fix the fields above", by the Save button."""
+        return rx.cond(
+            self.state.errors.length() > 0,
+            rx.callout(
+                "Some fields need attention; see the messages above.",
+                icon="circle-alert",
+                color_scheme="red",
+                high_contrast=True,
+                size="1",
+                id=f"{id_prefix}-errors",
+                role="alert",
+            ),
+        )
+
     def status(self, id_prefix: str) -> list[rx.Component]:
         """Someone else's save in between, and "fix the fields above"."""
-        return [
-            conflict_notice(self.state.conflict, element_id=f"{id_prefix}-conflict"),
-            rx.cond(
-                self.state.errors.length() > 0,
-                rx.callout(
-                    "Some fields need attention; see the messages above.",
-                    icon="circle-alert",
-                    color_scheme="red",
-                    high_contrast=True,
-                    size="1",
-                    id=f"{id_prefix}-errors",
-                ),
-            ),
-        ]
+        return [conflict_notice(self.state.conflict, element_id=f"{id_prefix}-conflict"), self.errors_notice(id_prefix)]
 
 
 def section(title: str, subtitle: str, *children: rx.Component, **props) -> rx.Component:
