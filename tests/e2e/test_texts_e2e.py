@@ -81,7 +81,7 @@ def test_booked_in_text_then_a_reply_the_shop_answers_and_stop(live_app, desktop
         customer = s.exec(select(Customer).where(Customer.phone == E164)).one()
         assert customer.sms_updates is False
         ledger = s.exec(select(SmsConsent).where(SmsConsent.customer_id == customer.id).order_by(SmsConsent.id)).all()
-        assert [(r.granted, r.channel) for r in ledger] == [(True, "intake"), (False, "keyword")]
+        assert [(r.granted, r.channel) for r in ledger] == [(True, "intake"), (False, "keyword"), (False, "keyword")]
         assert "Reply STOP" in ledger[0].wording
     engine.dispose()
     # After STOP nothing automated goes: "Text link" says so, and no new text reaches Twilio.
