@@ -9,12 +9,13 @@ from collections.abc import Callable
 import reflex as rx
 
 from .. import routes
+from ..services.account_sections import SECTION_ICONS
 from ..state.portal_brand import PortalBrandState as B
 from ..state.portal_session import PortalSessionState as P
 from ..state.portal_session import SectionLink
 from .account_auth import branded
 from .registry import register
-from .ui import post_form
+from .ui import icon_of, post_form
 
 ACCOUNT_WIDTH = "72rem"
 END_PREVIEW = routes.backend(routes.STAFF_PORTAL_PREVIEW_END)
@@ -60,7 +61,12 @@ def _section_link(section: SectionLink, active: str) -> rx.Component:
     current = section.key == active
     return rx.el.li(
         rx.link(
-            rx.hstack(rx.icon(section.icon, size=18, aria_hidden="true"), section.label, spacing="2", align="center"),
+            rx.hstack(
+                icon_of(section.icon, SECTION_ICONS, size=18, aria_hidden="true"),
+                section.label,
+                spacing="2",
+                align="center",
+            ),
             href=section.route,
             aria_current=rx.cond(current, "page", None),
             class_name="account-nav-link",

@@ -275,6 +275,13 @@ def live_marker(joined) -> rx.Component:
     return rx.el.span(id="live-marker", hidden=True, custom_attrs={"data-live": rx.cond(joined, "on", "off")})
 
 
+def icon_of(name, choices, **props) -> rx.Component:
+    """An icon chosen at run time from a known set. `rx.icon` with a Var name loads lucide's every icon
+    (1,784 files) into the build; this renders only the icons named here."""
+    names = list(dict.fromkeys(choices))
+    return rx.match(name, *[(n, rx.icon(n, **props)) for n in names], rx.icon(names[0], **props))
+
+
 def dash(value) -> rx.Component:
     """The value, or an em dash when it is empty."""
     return rx.cond(value != "", value, "—")

@@ -33,6 +33,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("assets", "Assets", routes.PORTAL_ASSETS, "boxes", frozenset({Perm.ASSETS_VIEW})),
     Section("files", "Shared files", routes.PORTAL_RESOURCES, "folder-open", frozenset({Perm.RESOURCES_VIEW})),
 )
+SECTION_ICONS = tuple(section.icon for section in SECTIONS)  # what the menu may show (static icons)
 
 
 def visible(perms: frozenset[Perm]) -> list[Section]:

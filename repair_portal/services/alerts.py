@@ -21,6 +21,7 @@ KIND_LABELS = {
     AlertKind.REQUEST.value: ("Requested a job", "inbox", "violet"),
     AlertKind.REMINDER.value: ("Was sent a reminder", "alarm-clock", "gray"),
 }
+ALERT_ICONS = (*(icon for _label, icon, _colour in KIND_LABELS.values()), "bell")  # every icon an alert shows
 PAGE = 50
 
 

@@ -59,3 +59,12 @@ def test_page_builds(spec):
     # sessions, the second sign-in step's for password-only ones
     special = first is not None and first.guard.kind == "staff" and (first.guard.counter or first.guard.mfa_pending)
     assert not staff or first.__name__ == "guard" or special
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.route)
+def test_no_page_loads_every_icon(spec):
+    """An icon named by a state var makes lucide ship all 1,784 icons to every browser (components/ui.icon_of
+    picks from a known set instead)."""
+    import json
+
+    assert "DynamicIcon" not in json.dumps(spec.render().render(), default=str)

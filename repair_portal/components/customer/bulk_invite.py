@@ -83,7 +83,7 @@ def bulk_result() -> rx.Component:
     return rx.cond(
         B.bulk_result != "",
         rx.callout.root(
-            rx.callout.icon(rx.icon(rx.cond(B.bulk_result_ok, "circle-check", "triangle-alert"))),
+            rx.callout.icon(rx.cond(B.bulk_result_ok, rx.icon("circle-check"), rx.icon("triangle-alert"))),
             rx.hstack(
                 rx.callout.text(B.bulk_result, id="bulk-result-text"),
                 rx.spacer(),

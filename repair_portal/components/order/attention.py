@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+from ...services.alerts import ALERT_ICONS
 from ...services.order_detail import OpenAlert
 from ...state.staff_order import StaffOrderState as S
+from ..ui import icon_of
 
 
 def _item(alert: OpenAlert) -> rx.Component:
     return rx.hstack(
-        rx.icon(alert.icon, size=16, color=f"var(--{alert.color}-11)", flex_shrink="0"),
+        rx.box(
+            icon_of(alert.icon, ALERT_ICONS, size=16), color=f"var(--{alert.color}-11)", flex_shrink="0", display="flex"
+        ),
         rx.text(rx.text.strong(alert.label), " · ", alert.summary, size="2"),
         rx.spacer(),
         rx.text(alert.at, size="1", color_scheme="gray", white_space="nowrap"),

@@ -13,7 +13,7 @@ from .common import card
 
 def _file_row(item: FileItemRow) -> rx.Component:
     return rx.hstack(
-        rx.icon(rx.cond(item.kind == "photo", "image", "file-text"), size=16),
+        rx.cond(item.kind == "photo", rx.icon("image", size=16), rx.icon("file-text", size=16)),
         rx.text(item.title, size="2", flex="1", class_name="staff-file"),
         rx.text(item.size_kb, " KB", size="1", color_scheme="gray"),
         rx.hstack(

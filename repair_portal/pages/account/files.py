@@ -13,7 +13,11 @@ from ...state.portal_resources import PortalResourcesState as R
 
 def _file(item: FileView) -> rx.Component:
     return rx.flex(
-        rx.icon(rx.cond(item.is_pdf, "file-text", "image"), size=20, aria_hidden="true", flex_shrink="0"),
+        rx.cond(
+            item.is_pdf,
+            rx.icon("file-text", size=20, aria_hidden="true", flex_shrink="0"),
+            rx.icon("image", size=20, aria_hidden="true", flex_shrink="0"),
+        ),
         rx.vstack(
             rx.text(item.title, size="3", weight="medium"),
             rx.text(

@@ -6,9 +6,9 @@ import reflex as rx
 
 from ... import routes
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import empty_state, field_label
+from ...components.ui import empty_state, field_label, icon_of
 from ...components.unmatched_texts import unmatched_texts_section
-from ...services.alerts import AlertView
+from ...services.alerts import ALERT_ICONS, AlertView
 from ...state.staff_alerts import ALL, StaffAlertsState
 from ...state.staff_order_rows import ChoiceOption
 
@@ -18,7 +18,7 @@ S = StaffAlertsState
 def _alert(item: AlertView) -> rx.Component:
     return rx.hstack(
         rx.center(
-            rx.icon(item.icon, size=18),
+            icon_of(item.icon, ALERT_ICONS, size=18),
             width="2.25rem",
             height="2.25rem",
             border_radius="999px",

@@ -8,7 +8,7 @@ import reflex as rx
 from ... import routes
 from ...components.settings.form import SettingsForm, section
 from ...components.staff_shell import staff_layout, staff_page
-from ...components.ui import conflict_notice, field_error, field_label
+from ...components.ui import conflict_notice, field_error, field_label, icon_of
 from ...services.deposits import RULE_LABELS
 from ...state.staff_payment_settings import StaffPaymentSettingsState
 
@@ -28,9 +28,14 @@ def _toggle(name: str, label: str, help_text: str) -> rx.Component:
 
 def _status() -> rx.Component:
     return rx.vstack(
-        rx.callout(
-            S.status,
-            icon=rx.match(S.tone, ("green", "circle-check"), ("amber", "triangle-alert"), "info"),
+        rx.callout.root(
+            rx.callout.icon(
+                icon_of(
+                    rx.match(S.tone, ("green", "circle-check"), ("amber", "triangle-alert"), "info"),
+                    ("info", "circle-check", "triangle-alert"),
+                )
+            ),
+            rx.callout.text(S.status),
             color_scheme=rx.match(S.tone, ("green", "green"), ("amber", "amber"), "gray"),
             high_contrast=True,
             size="1",

@@ -31,7 +31,9 @@ def _confirm(trigger: rx.Component, title, description: str, label: str, handler
 
 def _file_row(item: FileView) -> rx.Component:
     return rx.flex(
-        rx.icon(rx.cond(item.is_pdf, "file-text", "image"), size=16, flex_shrink="0"),
+        rx.cond(
+            item.is_pdf, rx.icon("file-text", size=16, flex_shrink="0"), rx.icon("image", size=16, flex_shrink="0")
+        ),
         rx.link(
             item.title,
             href=routes.staff_resource_file(item.id),
