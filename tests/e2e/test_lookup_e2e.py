@@ -72,9 +72,13 @@ def _shop_settings(app, **values):
         engine.dispose()
 
 
-def _assert_refused_in_frame(page, app) -> None:
-    """The browser refused to show our page in the frame: Chromium puts its error page there instead."""
-    frame = next(f for f in page.frames if f != page.main_frame)
+def _open_refused_in_frame(page, host: str, app) -> None:
+    """Open a page whose iframe holds ours; the browser refuses to show it there: Chromium puts its error page
+    in the frame instead. The frame's navigation is waited for (it can land after the page's own load)."""
+    landed = lambda f: f != page.main_frame and f.url not in ("", "about:blank")  # noqa: E731
+    with page.expect_event("framenavigated", predicate=landed, timeout=15_000) as seen:
+        page.goto(host)
+    frame = seen.value
     assert frame.url.startswith("chrome-error://") and not frame.url.startswith(app.base_url), frame.url
 
 
@@ -138,8 +142,7 @@ def test_the_widget_on_another_website_opens_the_order_in_the_whole_window(live_
         track = page.request.get(url)
         assert "frame-ancestors 'none'" in track.headers["content-security-policy"]
         assert track.headers["x-frame-options"] == "DENY"
-        page.goto(shop_website["page"]("track-in-frame.html", url))  # waits for the frame's load too
-        _assert_refused_in_frame(page, live_app)
+        _open_refused_in_frame(page, shop_website["page"]("track-in-frame.html", url), live_app)
 
 
 def test_the_widget_isnt_shown_on_a_website_that_isnt_listed(live_app, shop_website, desktop):
@@ -147,8 +150,7 @@ def test_the_widget_isnt_shown_on_a_website_that_isnt_listed(live_app, shop_webs
     with _shop_settings(live_app, lookup_frame_origins="https://www.myshop.example"):
         header = desktop.request.get(live_app.url("/lookup?embed=1")).headers["content-security-policy"]
         assert shop_website["origin"] not in header
-        desktop.goto(host)  # waits for the frame's load too
-        _assert_refused_in_frame(desktop, live_app)
+        _open_refused_in_frame(desktop, host, live_app)
 
 
 def test_the_portal_off_switch_sends_customers_to_the_shops_address_or_says_call_us(live_app, shop_website, phone):
