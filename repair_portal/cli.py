@@ -41,8 +41,9 @@ def _print_demo(result, settings) -> None:
         lines.append(f"  - {link.reference}  {link.stage:<26} last name: {link.last_name}")
         lines.append(f"    {settings.track_url(link.code)}")
     if result.links:
-        first = result.links[0]
+        first, ready = result.links[0], result.links[-1]
         lines += [
+            f"  Pay online:     open {ready.reference}'s link and press Pay (demo: no money moves; a test card)",
             "",
             "  Find my repair (the lookup for the shop's website: order reference + last name):",
             f"  Lookup page:      {settings.staff_url(routes.LOOKUP)}",

@@ -180,6 +180,14 @@ def test_bootstrap_seeds_once_and_prints_credentials_only_the_first_time(tmp_pat
         portal_user = s.exec(select(PortalUser).where(PortalUser.email == portal_email)).one()
         assert verify_password(portal_password, portal_user.password_hash)
         assert look_up(s, key, reference, last_name, "cli-device-token-00000000001").outcome == Outcome.FOUND
+        # the banner's "Pay online" order has a balance the demo's stand-in takes
+        from repair_portal.models import Order
+        from repair_portal.services import pay_view
+
+        payable = re.search(r"Pay online:\s+open (R-\d+)'s link", out).group(1)
+        order = s.exec(select(Order).where(Order.reference == payable)).one()
+        offer = pay_view.for_order(s, order, settings)
+        assert offer.can_pay and offer.demo
     # nothing secret is kept in readable form
     db_bytes = (data / "repair_portal.db").read_bytes()
     assert password.encode() not in db_bytes and portal_password.encode() not in db_bytes
