@@ -41,7 +41,7 @@ def gateway(session: Session, settings: Settings | None = None, *, taking_new: b
     keys = payment_settings.stripe_keys(session, settings)
     if keys is not None:
         return StripeGateway(keys.secret_key, keys.webhook_secret, api_base=settings.stripe_api_base)
-    if payment_settings.demo_standin_active(settings, session):
+    if settings.demo_mode:  # no keys of its own: the demo's stand-in (payment_settings.demo_standin_active)
         return StripeGateway(DEMO_SECRET_KEY, DEMO_WEBHOOK_SECRET, api_base=demo_api_base(settings))
     return None
 
@@ -352,9 +352,8 @@ def pay_invoices(customer_id: int, chosen: dict[int, int], actor: audit.Actor, *
     """Several of an account's invoices at once (the account portal's invoice list)."""
 
     def build(session: Session) -> online_payments.Ask:
-        from ..services.pay_view import online_ready
-
-        if not ShopSettings.current(session).pay_invoices_online or not online_ready(session, get_settings())[0]:
+        ready = payment_settings.online_ready(session, get_settings())[0]
+        if not ShopSettings.current(session).pay_invoices_online or not ready:
             raise online_payments.PayError("Paying invoices online isn't available; please contact the shop.")
         return online_payments.invoices_ask(
             session, customer_id, chosen, portal_user_id=portal_user_id, back_path=routes.PORTAL_INVOICES

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from ..models import ShopSettings
-from . import money, pay_view
+from . import money, payment_settings
 from .ids import parse_id
 from .portal_permissions import Perm
 
@@ -40,7 +40,7 @@ def offer(session: Session, settings, perms: Iterable[Perm], *, preview: bool) -
     granted = set(perms)
     if preview or not shop.pay_invoices_online or not {Perm.INVOICES_VIEW, Perm.INVOICES_PAY} <= granted:
         return Offer(currency=shop.currency)
-    ready, demo = pay_view.online_ready(session, settings)
+    ready, demo = payment_settings.online_ready(session, settings)
     return Offer(shown=ready, demo=ready and demo, currency=shop.currency)
 
 

@@ -21,23 +21,10 @@ class PayView:
     demo: bool = False  # the local stand-in takes the payment: no money moves
 
 
-def online_ready(session: Session, settings) -> tuple[bool, bool]:
-    """(payments can be taken online, through the demo stand-in)."""
-    from . import payment_settings
-
-    shop = ShopSettings.current(session)
-    if not shop.online_payments_enabled:
-        return False, False
-    if payment_settings.stripe_keys(session, settings) is not None:
-        return True, False
-    demo = payment_settings.demo_standin_active(settings, session)
-    return demo, demo
-
-
 def for_order(session: Session, order: Order, settings) -> PayView:
-    from . import online_payments
+    from . import online_payments, payment_settings
 
-    ready, demo = online_ready(session, settings)
+    ready, demo = payment_settings.online_ready(session, settings)
     shop = ShopSettings.current(session)
     if not ready or not shop.pay_orders_online or not shop.show_payments:
         return PayView()
@@ -72,7 +59,7 @@ class ReturnView:
 
 def return_view(session: Session, token: str, settings) -> ReturnView:
     from ..models import AttemptStatus
-    from . import online_payments
+    from . import online_payments, payment_settings
 
     attempt = online_payments.attempt_by_token(session, token or "")
     if attempt is None:
@@ -94,7 +81,7 @@ def return_view(session: Session, token: str, settings) -> ReturnView:
         failure=attempt.failure if status in ("waiting", "cancelled") else "",
         order_id=attempt.order_id or 0,
         back_path=attempt.back_path,
-        demo=online_ready(session, settings)[1],
+        demo=payment_settings.online_ready(session, settings)[1],
     )
 
 

@@ -85,10 +85,19 @@ def demo_standin_active(settings: Settings, session: Session) -> bool:
     return settings.demo_mode and stripe_keys(session, settings) is None
 
 
-def payments_ready(session: Session, settings: Settings) -> bool:
-    """Whether any Pay button may show: payments on, and keys (or, in demo mode, the stand-in)."""
+def online_ready(session: Session, settings: Settings) -> tuple[bool, bool]:
+    """(whether any Pay button may show: payments on, and keys or, in demo mode, the stand-in; whether the
+    stand-in takes the payment: no money moves)."""
     shop = ShopSettings.current(session)
-    return bool(shop.online_payments_enabled) and (pair(shop, settings) is not None or settings.demo_mode)
+    if not shop.online_payments_enabled:
+        return False, False
+    if pair(shop, settings) is not None:
+        return True, False
+    return settings.demo_mode, settings.demo_mode
+
+
+def payments_ready(session: Session, settings: Settings) -> bool:
+    return online_ready(session, settings)[0]
 
 
 def webhook_url(settings: Settings) -> str:

@@ -15,7 +15,7 @@ from repair_portal.actions import online_payments as pay_actions
 from repair_portal.db import session_scope, write_session
 from repair_portal.integrations.stripe_gateway import Checkout
 from repair_portal.models import AuditEvent, PaymentAttempt, PaymentAttemptLine, PermissionGroup, Role, ShopSettings
-from repair_portal.services import pay_view, portal_auth, portal_preview, staff_auth
+from repair_portal.services import payment_settings, portal_auth, portal_preview, staff_auth
 from repair_portal.state.portal_invoice_pay import PortalInvoicePayState
 
 from .. import factories, portal_factories
@@ -43,7 +43,7 @@ class FakeGateway:
 def provider(monkeypatch):
     fake = FakeGateway()
     monkeypatch.setattr(pay_actions, "gateway", lambda session, settings=None, **_kw: fake)
-    monkeypatch.setattr(pay_view, "online_ready", lambda session, settings: (True, True))
+    monkeypatch.setattr(payment_settings, "online_ready", lambda session, settings: (True, True))
     return fake
 
 

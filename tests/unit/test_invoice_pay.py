@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from repair_portal.models import ShopSettings
-from repair_portal.services import invoice_pay, pay_view
+from repair_portal.services import invoice_pay, payment_settings
 from repair_portal.services.invoice_pay import PayFormError, button_text, chosen_from_form, offer, picked_total
 from repair_portal.services.portal_permissions import Perm
 
@@ -68,7 +68,7 @@ def test_the_button_totals_the_ticked_rows_shown_at_the_amounts_typed():
 @pytest.fixture
 def ready(monkeypatch):
     answer = {"value": (True, False)}
-    monkeypatch.setattr(pay_view, "online_ready", lambda session, settings: answer["value"])
+    monkeypatch.setattr(payment_settings, "online_ready", lambda session, settings: answer["value"])
     return answer
 
 
