@@ -1,76 +1,137 @@
-"""Live updates over the websocket: one small shared channel per order.
+"""Live updates over the websocket, at a cost linear in the pages open.
 
-The channel holds only a revision counter and the name of the part that
-changed, never order data: every tab linked to it re-reads what it is allowed
-to see from the database (the source of truth) when the revision moves.
-Tabs are linked by their own handlers after authorisation, with a token
-derived server-side from the order id.
+A page that may see an order (or the order board, or the staff bells) registers its tab under a topic
+("order12", "board", "alerts") after its own access check on the server. A change publishes to the topic:
+each registered tab gets its own `LiveState` counter moved — one small delta per tab, nothing else — and the
+tab's invisible live element mounts again and asks its page to re-read what changed, from the database, under
+that page's own access rules. Pages never share Reflex state, so one page's events are never pushed to the
+others (Reflex's linked `SharedState` pushed every event of every linked tab to all the others: the cost grew
+with the square of the pages open on one order).
+
+One process keeps the topics in memory. With REDIS_URL (several workers) they are Redis sets, and Reflex's
+state manager delivers each tab's delta to whichever worker holds its socket.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import reflex as rx
 from reflex.istate.manager.token import BaseStateToken
 
 log = logging.getLogger("repair_portal.live")
 
-
-class OrderChannel(rx.SharedState):
-    revision: int = 0
-    changed: str = ""
-
-
-class BoardChannel(rx.SharedState):
-    """One channel for the whole shop's order board: any order change moves it."""
-
-    revision: int = 0
+ORDER, BOARD, ALERTS = "order", "board", "alerts"
+BOARD_TOPIC, ALERTS_TOPIC = "board", "alerts"
+TOPIC_TTL = 6 * 3600  # a Redis topic set outlives its last registration by this long (seconds)
 
 
-BOARD_CHANNEL_ID = "board"
+class LiveState(rx.State):
+    """A tab's own live counters (never shared): a page's live element is keyed on one of them."""
+
+    revision: int = 0  # the order this tab shows changed
+    board: int = 0  # the shop's order list changed
+    alerts: int = 0  # the staff bells should re-count
+    _topics: dict[str, str] = {}  # kind → the topic this tab is registered under
+    _changed: list[str] = []  # parts of the order changed since the page last re-read them
+
+    def _take_changed(self) -> list[str]:
+        """The parts changed since the last call (oldest first), forgotten once taken."""
+        parts, self._changed = self._changed, []
+        return parts
 
 
-class AlertChannel(rx.SharedState):
-    """One channel for the staff's alert bells: a customer acted, or someone read or handled alerts."""
-
-    revision: int = 0
+def order_topic(order_id: int) -> str:
+    return f"order{int(order_id)}"
 
 
-ALERT_CHANNEL_ID = "alerts"
+class _MemoryTopics:
+    def __init__(self) -> None:
+        self._tabs: dict[str, set[str]] = {}
+
+    async def add(self, topic: str, token: str) -> None:
+        self._tabs.setdefault(topic, set()).add(token)
+
+    async def remove(self, topic: str, *tokens: str) -> None:
+        tabs = self._tabs.get(topic)
+        if tabs is not None:
+            tabs.difference_update(tokens)
+            if not tabs:
+                del self._tabs[topic]
+
+    async def members(self, topic: str) -> list[str]:
+        return list(self._tabs.get(topic, ()))
 
 
-async def link_to_alerts(state: rx.State) -> None:
-    channel = await state.get_state(AlertChannel)
-    await channel._link_to(ALERT_CHANNEL_ID)
+class _RedisTopics:
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as redis
+
+        self._redis = redis.Redis.from_url(url)
+
+    @staticmethod
+    def _key(topic: str) -> str:
+        return f"repair_portal:live:{topic}"
+
+    async def add(self, topic: str, token: str) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            await pipe.sadd(self._key(topic), token).expire(self._key(topic), TOPIC_TTL).execute()
+
+    async def remove(self, topic: str, *tokens: str) -> None:
+        if tokens:
+            await self._redis.srem(self._key(topic), *tokens)
+
+    async def members(self, topic: str) -> list[str]:
+        return [m.decode() if isinstance(m, bytes) else m for m in await self._redis.smembers(self._key(topic))]
 
 
-def publish_alerts() -> None:
-    """Tell every open staff page to re-count its bell (each reads its own person's unread count)."""
-    _spawn(_bump(ALERT_CHANNEL_ID, AlertChannel))
+_topics: _MemoryTopics | _RedisTopics | None = None
 
 
-async def link_to_board(state: rx.State) -> None:
-    channel = await state.get_state(BoardChannel)
-    await channel._link_to(BOARD_CHANNEL_ID)
+def _registry() -> _MemoryTopics | _RedisTopics:
+    global _topics
+    if _topics is None:
+        from .settings import get_settings
+
+        url = get_settings().redis_url
+        _topics = _RedisTopics(url) if url else _MemoryTopics()
+    return _topics
 
 
-def order_token(order_id: int) -> str:
-    return f"order{int(order_id)}"  # no underscores: Reflex reserves them in link tokens
+async def watch(state: rx.State, kind: str, topic: str) -> None:
+    """Register this tab under `topic` (leaving the topic of the same kind it watched before).
+
+    Call only after the page's own access check passed: the topic is derived on the server, never from an
+    argument, and a nudge carries no data — the page re-reads under its own rules."""
+    token = state.router.session.client_token
+    live = await state.get_state(LiveState)
+    previous = live._topics.get(kind)
+    if previous and previous != topic:
+        await _registry().remove(previous, token)
+    live._topics = {**live._topics, kind: topic}
+    await _registry().add(topic, token)
 
 
 async def link_to_order(state: rx.State, order_id: int) -> None:
-    channel = await state.get_state(OrderChannel)
-    await channel._link_to(order_token(order_id))
+    await watch(state, ORDER, order_topic(order_id))
+
+
+async def link_to_board(state: rx.State) -> None:
+    await watch(state, BOARD, BOARD_TOPIC)
+
+
+async def link_to_alerts(state: rx.State) -> None:
+    await watch(state, ALERTS, ALERTS_TOPIC)
 
 
 _PENDING: set[asyncio.Task] = set()
 
 
 def _spawn(coro) -> None:
-    """Run a channel update in its own task on the server's loop (outside it, e.g. a direct handler
-    call in a test, no page can be listening: the update is dropped)."""
+    """Run a nudge in its own task on the server's loop (outside it, e.g. a direct handler call in a test,
+    no page can be listening: the nudge is dropped)."""
     try:
         task = asyncio.get_running_loop().create_task(coro)
     except RuntimeError:
@@ -81,50 +142,65 @@ def _spawn(coro) -> None:
 
 
 async def publish(order_id: int, part: str) -> None:
-    """Tell every open page for this order that `part` changed. Never fails the caller's action.
+    """Tell every open page of this order that `part` changed (and the order boards). Never fails the caller.
 
-    The update runs in its own task: the calling event may itself hold the channel's
-    lock (its tab is linked to the same order), so waiting here would deadlock.
-    """
+    The nudges run in their own task: the calling event holds its own tab's lock, and that tab may be one
+    of the order's pages."""
     _spawn(_publish(order_id, part))
 
 
 def publish_board() -> None:
     """Tell open order boards that the list changed (an order was booked in)."""
-    _spawn(_bump_board())
+    _spawn(_nudge(BOARD_TOPIC, "board"))
 
 
-async def _publish(order_id: int | None, part: str) -> None:
+def publish_alerts() -> None:
+    """Tell every open staff page to re-count its bell (each reads its own person's unread count)."""
+    _spawn(_nudge(ALERTS_TOPIC, "alerts"))
+
+
+async def _publish(order_id: int, part: str) -> None:
+    await asyncio.gather(_nudge(order_topic(order_id), "revision", part), _nudge(BOARD_TOPIC, "board"))
+
+
+last_nudge: dict[str, float] = {}  # topic → seconds the last nudge of every tab took (logged when slow)
+
+
+async def _nudge(topic: str, counter: str, part: str | None = None) -> None:
+    """Move `counter` on every connected tab registered under `topic`; forget tabs that have gone."""
     from .repair_portal import app
 
-    if order_id is not None:
-        try:
-            async with app.modify_state(BaseStateToken(ident=order_token(order_id), cls=OrderChannel)) as root:
-                channel = await root.get_state(OrderChannel)
-                channel.revision += 1
-                channel.changed = part
-        except Exception:  # the change is saved; open pages catch up on their next load
-            log.exception("live update for order %s failed", order_id)
-    await _bump_board()
-
-
-async def _bump_board() -> None:
-    await _bump(BOARD_CHANNEL_ID, BoardChannel)
-
-
-async def _bump(ident: str, cls: type[rx.SharedState]) -> None:
-    from .repair_portal import app
-
+    started = time.perf_counter()
     try:
-        async with app.modify_state(BaseStateToken(ident=ident, cls=cls)) as root:
-            channel = await root.get_state(cls)
-            channel.revision += 1
+        tokens = await _registry().members(topic)
+        connected = app.event_namespace._token_manager if app.event_namespace else None
+        gone = [t for t in tokens if connected is None or not await connected.is_token_connected(t)]
+        if gone:
+            await _registry().remove(topic, *gone)
+        await asyncio.gather(*(_nudge_tab(app, t, counter, part) for t in tokens if t not in gone))
+    except Exception:  # the change is saved; open pages catch up on their next load
+        log.exception("live update of %s failed", topic)
+    last_nudge[topic] = took = time.perf_counter() - started
+    if took > 0.5:
+        log.warning("live update of %s took %.0f ms", topic, took * 1000)
+
+
+async def _nudge_tab(app, token: str, counter: str, part: str | None) -> None:
+    try:
+        async with app.modify_state(BaseStateToken(ident=token, cls=LiveState)) as root:
+            live = await root.get_state(LiveState)
+            setattr(live, counter, getattr(live, counter) + 1)
+            if part is not None and part not in live._changed:
+                live._changed = [*live._changed, part]
     except Exception:
-        log.exception("live update of %s failed", ident)
+        log.exception("live update of tab %s failed", token)
 
 
-def live_refresh(handler, channel: type[rx.SharedState] = OrderChannel) -> rx.Component:
-    """An invisible element re-mounted whenever the channel moves, which asks the page to reload."""
+def live_refresh(handler, counter: str = ORDER) -> rx.Component:
+    """An invisible element mounted again whenever this tab's counter moves, which asks the page to re-read.
+
+    `counter`: ORDER (the order on the page), BOARD or ALERTS."""
+    value = {ORDER: LiveState.revision, BOARD: LiveState.board, ALERTS: LiveState.alerts}[counter]
     # The key sits on the parent: Reflex wraps a component's on_mount in its own memo
     # wrapper, so only a child of the keyed element mounts again when the key changes.
-    return rx.box(rx.box(on_mount=handler, display="none"), key=channel.revision.to(str), display="none")
+    return rx.box(rx.box(on_mount=handler, display="none"), key=value.to(str), display="none")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from .. import routes
-from ..live import AlertChannel, live_refresh
+from ..live import ALERTS, live_refresh
 from ..models.staff import ROLE_LABELS, Role
 from ..services.permissions import Action, can
 from ..state.staff_alerts import StaffAlertsState
@@ -380,7 +380,7 @@ def staff_layout(
             spacing="2",
             margin_left="auto",
         ),
-        live_refresh(StaffAlertsState.refresh_bell, AlertChannel),
+        live_refresh(StaffAlertsState.refresh_bell, ALERTS),
         width="100%",
         align="end",
         gap="0.75rem",

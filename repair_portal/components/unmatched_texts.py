@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ..live import AlertChannel, live_refresh
+from ..live import ALERTS, live_refresh
 from ..services.unmatched_texts import UnmatchedText
 from ..state.staff_unmatched_texts import StaffUnmatchedTextsState as U
 from .ui import field_label
@@ -97,7 +97,7 @@ def _row(item: UnmatchedText) -> rx.Component:
 def unmatched_texts_section() -> rx.Component:
     """Shown while there is at least one; re-read whenever the shop's alert channel moves."""
     return rx.fragment(
-        live_refresh(U.load_unmatched, AlertChannel),
+        live_refresh(U.load_unmatched, ALERTS),
         rx.cond(
             U.unmatched_total > 0,
             rx.vstack(

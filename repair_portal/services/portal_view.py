@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -215,6 +215,25 @@ def _steps(session: Session, order: Order, status: tracking.CustomerStatus, tz: 
     return steps
 
 
+def _stage_fields(session: Session, order: Order, status: tracking.CustomerStatus, tz: str) -> dict:
+    steps = _steps(session, order, status, tz)
+    position, percent = progress(steps)
+    return dict(
+        stage_label=status.label,
+        stage_explanation=status.explanation,
+        steps=steps,
+        stage_position=position,
+        progress_percent=percent,
+    )
+
+
+def with_new_stage(session: Session, view: PortalView, order: Order) -> PortalView:
+    """`view` with only its stage and timeline read again (what a live stage change needs)."""
+    shop = ShopSettings.current(session)
+    status = tracking.customer_status(session, order)
+    return replace(view, **_stage_fields(session, order, status, shop.timezone))
+
+
 def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -> PortalView:
     """What the portal shows. For the customer, parts the shop switched off are left out of the
     data itself (not just hidden), so they never reach the browser; staff get everything."""
@@ -227,8 +246,6 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
     from ..models import Customer
 
     customer = session.get(Customer, order.customer_id)
-    steps = _steps(session, order, status, tz)
-    position, percent = progress(steps)
     kinds = []
     if shop.show_photos:
         kinds.append(AttachmentKind.PHOTO.value)
@@ -266,11 +283,7 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         public_note=order.public_note,
         booked_in=timefmt.date(order.booked_in_at, tz),
         promised=timefmt.date(order.promised_at, tz),
-        stage_label=status.label,
-        stage_explanation=status.explanation,
-        steps=steps,
-        stage_position=position,
-        progress_percent=percent,
+        **_stage_fields(session, order, status, tz),
         show_explanations=shop.show_timeline_explanations,
         show_photos=shop.show_photos,
         show_documents=shop.show_documents,

@@ -153,8 +153,8 @@ class AccountOrderState(TrackQuoteState):
 
     @rx.event
     @portal_action(None, read_only=True)
-    def reload(self):
-        return TrackState.reload.fn(self)
+    async def reload(self):
+        return await TrackState.reload.fn(self)
 
     @rx.event
     @portal_action(None, read_only=True)

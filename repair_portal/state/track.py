@@ -9,6 +9,7 @@ import dataclasses
 import reflex as rx
 
 from .. import cookies, live, routes
+from ..live import LiveState
 from ..actions import portal
 from ..db import session_scope, write_session
 from ..models import Customer, Order, ShopSettings
@@ -242,20 +243,34 @@ class TrackState(rx.State):
 
     @rx.event
     @customer_action(read_only=True)
-    def reload(self):
-        """Re-read everything from the database (the live channel calls this when the order changes)."""
+    async def reload(self):
+        """Re-read from the database what the live update says changed (everything when it doesn't say):
+        a stage change re-reads only the stage and timeline."""
+        parts = (await self.get_state(LiveState))._take_changed()
+        return self._reread(parts)
+
+    def _reread(self, parts: list[str]):
         before = self.view
         with session_scope() as session:
             order = self._readable_order(session)
             if order is None:
                 return type(self).load_tracking
-            self._fill_view(session, order)
+            if parts == ["stage"] and self.status == "ok" and self._order_id == order.id:
+                self.view = portal_view.with_new_stage(session, self.view, order)
+            else:
+                self._fill_view(session, order)
+        followers = [] if parts == ["stage"] else [self._quote_loader()]
         part = portal_view.what_changed(before, self.view) if self.status == "ok" else None
         if part is None:
-            return None
+            return followers or None
         self.highlight = part
         message = portal_view.change_notice(part, self.view)
-        return [rx.toast.info(message), type(self).clear_highlight]
+        return [rx.toast.info(message), type(self).clear_highlight, *followers]
+
+    def _quote_loader(self):
+        from .track_quote import TrackQuoteState
+
+        return getattr(type(self), "load_quote", None) or TrackQuoteState.load_quote
 
     @rx.event(background=True)
     @form_only

@@ -38,7 +38,7 @@ def test_another_view_var_drives_every_order_part():
         assert re.search(r"accountView\W+" + field, rendered), field
     assert rendered.count("accountView") > 50 and "accountDocs" in rendered
     # … and nothing of the tracking page's own state is read
-    assert {state for state, _ in _reads(rendered)} <= {"track_quote_state", "order_channel"}
+    assert {state for state, _ in _reads(rendered)} <= {"track_quote_state", "live_state"}
 
 
 def test_the_tracking_page_binds_its_own_state():

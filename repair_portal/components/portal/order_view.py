@@ -58,7 +58,7 @@ def preview_banner(s: OrderScreen) -> rx.Component:
 
 def order_view(s: OrderScreen) -> rx.Component:
     return rx.vstack(
-        live_refresh([s.reload, s.quote.load_quote]),
+        live_refresh(s.reload),  # it re-reads the quote too unless only the stage moved
         preview_banner(s),
         rx.cond(s.view.welcome != "", rx.text(s.view.welcome, size="3", color_scheme="gray")),
         hero(s),

@@ -7,7 +7,7 @@ import reflex as rx
 from ... import routes
 from ...components.staff_shell import for_roles_allowed, staff_layout, staff_page
 from ...components.ui import STICKY_HEAD, empty_state, link_button, pager, scroll_region, visually_hidden
-from ...live import BoardChannel, live_refresh
+from ...live import BOARD, live_refresh
 from ...services.permissions import Action
 from ...state.staff_order_rows import ChoiceOption
 from ...state.staff_orders import ALL, DATE_RANGES, UNASSIGNED, OrderRowView, StageCount
@@ -252,7 +252,7 @@ def _filters() -> rx.Component:
 @staff_page(routes.STAFF_HOME, "Orders", on_load=[StaffOrdersState.load_orders])
 def orders_page() -> rx.Component:
     body = rx.vstack(
-        live_refresh(S.refresh, BoardChannel),
+        live_refresh(S.refresh, BOARD),
         rx.flex(rx.foreach(StaffOrdersState.stage_counts, _stage_tile), gap="0.75rem", wrap="wrap", width="100%"),
         _toolbar(),
         _filters(),

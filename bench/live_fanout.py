@@ -1,0 +1,211 @@
+"""A stage change reaching many open tracking pages of one order, on one app process.
+
+    python bench/live_fanout.py                  # 10, 50, 200 and 500 pages
+    python bench/live_fanout.py --pages 10 50    # quicker
+
+Starts the real app (`reflex run --env prod`, SQLite, the demo shop), opens one tracking page in Chromium to
+record what a page sends (its boot event, its mount events, the events its live element sends when a change
+arrives), then opens N light stand-in pages (Socket.IO clients replaying those frames with their own tab
+tokens). Staff change the order's stage in a real staff page; for each N it prints when the new stage reached
+the pages (median, p95, worst), the cost per page, how long the server's CPU took to settle, and the
+server-to-page bytes of the change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.app_runner import running_app  # noqa: E402
+from bench.live_clients import StandInPage, record_frames  # noqa: E402
+
+STAGES = ["Diagnosing", "Awaiting parts", "Repairing"]
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _group_cpu_seconds(pgid: int) -> float:
+    """CPU time used so far by every process of the app's process group (from /proc)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat: pgrp
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / TICK
+
+
+async def _settle_time(pgid: int, since: float, limit: float = 30.0) -> float:
+    """Seconds from `since` until the app's CPU use over a 200 ms window falls under 10 % of one core."""
+    while time.perf_counter() - since < limit:
+        before, start = _group_cpu_seconds(pgid), time.perf_counter()
+        await asyncio.sleep(0.2)  # sampling window
+        if (_group_cpu_seconds(pgid) - before) / (time.perf_counter() - start) < 0.10:
+            return start - since
+    return limit
+
+
+def _profile(pgid: int, count: int):
+    """py-spy (when installed) samples the busiest app process for 15 s: LIVE_PROFILE=1 to look inside."""
+    import subprocess
+
+    busiest = max(int(e) for e in os.listdir("/proc") if e.isdigit() and _pgrp(int(e)) == pgid)  # the worker
+    out = f"/tmp/live-profile-{count}.txt"
+    return subprocess.Popen(
+        ["py-spy", "record", "-p", str(busiest), "-d", "15", "-f", "raw", "-o", out],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _pgrp(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[2])
+    except OSError:
+        return -1
+
+
+def _cpu_of(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+async def _change_stage(staff, label: str) -> float:
+    await staff.click("#stage-select")
+    await staff.get_by_role("option", name=label, exact=True).click()
+    started = time.perf_counter()
+    await staff.click("#stage-submit")
+    return started
+
+
+async def _open_pages(base: str, recorded, count: int, watch_key: str) -> list[StandInPage]:
+    pages = [StandInPage(recorded, watch_key) for _ in range(count)]
+    gate = asyncio.Semaphore(20)
+
+    async def one(page):
+        async with gate:
+            await page.open(base)
+            await asyncio.wait_for(page.ready.wait(), 60)
+
+    await asyncio.gather(*(one(p) for p in pages))
+    return pages
+
+
+def _pct(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, max(0, int(round(len(ordered) * q)) - 1))]
+
+
+async def run(counts: list[int]) -> int:
+    from playwright.async_api import async_playwright
+
+    with running_app() as app:
+        pgid = os.getpgid(app.pid)
+        reference, _, last_name, url = next(link for link in app.demo_links() if link[1] == "Diagnosing")
+        print(f"app at {app.base_url}; order {reference}; pages open on its tracking link\n")
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path="/usr/bin/chromium")
+            customer_context = await browser.new_context()
+            customer = await customer_context.new_page()
+            sent: list[str] = []
+            customer.on(
+                "websocket", lambda ws: ws.on("framesent", lambda f: sent.append(f if isinstance(f, str) else ""))
+            )
+            await customer.goto(url)
+            await customer.fill("#last-name", last_name)
+            await customer.click("#gate-submit")
+            await customer.wait_for_selector("#live-marker[data-live='on']", state="attached", timeout=30_000)
+
+            staff = await (await browser.new_context()).new_page()
+            email, password = app.staff_credentials()
+            await staff.goto(app.url("/staff/login"))
+            await staff.fill("#email", email)
+            await staff.fill("#password", password)
+            await staff.click("#sign-in")
+            await staff.wait_for_selector(".order-row")
+            await staff.fill("#order-search", reference)
+            await staff.wait_for_selector(f".order-row:has-text('{reference}')")
+            await staff.locator(".order-row a", has_text=reference).first.click()
+            await staff.wait_for_selector("#stage-select")
+
+            on_open = list(sent)
+            shown = await customer.inner_text("#stage-label")
+            await _change_stage(staff, STAGES[1])
+            await customer.wait_for_function(
+                f"document.querySelector('#stage-label')?.innerText !== {shown!r}", timeout=30_000
+            )
+            await customer.wait_for_timeout(1000)  # let the page's follow-up events go out before reading them
+            recorded = record_frames(on_open, sent[len(on_open) :], await customer_context.cookies(), app.base_url)
+            print(
+                f"a page sends {len(recorded.mount_events)} events on opening, "
+                f"{len(recorded.remount_events)} when a change arrives\n"
+            )
+
+            print(
+                f"{'pages':>6} {'median':>9} {'p95':>9} {'worst':>9} {'per page':>10} {'CPU idle after':>15}"
+                f" {'bytes/page':>11}"
+            )
+            turn = 2
+            for count in counts:
+                pages = await _open_pages(app.base_url, recorded, count, "stage_label")
+                await _settle_time(pgid, time.perf_counter())
+                label = STAGES[turn % len(STAGES)]
+                turn += 1
+                for page in pages:
+                    page.seen.clear()
+                    page.reply_bytes.clear()
+                shown = await customer.inner_text("#stage-label")
+                spy = _profile(pgid, count) if os.environ.get("LIVE_PROFILE") else None
+                started = await _change_stage(staff, label)
+                try:
+                    await customer.wait_for_function(
+                        f"document.querySelector('#stage-label')?.innerText !== {shown!r}", timeout=60_000
+                    )
+                except Exception:
+                    await staff.screenshot(path="/tmp/explore/staff.png")
+                    await customer.screenshot(path="/tmp/explore/customer.png")
+                    raise
+                wanted = await customer.inner_text("#stage-label")
+                deadline = started + 60
+                while any(wanted not in p.seen for p in pages) and time.perf_counter() < deadline:
+                    await asyncio.sleep(0.01)  # polling the stand-ins' arrival times
+                arrived = sorted(p.seen[wanted] - started for p in pages if wanted in p.seen)
+                if not arrived:
+                    print(
+                        f"{count:>6} none of the pages saw {wanted!r}; one saw {pages[0].seen}, revisions"
+                        f" {pages[0].revisions}"
+                    )
+                settle = await _settle_time(pgid, started)
+                if spy is not None:
+                    spy.wait()
+                missing = count - len(arrived)
+                if arrived:
+                    print(
+                        f"{count:>6} {statistics.median(arrived) * 1000:>7.0f}ms {_pct(arrived, 0.95) * 1000:>7.0f}ms"
+                        f" {arrived[-1] * 1000:>7.0f}ms {arrived[-1] / count * 1000:>8.2f}ms {settle * 1000:>13.0f}ms"
+                        f" {statistics.median(sum(p.reply_bytes) for p in pages):>11.0f}"
+                        + (f"   ({missing} never saw it)" if missing else "")
+                    )
+                await asyncio.gather(*(p.close() for p in pages), return_exceptions=True)
+            await browser.close()
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, nargs="+", default=[10, 50, 200, 500])
+    args = parser.parse_args()
+    return asyncio.run(run(args.pages))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
