@@ -28,9 +28,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("portal_enabled", sa.Boolean(), nullable=False, server_default=sa.true()))
     conn = op.get_bind()
     group = sa.table("permission_group", sa.column("id"), sa.column("builtin"), sa.column("permissions_json"))
-    for group_id, stored in conn.execute(
-        sa.select(group.c.id, group.c.permissions_json).where(group.c.builtin == "visitor")
-    ):
+    rows = conn.execute(sa.select(group.c.id, group.c.permissions_json).where(group.c.builtin == "visitor")).all()
+    for group_id, stored in rows:
         try:
             perms = json.loads(stored or "[]")
         except ValueError:
