@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..db import write_session
 from ..models import PortalUser, StaffUser
-from ..services import audit, passkeys, timefmt
+from ..services import audit, passkeys, portal_auth, timefmt
 from ..settings import get_settings
 
 _OWNER_TABLE = {"staff": StaffUser, "portal": PortalUser}
@@ -47,7 +47,7 @@ def options(owner_kind: str, owner_id: int) -> str | None:
     """The browser's registration options (a challenge stored server-side), or None for a gone user."""
     with write_session() as session:
         user = session.get(_OWNER_TABLE[owner_kind], owner_id)
-        if user is None or not user.active:
+        if user is None or not user.active or (owner_kind == "portal" and not portal_auth.may_sign_in(session, user)):
             return None
         return passkeys.registration_options(
             session,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..db import write_session
-from ..services import audit, portal_users
+from ..services import audit, portal_account_access, portal_users
 from ..services.portal_user_links import RESET
 from ..services.portal_users import PortalUserError, PortalUserForm
 from . import Outcome, done, links, refused
@@ -81,6 +81,20 @@ def sign_out_everywhere(customer_id: int, user_id: int | None, actor: audit.Acto
     if not ended:
         return done("They weren't signed in anywhere.", level="info")
     return done(f"Signed out of {ended} session{'s' if ended != 1 else ''}.")
+
+
+def set_account_access(customer_id: int, enabled: bool, actor: audit.Actor) -> Outcome:
+    """The whole account's portal access, on or off (off signs every one of its users out at once)."""
+    try:
+        with write_session() as session:
+            changed = portal_account_access.set_portal_access(session, customer_id, enabled, actor)
+    except PortalUserError as exc:
+        return _refused(exc)
+    if changed.enabled:
+        return done("Portal access switched on: its enabled portal users can sign in again.")
+    ended = changed.sessions_ended
+    tail = f"; signed out of {ended} session{'s' if ended != 1 else ''}" if ended else ""
+    return done(f"Portal access switched off: nobody can sign in for this customer{tail}.")
 
 
 def send_invitation(customer_id: int, user_id: int | None, actor: audit.Actor) -> LinkSent:

@@ -16,6 +16,8 @@ from ..settings import get_settings
 from .common import client_of, denied, file_response, from_our_pages, path_id
 from .documents import PORTAL_DOCUMENTS, render
 
+NOT_SHARED = "The shop doesn't share this document online"
+
 
 @dataclass(frozen=True)
 class PortalAccess:
@@ -26,12 +28,14 @@ class PortalAccess:
     reason: str = ""
 
 
-def portal_access_for(request: Request, *, full_access: bool) -> PortalAccess:
+def portal_access_for(request: Request, *, full_access: bool, part: str) -> PortalAccess:
     """The live link is the customer's authorisation; personal details also need this device to have
-    passed the shop's access check, or a signed-in staff member allowed to preview the portal."""
+    passed the shop's access check, or a signed-in staff member allowed to preview the portal. `part`
+    (services/order_parts.DOCUMENT_PERMS) must be one the "Non-portal visitor" group may see now."""
     from ..models import Order
-    from ..services import portal_access
+    from ..services import order_parts, portal_access
     from ..services.portal_links import LinkStatus, resolve
+    from ..services.portal_permissions import visitor_perms
 
     with session_scope() as session:
         result = resolve(session, request.path_params.get("code", ""))
@@ -43,6 +47,8 @@ def portal_access_for(request: Request, *, full_access: bool) -> PortalAccess:
                 request.cookies.get(cookies.STAFF_SESSION)
             ):
                 return PortalAccess(None, 403, "Open your tracking page and confirm it's you first")
+        if not order_parts.may_download(part, visitor_perms(session)):
+            return PortalAccess(None, 404, NOT_SHARED)
     return PortalAccess(result.order_id)
 
 
@@ -59,11 +65,11 @@ def _portal_shows(kind: str) -> bool:
 
 def portal_document(kind: str):
     async def endpoint(request: Request) -> Response:
-        access = await asyncio.to_thread(portal_access_for, request, full_access=kind != "qr")
+        access = await asyncio.to_thread(portal_access_for, request, full_access=kind != "qr", part=kind)
         if access.order_id is None:
             return denied(access.status, access.reason)
         if not await asyncio.to_thread(_portal_shows, kind):
-            return denied(404, "The shop doesn't share this document online")
+            return denied(404, NOT_SHARED)
         rendered = await asyncio.to_thread(render, PORTAL_DOCUMENTS, kind, access.order_id)
         if rendered is None:
             return denied(404, "There is no quote for this order yet")
@@ -101,7 +107,7 @@ async def send_visible_file(order_id: int, attachment_id: int | None) -> Respons
 
 async def portal_file(request: Request) -> Response:
     """A photo or document the shop marked visible, for a customer who may see the order."""
-    access = await asyncio.to_thread(portal_access_for, request, full_access=True)
+    access = await asyncio.to_thread(portal_access_for, request, full_access=True, part="files")
     if access.order_id is None:
         return denied(403 if access.status == 403 else 404, access.reason)
     return await send_visible_file(access.order_id, path_id(request, "attachment_id"))

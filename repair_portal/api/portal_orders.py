@@ -10,17 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..db import session_scope
+from ..services import order_parts
 from ..services.portal_permissions import Perm
 from .common import denied, file_response, path_id
 from .documents import PORTAL_DOCUMENTS, render
 from .portal_request import portal_identity
 
-# The part of the order page each download belongs to, and what the group needs for it.
-DOCUMENT_PERMS = {
-    "quote": (Perm.QUOTES_DECIDE, Perm.FILES_VIEW),
-    "signed": (Perm.QUOTES_DECIDE, Perm.FILES_VIEW),
-    "invoice": (Perm.INVOICES_VIEW, Perm.PAYMENTS_VIEW),
-}
+# The order page's documents an account serves (the part each belongs to: services/order_parts.py).
+DOCUMENT_PERMS = {kind: order_parts.DOCUMENT_PERMS[kind] for kind in ("quote", "signed", "invoice")}
 
 
 def _order_for(request: Request, perms: tuple[Perm, ...]) -> int | None:

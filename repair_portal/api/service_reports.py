@@ -65,7 +65,7 @@ async def staff_service_report(request: Request) -> Response:
 
 async def track_service_report(request: Request) -> Response:
     """The approved report, for whoever may see the order's files by its link (as /track/.../files)."""
-    access = await asyncio.to_thread(portal_access_for, request, full_access=True)
+    access = await asyncio.to_thread(portal_access_for, request, full_access=True, part="service_report")
     if access.order_id is None:
         return denied(403 if access.status == 403 else 404, access.reason)
     report_id = path_id(request, "report_id")

@@ -30,6 +30,8 @@ class Customer(SQLModel, table=True):
     phone: str = Field(default="", max_length=40, index=True, description="E.164, e.g. +447700900123")
     company: str = Field(default="", max_length=200)
     kind: str = Field(default="person", max_length=10, description="person or business (an account with portal users)")
+    # Off: nobody signs in for this customer at /portal (services/portal_account_access.py); order links unaffected.
+    portal_enabled: bool = True
     email_updates: bool = True
     sms_updates: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

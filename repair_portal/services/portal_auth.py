@@ -1,8 +1,11 @@
 """Portal users' sessions and one-time links (magic sign-in, invitation, password reset).
 
 Like staff sessions: a random token in an HttpOnly cookie, only its SHA-256 in the database, idle and
-absolute expiry, revocable, dead as soon as the user, their group's access or their customer account
-is switched off. A portal session never grants staff rights (different table, cookie and guard).
+absolute expiry, revocable, dead as soon as the user or their customer account's portal access is
+switched off (`may_sign_in`, checked by every session, link and sign-in; switching an account off also
+revokes its sessions and links at once: services/portal_account_access.py). What a live session may do
+is its group's permissions, read at every request. A portal session never grants staff rights
+(different table, cookie and guard).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import PortalSession, PortalToken, PortalTokenPurpose, PortalUser
+from ..models import Customer, PortalSession, PortalToken, PortalTokenPurpose, PortalUser
 from ..settings import Settings
 from . import audit, clock, portal_permissions
 from .portal_permissions import Perm
@@ -50,6 +53,15 @@ class PortalIdentity:
         return perm in self.perms
 
 
+def may_sign_in(session: Session, user: PortalUser | None) -> bool:
+    """The user is enabled and so is their customer account's portal access. Every way in checks this
+    (sessions, password, passkey, emailed links, set-password links); the refusal is the generic one."""
+    if user is None or not user.active:
+        return False
+    account = session.get(Customer, user.customer_id)
+    return account is not None and account.portal_enabled
+
+
 def needs_mfa(session: Session, user: PortalUser) -> bool:
     """A sign-in of this user needs the second step: it is required of them, or they enrolled TOTP by
     choice (a password alone must not get past an authenticator its owner set up)."""
@@ -67,7 +79,8 @@ def mfa_required(session: Session, user: PortalUser) -> bool:
 def open_session(
     session: Session, settings: Settings, user: PortalUser, *, ip: str, user_agent: str, mfa_passed: bool
 ) -> str:
-    """A new session for the user; returns the cookie token (shown once, stored hashed)."""
+    """A new session for the user; returns the cookie token (shown once, stored hashed). The sign-in counts
+    (last sign-in shown to staff) once it is complete: now, or when the second step passes (`pass_mfa`)."""
     token = new_token()
     now = clock.now()
     session.add(
@@ -82,7 +95,8 @@ def open_session(
             user_agent=(user_agent or "")[:400],
         )
     )
-    session.execute(update(PortalUser).where(PortalUser.id == user.id).values(last_login_at=now))
+    if mfa_passed:
+        session.execute(update(PortalUser).where(PortalUser.id == user.id).values(last_login_at=now))
     return token
 
 
@@ -97,7 +111,7 @@ def resolve(session: Session, settings: Settings, token: str | None) -> PortalId
     if now >= row.expires_at or now - row.last_seen_at >= timedelta(minutes=settings.portal_session_idle_minutes):
         return None
     user = session.get(PortalUser, row.portal_user_id)
-    if user is None or not user.active:
+    if not may_sign_in(session, user):
         return None
     if now - row.last_seen_at >= LAST_SEEN_WRITE_INTERVAL:
         row.last_seen_at = now
@@ -128,7 +142,11 @@ def signed_in(identity: PortalIdentity | None) -> bool:
 
 
 def pass_mfa(session: Session, session_id: int) -> None:
+    """The second step passed: the session counts as signed in, and so does the user's last sign-in."""
+    now = clock.now()
     session.execute(update(PortalSession).where(PortalSession.id == session_id).values(mfa_passed=True))
+    owner = select(PortalSession.portal_user_id).where(PortalSession.id == session_id).scalar_subquery()
+    session.execute(update(PortalUser).where(PortalUser.id == owner).values(last_login_at=now))
 
 
 def sign_out(session: Session, token: str | None) -> bool:
@@ -189,11 +207,11 @@ def peek_token(session: Session, token: str | None, purpose: str) -> PortalUser 
     if row is None:
         return None
     user = session.get(PortalUser, row.portal_user_id)
-    return user if user is not None and user.active else None
+    return user if may_sign_in(session, user) else None
 
 
 def consume_token(session: Session, token: str | None, purpose: str, actor: audit.Actor) -> PortalUser | None:
-    """Spend a link once: the user it belongs to, or None (unknown, used, expired, disabled user).
+    """Spend a link once: the user it belongs to, or None (unknown, used, expired, disabled user or account).
     The spend is one conditional UPDATE, so two clicks at once can't both succeed."""
     row = _live_token(session, token, purpose)
     if row is None:
@@ -207,7 +225,7 @@ def consume_token(session: Session, token: str | None, purpose: str, actor: audi
     if not spent.rowcount:
         return None
     user = session.get(PortalUser, row.portal_user_id)
-    if user is None or not user.active:
+    if not may_sign_in(session, user):
         return None
     audit.record(session, actor, f"portal.{row.purpose}_link_used", portal_user_id=user.id)
     return user

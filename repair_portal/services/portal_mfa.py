@@ -82,7 +82,7 @@ def start_enrolment(session: Session, key: bytes, user_id: int) -> Enrolment:
     """A new secret, kept (encrypted) as pending until a code from it is confirmed. Refused while TOTP
     is on: replacing it would let someone holding only the first factor past the second."""
     user = session.get(PortalUser, user_id)
-    if user is None or not user.active:
+    if not portal_auth.may_sign_in(session, user):
         raise MfaError("Sign in again to set up two-step sign-in.")
     if user.totp_enabled_at is not None:
         raise MfaError("Two-step sign-in is already on.")
@@ -142,7 +142,7 @@ def verify(session: Session, key: bytes, user_id: int, code: str, actor: audit.A
     """A TOTP code or a recovery code, each usable once. Counted (per user, per address) before the
     code is checked; run in `write_session()` and let it commit whatever the outcome."""
     user = session.get(PortalUser, user_id)
-    if user is None or not user.active or user.totp_enabled_at is None:
+    if not portal_auth.may_sign_in(session, user) or user.totp_enabled_at is None:
         return Outcome(False, "Two-step sign-in isn't set up for this account.")
     refusal = _count(session, user_id, actor.ip)
     if refusal:

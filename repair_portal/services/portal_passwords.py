@@ -182,7 +182,7 @@ def change_password(
     bcrypt runs with no transaction open."""
     with write_session(engine) as session:
         user = session.get(PortalUser, user_id)
-        if user is None or not user.active:
+        if not portal_auth.may_sign_in(session, user):
             raise PasswordError("Sign in again to change your password.")
         if not user.password_hash:
             raise PasswordError("You haven't chosen a password yet: ask for a link to choose one.")

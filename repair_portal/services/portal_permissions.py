@@ -48,10 +48,22 @@ LABELS: dict[Perm, str] = {
 
 ADMIN = "admin"
 VISITOR = "visitor"
-# What someone who arrives by an order's link (or the lookup) may do on that one order.
-VISITOR_PERMS = frozenset(
-    {Perm.QUOTES_DECIDE, Perm.INVOICES_VIEW, Perm.PAYMENTS_VIEW, Perm.FILES_VIEW, Perm.MESSAGES_SEND}
+# The permissions an order's tracking link can use (a link shows one order: no lists, requests, assets,
+# shared files, overview or uploads). The "Non-portal visitor" group decides which of them a link has.
+LINK_PERMS = frozenset(
+    {
+        Perm.QUOTES_DECIDE,
+        Perm.INVOICES_VIEW,
+        Perm.INVOICES_PAY,
+        Perm.PAYMENTS_VIEW,
+        Perm.FILES_VIEW,
+        Perm.MESSAGES_SEND,
+        Perm.PRIVACY_MANAGE,
+    }
 )
+# What someone who arrives by an order's link (or the lookup) may do on that one order, by default: all of
+# it (migration 0015 seeded five of these; 0024 adds paying online and the texts switch, which links did).
+VISITOR_PERMS = LINK_PERMS
 BUILTIN = {
     ADMIN: ("Admin", frozenset(Perm)),
     VISITOR: ("Non-portal visitor", VISITOR_PERMS),
@@ -81,6 +93,13 @@ def dump(perms) -> str:
 def group_perms(session: Session, group_id: int) -> frozenset[Perm]:
     group = session.get(PermissionGroup, group_id)
     return parse(group.permissions_json) if group is not None else frozenset()
+
+
+def visitor_perms(session: Session) -> frozenset[Perm]:
+    """What an order's link may do now: the built-in visitor group as stored (read at every call, so a
+    change in Settings → Portal access applies to the next click), or the default if the row is gone."""
+    group = session.exec(select(PermissionGroup).where(PermissionGroup.builtin == VISITOR)).first()
+    return parse(group.permissions_json) if group is not None else VISITOR_PERMS
 
 
 def has(session: Session, user: PortalUser, perm: Perm) -> bool:

@@ -97,13 +97,14 @@ def sign_in(
 ) -> SignInResult:
     """Email and password, as staff sign-in (services/staff_auth.py) does it: attempts counted before
     the check in one short locked transaction, bcrypt with no transaction open, a dummy check for an
-    unknown address, one message for unknown, wrong, password-less and disabled, and a browser that
+    unknown address, one message for unknown, wrong, password-less and disabled (the user or the
+    account's portal access), and a browser that
     signed in as this user before counted on its own key."""
     email = normalise_email(email)[:254]
     actor = audit.Actor(kind="portal", label=email, ip=ip, user_agent=user_agent)
     with write_session(engine) as session:
         user = session.exec(select(PortalUser).where(PortalUser.email == email)).first()
-        account = (user.id, user.password_hash, user.active) if user else None
+        account = (user.id, user.password_hash, portal_auth.may_sign_in(session, user)) if user else None
         nonce = (
             known_devices.entries(settings.secret_key, known_device, kind=DEVICE_KIND).get(account[0]) if user else None
         )
@@ -134,7 +135,7 @@ def sign_in(
 
     with write_session(engine) as session:
         user = session.get(PortalUser, account[0]) if valid else None
-        if user is None or not user.active:
+        if not portal_auth.may_sign_in(session, user):
             audit.record(session, actor, "portal.login.failure")
             return SignInResult(ok=False, error=GENERIC_LOGIN_ERROR)
         for limit, key, clears in keys:
@@ -160,7 +161,7 @@ def sign_in_with_passkey(
     with write_session(engine) as session:
         proved = passkeys.authenticate(session, settings, owner_kind=DEVICE_KIND, response_json=response_json)
         user = session.get(PortalUser, proved.owner_id) if proved.ok else None
-        if user is None or not user.active:
+        if not portal_auth.may_sign_in(session, user):
             audit.record(session, audit.Actor("portal", None, "", ip, user_agent), "portal.login.passkey_failure")
             return SignInResult(ok=False, error=passkeys.REFUSED if proved.ok else proved.error)
         token = portal_auth.open_session(session, settings, user, ip=ip, user_agent=user_agent, mfa_passed=True)
@@ -198,7 +199,7 @@ def request_link(
         return LinkAnswer(blocked_message(verdict.retry_after_minutes, "requests from this network"), ok=False)
     verdict, _ = ratelimit.acquire(session, LINK_EMAIL_LIMIT, email)
     user = session.exec(select(PortalUser).where(PortalUser.email == email)).first() if is_valid_email(email) else None
-    if user is not None and not user.active:
+    if user is not None and not portal_auth.may_sign_in(session, user):
         user = None
     if verdict.blocked:  # the same words: the answer must not tell whether the address is known
         audit.record(session, actor, "portal.link_request_blocked", purpose=purpose, scope=LINK_EMAIL_LIMIT.scope)

@@ -53,6 +53,7 @@ class Account:
     email: str  # the customer's own: the first portal user's, to start with
     phone: str
     users: list[PortalUserRow]
+    portal_enabled: bool = True  # the whole account's portal access (services/portal_account_access.py)
 
 
 def _in_order(session: Session) -> list[PermissionGroup]:
@@ -153,4 +154,5 @@ def account(session: Session, customer_id: int) -> Account | None:
         email=customer.email,
         phone=phones.display(customer.phone, region),
         users=rows,
+        portal_enabled=customer.portal_enabled,
     )

@@ -29,6 +29,7 @@ MAX_BULK = 1000  # customers per bulk invitation (a search narrower than that, o
 CHUNK = 500  # ids per IN (...) list
 SKIP_REASONS = {
     "has_access": "already has portal access",
+    "portal_off": "portal access switched off",
     "no_email": "no email address",
     "bad_email": "email address not valid",
     "email_taken": "email used by another portal user",
@@ -251,7 +252,10 @@ def _sendable(session: Session, customer_id: int, user_id: int | None) -> tuple[
     user = _user(session, customer_id, user_id)
     if not user.active:
         raise PortalUserError(f"{user.name} is disabled. Enable them first.")
-    return user, _customer(session, customer_id)
+    customer = _customer(session, customer_id)
+    if not customer.portal_enabled:
+        raise PortalUserError("Portal access is switched off for this customer. Switch it on first.")
+    return user, customer
 
 
 def send_invite(
@@ -313,6 +317,8 @@ def _skip_reason(customer: Customer | None, email: str, has_access: bool, taken:
         return "not_found"
     if has_access:
         return "has_access"
+    if not customer.portal_enabled:
+        return "portal_off"
     if not email:
         return "no_email"
     if not is_valid_email(email):

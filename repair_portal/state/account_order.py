@@ -7,7 +7,6 @@ out of the view the browser receives, not just hidden."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 
 import reflex as rx
 
@@ -15,7 +14,7 @@ from .. import routes
 from ..actions import order_page
 from ..db import session_scope
 from ..models import Order, Site
-from ..services import account_orders, attachments, audit, pay_view, service_reports
+from ..services import account_orders, attachments, audit, order_parts, pay_view, service_reports
 from ..services.account_scope import order_for
 from ..services.ids import parse_id
 from ..services.portal_auth import PortalIdentity
@@ -72,41 +71,30 @@ class AccountOrderState(TrackQuoteState):
             return audit.Actor("portal", None, "", ip, user_agent)
         return audit.Actor("portal", identity.user_id, identity.email, ip, user_agent)
 
+    def _part_perms(self, session) -> frozenset[Perm]:
+        """This user's group's permissions (the link's rule is the visitor group's)."""
+        identity = CURRENT_PORTAL.get() or self._identity()
+        return identity.perms if identity is not None else frozenset()
+
     def _fill_view(self, session, order: Order) -> None:
         """The tracking view of the order, less what this user's group may not see."""
         identity = CURRENT_PORTAL.get() or self._identity()
         perms = identity.perms if identity is not None else frozenset()
         self._order_id = order.id
-        view = self._view_of(session, order)
-        see_files = Perm.FILES_VIEW in perms
-        see_money = Perm.PAYMENTS_VIEW in perms or Perm.INVOICES_VIEW in perms
-        self.view = dataclasses.replace(
-            view,
-            files=view.files if see_files else [],
-            show_photos=view.show_photos and see_files,
-            show_documents=view.show_documents and see_files,
-            payments=view.payments if see_money else [],
-            show_payments=view.show_payments and see_money,
-            total=view.total if see_money else "",
-            paid=view.paid if see_money else "",
-            balance=view.balance if see_money else "",
-            show_quote=view.show_quote and Perm.QUOTES_DECIDE in perms,
-            thread=view.thread if Perm.MESSAGES_SEND in perms else [],
-            show_messages=view.show_messages and Perm.MESSAGES_SEND in perms,
-            pay=pay_view.for_order(session, order, get_settings())
-            if Perm.INVOICES_PAY in perms and see_money and not (identity and identity.preview)
-            else pay_view.PayView(),
-        )
+        self.preview = bool(identity and identity.preview)
+        # A preview sees no Pay button: paying is the user's own act, and a preview can't start one.
+        paying = order_parts.may_pay(perms) and not self.preview
+        pay = pay_view.for_order(session, order, get_settings()) if paying else None
+        self.view = order_parts.limit_view(self._view_of(session, order), perms, pay)
         self.reference, self.accent_color = self.view.reference, self.view.accent
         self.qr_src, self.docs_base = "", routes.portal_order_api(order.id)
         self.service_reports = (
             service_reports.for_customer(
                 session, order.id, lambda report_id: routes.portal_service_report_pdf(order.id, report_id)
             )
-            if see_files
+            if Perm.FILES_VIEW in perms
             else []
         )
-        self.preview = bool(identity and identity.preview)
         self.can_message = Perm.MESSAGES_SEND in perms
         self.can_upload = Perm.FILES_UPLOAD in perms and not self.preview
         self.po_number = order.po_number

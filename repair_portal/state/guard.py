@@ -7,8 +7,10 @@ Each handler declares what it needs:
   from `self._require(...)` without a second database look-up. A session that has passed only the
   password step runs nothing but `mfa_pending=True` handlers (the /staff/verify page), and a user
   whose role requires TOTP before they have set it up runs nothing but `enrol=True` handlers.
-- `@customer_action(read_only=...)`: the order this tab may read (the customer's verified device,
-  or a staff preview) or act on (never a preview). Checked before the body runs.
+- `@customer_action(read_only=..., perm=Perm.X)`: the order this tab may read (the customer's verified
+  device, or a staff preview) or act on (never a preview), and, with `perm`, that the built-in
+  "Non-portal visitor" group still has X (read from the database for this very event). Checked before
+  the body runs. Registered with X as its action.
 - `@portal_action(Perm.X)`: a portal user's live session from the connection's cookie (MFA passed
   where required) whose permission group has X (`None`: any signed-in portal user). Everything the body
   reads is scoped to `self._account().customer_id`.
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from ..services.permissions import DENIED, Action
 
 DEFAULT_DENIED = "Your role can't do that."
+NOT_OFFERED = "The shop doesn't offer that online. Please contact them instead."
 
 
 @dataclass(frozen=True)
@@ -115,22 +118,29 @@ def staff_action(
     return decorate
 
 
-def customer_action(*, read_only: bool):
+def customer_action(*, read_only: bool, perm=None):
+    """`perm` (a portal Perm): the part of the order's page the handler belongs to. An order's link may use
+    it only while the built-in "Non-portal visitor" group has it, read from the database at every call (an
+    account's order page: the portal user's group, `_part_perms`)."""
+
     def decorate(fn):
         def check(state):
+            import reflex as rx
+
             from ..db import session_scope
 
             with session_scope() as session:
                 order = state._readable_order(session) if read_only else state._authorised_order(session)
+                allowed = order is not None and (perm is None or perm in state._part_perms(session))
             if order is None:
-                import reflex as rx
-
                 if state.preview and not read_only:
                     return None, rx.toast.info("This is a staff preview: nothing can be changed here.")
                 return None, type(state).load_tracking  # the page's own loader (/track, or an account's order)
+            if not allowed:  # the shop took this part away meanwhile: the page drops it too
+                return None, [type(state).reload, rx.toast.error(NOT_OFFERED)]
             return None, None
 
-        return _register(_wrap(fn, check), Guard("customer", read_only=read_only))
+        return _register(_wrap(fn, check), Guard("customer", perm, read_only=read_only))
 
     return decorate
 

@@ -10,9 +10,10 @@ import reflex as rx
 from .. import routes
 from ..actions import online_payments
 from ..db import session_scope
+from ..services import order_parts
 from ..services.portal_permissions import Perm
 from .account_order import AccountOrderState
-from .guard import current_portal, customer_action, form_only, portal_action
+from .guard import NOT_OFFERED, current_portal, customer_action, form_only, portal_action
 from .track import TrackState
 from .track_quote import TrackQuoteState
 
@@ -30,12 +31,12 @@ class TrackPayState(TrackQuoteState):
     deposit_skipped: bool = False
 
     @rx.event
-    @customer_action(read_only=False)
+    @customer_action(read_only=False, perm=Perm.INVOICES_PAY)
     async def handle_pay(self, form_data: dict):
         return await self._start("balance", str(form_data.get("amount", ""))[:20])
 
     @rx.event
-    @customer_action(read_only=False)
+    @customer_action(read_only=False, perm=Perm.INVOICES_PAY)
     async def pay_deposit(self):
         return await self._start("deposit", "")
 
@@ -49,6 +50,8 @@ class TrackPayState(TrackQuoteState):
             order = self._authorised_order(session)
             if order is None:
                 return TrackState.load_tracking
+            if not order_parts.may_pay(self._part_perms(session)):  # paying needs a balance the link may see
+                return rx.toast.error(NOT_OFFERED)
             order_id, actor = order.id, self._customer_actor(session, order)
         started = await rx.run_in_thread(lambda: online_payments.pay_order(order_id, kind, amount_text, actor))
         self.pay_error = "" if started.ok else started.message
@@ -76,7 +79,7 @@ class AccountPayState(AccountOrderState):
 
     async def _start(self, kind: str, amount_text: str):
         identity = current_portal()
-        if not (identity.may(Perm.PAYMENTS_VIEW) or identity.may(Perm.INVOICES_VIEW)):
+        if not order_parts.sees_money(identity.perms):
             return rx.toast.error("Your account's access doesn't include payments.")  # what the page shows
         with session_scope() as session:
             order = self._authorised_order(session)

@@ -52,6 +52,7 @@ class StaffPortalSettingsState(StaffSessionState):
     group_open: bool = False
     group_id: int = 0  # 0: a new group
     group_is_admin: bool = False
+    group_is_visitor: bool = False  # the built-in group that governs order links
     group_name: str = ""
     group_checked: dict[str, bool] = {}
     group_mfa: bool = False
@@ -120,6 +121,7 @@ class StaffPortalSettingsState(StaffSessionState):
     def _open_group(self, group_id: int, name: str, perms, require_mfa: bool, builtin: str) -> None:
         self.group_id, self.group_name, self.group_mfa = group_id, name, require_mfa
         self.group_is_admin = builtin == portal_permissions.ADMIN
+        self.group_is_visitor = builtin == portal_permissions.VISITOR
         self.group_checked = {p.value: p.value in perms for p in Perm}
         self.group_error = self.group_name_error = ""
         self.group_key += 1

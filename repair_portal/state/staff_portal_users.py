@@ -22,6 +22,7 @@ from .staff_session import StaffSessionState
 PORTAL_LINK_ID = "portal-issued-link"
 USER_FIELDS = ("name", "email", "phone")
 CONFIRM_KINDS = ("disable", "sign_out", "reset")
+ACCOUNT_KINDS = ("account_off", "account_on")  # the whole account's portal access (confirmed too)
 
 
 @dataclasses.dataclass
@@ -76,6 +77,8 @@ class StaffPortalUsersState(StaffSessionState):
 
     portal_found: bool = False
     account_kind: str = "person"
+    account_name: str = ""
+    portal_enabled: bool = True  # the whole account's portal access
     portal_rows: list[PortalUserView] = []
     group_options: list[GroupOption] = []
     can_manage_portal: bool = False
@@ -114,6 +117,8 @@ class StaffPortalUsersState(StaffSessionState):
             tz = timefmt.shop_timezone(session)
         self.portal_found = found is not None
         self.account_kind = found.kind if found else "person"
+        self.account_name = found.name if found else ""
+        self.portal_enabled = found.portal_enabled if found else True
         self.portal_rows = [_view(row, tz) for row in found.users] if found else []
         self.group_options = [GroupOption(str(g.id), g.name) for g in choices]
         # A first portal user starts from the customer's own details.
@@ -239,6 +244,19 @@ class StaffPortalUsersState(StaffSessionState):
         return None
 
     @rx.event
+    @staff_action(Action.EDIT_CUSTOMERS)
+    def ask_account_access(self, on: bool):
+        """The account switch: opens the confirmation (the switch shows the stored value until then)."""
+        self._reload()
+        if not isinstance(on, bool) or not self.portal_found:
+            return rx.toast.error("This customer doesn't exist (or was removed). Reload the page.")
+        if on == self.portal_enabled:
+            return None
+        self.confirm_kind = "account_on" if on else "account_off"
+        self.confirm_id, self.confirm_name, self.confirm_open = 0, self.account_name, True
+        return None
+
+    @rx.event
     @form_only
     def set_confirm_open(self, value: bool):
         self.confirm_open = value is True
@@ -254,6 +272,8 @@ class StaffPortalUsersState(StaffSessionState):
             return toast_for(await self._run(actions.disable_portal_user, user_id))
         if kind == "sign_out":
             return toast_for(await self._run(actions.sign_out_everywhere, user_id))
+        if kind in ACCOUNT_KINDS:  # the customer in the page's URL, never an id from the browser
+            return toast_for(await self._run(actions.set_account_access, kind == "account_on"))
         return rx.toast.error("Nothing to confirm.")
 
     @rx.event

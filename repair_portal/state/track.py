@@ -4,7 +4,6 @@ verification (server-side); nothing a browser sends can choose another order."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 
 import reflex as rx
 
@@ -17,15 +16,18 @@ from ..services import (
     audit,
     branding,
     colours,
+    order_parts,
     pay_view,
     portal_access,
     portal_links,
+    portal_permissions,
     portal_policy,
     portal_view,
     service_reports,
 )
 from ..services.ids import is_digits
 from ..services.portal_links import LinkStatus
+from ..services.portal_permissions import Perm
 from ..services.service_reports import ServiceReportView
 from ..services.staff_auth import StaffIdentity, portal_previewer
 from ..settings import get_settings
@@ -120,6 +122,11 @@ class TrackState(rx.State):
             return None
         return order
 
+    def _part_perms(self, session) -> frozenset[Perm]:
+        """What this page's parts may show and do: for an order's link (and a staff preview of it, which
+        shows what the customer sees), the built-in "Non-portal visitor" group as stored right now."""
+        return portal_permissions.visitor_perms(session)
+
     def _customer_actor(self, session, order: Order) -> audit.Actor:
         """The customer of an authorised order, as the audit trail records them."""
         customer = session.get(Customer, order.customer_id)
@@ -140,16 +147,22 @@ class TrackState(rx.State):
         self.service_reports, self._order_id = [], 0
 
     def _fill_view(self, session, order: Order) -> None:
+        """The order as its customer sees it, less the parts the visitor group may not see (left out of
+        the data itself)."""
         code = self._code()
+        perms = self._part_perms(session)
         self._order_id = order.id
-        self.view = dataclasses.replace(
-            portal_view.portal_view(session, order.id), pay=pay_view.for_order(session, order, get_settings())
-        )
+        pay = pay_view.for_order(session, order, get_settings()) if order_parts.may_pay(perms) else None
+        self.view = order_parts.limit_view(portal_view.portal_view(session, order.id), perms, pay)
         self.reference, self.accent_color = self.view.reference, self.view.accent
         self.qr_src = routes.track_api(code, "/qr.png")
         self.docs_base = routes.track_api(code)
-        self.service_reports = service_reports.for_customer(
-            session, order.id, lambda report_id: routes.track_service_report_pdf(code, report_id)
+        self.service_reports = (
+            service_reports.for_customer(
+                session, order.id, lambda report_id: routes.track_service_report_pdf(code, report_id)
+            )
+            if Perm.FILES_VIEW in perms
+            else []
         )
         self.tab = self._allowed_tab(self.tab)
 
@@ -285,12 +298,12 @@ class TrackState(rx.State):
         self.tab = self._allowed_tab(tab)
 
     @rx.event
-    @customer_action(read_only=False)
+    @customer_action(read_only=False, perm=Perm.MESSAGES_SEND)
     async def handle_message(self, form_data: dict):
         return await self._post(form_data.get("body", ""), is_feedback=False)
 
     @rx.event
-    @customer_action(read_only=False)
+    @customer_action(read_only=False, perm=Perm.MESSAGES_SEND)
     async def handle_feedback(self, form_data: dict):
         return await self._post(form_data.get("feedback", ""), is_feedback=True)
 

@@ -11,6 +11,7 @@ from ..db import session_scope
 from ..models import Order, Quote, ShopSettings
 from ..services import consents, quote_decisions, signatures
 from ..services.ids import parse_id
+from ..services.portal_permissions import Perm
 from ..services.quote_view import QuoteLineView, document_sha256
 from .guard import customer_action, form_only
 from .outcomes import publish, toast_for
@@ -24,6 +25,27 @@ class SignedRow:
     signer: str
     signed_at: str
     kind: str  # the signed document's kind: "quote" ones have a signed PDF
+
+
+_QUOTE_TEXTS = (
+    "quote_status",
+    "quote_subtotal",
+    "quote_tax",
+    "quote_total",
+    "tax_label",
+    "tax_rate",
+    "valid_until",
+    "quote_notes",
+    "terms_text",
+    "consent_text",
+    "decided_at",
+    "decided_by",
+    "decision_channel",
+    "decline_reason",
+    "pending_purpose",
+    "pending_title",
+    "pending_text",
+)
 
 
 class TrackQuoteState(TrackState):
@@ -69,7 +91,20 @@ class TrackQuoteState(TrackState):
         self.pending_text = first.text if first else ""
         self.pending_more = max(0, len(todo) - 1)
 
+    def _clear_quote(self) -> None:
+        """Nothing of the quote tab left in this tab's state (the link stopped working, or the part went)."""
+        self.has_quote, self.quote_lines, self.signed, self._quote_sha = False, [], [], ""
+        self.quote_version, self.can_decide, self.has_optional_lines, self.quote_expired = 0, False, False, False
+        for name in _QUOTE_TEXTS:
+            setattr(self, name, "")
+        self.pending_more = 0
+
     def _load_quote(self, session, order: Order) -> None:
+        """The quote, the signatures still needed and those given: all of it belongs to "Quotes: approve and
+        decline" (signing is deciding); without it none of it reaches the browser."""
+        if Perm.QUOTES_DECIDE not in self._part_perms(session):
+            self._clear_quote()
+            return
         self._load_pending(session, order)
         shop = ShopSettings.current(session)
         view = quote_decisions.customer_view_of_quote(session, order.id) if shop.show_quote else None
@@ -104,8 +139,7 @@ class TrackQuoteState(TrackState):
         with session_scope() as session:
             order = self._readable_order(session)
             if order is None:  # link revoked or rotated: drop what this tab held
-                self.has_quote, self.quote_lines, self.signed, self._quote_sha = False, [], [], ""
-                self.pending_purpose = self.pending_title = self.pending_text = ""
+                self._clear_quote()
                 return
             shown, open_form = self.quote_version, self.deciding
             self._load_quote(session, order)
@@ -134,7 +168,7 @@ class TrackQuoteState(TrackState):
         return rx.call_script(focus_script(heading))
 
     @rx.event
-    @customer_action(read_only=False)
+    @customer_action(read_only=False, perm=Perm.QUOTES_DECIDE)
     async def toggle_line(self, line_id: int, accepted: bool):
         order_id, client = self._quote_order_id(), self._client_of()
         if order_id is None:
@@ -171,7 +205,7 @@ class TrackQuoteState(TrackState):
         return read_signature(type(self).finish_approval, form_data)
 
     @rx.event
-    @customer_action(read_only=False)
+    @customer_action(read_only=False, perm=Perm.QUOTES_DECIDE)
     async def finish_approval(self, data_url: str):
         if not data_url:
             self.quote_error, self.error_for = NO_SIGNATURE, ""
@@ -193,7 +227,7 @@ class TrackQuoteState(TrackState):
         return [type(self).reload, toast_for(outcome), rx.call_script(focus_script("quote-heading"))]
 
     @rx.event
-    @customer_action(read_only=False)
+    @customer_action(read_only=False, perm=Perm.QUOTES_DECIDE)
     async def handle_decline(self, form_data: dict):
         order_id, client = self._quote_order_id(), self._client_of()
         if order_id is None:
@@ -219,7 +253,7 @@ class TrackQuoteState(TrackState):
         return read_signature(type(self).finish_sign, form_data)
 
     @rx.event
-    @customer_action(read_only=False)
+    @customer_action(read_only=False, perm=Perm.QUOTES_DECIDE)
     async def finish_sign(self, data_url: str):
         if not data_url:
             self.sign_error, self.error_for = NO_SIGNATURE, ""

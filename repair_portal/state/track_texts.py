@@ -1,6 +1,7 @@
-"""The customer's "Text me updates" switch on their order's page: by link (/track, the customer guard) and in
-the account portal (/portal/orders/…, "Privacy settings: manage"). A staff preview sees it and can't change it.
-The switch exists only when the customer has a mobile number on file, shown by its last four digits."""
+"""The customer's "Text me updates" switch on their order's page: by link (/track, the customer guard and the
+visitor group's "Privacy settings: manage") and in the account portal (/portal/orders/…, the user's group's).
+A staff preview sees it and can't change it. The switch exists only when the customer has a mobile number on
+file, shown by its last four digits."""
 
 from __future__ import annotations
 
@@ -44,10 +45,13 @@ class TrackTextsState(TrackState):
     @customer_action(read_only=True)
     def load_texts(self):
         with session_scope() as session:
+            if Perm.PRIVACY_MANAGE not in self._part_perms(session):
+                self.texts = TextsChoice()  # the visitor group can't change it: the page doesn't offer it
+                return
             self.texts = _choice_of(session, self._readable_order(session))
 
     @rx.event
-    @customer_action(read_only=False)
+    @customer_action(read_only=False, perm=Perm.PRIVACY_MANAGE)
     async def set_texts(self, on: bool):
         return await _switch(self, on, TrackState.load_tracking)
 

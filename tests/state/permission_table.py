@@ -1,7 +1,9 @@
 """The permission table: what every event handler needs. Generated once from the guards, then kept by
 hand: a change here is a deliberate change of who may do what, and belongs in review."""
 
-# handler: (guard kind, staff action or None, read only, sent back to the board when refused)
+# handler: (guard kind, staff action or portal permission or None, read only, sent back to the board when refused).
+# A "customer" row's permission is the part of an order's link page it belongs to: the link may use it only
+# while the built-in "Non-portal visitor" group has it (state/guard.py customer_action(perm=...)).
 TABLE = {
     # The account portal's orders: the list (reads only) and one order, in the tracking view's components
     # with the account's rules (each part's permission; a staff preview may only read).
@@ -31,8 +33,8 @@ TABLE = {
     "AccountPayState.handle_pay": ("portal", "invoices.pay", False, False),
     "AccountPayState.pay_deposit": ("portal", "invoices.pay", False, False),
     "AccountPayState.skip_deposit": ("form", None, False, False),
-    "TrackPayState.handle_pay": ("customer", None, False, False),
-    "TrackPayState.pay_deposit": ("customer", None, False, False),
+    "TrackPayState.handle_pay": ("customer", "invoices.pay", False, False),
+    "TrackPayState.pay_deposit": ("customer", "invoices.pay", False, False),
     "TrackPayState.skip_deposit": ("form", None, False, False),
     # Back from the hosted payment page: which checkout comes from an HttpOnly cookie (a hashed token).
     "PayReturnState.load_return": ("public", None, False, False),
@@ -88,7 +90,7 @@ TABLE = {
     "StaffIntakeState.set_phone_entered": ("form", None, False, False),
     "StaffIntakeState.set_texts_ticked": ("form", None, False, False),
     "TrackTextsState.load_texts": ("customer", None, True, False),
-    "TrackTextsState.set_texts": ("customer", None, False, False),
+    "TrackTextsState.set_texts": ("customer", "privacy.manage", False, False),
     "AccountTextsState.load_texts": ("portal", None, True, False),
     "AccountTextsState.set_texts": ("portal", "privacy.manage", False, False),
     "StaffUnmatchedTextsState.load_unmatched": ("staff", "view_orders", False, False),
@@ -291,6 +293,7 @@ TABLE = {
     "StaffPortalSettingsState.set_mfa_role": ("form", None, False, False),
     "StaffPortalSettingsState.set_off_url": ("form", None, False, False),
     "StaffPortalSettingsState.set_switch": ("form", None, False, False),
+    "StaffPortalUsersState.ask_account_access": ("staff", "edit_customers", False, False),
     "StaffPortalUsersState.ask_confirm": ("staff", "edit_customers", False, False),
     "StaffPortalUsersState.dismiss_portal_link": ("form", None, False, False),
     "StaffPortalUsersState.handle_confirm": ("staff", "edit_customers", False, False),
@@ -306,17 +309,17 @@ TABLE = {
     "StaffPortalUsersState.set_user_mfa": ("form", None, False, False),
     "StaffPortalUsersState.set_user_open": ("form", None, False, False),
     "TrackQuoteState.clear_errors": ("form", None, False, False),
-    "TrackQuoteState.finish_approval": ("customer", None, False, False),
-    "TrackQuoteState.finish_sign": ("customer", None, False, False),
-    "TrackQuoteState.handle_decline": ("customer", None, False, False),
+    "TrackQuoteState.finish_approval": ("customer", "quotes.decide", False, False),
+    "TrackQuoteState.finish_sign": ("customer", "quotes.decide", False, False),
+    "TrackQuoteState.handle_decline": ("customer", "quotes.decide", False, False),
     "TrackQuoteState.load_quote": ("customer", None, True, False),
     "TrackQuoteState.open_form": ("form", None, False, False),
     "TrackQuoteState.prepare_approval": ("form", None, False, False),
     "TrackQuoteState.prepare_sign": ("form", None, False, False),
-    "TrackQuoteState.toggle_line": ("customer", None, False, False),
+    "TrackQuoteState.toggle_line": ("customer", "quotes.decide", False, False),
     "TrackState.clear_highlight": ("form", None, False, False),
-    "TrackState.handle_feedback": ("customer", None, False, False),
-    "TrackState.handle_message": ("customer", None, False, False),
+    "TrackState.handle_feedback": ("customer", "messages.send", False, False),
+    "TrackState.handle_message": ("customer", "messages.send", False, False),
     "TrackState.load_tracking": ("public", None, False, False),
     "TrackState.reload": ("customer", None, True, False),
     "TrackState.set_tab": ("form", None, False, False),

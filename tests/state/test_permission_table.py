@@ -53,6 +53,7 @@ from .permission_table import COUNTER_HANDLERS, ENROL_HANDLERS, MFA_PENDING_HAND
 CANARY_EMAIL = "canary.secret@example.com"
 CANARY_PROBLEM = "Canary problem nobody else may read"
 DEVICE_OF_OTHER_ORDER = "device-verified-for-the-other-order-0001"
+DEVICE_OF_CANARY = "device-verified-for-the-canary-order-0001"  # used only where a test says so
 
 
 def _own_handlers():
@@ -128,6 +129,7 @@ def world(tmp_path_factory):
         )
         other = factories.order(s, location, last_name="Other")
         portal_access.remember(s, other.order.id, DEVICE_OF_OTHER_ORDER, "last_name")
+        portal_access.remember(s, canary.order.id, DEVICE_OF_CANARY, "last_name")
         # The price list holds what a forged call would add, edit or switch: item 1 active, item 2 retired.
         price_list.create_item(s, price_list.ItemForm(name="Screen", price="89", code="SCR"), audit.SYSTEM)
         retired = price_list.create_item(s, price_list.ItemForm(name="Old battery", price="39"), audit.SYSTEM)
@@ -602,6 +604,39 @@ def test_customer_handlers_refuse_everyone_who_has_not_passed_the_check(world, c
             if "preview (read only)" not in who:
                 sent = _sent(state)
                 assert CANARY_EMAIL not in sent and CANARY_PROBLEM not in sent, f"{name} as {who} leaked"
+
+
+@pytest.mark.parametrize(
+    ("cls", "name", "handler"),
+    [t for t in _table("customer") if TABLE[f"{t[0].__name__}.{t[1]}"][1] is not None],
+    ids=lambda v: v if isinstance(v, str) else getattr(v, "__name__", ""),
+)
+def test_customer_handlers_refuse_the_verified_customer_while_the_visitor_group_lacks_their_part(
+    world, cls, name, handler
+):
+    """The canary's own verified device, with the built-in "Non-portal visitor" group saved without the
+    handler's permission (the reviewed table's, not the decorator's): refused, nothing changes."""
+    from repair_portal.services import portal_permissions
+    from repair_portal.services.portal_permissions import Perm
+
+    _, perm, _, _ = TABLE[f"{cls.__name__}.{name}"]
+    with write_session(world["engine"]) as s:
+        group = portal_permissions.builtin_group(s, portal_permissions.VISITOR)
+        kept = group.permissions_json
+        group.permissions_json = portal_permissions.dump(portal_permissions.VISITOR_PERMS - {Perm(perm)})
+        s.add(group)
+    try:
+        for args in _argument_sets(handler, world):
+            state = _fresh_state(cls, world, {cookies.DEVICE: DEVICE_OF_CANARY})
+            assert state.status == "ok"  # the device passed the check: only the group stands in the way
+            before = _snapshot(world["engine"])
+            _call(state, name, args)
+            assert _snapshot(world["engine"]) == before, f"{cls.__name__}.{name}{args!r} without {perm} changed data"
+    finally:
+        with write_session(world["engine"]) as s:
+            group = portal_permissions.builtin_group(s, portal_permissions.VISITOR)
+            group.permissions_json = kept
+            s.add(group)
 
 
 @pytest.mark.parametrize(

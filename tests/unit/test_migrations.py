@@ -208,3 +208,48 @@ def test_0021_puts_a_requested_stage_first_in_an_existing_workflow_once(tmp_path
     with fresh.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM stage")).scalar() == 0
     fresh.dispose()
+
+
+def test_0024_gives_the_visitor_group_what_links_already_did_and_keeps_the_shop_s_choices(tmp_path):
+    import json
+
+    from sqlalchemy import text
+
+    from alembic import command
+    from repair_portal.migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    command.upgrade(alembic_config(url), "0023")
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a shop that unticked "Messages: send" (it had no effect before 0024)
+        conn.execute(
+            text("UPDATE permission_group SET permissions_json = :p WHERE builtin = 'visitor'"),
+            {"p": '["files.view", "invoices.view", "payments.view", "quotes.decide"]'},
+        )
+        conn.execute(text("INSERT INTO customer (first_name, last_name, email, phone, company, kind, email_updates,"
+                          " sms_updates, created_at, updated_at) VALUES ('Ada', 'Nowak', '', '', '', 'person', 1, 0,"
+                          " '2026-12-01 10:00:00', '2026-12-01 10:00:00')"))  # fmt: skip
+    upgrade_to_head(url)
+    with engine.connect() as conn:
+        visitor = conn.execute(text("SELECT permissions_json FROM permission_group WHERE builtin = 'visitor'")).scalar()
+        admin = conn.execute(text("SELECT permissions_json FROM permission_group WHERE builtin = 'admin'")).scalar()
+        enabled = conn.execute(text("SELECT portal_enabled FROM customer")).scalar()
+    engine.dispose()
+    assert json.loads(visitor) == [
+        "files.view",
+        "invoices.pay",
+        "invoices.view",
+        "payments.view",
+        "privacy.manage",
+        "quotes.decide",
+    ]
+    assert "messages.send" in json.loads(admin) and enabled == 1
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade_to_head(fresh)
+    fresh_engine = create_engine(fresh)
+    with fresh_engine.connect() as conn:
+        stored = conn.execute(text("SELECT permissions_json FROM permission_group WHERE builtin = 'visitor'")).scalar()
+    fresh_engine.dispose()
+    from repair_portal.services.portal_permissions import VISITOR_PERMS, parse
+
+    assert parse(stored) == VISITOR_PERMS  # a new shop's link does everything it did before the group governed it

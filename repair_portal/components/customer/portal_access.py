@@ -211,6 +211,45 @@ def _kind() -> rx.Component:
     )
 
 
+def _account_switch() -> rx.Component:
+    """The whole account's portal access. Changing it asks first (switching off signs everyone out)."""
+    switch = rx.el.label(
+        rx.switch(
+            checked=S.portal_enabled,
+            on_change=S.ask_account_access,
+            id="portal-account-switch",
+            aria_describedby="portal-account-hint",
+        ),
+        rx.text.span("Portal access for this customer", size="2", weight="medium"),
+        style={"display": "flex", "gap": "0.6rem", "align_items": "center", "cursor": "pointer"},
+        min_height="32px",
+    )
+    shown = rx.hstack(
+        rx.text("Portal access", size="2", weight="medium"),
+        rx.cond(
+            S.portal_enabled,
+            rx.badge("On", color_scheme="green", variant="soft"),
+            rx.badge("Switched off", color_scheme="red", variant="soft"),
+        ),
+        spacing="2",
+        align="center",
+        id="portal-account-state",
+    )
+    hint = rx.cond(
+        S.portal_enabled,
+        "Switching it off signs every portal user of this customer out at once and stops every way of signing in.",
+        "Switched off: nobody can sign in for this customer at /portal. Order tracking links still work.",
+    )
+    return rx.vstack(
+        rx.cond(S.can_manage_portal, switch, shown),
+        rx.text(
+            hint, size="1", color=rx.cond(S.portal_enabled, "var(--gray-11)", "var(--red-11)"), id="portal-account-hint"
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _issued_link() -> rx.Component:
     copy = "navigator.clipboard.writeText(document.getElementById('" + PORTAL_LINK_ID + "').textContent)"
     return rx.cond(
@@ -270,6 +309,7 @@ def portal_access_card() -> rx.Component:
                 align="center",
             ),
             _kind(),
+            _account_switch(),
             _issued_link(),
             rx.cond(
                 S.portal_rows.length() > 0,

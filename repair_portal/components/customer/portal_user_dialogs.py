@@ -1,5 +1,5 @@
 """The Portal access card's dialogs: add or edit a portal user, and the confirmation before a password
-reset, signing out everywhere or disabling."""
+reset, signing out everywhere, disabling, or switching the whole account's portal access."""
 
 from __future__ import annotations
 
@@ -81,6 +81,18 @@ CONFIRM_TEXT = {
         "You can enable them again.",
         "Disable",
     ),
+    "account_off": (
+        "Switch off portal access for ",
+        "Nobody can sign in for this customer at /portal: everyone signed in is signed out at once, and unused "
+        "invitation, reset and sign-in links stop working. Order tracking links keep working. You can switch it "
+        "on again.",
+        "Switch off",
+    ),
+    "account_on": (
+        "Switch on portal access for ",
+        "Its enabled portal users can sign in again with their password, passkey or a new link.",
+        "Switch on",
+    ),
 }
 
 
@@ -99,7 +111,9 @@ def confirm_dialog() -> rx.Component:
                 rx.alert_dialog.action(
                     rx.button(
                         pick(2),
-                        color_scheme=rx.cond(S.confirm_kind == "disable", "red", "teal"),
+                        color_scheme=rx.cond(
+                            (S.confirm_kind == "disable") | (S.confirm_kind == "account_off"), "red", "teal"
+                        ),
                         on_click=S.handle_confirm,
                         id="portal-confirm",
                     )

@@ -133,6 +133,17 @@ def group_dialog() -> rx.Component:
             rx.text("The Admin group always has every permission.", size="1", color_scheme="gray"),
             rx.text("“Orders: see all of the account's” includes “see their own”.", size="1", color_scheme="gray"),
         ),
+        rx.cond(
+            S.group_is_visitor,
+            rx.text(
+                "Every order's tracking link (and the lookup) gets these, checked at each click: quotes, invoices, "
+                "paying online, payments, photos and documents (see), messages and privacy settings. The rest "
+                "apply only to portal users in this group.",
+                size="1",
+                color_scheme="gray",
+                id="visitor-group-hint",
+            ),
+        ),
         rx.grid(
             rx.foreach(S.perm_choices, _perm_checkbox),
             columns=rx.breakpoints(initial="1", sm="2"),
