@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.app_runner import running_app  # noqa: E402
-from bench.live_clients import StandInPage, record_frames  # noqa: E402
+from bench.app_runner import running_app
+from bench.live_clients import StandInPage, record_frames
 
 STAGES = ["Diagnosing", "Awaiting parts", "Repairing"]
 TICK = os.sysconf("SC_CLK_TCK")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func
@@ -227,11 +228,24 @@ def _stage_fields(session: Session, order: Order, status: tracking.CustomerStatu
     )
 
 
+_STAGE_PARTS: dict[tuple[int, int, int], tuple[float, dict]] = {}
+STAGE_PART_SECONDS = 5.0  # how long one reading serves every open page of the order
+
+
 def with_new_stage(session: Session, view: PortalView, order: Order) -> PortalView:
-    """`view` with only its stage and timeline read again (what a live stage change needs)."""
-    shop = ShopSettings.current(session)
-    status = tracking.customer_status(session, order)
-    return replace(view, **_stage_fields(session, order, status, shop.timezone))
+    """`view` with only its stage and timeline read again (what a live stage change needs).
+
+    Every open page of the order asks at once after a change, and the stage part is the same for all of
+    them: it is read once per order version and served to the others for a few seconds."""
+    key, now = (order.id, order.version, order.stage_id), time.monotonic()
+    hit = _STAGE_PARTS.get(key)
+    if hit is None or now - hit[0] > STAGE_PART_SECONDS:
+        shop = ShopSettings.current(session)
+        status = tracking.customer_status(session, order)
+        hit = _STAGE_PARTS[key] = (now, _stage_fields(session, order, status, shop.timezone))
+        for old in [k for k, (at, _) in _STAGE_PARTS.items() if now - at > STAGE_PART_SECONDS]:
+            del _STAGE_PARTS[old]
+    return replace(view, **hit[1])
 
 
 def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -> PortalView:

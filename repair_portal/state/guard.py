@@ -54,6 +54,8 @@ REGISTRY: dict[str, Guard] = {}
 CURRENT_STAFF: contextvars.ContextVar = contextvars.ContextVar("current_staff", default=None)
 # The same for a portal user (state/portal_session.py).
 CURRENT_PORTAL: contextvars.ContextVar = contextvars.ContextVar("current_portal", default=None)
+# The order a customer handler's check just found this tab may read (its handler need not look again).
+CURRENT_ORDER: contextvars.ContextVar = contextvars.ContextVar("current_order", default=None)
 
 
 def _register(fn, guard: Guard):
@@ -138,9 +140,9 @@ def customer_action(*, read_only: bool, perm=None):
                 return None, type(state).load_tracking  # the page's own loader (/track, or an account's order)
             if not allowed:  # the shop took this part away meanwhile: the page drops it too
                 return None, [type(state).reload, rx.toast.error(NOT_OFFERED)]
-            return None, None
+            return CURRENT_ORDER.set(order.id), None
 
-        return _register(_wrap(fn, check), Guard("customer", perm, read_only=read_only))
+        return _register(_wrap(fn, check, CURRENT_ORDER), Guard("customer", perm, read_only=read_only))
 
     return decorate
 

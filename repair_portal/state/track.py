@@ -8,9 +8,9 @@ import asyncio
 import reflex as rx
 
 from .. import cookies, live, routes
-from ..live import LiveState
 from ..actions import portal
 from ..db import session_scope, write_session
+from ..live import LiveState
 from ..models import Customer, Order, ShopSettings
 from ..services import (
     audit,
@@ -31,7 +31,7 @@ from ..services.portal_permissions import Perm
 from ..services.service_reports import ServiceReportView
 from ..services.staff_auth import StaffIdentity, portal_previewer
 from ..settings import get_settings
-from .guard import customer_action, form_only, public
+from .guard import CURRENT_ORDER, customer_action, form_only, public
 from .outcomes import publish, toast_for
 from .script import focus_script
 from .staff_session import client_of, connection_cookie
@@ -265,7 +265,8 @@ class TrackState(rx.State):
     def _reread(self, parts: list[str]):
         before = self.view
         with session_scope() as session:
-            order = self._readable_order(session)
+            checked = CURRENT_ORDER.get()  # this event's guard has just checked the access
+            order = session.get(Order, checked) if checked else self._readable_order(session)
             if order is None:
                 return type(self).load_tracking
             if parts == ["stage"] and self.status == "ok" and self._order_id == order.id:

@@ -322,7 +322,7 @@ def test_off_a_verified_customers_open_page_can_no_longer_act(shop, engine):
     assert track.status == "ok"
     _switch_off(engine)
     _run(track.handle_message({"body": "still here?"}))
-    assert track.reload() == TrackState.load_tracking  # refused: the page loads again, and says why
+    assert _run(track.reload()) == TrackState.load_tracking  # refused: the page loads again, and says why
     track.load_tracking()
     with write_session(engine) as s:
         assert s.exec(select(Message)).all() == []

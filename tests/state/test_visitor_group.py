@@ -157,7 +157,7 @@ def test_without_messages_the_link_can_not_post_and_sees_no_thread(link, engine)
     assert _refused(run(state.handle_message({"body": "second"})))
     assert _refused(run(state.handle_feedback({"feedback": "great"})))
     assert _count(engine, Message) == 1
-    state.reload()
+    run(state.reload())
     assert state.view.thread == [] and not state.view.show_messages and "7731" not in str(state.dict())
     state.set_tab("messages")
     assert state.tab == "status"
@@ -173,7 +173,7 @@ def test_without_quote_decisions_the_link_can_not_decide_and_gets_no_quote(link,
     with session_scope(engine) as s:
         assert s.get(Quote, link["quote_id"]).status == "sent"
         assert {line.decision for line in quotes.lines_of(s, link["quote_id"])} == {None}  # undecided
-    state.reload()
+    run(state.reload())
     state.load_quote()
     assert not state.view.show_quote and not state.has_quote and state.quote_lines == [] and state.quote_total == ""
     assert "Screen" not in str(state.dict())
@@ -205,10 +205,10 @@ def test_without_paying_online_there_is_no_pay_button_and_no_checkout(link, engi
     assert _refused(run(state.handle_pay({"amount": ""})))
     assert _refused(run(state.pay_deposit()))
     assert _count(engine, PaymentAttempt) == 0
-    state.reload()
+    run(state.reload())
     assert state.view.pay == PayView() and state.view.payments  # the payments themselves still show
     _without(engine, Perm.PAYMENTS_VIEW, Perm.INVOICES_VIEW)  # paying needs a balance the link may see
-    state.reload()
+    run(state.reload())
     assert state.view.pay == PayView()
 
 

@@ -109,3 +109,29 @@ def test_what_changed_names_the_part_a_live_update_moved():
     assert what_changed(before, photo) == "files"
     paid = PortalView(reference="R-1", stage_label="Diagnosing", paid="£5.00", total="£10.00")
     assert what_changed(before, paid) == "payments"
+
+
+def test_a_live_stage_change_rereads_the_stage_once_for_every_open_page(write):
+    from repair_portal.models import Order, Stage
+    from repair_portal.services import portal_view, workflow
+
+    with write() as s:
+        _, location = factories.shop(s)
+        order_id = factories.order(s, location).order.id
+    with write() as s:
+        order = s.get(Order, order_id)
+        before = portal_view.portal_view(s, order_id)
+        target = s.exec(select(Stage).where(Stage.name == "Diagnosing")).one()
+        workflow.change_stage(s, order, target, audit.Actor("staff", None, "t", "", ""))
+    with write() as s:
+        order = s.get(Order, order_id)
+        full = portal_view.portal_view(s, order_id)
+        quick = portal_view.with_new_stage(s, before, order)
+        # only the stage and timeline moved, and exactly as a full reading has them
+        assert quick == full and quick.stage_label == "Diagnosing" != before.stage_label
+        key = (order.id, order.version, order.stage_id)
+        assert key in portal_view._STAGE_PARTS
+        portal_view._STAGE_PARTS[key][1]["stage_label"] = "served from the one reading"
+        assert portal_view.with_new_stage(s, before, order).stage_label == "served from the one reading"
+        order.version += 1  # any later change to the order is a new reading
+        assert portal_view.with_new_stage(s, before, order).stage_label == "Diagnosing"
