@@ -181,3 +181,27 @@ def pg_engine(pg_url):
     engine = make_engine(pg_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def each_engine(request):
+    """The test's database on SQLite, then on PostgreSQL (skipped with the reason when no server runs)."""
+    return request.getfixturevalue("engine" if request.param == "sqlite" else "pg_engine")
+
+
+@pytest.fixture
+def app_on(each_engine, monkeypatch, tmp_path: Path):
+    """Actions (which open `write_session()` on the app's engine) pointed at `each_engine`'s database."""
+    from repair_portal import db
+    from repair_portal import settings as settings_mod
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", each_engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("SECRET_KEY", TEST_SECRET_KEY)
+    monkeypatch.setenv("PUBLIC_URL", "http://shop.test")
+    settings_mod.get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    yield each_engine
+    db.get_engine().dispose()
+    settings_mod.get_settings.cache_clear()
+    db.get_engine.cache_clear()

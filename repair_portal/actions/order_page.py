@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..db import write_session
-from ..models import Customer, Order, Stage
+from ..models import Customer, Order
 from ..services import (
     attachments,
     audit,
@@ -30,18 +30,12 @@ def change_stage(order_id: int, stage_id: int | None, shown_stage_id: str, actor
     if stage_id is None:
         return refused("Choose a stage.")
     with write_session() as session:
-        order, stage = session.get(Order, order_id), session.get(Stage, stage_id)
-        if order is None or stage is None:
-            return refused("That order or stage no longer exists.")
-        if str(order.stage_id) != shown_stage_id:
-            return refused(
-                "Someone else moved this order a moment ago. "
-                "The page now shows its current stage; check and try again.",
-                level="warning",
-                stale=True,
-            )
         try:
-            workflow.change_stage(session, order, stage, actor)
+            order, stage, _ = workflow.move(session, order_id, stage_id, shown_stage_id, actor)
+        except LookupError as exc:
+            return refused(str(exc))
+        except workflow.MovedMeanwhile as exc:
+            return refused(str(exc), level="warning", stale=True)
         except workflow.StageChangeError as exc:
             return refused(str(exc))
         emailed = notifications.stage_changed(session, links(), order, stage, actor)

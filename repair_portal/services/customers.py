@@ -411,8 +411,7 @@ def update_customer(
     `original`, the values the editor loaded, lets the message name exactly what changed)
     or CustomerInvalid (field messages). Run it in `db.write_session`.
     """
-    locking.hold_sqlite_write_lock(session)
-    customer = session.get(Customer, customer_id)
+    customer = locking.row(session, Customer, customer_id)  # compared and written under one lock
     if customer is None:
         raise CustomerNotFound()
     region = phones.shop_region(session)

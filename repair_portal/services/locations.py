@@ -15,7 +15,7 @@ from sqlalchemy import func, not_
 from sqlmodel import Session, select
 
 from ..models import Location, Order, ShopSettings, Stage
-from . import audit, branding, colours, deposits, edits, hours, phones
+from . import audit, branding, colours, deposits, edits, hours, locking, phones
 from .emails import is_valid_email
 from .hours import Hours, closed_week
 from .mail import opening_hours
@@ -262,8 +262,8 @@ def list_locations(session: Session) -> list[LocationRow]:
     ]
 
 
-def _get(session: Session, location_id: int) -> Location:
-    location = session.get(Location, location_id)
+def _get(session: Session, location_id: int, *, lock: bool = False) -> Location:
+    location = locking.row(session, Location, location_id) if lock else session.get(Location, location_id)
     if location is None:
         raise LocationError("That location no longer exists.")
     return location
@@ -294,7 +294,7 @@ def update_location(
     Run it in `write_session` so the comparison and the write are one transaction.
     """
     region = phones.shop_region(session)
-    location = _get(session, location_id)
+    location = _get(session, location_id, lock=True)  # compared and written under one lock
     form = _clean(form, region)
     errors = validate(form, region, stored_phone=location.phone)
     if errors:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Location, Order, StaffUser
-from . import audit, clock, edits
+from . import audit, clock, edits, locking
 from .ids import parse_id
 
 LABELS = {
@@ -127,9 +127,10 @@ def save_details(
     """Apply the fields the editor changed. Returns the order and the changed field names.
 
     Raises DetailsInvalid (field messages) or EditConflict (nothing written). Run it in a
-    write transaction (db.write_session) so the read and the write see the same row.
+    write transaction (db.write_session): the row is locked before the comparison, so two saves at
+    the same moment merge one after the other, on any number of workers.
     """
-    order = session.get(Order, order_id)
+    order = locking.row(session, Order, order_id)
     if order is None:
         raise LookupError("That order no longer exists.")
     original, mine = _normalised(original), _normalised(mine)

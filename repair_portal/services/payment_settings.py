@@ -21,7 +21,7 @@ from .. import routes
 from ..integrations import vault
 from ..models import AuditEvent, ShopSettings
 from ..settings import Settings
-from . import audit, edits
+from . import audit, edits, locking
 from .deposits import (  # noqa: F401  (the deposit rules live in deposits.py; callers may import them here)
     RULE_LABELS,
     RULES,
@@ -263,7 +263,7 @@ def save_payment_settings(
     errors = _form_errors(mine, secret, webhook, remove)
     if errors:
         return errors
-    shop = ShopSettings.current(session)
+    shop = locking.row(session, ShopSettings, 1) or ShopSettings.current(session)  # compared and written under one lock
     current, wanted = _stored_values(PaymentOptions.of(shop)), _stored_values(mine)
     if loaded is None:
         changed = _together([name for name in wanted if wanted[name] != current[name]])

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from ..models import AuditEvent, Role, ShopSettings
 from ..models.staff import ROLE_LABELS
-from . import audit, edits
+from . import audit, edits, locking
 
 MAX_URL = 500
 LABELS = {
@@ -154,7 +154,7 @@ def save(session: Session, mine: PortalSwitches, *, loaded: PortalSwitches, acto
     changed = _differ(loaded, mine)
     if not changed:
         return []
-    shop = ShopSettings.current(session)
+    shop = locking.row(session, ShopSettings, 1) or ShopSettings.current(session)  # compared and written under one lock
     current = PortalSwitches.of(shop)
     clashes = [
         name

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
@@ -69,6 +70,13 @@ class PriceItemView:
 
 def _version(item: PriceListItem) -> str:
     return item.updated_at.isoformat() if item.updated_at else ""
+
+
+def _touch(item: PriceListItem) -> None:
+    """A new version stamp, strictly later than the last one even within one clock tick (or behind
+    another worker's clock): an editor holding the old stamp must be refused."""
+    now, previous = clock.now(), item.updated_at
+    item.updated_at = max(now, previous + timedelta(microseconds=1)) if previous else now
 
 
 def _view(item: PriceListItem, currency: str) -> PriceItemView:
@@ -251,7 +259,7 @@ def update_item(session: Session, item_id, form: ItemForm, actor: audit.Actor, *
     item.unit_price_minor, item.optional_by_default = clean.unit_price_minor, clean.optional_by_default
     if clean.sort_order is not None:
         item.sort_order = clean.sort_order
-    item.updated_at = clock.now()
+    _touch(item)
     session.add(item)
     _flush(session, clean.code)
     audit.record(session, actor, "price_list.updated", before=before, **_detail(item))
@@ -270,7 +278,7 @@ def set_active(session: Session, item_id, active: bool, actor: audit.Actor) -> P
     if active:
         _check_code_free(session, item.code, item.id)
     item.active = active
-    item.updated_at = clock.now()
+    _touch(item)
     session.add(item)
     _flush(session, item.code)
     audit.record(session, actor, "price_list.reactivated" if active else "price_list.deactivated", **_detail(item))

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from ..models import Order, Stage, StageKind
-from . import audit, clock, money, quote_decisions, quotes, workflow
+from . import audit, clock, locking, money, quote_decisions, quotes, workflow
 from .ids import is_digits
 
 VALID_FOR = timedelta(days=30)
@@ -64,6 +64,7 @@ def send_new_quote(
         session, order.id, specs, actor, valid_until=clock.now() + VALID_FOR, notes=notes.strip()[:2000]
     )
     quotes.send_quote(session, quote, actor)
+    order = locking.row(session, Order, order.id)  # the stage as stored now (locked after the quote, as decisions do)
     waiting = session.exec(
         select(Stage).where(Stage.active).where(Stage.kind == StageKind.AWAITING_APPROVAL.value)
     ).first()

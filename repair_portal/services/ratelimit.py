@@ -1,4 +1,8 @@
-"""Sliding-window failure counters kept in the database (they survive restarts)."""
+"""Sliding-window failure counters kept in the database (they survive restarts and are shared by every worker).
+
+Counting is atomic across processes: each key is counted under its own lock (`_lock_key`), and the
+attempt is counted before the secret is checked (`acquire`), so a burst checks at most the limit.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,11 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from ..models import RateLimitEvent
-from . import clock
+from . import clock, locking
 from .tokens import hash_token
 
 
@@ -36,11 +40,20 @@ def _key(scope: str, key: str) -> str:
 
 
 def check(session: Session, limit: Limit, key: str) -> Verdict:
+    """Whether `key` is over the limit. Takes the key's lock until the transaction ends, so a caller
+    that checks, does its (cheap) work and then calls `record_failure` in the same transaction is
+    atomic too: a burst can't all pass the check before any failure is recorded."""
+    key_hash = _key(limit.scope, key)
+    _lock_key(session, key_hash)
+    return _verdict(session, limit, key_hash)
+
+
+def _verdict(session: Session, limit: Limit, key_hash: str) -> Verdict:
     since = clock.now() - limit.window
     rows = session.exec(
         select(RateLimitEvent.at)
         .where(RateLimitEvent.scope == limit.scope)
-        .where(RateLimitEvent.key_hash == _key(limit.scope, key))
+        .where(RateLimitEvent.key_hash == key_hash)
         .where(RateLimitEvent.at > since)
         .order_by(RateLimitEvent.at.desc())
         .limit(limit.max_failures)
@@ -53,22 +66,24 @@ def check(session: Session, limit: Limit, key: str) -> Verdict:
 
 
 def _lock_key(session: Session, key_hash: str) -> None:
-    """Serialise attempts on one key. SQLite's BEGIN IMMEDIATE already holds the database's write lock;
-    PostgreSQL takes a transaction-scoped advisory lock on the key."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int(key_hash[:15], 16)})
+    """Serialise everything that counts one key until this transaction ends, across every worker:
+    SQLite takes the database's write lock (already held inside `write_session`), PostgreSQL a
+    transaction-scoped advisory lock on the key. The count is then read after the previous holder's
+    commit, never from a copy a concurrent attempt is about to add to."""
+    locking.hold_sqlite_write_lock(session)
+    locking.advisory_xact_lock(session, int(key_hash[:15], 16))
 
 
 def acquire(session: Session, limit: Limit, key: str) -> tuple[Verdict, int | None]:
     """Count an attempt *before* the secret is checked: (verdict, id of the counted attempt).
 
-    Run inside `write_session()`: the count and the insert happen under one lock, so N parallel
-    attempts check at most `max_failures` secrets. A successful check gives its attempt back
-    with `release`.
+    Run inside `write_session()` and commit before the expensive check (bcrypt): the count and the
+    insert happen under the key's lock, so N parallel attempts on any number of workers check at most
+    `max_failures` secrets. A successful check gives its attempt back with `release`.
     """
     key_hash = _key(limit.scope, key)
     _lock_key(session, key_hash)
-    verdict = check(session, limit, key)
+    verdict = _verdict(session, limit, key_hash)
     if verdict.blocked:
         return verdict, None
     event = RateLimitEvent(scope=limit.scope, key_hash=key_hash, at=clock.now())

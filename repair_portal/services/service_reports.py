@@ -17,7 +17,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from ..models import Attachment, AttachmentKind, AuditEvent, Order, ReportStatus, ServiceReport, StaffUser
-from . import audit, clock, edits, timefmt
+from . import audit, clock, edits, locking, timefmt
 from .ids import parse_id
 
 LABELS = {
@@ -187,15 +187,16 @@ def save_draft(
     """Save the editor's changes to the order's draft (a first save creates it). Returns the report and
     the fields written. A three-way merge like every editor: fields only one side changed merge, a field
     both changed differently refuses the whole save (ReportConflict, nothing written). ReportFrozen once
-    approved; ReportInvalid with field messages. Run it in a write transaction (db.write_session)."""
-    if session.get(Order, order_id) is None:
+    approved; ReportInvalid with field messages. Run it in a write transaction (db.write_session): the
+    order's row is locked first, so saves of its report (and a first draft started twice) go one at a time."""
+    if locking.row(session, Order, order_id) is None:
         raise LookupError("That order no longer exists.")
     original, mine = _normalised(original), _normalised(mine)
     latest = current(session, order_id)
     if report_id is None and latest is not None and latest.status == ReportStatus.DRAFT.value:
         report_id = latest.id  # someone started the draft since this editor opened: merge into theirs
     if report_id is not None:
-        report = session.get(ServiceReport, report_id)
+        report = locking.row(session, ServiceReport, report_id)
         if report is None or report.order_id != order_id:
             raise ReportError("That report isn't on this order.")
         if report.status != ReportStatus.DRAFT.value:
@@ -283,6 +284,7 @@ def approve(session: Session, order_id: int, report_id: int | None, version: int
 def start_revision(session: Session, order_id: int, actor: audit.Actor) -> ServiceReport:
     """A new draft copied from the approved report; the approved one stays on the portal until the
     revision is approved."""
+    locking.row(session, Order, order_id)  # one new draft, however many press the button at once
     latest = current(session, order_id)
     if latest is None:
         raise ReportError("There is no report yet: write one first.")

@@ -17,7 +17,7 @@ from zoneinfo import available_timezones
 from sqlmodel import Session, select
 
 from ..models import AccessMode, AuditEvent, ShopSettings
-from . import audit, branding, clock, colours, edits, lookup_widget, phones
+from . import audit, branding, clock, colours, edits, locking, lookup_widget, phones
 from .ids import is_digits
 
 # format_money assumes two decimal places, so only currencies with cents/pence are offered (no JPY).
@@ -315,7 +315,7 @@ def save_shop_settings(
     errors = validate(form)
     if errors:
         raise ShopSettingsInvalid(errors)
-    shop = session.get(ShopSettings, 1)
+    shop = locking.row(session, ShopSettings, 1)  # compared and written under one lock
     if shop is not None and shop.updated_at != expected_updated_at:
         current = form_for(shop)
         # Name what they changed; without the loaded form, name what differs from this save.

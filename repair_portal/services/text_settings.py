@@ -18,7 +18,7 @@ from .. import routes
 from ..integrations import vault
 from ..models import AuditEvent, ShopSettings, SmsTemplateText
 from ..settings import Settings
-from . import audit, edits, phones, sms_settings, sms_templates
+from . import audit, edits, locking, phones, sms_settings, sms_templates
 from .mail import LinkSettings
 from .money import format_money
 from .payment_keys import decrypt, masked
@@ -238,7 +238,7 @@ def save(
     mine, errors = _clean(TextOptions.from_form(form), token, remove, phones.shop_region(session))
     if errors:
         return errors
-    shop = ShopSettings.current(session)
+    shop = locking.row(session, ShopSettings, 1) or ShopSettings.current(session)  # compared and written under one lock
     current, wanted = asdict(TextOptions.of(shop)), asdict(mine)
     before = asdict(loaded) if loaded is not None else current
     # Mine: what differs from what the page showed (and, when removing, whatever is still stored).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ..models import Order, Stage, StageKind, StatusEvent
-from . import audit, clock, passcodes
+from . import audit, clock, locking, passcodes
 
 REQUESTED_STAGE = dict(
     name="Requested",
@@ -115,10 +115,47 @@ class StageChangeError(ValueError):
     pass
 
 
+MOVED_MEANWHILE = (
+    "Someone else moved this order a moment ago. The page now shows its current stage; check and try again."
+)
+
+
+class MovedMeanwhile(StageChangeError):
+    """The order is no longer at the stage the mover saw: nothing was recorded."""
+
+    def __init__(self) -> None:
+        super().__init__(MOVED_MEANWHILE)
+
+
+def move(
+    session: Session, order_id: int, stage_id: int, shown_stage_id: int | str, actor: audit.Actor
+) -> tuple[Order, Stage, StatusEvent]:
+    """A person's move from the stage their page showed: MovedMeanwhile when someone else moved it first.
+
+    The order row is locked before the comparison, so of two moves from the same stage at the same
+    moment (any number of workers) exactly one is recorded. LookupError: no such order or stage."""
+    order = locking.row(session, Order, order_id)
+    stage = session.get(Stage, stage_id)
+    if order is None or stage is None:
+        raise LookupError("That order or stage no longer exists.")
+    if str(order.stage_id) != str(shown_stage_id):
+        raise MovedMeanwhile()
+    return order, stage, change_stage(session, order, stage, actor)
+
+
 def change_stage(
     session: Session, order: Order, stage: Stage, actor: audit.Actor, *, note: str = "", at=None
 ) -> StatusEvent:
-    """Move an order to a stage of the workflow, recording who and when."""
+    """Move an order to a stage of the workflow, recording who and when.
+
+    The move starts from the stage `order` says it is at: if another transaction moved it since the
+    caller read it, MovedMeanwhile and nothing is written (the row is locked for the check)."""
+    locking.hold_sqlite_write_lock(session)
+    stored_stage, stored_version = session.exec(
+        select(Order.stage_id, Order.version).where(Order.id == order.id).with_for_update()
+    ).one()
+    if stored_stage != order.stage_id:
+        raise MovedMeanwhile()
     if session.get_bind().dialect.name == "postgresql":
         # Hold the stage row until commit, so a concurrent deactivation can't slip in between.
         session.exec(select(Stage.id).where(Stage.id == stage.id).with_for_update(read=True)).first()
@@ -138,7 +175,7 @@ def change_stage(
     )
     order.stage_id = stage.id
     order.updated_at = at
-    order.version += 1
+    order.version = stored_version + 1  # from the locked row: a details save meanwhile counts too
     if stage.kind == StageKind.COLLECTED:
         order.collected_at = at
         passcodes.forget(session, order, actor, why="collected")  # the customer has the device back
@@ -151,7 +188,7 @@ def change_stage(
 def follow_decision(session: Session, order_id: int, *, approved: bool, actor: audit.Actor) -> Stage | None:
     """Move the order where its stage says a quote decision leads, in the decision's transaction,
     so the portal never asks for a decision already made. None when the stage has no such target."""
-    order = session.get(Order, order_id)
+    order = locking.row(session, Order, order_id)
     stage = session.get(Stage, order.stage_id) if order is not None else None
     if stage is None:
         return None
