@@ -102,7 +102,7 @@ async def _open_pages(base: str, recorded, count: int, watch_key: str) -> list[S
 
 
 def _pct(ordered: list[float], q: float) -> float:
-    return ordered[min(len(ordered) - 1, max(0, int(round(len(ordered) * q)) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * q) - 1))]
 
 
 async def run(counts: list[int]) -> int:
