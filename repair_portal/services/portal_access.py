@@ -25,9 +25,10 @@ GENERIC_MISMATCH = "That name doesn't match our records for this order. Check th
 
 def access_mode(session: Session, order: Order) -> AccessMode:
     """The location's override, else the shop's setting."""
-    location = session.get(Location, order.location_id)
-    raw = (location.access_mode if location and location.access_mode else None) or (
-        ShopSettings.current(session).access_mode
+    # Single columns, not the location and settings rows: every customer event asks this.
+    raw = session.exec(select(Location.access_mode).where(Location.id == order.location_id)).first() or (
+        session.exec(select(ShopSettings.access_mode).where(ShopSettings.id == 1)).first()
+        or ShopSettings.current(session).access_mode
     )
     try:
         return AccessMode(raw)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..models import AttachmentKind, ShopSettings
 
@@ -59,7 +59,10 @@ class PortalOff:
 
 def portal_off(session: Session) -> PortalOff | None:
     """None while the customer portal is on (the default)."""
-    shop = session.get(ShopSettings, 1)
-    if shop is None or shop.portal_enabled:
+    # Two columns, not the settings row: every customer event asks this.
+    row = session.exec(
+        select(ShopSettings.portal_enabled, ShopSettings.portal_off_url).where(ShopSettings.id == 1)
+    ).first()
+    if row is None or row[0]:
         return None
-    return PortalOff(safe_off_url(shop.portal_off_url))
+    return PortalOff(safe_off_url(row[1]))
