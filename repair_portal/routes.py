@@ -108,6 +108,19 @@ def portal_order(order_id) -> str:
     return "/portal/orders/" + _text(order_id)
 
 
+def portal_orders(*, status: str = "", dates: str = "", date_from: str = "") -> str:
+    """The account's order list, opened with filters (state/portal_orders.py reads them): a status, which
+    dates to filter by (booked or scheduled) and the first day."""
+    from urllib.parse import urlencode
+
+    query = urlencode([(k, v) for k, v in (("status", status), ("dates", dates), ("from", date_from)) if v])
+    return PORTAL_ORDERS + (f"?{query}" if query else "")
+
+
+PAYMENTS_PART = "account-payments"  # the payments card's id on the invoices page
+PORTAL_PAYMENTS = f"{PORTAL_INVOICES}?part=payments#{PAYMENTS_PART}"  # that page, at its payments
+
+
 def asset_certificate(asset_id, test_id, *, portal: bool) -> str:
     """A test's certificate PDF (`portal`: the account's route, else the staff one)."""
     return (

@@ -8,11 +8,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from ..models import Customer, CustomerKind, Device, Location, PortalUser, Site, Stage
-from . import audit, invoices, portal_permissions, store_credit
+from . import audit, invoices, order_job, portal_permissions, store_credit, timefmt
 from .orders import create_order
 from .passwords import hash_password
 from .portal_permissions import Perm
@@ -21,7 +22,7 @@ COMPANY = "Northwind Facilities Ltd"
 ADMIN_EMAIL = "dana.whitfield@northwind.example"
 SITE_MANAGER_EMAIL = "raj.mehta@northwind.example"
 SITE_MANAGER_PERMS = (Perm.ORDERS_VIEW_MINE, Perm.QUOTES_DECIDE, Perm.MESSAGES_SEND)
-# The account's sites ("name, address"); each order also names the site it came from in its problem text.
+# The account's sites ("name, address"); each order is for one of them (Order.site_id).
 SITES = [
     "Head office, 5 Wharf Road, London N1 7GR",
     "Warehouse, Unit 3 Orbital Park, Barking IG11 0DG",
@@ -39,6 +40,8 @@ ORDERS = [
     ("Collected", 1, "tablet", "Samsung", "Galaxy Tab Active4 Pro", "Forklift tablet: screen delaminating"),
     ("Collected", 2, "laptop", "Lenovo", "ThinkPad T14 Gen 3", "Spilled tea on the keyboard"),
 ]
+# Orders staff scheduled a visit for: index → (days from now, shop time).
+SCHEDULED = {0: (1, "10:00"), 1: (2, "14:30")}
 QUOTE_KIND = {"scanner": "phone"}  # the demo's quote lines for a device kind it has none for
 # Assets without an order yet (site, kind, make, model, customer reference).
 SPARE_ASSETS = [
@@ -111,6 +114,9 @@ def seed_business_account(
     session.add_all(sites)
     session.flush()
     by_name = {s.name: s for s in stages}
+    types = order_job.job_types(session)
+    job_type = "Repair" if "Repair" in types else ""
+    tz = timefmt.shop_timezone(session)
     orders = []
     devices: list[Device] = []
     collected = []
@@ -136,7 +142,7 @@ def seed_business_account(
             customer=account,
             location=locations[index % len(locations)],
             device=device,
-            problem=f"{problem}. Site: {SITES[site]}.",
+            problem=f"{problem}.",
             actor=actor,
             booked_in_at=booked,
             intake_condition="Asset label on the back. Company device: no personal data to keep.",
@@ -145,6 +151,11 @@ def seed_business_account(
         )
         order = new.order
         order.site_id = sites[site].id
+        order.job_type, order.po_number = job_type, f"NW-PO-{4460 + index}"
+        if index in SCHEDULED:  # a visit staff booked (shown under "Next scheduled jobs")
+            days, at_time = SCHEDULED[index]
+            day = (now.astimezone(ZoneInfo(tz)) + timedelta(days=days)).date()
+            order.scheduled_at = order_job.parse_schedule(f"{day.isoformat()}T{at_time}", tz)
         order.accessories = rng.choice(["Charger", "", "Charger and case"])
         kind_for_quote = QUOTE_KIND.get(kind, kind)
         at = _walk_to(session, order, stages, by_name[stage_name], booked, kind_for_quote, actor, rng, now)
@@ -224,7 +235,7 @@ def _seed_request(session: Session, secret_key: str, account: Customer, user: Po
         site_id=printer.site_id,
         job_type="Service" if "Service" in types else (types[0] if types else ""),
         device_id=printer.id,
-        description=f"{REQUEST_PROBLEM} Site: {SITES[SPARE_ASSETS[0][0]]}.",
+        description=REQUEST_PROBLEM,
         preferred_date=(now + timedelta(days=3)).date(),
         po_number="NW-PO-4471",
         actor=audit.Actor("portal", user.id, user.email),

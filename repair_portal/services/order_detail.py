@@ -18,7 +18,7 @@ from ..models import (
     Stage,
     StatusEvent,
 )
-from . import alerts, orders, phones, portal_links, timefmt
+from . import alerts, order_job, orders, phones, portal_links, sites, timefmt
 from .email_templates import TEMPLATES
 from .intake import IntakeCheck, checks_of
 
@@ -85,6 +85,14 @@ class OrderSummary:
     assigned_to: str = ""
     has_quote: bool = False
     open_alerts: list[OpenAlert] = field(default_factory=list)
+    site: str = ""  # the customer's site the job is for (business accounts)
+    scheduled: str = ""  # shop time, date and time
+    po_number: str = ""
+    job_type: str = ""
+    requested_by: str = ""  # a customer request: the portal user who asked ('' = booked in by staff)
+    requested_at: str = ""
+    preferred: str = ""  # the day they asked for
+    requested_site: str = ""  # the site they asked for
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,14 @@ class OrderDetail:
     tracking_code: str | None
     has_quote: bool
     open_alerts: list[OpenAlert]
+    site: str
+    scheduled: str
+    po_number: str
+    job_type: str
+    requested_by: str
+    requested_at: str
+    preferred: str
+    requested_site: str
     history: list[HistoryItem]
     emails: list[EmailItem]
 
@@ -163,6 +179,8 @@ def order_detail(session: Session, order_id: int, secret_key: str) -> OrderDetai
     tech = session.get(StaffUser, order.assigned_to_id) if order.assigned_to_id else None
     stages = {s.id: s for s in session.exec(select(Stage))}
     staff_names = {u.id: u.name for u in session.exec(select(StaffUser))}
+    site = sites.site_of(session, order.customer_id, order.site_id)
+    request = order_job.request_note(session, order, tz)
     events = session.exec(
         select(StatusEvent)
         .where(StatusEvent.order_id == order_id)
@@ -198,6 +216,14 @@ def order_detail(session: Session, order_id: int, secret_key: str) -> OrderDetai
         ).first()
         is not None,
         open_alerts=[_open_alert(a, tz) for a in alerts.open_for_order(session, order.id)],
+        site=site.name if site is not None else "",
+        scheduled=timefmt.short(order.scheduled_at, tz),
+        po_number=order.po_number,
+        job_type=order.job_type,
+        requested_by=request.requested_by if request else "",
+        requested_at=request.requested_at if request else "",
+        preferred=request.preferred if request else "",
+        requested_site=request.site if request else "",
         history=[
             HistoryItem(
                 stages[e.to_stage_id].name,

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Location, Order, StaffUser
-from . import audit, clock, edits, locking
+from . import audit, clock, edits, locking, order_job
 from .ids import parse_id
 
 LABELS = {
@@ -26,6 +26,10 @@ LABELS = {
     "promised": "promised date",
     "assigned_to_id": "technician",
     "location_id": "location",
+    "site_id": "site",
+    "scheduled": "scheduled date",
+    "po_number": "PO number",
+    "job_type": "job type",
 }
 LIMITS = {"problem": 4000, "intake_condition": 4000, "public_note": 4000, "internal_note": 8000}
 
@@ -41,6 +45,10 @@ class DetailsForm:
     promised: str = ""  # YYYY-MM-DD in the shop's timezone
     assigned_to_id: str = ""
     location_id: str = ""
+    site_id: str = ""  # one of the customer's sites (business accounts)
+    scheduled: str = ""  # YYYY-MM-DDTHH:MM in the shop's timezone
+    po_number: str = ""  # the customer's purchase-order number
+    job_type: str = ""  # one of the shop's job types
 
 
 class DetailsInvalid(ValueError):
@@ -64,15 +72,25 @@ def form_for(order: Order, tz: str) -> DetailsForm:
         promised=promised,
         assigned_to_id=str(order.assigned_to_id or ""),
         location_id=str(order.location_id),
+        site_id=str(order.site_id or ""),
+        scheduled=order_job.schedule_value(order.scheduled_at, tz),
+        po_number=order.po_number,
+        job_type=order.job_type,
     )
 
 
 def _normalised(form: DetailsForm) -> DetailsForm:
-    """Trim text the same way for every side, so whitespace alone never looks like a change."""
-    return DetailsForm(**{f.name: str(getattr(form, f.name)).strip() for f in fields(DetailsForm)})
+    """Trim text the same way for every side, so whitespace alone never looks like a change (and the same
+    moment typed two ways is one value)."""
+    values = {f.name: str(getattr(form, f.name)).strip() for f in fields(DetailsForm)}
+    values["po_number"] = order_job.one_line(values["po_number"])
+    values["job_type"] = order_job.one_line(values["job_type"])
+    values["scheduled"] = order_job.canonical_schedule(values["scheduled"])
+    return DetailsForm(**values)
 
 
-def validate(session: Session, form: DetailsForm) -> dict[str, str]:
+def validate(session: Session, form: DetailsForm, *, customer_id: int = 0, tz: str = "Europe/London") -> dict[str, str]:
+    """Every field's problem. `customer_id` is the order's customer: the only one whose sites it may have."""
     errors: dict[str, str] = {}
     if not form.problem:
         errors["problem"] = "Describe the problem the customer reported."
@@ -93,6 +111,14 @@ def validate(session: Session, form: DetailsForm) -> dict[str, str]:
     location = session.get(Location, location_id) if location_id else None
     if location is None or not location.active:
         errors["location_id"] = "Choose an open location."
+    for name, problem in (
+        ("site_id", order_job.site_problem(session, customer_id, form.site_id)),
+        ("scheduled", order_job.schedule_problem(form.scheduled, tz)),
+        ("po_number", order_job.po_problem(form.po_number)),
+        ("job_type", order_job.job_type_problem(session, form.job_type)),
+    ):
+        if problem:
+            errors[name] = problem
     return errors
 
 
@@ -106,7 +132,7 @@ def _last_editor(session: Session, order_id: int) -> str:
     return edits.editor_name(session, event)
 
 
-def _apply(order: Order, name: str, value: str, tz: str) -> None:
+def _apply(session: Session, order: Order, name: str, value: str, tz: str) -> None:
     if name == "promised":
         if value:
             local = datetime.combine(date.fromisoformat(value), time(17, 0), ZoneInfo(tz))
@@ -117,6 +143,12 @@ def _apply(order: Order, name: str, value: str, tz: str) -> None:
         order.assigned_to_id = int(value) if value else None
     elif name == "location_id":
         order.location_id = int(value)
+    elif name == "site_id":
+        order.site_id = int(value) if value else None
+    elif name == "scheduled":
+        order.scheduled_at = order_job.parse_schedule(value, tz)
+    elif name == "job_type":
+        order.job_type = order_job.job_type_choice(session, value) or ""
     else:
         setattr(order, name, value)
 
@@ -134,7 +166,7 @@ def save_details(
     if order is None:
         raise LookupError("That order no longer exists.")
     original, mine = _normalised(original), _normalised(mine)
-    theirs = form_for(order, tz)
+    theirs = _normalised(form_for(order, tz))
     names = [f.name for f in fields(DetailsForm)]
     mine_changed = [n for n in names if getattr(mine, n) != getattr(original, n)]
     conflicts = [
@@ -145,12 +177,12 @@ def save_details(
     to_apply = [n for n in mine_changed if getattr(theirs, n) != getattr(mine, n)]
     if not to_apply:
         return order, []
-    errors = validate(session, mine)
+    errors = validate(session, mine, customer_id=order.customer_id, tz=tz)
     errors = {k: v for k, v in errors.items() if k in to_apply}
     if errors:
         raise DetailsInvalid(errors)
     for name in to_apply:
-        _apply(order, name, getattr(mine, name), tz)
+        _apply(session, order, name, getattr(mine, name), tz)
     order.updated_at = clock.now()
     order.version += 1
     session.add(order)

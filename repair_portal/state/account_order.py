@@ -14,7 +14,7 @@ from .. import routes
 from ..actions import order_page
 from ..db import session_scope
 from ..models import Order, Site
-from ..services import account_orders, attachments, audit, order_parts, pay_view, service_reports
+from ..services import account_orders, attachments, audit, order_parts, pay_view, service_reports, timefmt
 from ..services.account_scope import order_for
 from ..services.ids import parse_id
 from ..services.portal_auth import PortalIdentity
@@ -35,6 +35,7 @@ class AccountOrderState(TrackQuoteState):
     can_upload: bool = False
     po_number: str = ""
     site_name: str = ""
+    scheduled: str = ""  # when the shop scheduled the job (shop time)
     upload_error: str = ""
 
     # --- who and which order (overrides of the link's rules) ----------------------------------
@@ -99,7 +100,8 @@ class AccountOrderState(TrackQuoteState):
         self.can_upload = Perm.FILES_UPLOAD in perms and not self.preview
         self.po_number = order.po_number
         site = session.get(Site, order.site_id) if order.site_id else None
-        self.site_name = site.name if site is not None else ""
+        self.site_name = site.name if site is not None and site.customer_id == order.customer_id else ""
+        self.scheduled = timefmt.short(order.scheduled_at, timefmt.shop_timezone(session))
         self.tab = self._allowed_tab(self.tab)
 
     def _view_of(self, session, order: Order):

@@ -9,7 +9,7 @@ import reflex as rx
 
 from .. import routes
 from ..db import session_scope
-from ..services import account_overview
+from ..services import account_overview, invoices
 from .guard import portal_action
 from .portal_orders import OrderRowView, row_view
 from .portal_session import PortalSessionState
@@ -52,12 +52,15 @@ class PortalHomeState(PortalSessionState):
     invoices_due: list[DueView] = []
     show_payments: bool = False
     payments: list[PaidView] = []
+    upcoming_href: str = routes.portal_orders(dates="scheduled")  # from today (shop time), set by the loader
 
     @rx.event
     @portal_action(None, read_only=True)
     def load_overview(self):
         with session_scope() as session:
             found = account_overview.overview(session, self._account())
+            today = invoices.shop_today(session).isoformat()
+        self.upcoming_href = routes.portal_orders(dates="scheduled", date_from=today)
         self.show_balances = found.balances is not None
         self.owed = found.balances.owed if found.balances else ""
         self.credit = found.balances.credit if found.balances else ""

@@ -20,6 +20,7 @@ from ..services.money import format_money
 from ..services.portal_permissions import Perm
 from .guard import form_only, portal_action
 from .portal_session import NO_PERMISSION, PortalSessionState
+from .script import scroll_script
 
 PAGE_SIZE = 20
 
@@ -27,6 +28,7 @@ PAGE_SIZE = 20
 class PortalInvoicesState(PortalSessionState):
     show_invoices: bool = False
     show_payments: bool = False
+    show_balances: bool = False  # "Account overview and balances: see" (else owed and credit stay empty)
     owed: str = ""
     credit: str = ""
     invoice_rows: list[InvoiceRow] = []
@@ -72,11 +74,16 @@ class PortalInvoicesState(PortalSessionState):
         return f"{routes.PORTAL_STATEMENT_PDF}?from={self.statement_from}&to={self.statement_to}"
 
     def _load_invoices(self) -> None:
-        customer_id = self._account().customer_id
+        identity = self._account()
+        customer_id = identity.customer_id
+        self.show_balances = identity.may(Perm.OVERVIEW_VIEW)
         with session_scope() as session:
-            currency = ShopSettings.current(session).currency
-            self.owed = format_money(invoice_views.invoice_balance(session, customer_id), currency)
-            self.credit = format_money(store_credit.balance(session, customer_id), currency)
+            if self.show_balances:
+                currency = ShopSettings.current(session).currency
+                self.owed = format_money(invoice_views.invoice_balance(session, customer_id), currency)
+                self.credit = format_money(store_credit.balance(session, customer_id), currency)
+            else:
+                self.owed = self.credit = ""
             self.invoice_rows, self.invoice_total = invoice_views.list_invoices(
                 session,
                 customer_id,
@@ -104,13 +111,15 @@ class PortalInvoicesState(PortalSessionState):
         self.show_payments = identity.may(Perm.PAYMENTS_VIEW)
         self.invoice_rows, self.payment_rows, self.invoice_total, self.payment_total = [], [], 0, 0
         self.owed = self.credit = self.statement_from = self.statement_to = self.invoice_search = ""
-        self.invoice_show, self.invoice_page, self.payment_page = "all", 0, 0
+        self.invoice_show, self.invoice_page, self.payment_page, self.show_balances = "all", 0, 0, False
         if not (self.show_invoices or self.show_payments):
             return [rx.redirect(routes.PORTAL, replace=True), rx.toast.error(NO_PERMISSION)]
         if self.show_invoices:
             self._load_invoices()
         if self.show_payments:
             self._load_payments()
+            if self.router.url.query_parameters.get("part") == "payments":  # the overview's "All payments"
+                return rx.call_script(scroll_script(routes.PAYMENTS_PART))
         return None
 
     @rx.event

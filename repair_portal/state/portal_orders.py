@@ -4,6 +4,7 @@ Every handler only reads, so a staff member's read-only preview may use them too
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import reflex as rx
 
@@ -51,6 +52,15 @@ def row_view(r: account_orders.OrderRow) -> OrderRowView:
     )
 
 
+def _day(value) -> str:
+    """An ISO day from a link's query ('' for anything else)."""
+    text = str(value or "")[:10]
+    try:
+        return date.fromisoformat(text).isoformat() if len(text) == 10 else ""
+    except ValueError:
+        return ""
+
+
 @dataclasses.dataclass
 class Choice:
     value: str
@@ -73,6 +83,7 @@ class PortalOrdersState(PortalSessionState):
     error: str = ""
     loaded: bool = False
     list_hidden: bool = False  # a group that may request work but not see orders
+    filters_key: int = 0
 
     def _query(self) -> OrderQuery:
         site_id = parse_id(self.site) if self.site != "all" else None
@@ -109,11 +120,15 @@ class PortalOrdersState(PortalSessionState):
     @rx.event
     @portal_action(None, read_only=True)
     def load_orders(self):
+        """The list, opened with the filters the link names (the overview's cards link here with them):
+        ?status=open|decision|done, ?dates=booked|scheduled, ?from= and ?to= (ISO days)."""
         identity = self._account()
         params = self.router.url.query_parameters
         self.text, self.site, self.page = "", "all", 1
         self.status = str(params.get("status", "all")) if params.get("status") in STATUSES else "all"
-        self.date_field, self.date_from, self.date_to = "booked", "", ""
+        self.date_field = str(params.get("dates")) if params.get("dates") in DATE_FIELDS else "booked"
+        self.date_from, self.date_to = _day(params.get("from")), _day(params.get("to"))
+        self.filters_key += 1  # the form shows these filters (its fields take their first values again)
         self.can_request = identity.may(Perm.ORDERS_REQUEST) and not identity.preview
         with session_scope() as session:
             self.sites = [
@@ -139,6 +154,7 @@ class PortalOrdersState(PortalSessionState):
     @rx.event
     @portal_action(None, read_only=True)
     def clear_filters(self):
+        self.filters_key += 1
         self.text, self.site, self.status, self.date_field, self.date_from, self.date_to = (
             "",
             "all",

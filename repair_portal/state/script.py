@@ -26,6 +26,14 @@ def focus_script(element_id: str) -> str:
     )
 
 
+def scroll_script(element_id: str) -> str:
+    """Scroll an element into view once it is drawn (a part of the page that the loader fills)."""
+    return (
+        f"(function s(n){{const el=document.getElementById({json.dumps(element_id)});"
+        "if(el){el.scrollIntoView({block:'start'});}else if(n<100){setTimeout(()=>s(n+1),20);}})(0)"
+    )
+
+
 NO_SIGNATURE = "Please sign in the box above, or choose “Type my name as my signature”."
 PAD_ID = "signature-pad"
 _REF = f"refs['ref_{PAD_ID.replace('-', '_')}']"

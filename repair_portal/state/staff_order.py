@@ -19,6 +19,7 @@ from ..services import (
     counter,
     messages,
     order_activity,
+    order_job,
     pay_view,
     portal_links,
     portal_view,
@@ -68,6 +69,9 @@ class StaffOrderState(StaffSessionState):
     stage_options: list[StageOption] = []
     staff_options: list[ChoiceOption] = []
     location_options: list[ChoiceOption] = []
+    site_options: list[ChoiceOption] = []  # the customer's own sites only (a business account's)
+    job_type_options: list[str] = []  # the shop's job types
+    has_sites: bool = False  # a business account: the details form asks for the site
     thread: list[ThreadRow] = []
     quote_summary: str = ""
     quote_version: int = 0
@@ -118,6 +122,9 @@ class StaffOrderState(StaffSessionState):
                 ChoiceOption(str(loc.id), loc.name)
                 for loc in session.exec(select(Location).where(Location.active).order_by(Location.name))
             ]
+            job = order_job.choices(session, order)
+            self.site_options = [ChoiceOption(site_id, name) for site_id, name in job.sites]
+            self.job_type_options, self.has_sites = job.job_types, job.has_sites
             self.summary = detail.summary
             self.stage_id = str(detail.stage_id)
             self.has_link = detail.tracking_code is not None

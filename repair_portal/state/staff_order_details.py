@@ -1,4 +1,5 @@
-"""Editing an order's details (problem, notes, promised date, technician, location) with optimistic locking."""
+"""Editing an order's details (problem, notes, promised date, technician, location, and the job's site,
+schedule, PO number and job type) with optimistic locking."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from ..services.permissions import Action
 from .guard import form_only, staff_action
 from .staff_order import StaffOrderState
 
-UNASSIGNED = "none"
+UNASSIGNED = "none"  # the selects' "nothing chosen" (a select item's value can't be empty)
+NO_JOB_TYPE = "__none__"  # (a shop could call a job type "none")
+SENTINELS = {"assigned_to_id": UNASSIGNED, "site_id": UNASSIGNED, "job_type": NO_JOB_TYPE}
+
+
+def _for_selects(values: dict[str, str]) -> dict[str, str]:
+    return {**values, **{name: values.get(name) or empty for name, empty in SENTINELS.items()}}
 
 
 @dataclasses.dataclass
@@ -43,7 +50,7 @@ class StaffOrderDetailsState(StaffOrderState):
         if form is None:
             return rx.toast.error("That order no longer exists.")
         self._original = dataclasses.asdict(form)
-        self.edit_values = {**self._original, "assigned_to_id": form.assigned_to_id or UNASSIGNED}
+        self.edit_values = _for_selects(self._original)
         self.field_errors, self.conflicts, self.conflict_message = {}, [], ""
         self.form_key += 1
         self.editing = True
@@ -62,11 +69,12 @@ class StaffOrderDetailsState(StaffOrderState):
         if not self.editing or not self._original:
             return rx.toast.error("Open the form again: nothing was saved.")
         raw = {k: str(form_data.get(k, self._original.get(k, "")))[:8000] for k in order_edit.LABELS}
-        if raw["assigned_to_id"] == UNASSIGNED:
-            raw["assigned_to_id"] = ""
+        for name, empty in SENTINELS.items():
+            if raw[name] == empty:
+                raw[name] = ""
         mine = order_edit.DetailsForm(**raw)
         original = order_edit.DetailsForm(**self._original)
-        self.edit_values = {**raw, "assigned_to_id": raw["assigned_to_id"] or UNASSIGNED}
+        self.edit_values = _for_selects(raw)
         try:
             with write_session() as session:
                 _, changed = order_edit.save_details(
@@ -106,4 +114,8 @@ class StaffOrderDetailsState(StaffOrderState):
             return next((o.name for o in self.staff_options if o.id == value), "Unassigned")
         if field == "location_id":
             return next((o.name for o in self.location_options if o.id == value), value)
+        if field == "site_id":
+            return next((o.name for o in self.site_options if o.id == value), "No site") if value else "No site"
+        if field == "scheduled":
+            return value.replace("T", " ") or "Not scheduled"
         return value or "(empty)"

@@ -14,6 +14,7 @@ from repair_portal.api import api_routes, security_headers
 from repair_portal.db import session_scope, write_session
 from repair_portal.models import Invoice, Order, PermissionGroup, Role, StoreCreditEntry
 from repair_portal.services import audit, invoices, payments, portal_auth, staff_auth, store_credit
+from repair_portal.state.portal_home import PortalHomeState
 from repair_portal.state.portal_invoices import PortalInvoicesState
 from repair_portal.state.staff_customer_billing import StaffCustomerBillingState
 from repair_portal.state.staff_order_invoice import StaffOrderInvoiceState
@@ -46,7 +47,13 @@ def world(app_env, engine):
         payments_only = PermissionGroup(name="Payments only", permissions_json='["payments.view"]')
         invoices_only = PermissionGroup(name="Invoices only", permissions_json='["invoices.view"]')
         nothing = PermissionGroup(name="Nothing", permissions_json="[]")
-        s.add_all([payments_only, invoices_only, nothing])
+        site_manager = PermissionGroup(
+            name="Site manager", permissions_json='["orders.view_mine", "quotes.decide", "messages.send"]'
+        )
+        with_balances = PermissionGroup(
+            name="Invoices and balances", permissions_json='["invoices.view", "overview.view"]'
+        )
+        s.add_all([payments_only, invoices_only, nothing, site_manager, with_balances])
         s.flush()
         portal = {}
         for key, group in [
@@ -54,6 +61,8 @@ def world(app_env, engine):
             ("payments", payments_only),
             ("invoices", invoices_only),
             ("none", nothing),
+            ("manager", site_manager),
+            ("balances", with_balances),
         ]:
             user = portal_factories.portal_user(s, email=f"{key}@ours.test", customer=ours, group=group)
             portal[key] = portal_auth.open_session(s, app_env, user, ip="", user_agent="", mfa_passed=True)
@@ -185,6 +194,56 @@ def test_each_group_gets_only_its_part(world):
     assert nothing.invoice_rows == [] and nothing.payment_rows == []
     stranger = _portal_state(None)
     assert redirect_path(stranger.load_money()) == "/portal/sign-in"
+
+
+def test_balances_need_the_overview_permission_on_the_invoices_page(world):
+    """ "Invoices: see" shows the invoices; the owed total and the store credit need "Account overview and
+    balances: see" too, and without it they are not in the state at all (every reload keeps them out)."""
+    invoices_only = _portal_state(world["portal"]["invoices"])
+    invoices_only.load_money()
+    assert invoices_only.invoice_rows and not invoices_only.show_balances
+    assert (invoices_only.owed, invoices_only.credit) == ("", "")
+    invoices_only.set_invoice_show("unpaid")
+    invoices_only.handle_invoice_search("")
+    invoices_only.next_invoice_page()
+    assert (invoices_only.owed, invoices_only.credit) == ("", "") and not invoices_only.show_balances
+    with_balances = _portal_state(world["portal"]["balances"])
+    with_balances.load_money()
+    assert with_balances.show_balances and (with_balances.owed, with_balances.credit) == ("£180.00", "£30.00")
+
+
+def _home(token: str):
+    return connect(make_state(PortalHomeState, path="/portal"), **{cookies.PORTAL_SESSION: token})
+
+
+def test_the_overview_of_a_restricted_group_holds_no_balances_invoices_or_payments(world):
+    admin = _home(world["portal"]["admin"])
+    admin.load_overview()
+    assert admin.show_balances and admin.owed == "£180.00" and admin.credit == "£30.00" and admin.has_credit
+    assert admin.invoices_due and admin.payments
+    for key in ("manager", "none"):
+        restricted = _home(world["portal"][key])
+        restricted.load_overview()
+        assert restricted.loaded and not (restricted.show_balances or restricted.show_invoices)
+        assert not restricted.show_payments and not restricted.has_credit
+        assert (restricted.owed, restricted.credit) == ("", "")
+        assert restricted.invoices_due == [] and restricted.payments == [], key
+    invoices_only = _home(world["portal"]["invoices"])
+    invoices_only.load_overview()
+    assert invoices_only.show_invoices and invoices_only.invoices_due  # its own part...
+    assert not invoices_only.show_balances and (invoices_only.owed, invoices_only.credit) == ("", "")
+    assert invoices_only.payments == [] and not invoices_only.show_payments  # ...and nothing else
+
+
+def test_the_overviews_all_payments_link_scrolls_to_the_payments(world):
+    state = connect(
+        make_state(PortalInvoicesState, path="/portal/invoices?part=payments"),
+        **{cookies.PORTAL_SESSION: world["portal"]["admin"]},
+    )
+    result = state.load_money()
+    assert "account-payments" in str(result) and "scrollIntoView" in str(result)
+    plain = _portal_state(world["portal"]["admin"])
+    assert plain.load_money() is None
 
 
 # --- routes ---------------------------------------------------------------------------------------------

@@ -79,7 +79,9 @@ def test_demo_business_account_has_sites_orders_quotes_payments_and_two_portal_u
         orders = s.exec(select(Order).where(Order.customer_id == business.id)).all()
         assert len(orders) == account.orders >= 8
         assert len({o.stage_id for o in orders}) == _count(s, Stage)  # every stage of the workflow
-        assert len({o.problem.split("Site: ")[1] for o in orders}) == account.sites >= 2  # several sites
+        assert len({o.site_id for o in orders}) == account.sites >= 2  # several sites, each order at one
+        assert all(o.po_number and o.job_type for o in orders)  # as the shop (or the request) entered them
+        assert len([o for o in orders if o.scheduled_at is not None]) == 3  # two visits staff booked, the request
         order_ids = [o.id for o in orders]
         waiting = s.exec(select(Quote).where(Quote.order_id.in_(order_ids)).where(Quote.status == "sent")).all()
         assert len(waiting) == 1  # one quote awaiting the account's approval

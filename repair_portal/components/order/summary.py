@@ -1,4 +1,5 @@
-"""The repair summary card (customer, device, problem, notes) and its edit form."""
+"""The repair summary card (customer, device, problem, notes, the job's site, schedule, PO and type) and its edit
+form."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ...state.staff_order_rows import ChoiceOption
 from ..ui import conflict_notice, form_field
 from .common import card, fact
 from .intake_facts import intake_facts
+from .job import job_facts, job_fields, request_note
 
 
 def _text_block(label: str, value, *, note: str = "", **props) -> rx.Component:
@@ -54,9 +56,11 @@ def _view() -> rx.Component:
                 ),
             ),
             fact("Technician", S.summary.assigned_to),
+            *job_facts(),
             gap="1rem 2rem",
             wrap="wrap",
         ),
+        request_note(),
         rx.divider(),
         _text_block("Reported problem", S.summary.problem),
         _text_block("Condition at intake", S.summary.intake_condition),
@@ -152,6 +156,7 @@ def _form() -> rx.Component:
                 direction=rx.breakpoints(initial="column", sm="row"),
                 width="100%",
             ),
+            job_fields(),
             rx.hstack(
                 rx.button("Cancel", type="button", variant="soft", color_scheme="gray", on_click=D.cancel_edit),
                 rx.button(rx.icon("save", size=14), "Save", type="submit", id="edit-save"),

@@ -258,5 +258,5 @@ def payments_card() -> rx.Component:
         ),
         size="3",
         width="100%",
-        id="account-payments",
+        id=routes.PAYMENTS_PART,
     )

@@ -29,10 +29,10 @@ def _select(label: str, element_id: str, name: str, value, options) -> rx.Compon
     )
 
 
-def _date(label: str, element_id: str, name: str) -> rx.Component:
+def _date(label: str, element_id: str, name: str, value) -> rx.Component:
     return rx.vstack(
         field_label(label, element_id),
-        rx.input(type="date", id=element_id, name=name, size="3", style=TAP, width="100%"),
+        rx.input(type="date", id=element_id, name=name, default_value=value, size="3", style=TAP, width="100%"),
         spacing="1",
         min_width="0",
     )
@@ -80,11 +80,11 @@ def filters() -> rx.Component:
                     "Dates",
                     "order-date-field",
                     "date_field",
-                    "booked",
+                    S.date_field,
                     [rx.select.item(v, value=k) for k, v in DATE_FIELDS.items()],
                 ),
-                _date("From", "order-from", "date_from"),
-                _date("To", "order-to", "date_to"),
+                _date("From", "order-from", "date_from", S.date_from),
+                _date("To", "order-to", "date_to", S.date_to),
                 columns=rx.breakpoints(initial="2", md="5"),
                 gap="0.75rem",
                 width="100%",
@@ -117,6 +117,7 @@ def filters() -> rx.Component:
         ),
         on_submit=S.handle_search,
         reset_on_submit=False,
+        key=S.filters_key.to(str),  # drawn afresh with the filters a link opened the list with
         id="order-filters",
         width="100%",
     )

@@ -14,10 +14,12 @@ from ...state.portal_orders import OrderRowView
 LINK = {"color": "var(--accent-text)", "min_height": "44px", "display": "inline-flex", "align_items": "center"}
 
 
-def _card(title: str, element_id: str, *children, more: str = "", more_href: str = "") -> rx.Component:
+def _card(title: str, element_id: str, *children, more: str = "", more_href="", more_when=None) -> rx.Component:
+    """A card whose heading links to its list (`more_when`: only when the group may see that list)."""
     head = [rx.heading(title, as_="h2", size="4")]
     if more:
-        head.append(rx.link(more, href=more_href, size="3", style=LINK, id=f"{element_id}-more"))
+        link = rx.link(more, href=more_href, size="3", style=LINK, id=f"{element_id}-more")
+        head.append(link if more_when is None else rx.cond(more_when, link))
     return rx.card(
         rx.vstack(
             rx.flex(*head, justify="between", align="center", wrap="wrap", gap="0.5rem", width="100%"),
@@ -130,6 +132,7 @@ def _balances() -> rx.Component:
             ),
             more="Invoices and statement",
             more_href=routes.PORTAL_INVOICES,
+            more_when=H.show_invoices,
         ),
     )
 
@@ -146,6 +149,8 @@ def account_home() -> rx.Component:
                     "Waiting for your decision",
                     "overview-decisions",
                     _orders(H.decisions, "Nothing to decide.", "overview-decisions"),
+                    more="All waiting",
+                    more_href=routes.portal_orders(status="decision"),
                 ),
             ),
             rx.cond(
@@ -155,8 +160,8 @@ def account_home() -> rx.Component:
                     "overview-open",
                     rx.text(H.open_total, " open", size="2", color_scheme="gray", id="overview-open-count"),
                     _orders(H.open_orders, "No open orders.", "overview-open"),
-                    more="All orders",
-                    more_href=routes.PORTAL_ORDERS,
+                    more="All open orders",
+                    more_href=routes.portal_orders(status="open"),
                 ),
             ),
             rx.cond(
@@ -165,6 +170,8 @@ def account_home() -> rx.Component:
                     "Next scheduled jobs",
                     "overview-upcoming",
                     _orders(H.upcoming, "Nothing scheduled.", "overview-upcoming"),
+                    more="All scheduled",
+                    more_href=H.upcoming_href,
                 ),
             ),
             rx.cond(
@@ -191,6 +198,8 @@ def account_home() -> rx.Component:
                         rx.el.div(rx.foreach(H.payments, _paid), style={"width": "100%"}),
                         rx.text("No payments yet.", size="3", color_scheme="gray"),
                     ),
+                    more="All payments",
+                    more_href=routes.PORTAL_PAYMENTS,
                 ),
             ),
             columns=rx.breakpoints(initial="1", md="2"),

@@ -16,6 +16,11 @@ from ...state.portal_invoices import PortalInvoicesState as S
 def account_invoices() -> rx.Component:
     return account_layout(
         "invoices",
-        rx.cond(S.show_invoices, rx.vstack(balances(), invoices_card(), statement_card(), spacing="4", width="100%")),
+        rx.cond(
+            S.show_invoices,
+            rx.vstack(
+                rx.cond(S.show_balances, balances()), invoices_card(), statement_card(), spacing="4", width="100%"
+            ),
+        ),
         rx.cond(S.show_payments, payments_card()),
     )

@@ -89,9 +89,13 @@ SCREEN = OrderScreen(
 
 def _facts() -> rx.Component:
     return rx.cond(
-        (A.po_number != "") | (A.site_name != ""),
+        (A.po_number != "") | (A.site_name != "") | (A.scheduled != ""),
         rx.flex(
             rx.cond(A.site_name != "", rx.text(rx.text.span("Site: ", color_scheme="gray"), A.site_name, size="3")),
+            rx.cond(
+                A.scheduled != "",
+                rx.text(rx.text.span("Scheduled: ", color_scheme="gray"), A.scheduled, size="3", id="order-scheduled"),
+            ),
             rx.cond(
                 A.po_number != "",
                 rx.text(rx.text.span("Your PO number: ", color_scheme="gray"), A.po_number, size="3", id="order-po"),
