@@ -20,6 +20,7 @@ from ..services import (
     messages,
     order_activity,
     pay_view,
+    payments,
     portal_links,
     portal_view,
     quote_builder,
@@ -85,6 +86,7 @@ class StaffOrderState(StaffSessionState):
     can_manage_links: bool = False
     can_manage_quotes: bool = False
     can_record_payments: bool = False
+    payment_key: str = ""  # the "Record payment" form's idempotency key (unique, not secret)
     online_payments: list[pay_view.OnlinePaymentRow] = []  # refundable through the provider
     can_edit_details: bool = False
     can_view_as_customer: bool = False
@@ -194,6 +196,7 @@ class StaffOrderState(StaffSessionState):
             ("can_sign_at_counter", Action.SIGN_AT_COUNTER),
         ):
             setattr(self, flag, can(identity.role, action))
+        self.payment_key = payments.new_payment_key()
         self._reload()
         if not self.found:
             return None
