@@ -61,7 +61,8 @@ class StaffOrderDetailsState(StaffOrderState):
         identity = self._me()
         if not self.editing or not self._original:
             return rx.toast.error("Open the form again: nothing was saved.")
-        raw = {k: str(form_data.get(k, self._original.get(k, "")))[:8000] for k in order_edit.LABELS}
+        # clipped above every field's limit (order_edit.LIMITS): an over-long field is refused with a message
+        raw = {k: str(form_data.get(k, self._original.get(k, "")))[:9000] for k in order_edit.LABELS}
         if raw["assigned_to_id"] == UNASSIGNED:
             raw["assigned_to_id"] = ""
         mine = order_edit.DetailsForm(**raw)
