@@ -3,9 +3,9 @@
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
-from repair_portal.settings import get_settings
+from repair_portal.settings import load_settings
 
-settings = get_settings()
+settings = load_settings(keys_required=False)  # the app itself checks the keys when it starts (settings.py)
 
 config = rx.Config(
     app_name="repair_portal",

@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 import repair_portal.models  # noqa: F401  (registers every table)
 from alembic import context
 from repair_portal.db import make_engine
-from repair_portal.settings import get_settings
+from repair_portal.settings import data_paths
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):
@@ -19,7 +19,7 @@ target_metadata = SQLModel.metadata
 
 
 def _url() -> str:
-    return config.attributes.get("database_url") or get_settings().database_url
+    return config.attributes.get("database_url") or data_paths()[1]  # migrating needs no keys
 
 
 def run_migrations_offline() -> None:

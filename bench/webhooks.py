@@ -41,6 +41,7 @@ def main() -> int:
 
     from repair_portal import routes
     from repair_portal.api import payments as payment_routes
+    from repair_portal.keys import ensure_keys
     from repair_portal.migrations import upgrade_to_head
     from tests.stripe_standin import SECRET_KEY, WEBHOOK_SECRET, StripeStandInServer
 
@@ -48,6 +49,7 @@ def main() -> int:
         return None
 
     payment_routes.live.publish = no_live_pages
+    ensure_keys(data, url, secret_in_env=True)  # the scratch shop's passcode_key, as `bootstrap` makes it
     upgrade_to_head(url)
     webhook = Route(routes.STRIPE_WEBHOOK, payment_routes.stripe_webhook, methods=["POST"])
     with StripeStandInServer(prefix="/stripe", webhook_path=routes.STRIPE_WEBHOOK, routes=[webhook]) as server:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sqlite3
+import os
 import sys
 from pathlib import Path
 
 from . import routes
-from .settings import get_settings
+from .cli_backup import cmd_backup, cmd_restore
+from .settings import SettingsError, data_paths, get_settings
 
 BANNER_WIDTH = 78
 
@@ -22,8 +23,31 @@ def _banner(lines: list[str]) -> str:
 def cmd_migrate(_args) -> int:
     from .migrations import upgrade_to_head
 
-    upgrade_to_head(get_settings().database_url)
+    upgrade_to_head(data_paths()[1])  # needs no keys
     print("Database schema is up to date.")
+    return 0
+
+
+def _ensure_keys(*, accept_loss: bool = False) -> list[str]:
+    """The explicit first-time step for the installation keys (repair_portal/keys.py): a missing key is
+    created only while the database holds nothing it protects (`accept_loss`: knowingly, regardless)."""
+    from .keys import ensure_keys
+
+    data_dir, database_url = data_paths()
+    created = ensure_keys(
+        data_dir, database_url, secret_in_env=os.environ.get("SECRET_KEY") is not None, accept_loss=accept_loss
+    )
+    if created:
+        names = " and ".join(str(data_dir / name) for name in created)
+        it = "them" if len(created) > 1 else "it"
+        print(f"Created {names} (mode 600). Keep {it} with the database's backups.", flush=True)
+    return created
+
+
+def cmd_create_keys(args) -> int:
+    created = _ensure_keys(accept_loss=args.accept_loss)
+    if not created:
+        print("The installation keys are in place; nothing was created.")
     return 0
 
 
@@ -83,6 +107,7 @@ def cmd_bootstrap(_args) -> int:
     from .migrations import upgrade_to_head
     from .services.demo import database_is_empty
 
+    _ensure_keys()  # before anything reads them: a fresh machine gets them, a shop that lost one is stopped
     settings = get_settings()
     upgrade_to_head(settings.database_url)
     with session_scope() as session:
@@ -109,6 +134,7 @@ def cmd_seed_demo(_args) -> int:
     from .migrations import upgrade_to_head
     from .models import Order
 
+    _ensure_keys()
     settings = get_settings()
     upgrade_to_head(settings.database_url)
     with session_scope() as session:
@@ -140,6 +166,7 @@ def cmd_create_admin(args) -> int:
     from .services.passwords import PasswordPolicyError
     from .services.staff_auth import AccountError, create_staff_user
 
+    _ensure_keys()
     settings = get_settings()
     upgrade_to_head(settings.database_url)
     email = args.email or input("Email: ").strip()
@@ -191,64 +218,6 @@ def cmd_reset_mfa(args) -> int:
     return 0
 
 
-def cmd_backup(args) -> int:
-    settings = get_settings()
-    if not settings.is_sqlite:
-        print("backup uses SQLite's backup API; for PostgreSQL use pg_dump.", file=sys.stderr)
-        return 1
-    source_path = settings.database_url.removeprefix("sqlite:///")
-    dest = Path(args.dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if not Path(source_path).is_file():
-        print(f"No database at {source_path}.", file=sys.stderr)
-        return 1
-    src = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-    out = sqlite3.connect(dest)
-    try:
-        src.backup(out)
-    finally:
-        out.close()
-        src.close()
-    print(
-        f"Backed up {source_path} to {dest}. Keep {settings.data_dir / 'secret_key'}, "
-        f"{settings.data_dir / 'passcode_key'} and {settings.uploads_dir} with it: "
-        "links, kept device passcodes and photos need them."
-    )
-    return 0
-
-
-def cmd_restore(args) -> int:
-    settings = get_settings()
-    if not settings.is_sqlite:
-        print("restore uses SQLite's backup API; for PostgreSQL use pg_restore.", file=sys.stderr)
-        return 1
-    source = Path(args.source)
-    if not source.is_file():
-        print(f"{source} does not exist.", file=sys.stderr)
-        return 1
-    check = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        try:
-            healthy = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        except sqlite3.DatabaseError:
-            healthy = False
-        if not healthy:
-            print(f"{source} is not a healthy SQLite database; nothing was restored.", file=sys.stderr)
-            return 1
-        target = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"))
-        try:
-            check.backup(target)
-        finally:
-            target.close()
-    finally:
-        check.close()
-    from .migrations import upgrade_to_head
-
-    upgrade_to_head(settings.database_url)  # an older backup is brought up to this version's schema
-    print(f"Restored {source}. Restart the app.")
-    return 0
-
-
 def cmd_set_logo(args) -> int:
     from .db import write_session
     from .integrations.images import ImageRejected
@@ -275,6 +244,15 @@ def main(argv: list[str] | None = None) -> int:
         fn=cmd_bootstrap
     )
     sub.add_parser("seed-demo", help="fill an empty database with the demo shop").set_defaults(fn=cmd_seed_demo)
+    keys = sub.add_parser(
+        "create-keys", help="create the installation keys (secret_key, passcode_key) in DATA_DIR where missing"
+    )
+    keys.add_argument(
+        "--accept-loss",
+        action="store_true",
+        help="also replace a lost key the database's data needs (its links or encrypted values stop working)",
+    )
+    keys.set_defaults(fn=cmd_create_keys)
     admin = sub.add_parser("create-admin", help="create an owner account for a real shop (no demo data)")
     admin.add_argument("--email")
     admin.add_argument("--name")
@@ -287,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     backup = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
     backup.add_argument("dest")
     backup.set_defaults(fn=cmd_backup)
-    restore = sub.add_parser("restore", help="replace the database with a backup (stop the app first)")
+    restore = sub.add_parser("restore", help="replace the database with a backup (refused while the app runs)")
     restore.add_argument("source")
     restore.set_defaults(fn=cmd_restore)
     logo = sub.add_parser("set-logo", help="set the shop's logo (or one location's) from an image file")
@@ -295,4 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     logo.add_argument("--location", type=int, help="location id for a location-specific logo")
     logo.set_defaults(fn=cmd_set_logo)
     args = parser.parse_args(argv)
-    return args.fn(args)
+    try:
+        return args.fn(args)
+    except SettingsError as exc:  # a missing key, a running app, a misspelt setting: the message says what to do
+        print(exc, file=sys.stderr)
+        return 1

@@ -7,13 +7,15 @@ from . import (
     routes,
 )
 from .api import api_routes, security_headers
+from .app_lock import serving
 from .components.registry import PAGES
 from .logs import configure as configure_logging
 from .mail_worker import delivery_loop
-from .settings import get_settings
+from .settings import load_settings
 from .state.binding import IdentityBinding
 
-configure_logging(get_settings().log_format)
+# Importing the app checks no keys (tests and `reflex` commands import it); starting it does: `serving`.
+configure_logging(load_settings(keys_required=False).log_format)
 
 app = rx.App(
     head_components=[
@@ -37,4 +39,5 @@ for spec in PAGES:
 
 app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect(routes.STAFF_LOGIN), title="Repair Portal")
 
+app.register_lifespan_task(serving)  # first: a missing key stops the start; holds DATA_DIR/app.lock
 app.register_lifespan_task(delivery_loop)

@@ -7,7 +7,6 @@ Everything configurable lives here so tests can build their own Settings
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -120,23 +119,11 @@ class Settings:
         return f"{self.public_url.rstrip('/')}{path}"
 
     def passcode_key(self) -> bytes:
-        """The key device passcodes are encrypted with (DATA_DIR/passcode_key, created on first use)."""
-        from .integrations.vault import load_or_create_key
+        """The key passcodes, TOTP secrets and typed provider keys are encrypted with (DATA_DIR/passcode_key;
+        created only by an explicit first-time step: repair_portal/keys.py)."""
+        from .integrations.vault import load_key
 
-        return load_or_create_key(self.data_dir)
-
-
-def _load_or_create_secret_key(data_dir: Path) -> str:
-    """A per-installation key kept in the data dir (mode 600), created on first use."""
-    key_file = data_dir / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(32)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    return key
+        return load_key(self.data_dir)
 
 
 def _env_stripe(name: str, prefixes: tuple[str, ...], demo_mode: bool) -> str | None:
@@ -175,19 +162,32 @@ def _env_url(name: str) -> str | None:
     return value
 
 
-def load_settings() -> Settings:
+def data_paths() -> tuple[Path, str]:
+    """DATA_DIR and the database URL: all that migrations, backup and restore need (no keys)."""
     data_dir = Path(os.environ.get("DATA_DIR", PROJECT_ROOT / "data")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'repair_portal.db'}"
+    return data_dir, os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'repair_portal.db'}"
+
+
+def load_settings(*, keys_required: bool = True) -> Settings:
+    """`keys_required=False` (Reflex's config, migrations): no key is read or checked; the secret key is
+    then empty, so nothing that signs or derives may run with such settings."""
+    from . import keys
+
+    data_dir, database_url = data_paths()
     demo_mode = _env_bool("DEMO_MODE", False)
     secret_key = os.environ.get("SECRET_KEY")
-    if secret_key is None:
-        secret_key = _load_or_create_secret_key(data_dir)
-    elif (secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(secret_key) < 32) and not demo_mode:
+    if secret_key is not None and (
+        (secret_key.strip().lower() in PLACEHOLDER_SECRETS or len(secret_key) < 32) and not demo_mode
+    ):
         raise SettingsError(
             "SECRET_KEY is a placeholder or shorter than 32 characters. "
-            "Unset it (a random key is generated in DATA_DIR) or set a real one."
+            "Unset it (the key in DATA_DIR/secret_key is used) or set a real one."
         )
+    if keys_required:
+        keys.check_keys(data_dir, database_url, secret_in_env=secret_key is not None)
+    if secret_key is None:
+        secret_key = keys.read_secret_key(data_dir) or ""
     sendgrid_key = os.environ.get("SENDGRID_API_KEY") or None
     if sendgrid_key and sendgrid_key.strip().lower() in PLACEHOLDER_SECRETS and not demo_mode:
         raise SettingsError("SENDGRID_API_KEY is a placeholder; unset it to use the outbox.")

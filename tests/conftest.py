@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +19,24 @@ from repair_portal.migrations import upgrade_to_head
 from repair_portal.settings import Settings
 
 TEST_SECRET_KEY = "test-installation-key-" + "x" * 32
+
+
+def installation_keys(data_dir: Path, *, secret_key_file: bool = False) -> None:
+    """What `bootstrap` does on a new machine: the keys in DATA_DIR (the secret key usually comes from the
+    environment or the Settings the test builds). The app never creates one by itself (repair_portal/keys.py)."""
+    from repair_portal.keys import ensure_keys
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_keys(data_dir, f"sqlite:///{data_dir / 'no-database-yet.db'}", secret_in_env=not secret_key_file)
+
+
+# Tests that read the app's settings without `app_env` get a DATA_DIR of their own with its keys, never the
+# project's ./data (the app creates no key by itself: repair_portal/keys.py).
+if "DATA_DIR" not in os.environ:
+    _DEFAULT_DATA = Path(tempfile.mkdtemp(prefix="rp-test-data-"))
+    atexit.register(shutil.rmtree, _DEFAULT_DATA, True)
+    installation_keys(_DEFAULT_DATA, secret_key_file=True)
+    os.environ["DATA_DIR"] = str(_DEFAULT_DATA)
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +82,7 @@ def engine(db_url):
 
 @pytest.fixture
 def settings(tmp_path: Path, db_url: str) -> Settings:
+    installation_keys(tmp_path)
     return Settings(
         data_dir=tmp_path,
         database_url=db_url,
@@ -118,6 +139,7 @@ def app_env(monkeypatch, tmp_path: Path, db_url: str):
     from repair_portal import db
     from repair_portal import settings as settings_mod
 
+    installation_keys(tmp_path)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("SECRET_KEY", TEST_SECRET_KEY)

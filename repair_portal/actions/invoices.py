@@ -8,6 +8,7 @@ from ..models import Order
 from ..services import audit, invoices, store_credit
 from ..services.ids import is_digits, parse_id
 from ..services.money import AmountError, format_money, parse_amount
+from ..services.text_input import TextInputError, clean_text
 from . import GONE, Outcome, done, refused
 
 CHANGED = "invoice"
@@ -30,22 +31,25 @@ def create_draft(order_id: int, actor: audit.Actor) -> Outcome:
 
 
 def add_line(order_id: int, invoice_id: int, form: dict, actor: audit.Actor) -> Outcome:
-    quantity_text = str(form.get("quantity", "1") or "1").strip()[:6]
+    try:
+        quantity_text = clean_text(form.get("quantity", "1") or "1", "The quantity", 6)
+    except TextInputError as exc:
+        return _form_refusal(str(exc))
     if not is_digits(quantity_text):
         return _form_refusal("Quantities are whole numbers, like 1 or 2.")
     try:
-        price = parse_amount(str(form.get("price", ""))[:32])
+        price = parse_amount(clean_text(form.get("price", ""), "The price", 32))
         with write_session() as session:
             invoices.add_line(
                 session,
                 invoice_id,
-                str(form.get("description", ""))[:600],
+                str(form.get("description", "")),  # the service refuses an over-long one
                 int(quantity_text),
                 price,
                 actor,
                 order_id=order_id,
             )
-    except (AmountError, invoices.InvoiceError) as exc:
+    except (AmountError, invoices.InvoiceError, TextInputError) as exc:
         return _form_refusal(str(exc))
     return done("Line added.", changed=CHANGED, order_id=order_id)
 
@@ -77,7 +81,7 @@ def issue(order_id: int, invoice_id: int, due_days: str, actor: audit.Actor) -> 
 def void(order_id: int, invoice_id: int, reason: str, actor: audit.Actor) -> Outcome:
     try:
         with write_session() as session:
-            released = invoices.void(session, invoice_id, str(reason)[:1200], actor, order_id=order_id)
+            released = invoices.void(session, invoice_id, str(reason), actor, order_id=order_id)
             currency = session.get(invoices.Invoice, invoice_id).currency
     except invoices.InvoiceError as exc:
         return _form_refusal(str(exc))
@@ -92,7 +96,7 @@ def void(order_id: int, invoice_id: int, reason: str, actor: audit.Actor) -> Out
 def pay_with_credit(order_id: int, invoice_id: int, amount_text: str, actor: audit.Actor) -> Outcome:
     """Use the customer's store credit on the invoice: all that is due (or all the credit) when empty."""
     try:
-        amount = parse_amount(amount_text[:32]) if str(amount_text or "").strip() else None
+        amount = parse_amount(amount_text) if str(amount_text or "").strip() else None
         with write_session() as session:
             payment = store_credit.apply_to_invoice(session, invoice_id, amount, actor, order_id=order_id)
             paid = format_money(payment.amount_minor, session.get(invoices.Invoice, invoice_id).currency)
@@ -105,10 +109,10 @@ def change_credit(customer_id: int, form: dict, actor: audit.Actor) -> Outcome:
     """Add credit, or take it off ("use"), with a reason."""
     use = str(form.get("direction", "add")) == "use"
     try:
-        amount = parse_amount(str(form.get("amount", ""))[:32])
+        amount = parse_amount(str(form.get("amount", "")))
         with write_session() as session:
             change = store_credit.use_credit if use else store_credit.add_credit
-            change(session, customer_id, amount, str(form.get("reason", ""))[:600], actor)
+            change(session, customer_id, amount, str(form.get("reason", "")), actor)
     except (AmountError, store_credit.CreditError) as exc:
         return _form_refusal(str(exc))
     return done("Store credit used." if use else "Store credit added.")

@@ -20,6 +20,7 @@ from ..db import session_scope, write_session
 from ..integrations.stripe_gateway import GatewayError, SignatureError, StripeGateway
 from ..models import AttemptStatus, Order, PaymentAttempt, ShopSettings
 from ..services import audit, clock, mail, money, notifications, online_payments, payment_events, payment_settings
+from ..services.text_input import TextInputError, clean_text
 from ..settings import Settings, get_settings
 from . import GONE, Outcome, done, links, refused
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 # The demo stand-in's keys: new at every start, in this process only (the demo is one process).
 DEMO_SECRET_KEY = "sk_test_demo_" + secrets.token_hex(16)
 DEMO_WEBHOOK_SECRET = "whsec_demo_" + secrets.token_hex(24)
+MAX_REFUND_REASON = 500  # kept with the refund (the provider's metadata takes 500)
 LATE_AFTER_SECONDS = 120  # a checkout still open this long after it started is asked about
 
 
@@ -287,13 +289,13 @@ def refund(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
                 session,
                 order_id,
                 int(payment_id) if payment_id.isdigit() and len(payment_id) < 12 else None,
-                str(form.get("amount", ""))[:20],
-                str(form.get("reason", ""))[:500],
+                clean_text(form.get("amount", ""), "The amount", 20),
+                clean_text(form.get("reason", ""), "The reason", MAX_REFUND_REASON),
             )
-        except online_payments.PayError as exc:
+        except (online_payments.PayError, TextInputError) as exc:
             return refused(str(exc), level="form")
         intent, original_id, left = payment.reference, payment.id, online_payments.refundable(session, payment)
-    reason = str(form.get("reason", "")).strip()[:500]
+    reason = str(form.get("reason", "")).strip()  # checked above: at most MAX_REFUND_REASON
     shown = str(form.get("of", ""))[:12]
     try:
         facts = provider.refund(

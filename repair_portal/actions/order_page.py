@@ -21,6 +21,7 @@ from ..services import (
     workflow,
 )
 from ..services.mail import NotSent
+from ..services.text_input import clean_text
 from ..settings import get_settings
 from . import GONE, Outcome, done, links, refused
 
@@ -43,13 +44,17 @@ def change_stage(order_id: int, stage_id: int | None, shown_stage_id: str, actor
     return done(f"Moved to “{stage.name}”{tail}", changed="stage", order_id=order_id)
 
 
-def record_payment(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
+def record_payment(order_id: int, form: dict, actor: audit.Actor, engine=None) -> Outcome:
     """A payment, or a refund (a negative amount) when the form says so. Form errors come back as
-    a refusal whose message belongs beside the form."""
+    a refusal whose message belongs beside the form. The form's `key` (drawn with the form) makes a
+    retried or double click record once: the repeat answers "Already recorded"."""
     refund = str(form.get("refund", "")).lower() in {"on", "true", "1"}
+    key = str(form.get("key", ""))
+    if not payments.valid_payment_key(key):
+        return refused("This payment form is out of date: reload the page and enter the payment again.", level="form")
     try:
-        amount = quote_builder.parse_price(str(form.get("amount", ""))[:20])
-        with write_session() as session:
+        amount = quote_builder.parse_price(clean_text(form.get("amount", ""), "The amount", 20))
+        with write_session(engine) as session:
             order = session.get(Order, order_id)
             if order is None:
                 return refused(GONE)
@@ -59,9 +64,12 @@ def record_payment(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
                 -amount if refund else amount,
                 str(form.get("method", "card")),
                 actor,
-                reference=str(form.get("reference", ""))[:200],
-                note=str(form.get("note", ""))[:2000],
+                reference=str(form.get("reference", "")),
+                note=str(form.get("note", "")),
+                idempotency_key=key,
             )
+    except payments.AlreadyRecorded as exc:
+        return done(str(exc), level="info", changed="payments", order_id=exc.order_id)
     except (quote_builder.QuoteFormError, payments.PaymentError, ValueError) as exc:
         return refused(str(exc) or "Check the amount.", level="form")
     return done("Refund recorded." if refund else "Payment recorded.", changed="payments", order_id=order_id)
@@ -70,7 +78,7 @@ def record_payment(order_id: int, form: dict, actor: audit.Actor) -> Outcome:
 def staff_reply(order_id: int, body: str, author: str, actor: audit.Actor) -> Outcome:
     """The reply goes into the thread and to the customer by email, and by text too when the customer's
     last message here came by text (never after their STOP): services/sms_replies.py."""
-    body = str(body)[:2000]
+    body = str(body)  # services/messages.py refuses an over-long one with a message (never cut)
     with write_session() as session:
         order = session.get(Order, order_id)
         if order is None:

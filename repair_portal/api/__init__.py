@@ -91,9 +91,9 @@ def demo_payment_routes() -> list:
     """Demo mode: the local Stripe stand-in, so a newcomer can pay a demo balance with no money moving. It
     answers only while the shop has no Stripe keys of its own (checked on every request), sends customers
     back only to this app, and its keys are new at every start (actions/online_payments.DEMO_*)."""
-    from ..settings import get_settings
+    from ..settings import get_settings, load_settings
 
-    settings = get_settings()
+    settings = load_settings(keys_required=False)  # built when the app is imported; keys are checked at start
     if not settings.demo_mode:
         return []
     from starlette.responses import PlainTextResponse

@@ -13,7 +13,7 @@ from ..db import session_scope
 from ..services.permissions import Action, can
 from ..services.portal_permissions import Perm
 from ..settings import get_settings
-from .common import denied, file_response, path_id
+from .common import MISSING_FILE, denied, file_response, path_id, read_stored
 
 NOT_FOUND = "No such file"
 
@@ -81,10 +81,9 @@ def asset_file(kind: str, *, portal: bool):
         if isinstance(found, Response):
             return found
         storage_name, media, name = found
-        path = get_settings().uploads_dir / storage_name
-        if not path.is_file():
-            return denied(404, "That file is missing; please ask the shop")
-        body = await asyncio.to_thread(path.read_bytes)
+        body = await asyncio.to_thread(read_stored, get_settings().uploads_dir / storage_name)
+        if body is None:
+            return denied(404, MISSING_FILE)
         return file_response(body, media, name)
 
     return endpoint

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -22,6 +24,18 @@ def file_response(body: bytes, media_type: str, filename: str, *, inline: bool =
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def read_stored(path: Path) -> bytes | None:
+    """A stored file's bytes, or None when it is gone from disk (its row still there): the route answers
+    404 then, never 500, also when it vanishes between a check and the read. Blocking: run in a thread."""
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+MISSING_FILE = "That file is missing; please ask the shop"
 
 
 def denied(status: int = 403, text: str = "Not allowed") -> Response:

@@ -1,5 +1,6 @@
 """ASGI hardening around the whole backend: response headers (CSP with hashes of each page's inline
-scripts), request-body caps, and the identity check on Reflex's `/_upload` before any body is read."""
+scripts), request-body caps, the identity check on Reflex's `/_upload` before any body is read, and
+NUL bytes in addresses and form fields refused (api/nul_guard.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from urllib.parse import urlsplit
 
 from .. import cookies
 from ..services.ids import is_digits
-from . import portal_switch, widget
+from . import nul_guard, portal_switch, widget
 
 log = logging.getLogger("repair_portal.security")
 
@@ -249,6 +250,9 @@ def security_headers(app):
             await app(scope, receive, send)
             return
         path, method = scope.get("path", ""), scope.get("method", "GET")
+        if nul_guard.url_has_nul(scope):
+            await _send_plain(send, 400, nul_guard.NUL_REFUSED)
+            return
         if method == "POST" and path.rstrip("/").endswith("/_upload"):
             refusal = await _upload_refusal(scope)
             if refusal is not None:
@@ -262,6 +266,11 @@ def security_headers(app):
                 await _send_plain(send, 413, "That request is too large.")
                 return
             receive = _capped_receive(receive, MAX_FORM_BODY)
+            if nul_guard.checks_form_body(scope):
+                body, receive = await nul_guard.read_form_body(receive)
+                if body is not None and nul_guard.form_has_nul(body):
+                    await _send_plain(send, 400, nul_guard.NUL_REFUSED)
+                    return
         if widget.wants_widget(scope):  # the shop website's iframe: a plain HTML form, no JavaScript
             await _send_widget(send, method)
             return

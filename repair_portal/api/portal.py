@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from .. import cookies, routes
 from ..db import session_scope, write_session
 from ..settings import get_settings
-from .common import client_of, denied, file_response, from_our_pages, path_id
+from .common import MISSING_FILE, client_of, denied, file_response, from_our_pages, path_id, read_stored
 from .documents import PORTAL_DOCUMENTS, render
 
 NOT_SHARED = "The shop doesn't share this document online"
@@ -99,9 +99,9 @@ async def send_visible_file(order_id: int, attachment_id: int | None) -> Respons
     if found is None:
         return denied(404, "No such file")
     path, media, name = found
-    if not path.is_file():
-        return denied(404, "That file is missing; please ask the shop")
-    body = await asyncio.to_thread(path.read_bytes)
+    body = await asyncio.to_thread(read_stored, path)
+    if body is None:
+        return denied(404, MISSING_FILE)
     return file_response(body, media, name)
 
 

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..db import session_scope
 from ..services.ids import parse_id
-from .common import denied
+from .common import denied, read_stored
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -35,10 +35,9 @@ async def branding_logo(request: Request) -> Response:
         return denied(404, "No logo")
     with session_scope() as session:
         name = logo_for(session, location_id)
-    path = get_settings().uploads_dir / name if name else None
-    if path is None or not path.is_file():
+    body = await asyncio.to_thread(read_stored, get_settings().uploads_dir / name) if name else None
+    if body is None:
         return denied(404, "No logo")
-    body = await asyncio.to_thread(path.read_bytes)
     return Response(
         body,
         media_type="image/png",

@@ -13,7 +13,7 @@ from ..services import resources
 from ..services.permissions import Action, can
 from ..services.portal_permissions import Perm
 from ..settings import get_settings
-from .common import denied, file_response, path_id
+from .common import denied, file_response, path_id, read_stored
 from .portal_request import portal_identity
 from .staff import staff_identity
 
@@ -33,9 +33,8 @@ def _read(customer_id: int | None, file_id: int) -> tuple[bytes, str, str] | Non
             return None
         path = resources.storage_dir(get_settings().uploads_dir) / item.storage_name
         media, name = item.content_type, item.original_filename or item.storage_name
-    if not path.is_file():
-        return None
-    return path.read_bytes(), media, name
+    body = read_stored(path)
+    return None if body is None else (body, media, name)
 
 
 async def portal_resource_file(request: Request) -> Response:

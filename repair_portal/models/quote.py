@@ -83,4 +83,6 @@ class Payment(SQLModel, table=True):
     # Online payments: the checkout it came from; a refund names the payment it gives money back on.
     attempt_id: int | None = Field(default=None, foreign_key="payment_attempt.id")
     refund_of_id: int | None = Field(default=None, foreign_key="payment.id", index=True)
+    # Staff "Record payment": the key the form was drawn with, so a retried or double click records once.
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from ..models import EmailTemplateText
+from .text_input import TextInputError, clean_text
 
 
 @dataclass(frozen=True)
@@ -172,16 +173,22 @@ class TemplateError(ValueError):
     pass
 
 
+MAX_INTRO = 4000
+
+
 def save_texts(session: Session, key: str, subject: str, intro: str) -> EmailTemplateText:
     if key not in TEMPLATES:
         raise TemplateError("Unknown email template.")
-    subject, intro = subject.strip(), intro.strip()
+    try:
+        subject, intro = clean_text(subject, "The subject", 1000), clean_text(intro, "The intro", MAX_INTRO)
+    except TextInputError as exc:
+        raise TemplateError(str(exc)) from exc
     if not subject or not intro:
         raise TemplateError("Subject and intro can't be empty.")
     if len(subject) > 200 or "\n" in subject or "\r" in subject:
         raise TemplateError("Keep the subject on one line, under 200 characters.")
     row = session.get(EmailTemplateText, key) or EmailTemplateText(key=key, subject=subject, intro=intro)
-    row.subject, row.intro = subject, intro[:4000]
+    row.subject, row.intro = subject, intro
     session.add(row)
     return row
 

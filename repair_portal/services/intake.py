@@ -17,6 +17,26 @@ from .ids import parse_id
 from .money import AmountError, parse_amount
 from .orders import NewOrder, create_order
 from .payments import STAFF_METHODS
+from .text_input import text_problem
+
+MAX_TYPED = 20_000
+# Each typed field's limit (the columns they are stored in), with the label its message names.
+LIMITS = {
+    "first_name": ("The first name", 100),
+    "last_name": ("The last name", 100),
+    "email": ("The email", 254),
+    "phone": ("The phone number", 40),
+    "company": ("The company", 200),
+    "device_kind": ("The device type", 40),
+    "make": ("The make", 100),
+    "model": ("The model", 100),
+    "serial": ("The serial / IMEI", 100),
+    "problem": ("The problem", 4000),
+    "intake_condition": ("The condition at intake", 4000),
+    "accessories": ("The accessories", 1000),
+    "promised_date": ("The promised date", 10),
+    "deposit": ("The deposit", 20),
+}
 
 
 class IntakeError(ValueError):
@@ -58,35 +78,35 @@ class IntakeForm:
 
     @classmethod
     def from_form(cls, data: dict) -> IntakeForm:
-        def text(key: str, limit: int = 200) -> str:
-            return str(data.get(key, "") or "").strip()[:limit]
+        def text(key: str) -> str:  # clipped only far above every limit: `validate` refuses an over-long field
+            return str(data.get(key, "") or "").strip()[:MAX_TYPED]
 
         def number(key: str) -> int | None:
             return parse_id(text(key))  # "²".isdigit() is True: only the shared parser is safe
 
         return cls(
-            first_name=text("first_name", 100),
-            last_name=text("last_name", 100),
-            email=text("email", 254).lower(),
-            phone=text("phone", 40),
+            first_name=text("first_name"),
+            last_name=text("last_name"),
+            email=text("email").lower(),
+            phone=text("phone"),
             company=text("company"),
             email_updates=str(data.get("email_updates", "")).lower() in {"on", "true", "1", "yes"},
-            device_kind=text("device_kind", 40) or "phone",
-            make=text("make", 100),
-            model=text("model", 100),
-            serial=text("serial", 100),
-            problem=text("problem", 4000),
-            intake_condition=text("intake_condition", 4000),
-            promised_date=text("promised_date", 10),
+            device_kind=text("device_kind") or "phone",
+            make=text("make"),
+            model=text("model"),
+            serial=text("serial"),
+            problem=text("problem"),
+            intake_condition=text("intake_condition"),
+            promised_date=text("promised_date"),
             location_id=number("location_id"),
             assigned_to_id=number("assigned_to_id"),
-            accessories=text("accessories", 1000),
+            accessories=text("accessories"),
             checked=tuple(sorted(str(k)[6:206] for k, v in data.items() if str(k).startswith("check:") and _ticked(v)))[
                 :50
             ],
             passcode=str(data.get("passcode", "") or "")[: passcodes.MAX_LENGTH + 1],
-            deposit=text("deposit", 20),
-            deposit_method=text("deposit_method", 20) or PaymentMethod.CARD.value,
+            deposit=text("deposit"),
+            deposit_method=text("deposit_method") or PaymentMethod.CARD.value,
             # The checkbox reports through its ref (id f-sms_updates) as a boolean, else its hidden input.
             sms_updates=_ticked(data["f_sms_updates"] if "f_sms_updates" in data else data.get("sms_updates")),
         )
@@ -163,6 +183,9 @@ def validate(session: Session, form: IntakeForm) -> dict[str, str]:
             errors["deposit"] = str(exc)
         if form.deposit_method not in STAFF_METHODS:
             errors["deposit_method"] = "Choose how the deposit was paid."
+    for name, (label, limit) in LIMITS.items():  # too long is the precise problem: it wins over the others
+        if (problem := text_problem(getattr(form, name), label, limit)) is not None:
+            errors[name] = problem
     return errors
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from ..models import Message, MessageDirection
 from . import audit, clock, ratelimit
+from .text_input import TextInputError, clean_text
 
 MAX_LENGTH = 2000
 CUSTOMER_MESSAGE_LIMIT = ratelimit.Limit("portal_messages", 20, timedelta(hours=1))
@@ -19,11 +20,12 @@ class MessageError(ValueError):
 
 
 def _clean(body: str) -> str:
-    text = (body or "").strip()
+    try:
+        text = clean_text(body, "The message", MAX_LENGTH)
+    except TextInputError as exc:
+        raise MessageError(str(exc)) from exc
     if not text:
         raise MessageError("Write a message first.")
-    if len(text) > MAX_LENGTH:
-        raise MessageError(f"Messages can be up to {MAX_LENGTH} characters.")
     return text
 
 

@@ -24,11 +24,16 @@ _AMOUNT = re.compile(r"^\s*(?:[£$€]|[A-Z]{1,2}\$)?\s*(\d{1,3}(?:,\d{3})+|\d{1
 _AMOUNT_COMMA_DECIMAL = re.compile(r"^\s*(?:[£$€])?\s*(\d{1,7}),(\d{1,2})\s*$")
 
 
+MAX_AMOUNT_TEXT = 32
+
+
 def parse_amount(text: str) -> int:
     """What staff type into a money field -> minor units, never through a float.
 
     '149', '149.5', '£149.50', '1,049.00' and '149,50' are read; anything else is refused."""
-    raw = str(text or "")[:32]
+    raw = str(text or "")
+    if len(raw.strip()) > MAX_AMOUNT_TEXT:  # refused, never cut (a cut could read as another amount)
+        raise AmountError("That amount is too long. Use numbers like 149.99.")
     match = _AMOUNT_COMMA_DECIMAL.match(raw) or _AMOUNT.match(raw)
     if not match:
         raise AmountError(f"“{raw.strip()}” isn't an amount. Use numbers like 149.99.")

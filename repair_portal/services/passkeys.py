@@ -45,6 +45,7 @@ from webauthn.helpers.structs import (
 from ..models import Passkey, ShopSettings, WebAuthnChallenge
 from ..settings import Settings
 from . import clock, ratelimit
+from .text_input import clean_text, text_problem
 
 log = logging.getLogger("repair_portal.security")
 
@@ -185,6 +186,11 @@ def registration_options(
     return options_to_json(options)
 
 
+def name_problem(name) -> str | None:
+    """What is wrong with a passkey's name as typed (too long, a NUL), or None."""
+    return text_problem(name, "The passkey's name", MAX_NAME, one_line=True)
+
+
 def register(
     session: Session, settings: Settings, *, owner_kind: str, owner_id: int, response_json: str, name: str
 ) -> PasskeyResult:
@@ -192,6 +198,8 @@ def register(
 
     Never raises for a bad answer, so the caller's transaction commits the spent challenge."""
     _check_kind(owner_kind)
+    if (problem := name_problem(name)) is not None:
+        return PasskeyResult(False, problem)
     parsed = _parse(response_json)
     if parsed is None:
         return PasskeyResult(False, REGISTER_REFUSED)
@@ -219,7 +227,7 @@ def register(
         credential_id=credential_id,
         public_key=verified.credential_public_key,
         sign_count=verified.sign_count,
-        name=" ".join(str(name or "").split())[:MAX_NAME] or "Passkey",
+        name=clean_text(name, "The passkey's name", MAX_NAME, one_line=True) or "Passkey",
         created_at=clock.now(),
     )
     session.add(passkey)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from ..models import Order, Stage, StageKind
 from . import audit, clock, locking, money, quote_decisions, quotes, workflow
 from .ids import is_digits
+from .text_input import TextInputError, clean_text
 
 VALID_FOR = timedelta(days=30)
 MAX_LINES = 50  # what one quote form holds
@@ -44,12 +45,24 @@ def to_specs(rows: list[FormLine]) -> list[quotes.LineSpec]:
             raise QuoteFormError(f"Line {number} needs a description.")
         if not is_digits(row.quantity.strip()) or not 1 <= int(row.quantity) <= 999:
             raise QuoteFormError(f"Line {number}: the quantity must be a whole number from 1 to 999.")
-        specs.append(
-            quotes.LineSpec(row.description.strip()[:500], int(row.quantity), parse_price(row.price), row.optional)
-        )
+        try:
+            description = clean_text(row.description, f"Line {number}'s description", quotes.MAX_DESCRIPTION)
+        except TextInputError as exc:
+            raise QuoteFormError(str(exc)) from exc
+        specs.append(quotes.LineSpec(description, int(row.quantity), parse_price(row.price), row.optional))
     if not specs:
         raise QuoteFormError("Add at least one line to the quote.")
     return specs
+
+
+MAX_NOTES = 2000
+
+
+def _notes(notes: str) -> str:
+    try:
+        return clean_text(notes, "The quote's notes", MAX_NOTES)
+    except TextInputError as exc:
+        raise QuoteFormError(str(exc)) from exc
 
 
 def send_new_quote(
@@ -61,7 +74,7 @@ def send_new_quote(
     """
     specs = to_specs(rows)
     quote = quote_decisions.revise_quote(
-        session, order.id, specs, actor, valid_until=clock.now() + VALID_FOR, notes=notes.strip()[:2000]
+        session, order.id, specs, actor, valid_until=clock.now() + VALID_FOR, notes=_notes(notes)
     )
     quotes.send_quote(session, quote, actor)
     order = locking.row(session, Order, order.id)  # the stage as stored now (locked after the quote, as decisions do)
@@ -78,7 +91,7 @@ def send_new_quote(
 def save_draft(session: Session, order: Order, rows: list[FormLine], actor: audit.Actor, *, notes: str = "") -> int:
     """Keep the lines as an unsent draft (the customer sees nothing yet). Returns the draft's version."""
     quote = quote_decisions.revise_quote(
-        session, order.id, to_specs(rows), actor, valid_until=clock.now() + VALID_FOR, notes=notes.strip()[:2000]
+        session, order.id, to_specs(rows), actor, valid_until=clock.now() + VALID_FOR, notes=_notes(notes)
     )
     return quote.version
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from ..models import Customer, Order, Quote, QuoteLine, QuoteStatus, Signature, SignaturePurpose
 from . import audit, clock, locking, money, quotes, signatures, timefmt, workflow
 from .quote_view import QuoteLineView, QuoteView, customer_view_of_quote, document_sha256, view_of
+from .text_input import TextInputError, clean_text
 
 __all__ = [
     "STAFF_CHANNELS",
@@ -198,11 +199,12 @@ def _accept_untouched_optional_lines(session: Session, quote: Quote) -> None:
 
 
 def _clean_reason(reason: str, *, required: bool) -> str:
-    text = str(reason or "").replace("\x00", "").strip()
+    try:
+        text = clean_text(reason, "The reason", MAX_REASON)
+    except TextInputError as exc:
+        raise InvalidDecision(str(exc)) from exc
     if required and len(text) < MIN_REASON:
         raise InvalidDecision("Please tell us briefly why you're declining (at least 3 characters).")
-    if len(text) > MAX_REASON:
-        raise InvalidDecision(f"Please keep the reason under {MAX_REASON} characters.")
     return text
 
 
@@ -377,10 +379,10 @@ def decline_quote(
 
 
 def _clean_note(note: str) -> str:
-    text = str(note or "").replace("\x00", "").strip()
-    if len(text) > MAX_REASON:
-        raise InvalidDecision(f"Please keep the note under {MAX_REASON} characters.")
-    return text
+    try:
+        return clean_text(note, "The note", MAX_REASON)
+    except TextInputError as exc:
+        raise InvalidDecision(str(exc)) from exc
 
 
 def _staff_line_choices(session: Session, quote: Quote, included) -> dict[int, str]:

@@ -17,9 +17,10 @@ def report_info(session: Session, report: ServiceReport, files_dir: Path) -> Ser
     tz = timefmt.shop_timezone(session)
     photos = []
     for item in service_reports.photos_of(session, report):
-        path = files_dir / item.storage_name
-        if path.is_file():
-            photos.append(ReportPhoto(item.title, path.read_bytes()))
+        try:  # a photo gone from disk is left out of the PDF (its row stays), never a failed download
+            photos.append(ReportPhoto(item.title, (files_dir / item.storage_name).read_bytes()))
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            continue
     return ServiceReportInfo(
         title=service_reports.title_of(report),
         revision=report.revision,

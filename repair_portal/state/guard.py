@@ -33,6 +33,7 @@ import inspect
 from dataclasses import dataclass
 
 from ..services.permissions import DENIED, Action
+from ..services.text_input import NUL_MESSAGE, has_nul
 
 DEFAULT_DENIED = "Your role can't do that."
 NOT_OFFERED = "The shop doesn't offer that online. Please contact them instead."
@@ -64,12 +65,24 @@ def _register(fn, guard: Guard):
     return fn
 
 
+def refuse_nul(args, kwargs):
+    """A NUL character anywhere in a handler's arguments (form dicts and lists included) is refused
+    before any guard or body runs: nothing typed needs it and PostgreSQL can't store it."""
+    if has_nul(args) or has_nul(kwargs):
+        import reflex as rx
+
+        return rx.toast.error(NUL_MESSAGE)
+    return None
+
+
 def _wrap(fn, check, var: contextvars.ContextVar = CURRENT_STAFF):
     """Run `check(self)` first: it returns (context token or None, refusal events or None)."""
     if inspect.iscoroutinefunction(fn):
 
         @functools.wraps(fn)
         async def guarded_async(self, *args, **kwargs):
+            if (nul := refuse_nul(args, kwargs)) is not None:
+                return nul
             reset, refusal = check(self)
             if refusal is not None:
                 return refusal
@@ -83,6 +96,8 @@ def _wrap(fn, check, var: contextvars.ContextVar = CURRENT_STAFF):
 
     @functools.wraps(fn)
     def guarded(self, *args, **kwargs):
+        if (nul := refuse_nul(args, kwargs)) is not None:
+            return nul
         reset, refusal = check(self)
         if refusal is not None:
             return refusal
@@ -184,13 +199,17 @@ def current_portal():
     return identity
 
 
+def _no_check(_state):
+    return None, None
+
+
 def link_action(fn):
-    return _register(fn, Guard("link"))
+    return _register(_wrap(fn, _no_check), Guard("link"))
 
 
 def public(fn):
-    return _register(fn, Guard("public"))
+    return _register(_wrap(fn, _no_check), Guard("public"))
 
 
 def form_only(fn):
-    return _register(fn, Guard("form"))
+    return _register(_wrap(fn, _no_check), Guard("form"))

@@ -10,6 +10,7 @@ import reflex as rx
 
 from ..actions import passkeys as own_passkeys
 from ..services import audit
+from ..services import passkeys as passkey_rules
 from ..services.ids import parse_id
 from .guard import portal_action
 from .portal_session import PortalSessionState
@@ -51,7 +52,10 @@ class PortalPasskeysState(PortalSessionState):
     @portal_action(None)
     def start_passkey(self, form_data: dict):
         """Ask the browser to create a passkey; its answer comes back to `finish_passkey`."""
-        self._passkey_name = str(form_data.get("name", ""))[:100]
+        if (problem := passkey_rules.name_problem(form_data.get("name", ""))) is not None:
+            self.passkey_error = problem  # said before the browser asks for the key, not after
+            return None
+        self._passkey_name = str(form_data.get("name", ""))
         options = own_passkeys.options(OWNER, self._account().user_id)
         if options is None:
             return None

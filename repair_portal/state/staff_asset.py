@@ -190,7 +190,7 @@ class StaffAssetState(StaffSessionState):
     @form_only
     def set_test_field(self, name: str, value: str):
         if name in TEST_FIELDS:
-            self.test_values = {**self.test_values, name: str(value)[:2000]}
+            self.test_values = {**self.test_values, name: str(value)[:4000]}  # over the limit: refused on save
 
     @rx.event
     @staff_action(Action.RECORD_ASSET_TESTS)
@@ -229,7 +229,7 @@ class StaffAssetState(StaffSessionState):
     @form_only
     def set_defect_field(self, name: str, value: str):
         if name in DEFECT_FIELDS:
-            self.defect_values = {**self.defect_values, name: str(value)[:2000]}
+            self.defect_values = {**self.defect_values, name: str(value)[:4000]}
 
     @rx.event
     @staff_action(Action.RECORD_ASSET_TESTS)

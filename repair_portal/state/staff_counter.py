@@ -49,7 +49,7 @@ class StaffCounterState(StaffSessionState):
     @form_only
     def prepare_sign(self, form_data: dict):
         """Check the typed name, then ask the browser for the drawn signature."""
-        self._pending_signer = str(form_data.get("signer_name", ""))[:200]
+        self._pending_signer = str(form_data.get("signer_name", ""))[:1000]  # too long: the service says so
         if len(self._pending_signer.strip()) < 2:
             self.sign_error = "Please type your full name."
             return None

@@ -82,7 +82,7 @@ class EmailSettingsState(StaffSessionState):
     @rx.event
     @form_only
     def edit_intro(self, value: str):
-        self.intro = str(value)[:4000]
+        self.intro = str(value)[:8000]  # saving refuses more than email_templates.MAX_INTRO with a message
 
     @rx.event
     @staff_action(Action.EDIT_SETTINGS, leave=True)

@@ -21,6 +21,7 @@ from ..services import (
     order_activity,
     order_job,
     pay_view,
+    payments,
     portal_links,
     portal_view,
     quote_builder,
@@ -89,6 +90,7 @@ class StaffOrderState(StaffSessionState):
     can_manage_links: bool = False
     can_manage_quotes: bool = False
     can_record_payments: bool = False
+    payment_key: str = ""  # the "Record payment" form's idempotency key (unique, not secret)
     online_payments: list[pay_view.OnlinePaymentRow] = []  # refundable through the provider
     can_edit_details: bool = False
     can_view_as_customer: bool = False
@@ -201,6 +203,7 @@ class StaffOrderState(StaffSessionState):
             ("can_sign_at_counter", Action.SIGN_AT_COUNTER),
         ):
             setattr(self, flag, can(identity.role, action))
+        self.payment_key = payments.new_payment_key()
         self._reload()
         if not self.found:
             return None

@@ -68,7 +68,8 @@ class StaffOrderDetailsState(StaffOrderState):
         identity = self._me()
         if not self.editing or not self._original:
             return rx.toast.error("Open the form again: nothing was saved.")
-        raw = {k: str(form_data.get(k, self._original.get(k, "")))[:8000] for k in order_edit.LABELS}
+        # clipped above every field's limit (order_edit.LIMITS): an over-long field is refused with a message
+        raw = {k: str(form_data.get(k, self._original.get(k, "")))[:9000] for k in order_edit.LABELS}
         for name, empty in SENTINELS.items():
             if raw[name] == empty:
                 raw[name] = ""

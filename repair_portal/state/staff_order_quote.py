@@ -76,7 +76,8 @@ class StaffOrderQuoteState(StaffOrderState):
         if field not in ("description", "quantity", "price", "optional"):
             return
         rows = list(self.quote_rows)
-        clean = (value is True) if field == "optional" else str(value)[:500]
+        # clipped far above any limit (a runaway paste); saving says when a field is too long, never cuts it
+        clean = (value is True) if field == "optional" else str(value)[:2000]
         rows[index] = dataclasses.replace(rows[index], **{field: clean})
         self.quote_rows = rows
 

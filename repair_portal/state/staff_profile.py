@@ -13,6 +13,7 @@ import reflex as rx
 
 from ..actions import passkeys as own_passkeys
 from ..actions import staff_profile as profile
+from ..services import passkeys as passkey_rules
 from ..services import staff_password
 from ..services.ids import parse_id
 from .guard import form_only, staff_action
@@ -181,7 +182,10 @@ class StaffProfileState(StaffSessionState):
     @staff_action(None)
     def start_passkey(self, form_data: dict):
         """Ask the browser to create a passkey; its answer comes back to `finish_passkey`."""
-        self._passkey_name = str(form_data.get("name", ""))[:100]
+        if (problem := passkey_rules.name_problem(form_data.get("name", ""))) is not None:
+            self.passkey_error = problem  # said before the browser asks for the key, not after
+            return None
+        self._passkey_name = str(form_data.get("name", ""))
         options = own_passkeys.options("staff", self._me().user_id)
         if options is None:
             return None

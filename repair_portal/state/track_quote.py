@@ -193,7 +193,7 @@ class TrackQuoteState(TrackState):
     @form_only
     def prepare_approval(self, form_data: dict):
         """Check the form, then ask the browser for the drawn signature (as a PNG data URL)."""
-        self._pending_name = str(form_data.get("signer_name", ""))[:200]
+        self._pending_name = str(form_data.get("signer_name", ""))[:1000]  # too long: the service says so
         self._pending_agree = str(form_data.get("agree", "")).lower() in {"on", "true", "1"}
         if not self._pending_agree:
             self.quote_error, self.error_for = "Please tick the box to confirm you agree to the repair terms.", "agree"
@@ -245,7 +245,7 @@ class TrackQuoteState(TrackState):
     @rx.event
     @form_only
     def prepare_sign(self, form_data: dict):
-        self._pending_signer = str(form_data.get("signer_name", ""))[:200]
+        self._pending_signer = str(form_data.get("signer_name", ""))[:1000]
         if len(self._pending_signer.strip()) < 2:
             self.sign_error, self.error_for = "Please type your full name.", "signer"
             return None

@@ -38,10 +38,10 @@ def _user(app, email: str, **kw) -> int:
 
 def _enrol(app, user_id: int) -> tuple[str, int, list[str]]:
     """TOTP switched on through the service, as the security page does: (secret, the step used, codes)."""
-    from repair_portal.integrations.vault import load_or_create_key
+    from repair_portal.integrations.vault import load_key
     from repair_portal.services import audit, portal_mfa
 
-    key = load_or_create_key(app.data_dir)
+    key = load_key(app.data_dir)  # bootstrap created it
     with _database(app) as s:
         enrolment = portal_mfa.start_enrolment(s, key, user_id)
     step = portal_mfa.current_step()

@@ -100,6 +100,23 @@ def test_a_technician_cannot_record_payments_even_by_calling_the_handler(state_f
         assert s.exec(select(Payment)).all() == []
 
 
+def test_a_double_clicked_record_payment_records_once_and_the_next_form_gets_a_new_key(state_factory, engine, app_env):
+    order_id, token = _setup(engine, app_env)
+    state = _open(state_factory, StaffOrderPaymentState, order_id, token("desk@example.com"))
+    key = state.payment_key
+    assert len(key) >= 16
+    form = {"amount": "50.00", "method": "cash", "key": key}
+    _run(state.handle_payment(dict(form)))
+    assert state.payment_error == "" and state.payment_key != key  # the form is drawn again with a new key
+    _run(state.handle_payment(dict(form)))  # the second click of the double click: the old key
+    assert state.payment_error == ""
+    with write_session(engine) as s:
+        assert [p.amount_minor for p in s.exec(select(Payment))] == [5000]
+    _run(state.handle_payment({**form, "key": state.payment_key}))  # a second payment, deliberately
+    with write_session(engine) as s:
+        assert [p.amount_minor for p in s.exec(select(Payment))] == [5000, 5000]
+
+
 def test_revoking_the_link_switches_the_portal_off(state_factory, engine, app_env):
     order_id, token = _setup(engine, app_env)
     state = _open(state_factory, StaffOrderLinkState, order_id, token("desk@example.com"))

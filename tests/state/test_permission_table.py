@@ -46,7 +46,7 @@ from repair_portal.state.binding import app_state_classes
 from repair_portal.state.guard import REGISTRY
 
 from .. import factories
-from ..conftest import TEST_SECRET_KEY
+from ..conftest import TEST_SECRET_KEY, installation_keys
 from .conftest import connect, make_state
 from .permission_table import COUNTER_HANDLERS, ENROL_HANDLERS, MFA_PENDING_HANDLERS, TABLE
 
@@ -91,6 +91,7 @@ def world(tmp_path_factory):
 
     tmp: Path = tmp_path_factory.mktemp("permission-table")
     url = f"sqlite:///{tmp / 'table.db'}"
+    installation_keys(tmp)
     upgrade_to_head(url)
     patch = pytest.MonkeyPatch()
     for key, value in {

@@ -59,16 +59,18 @@ def test_change_stage_moves_emails_and_refuses_a_stale_page(order, engine):
 
 
 def test_payments_and_refunds_with_form_errors_beside_the_form(order, engine):
-    paid = order_page.record_payment(order.id, {"amount": "50.00", "method": "cash"}, STAFF)
-    refund = order_page.record_payment(order.id, {"amount": "10", "method": "cash", "refund": "on", "note": "x"}, STAFF)
-    bad = order_page.record_payment(order.id, {"amount": "lots", "method": "cash"}, STAFF)
+    from repair_portal.services.payments import new_payment_key
+
+    def form(**fields):
+        return {"method": "cash", "key": new_payment_key(), **fields}
+
+    paid = order_page.record_payment(order.id, form(amount="50.00"), STAFF)
+    refund = order_page.record_payment(order.id, form(amount="10", refund="on", note="x"), STAFF)
+    bad = order_page.record_payment(order.id, form(amount="lots"), STAFF)
     assert paid.ok and paid.changed == "payments" and refund.message == "Refund recorded."
     assert not bad.ok and bad.level == "form" and bad.message
     assert sorted(p.amount_minor for p in _rows(engine, Payment, order_id=order.id)) == [-1000, 5000]
-    assert (
-        order_page.record_payment(10**9, {"amount": "5", "method": "cash"}, STAFF).message
-        == "That order no longer exists."
-    )
+    assert order_page.record_payment(10**9, form(amount="5"), STAFF).message == "That order no longer exists."
 
 
 def test_a_staff_reply_reaches_the_thread_and_the_customer(order, engine):

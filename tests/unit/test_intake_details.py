@@ -92,8 +92,8 @@ def test_odd_passcodes_are_refused_with_a_message(session):
 
 
 def test_the_key_file_is_private_and_stable(tmp_path):
-    first = vault.load_or_create_key(tmp_path)
-    assert vault.load_or_create_key(tmp_path) == first
+    first = vault.create_key(tmp_path)
+    assert vault.load_key(tmp_path) == first and vault.create_key(tmp_path) == first  # never replaced
     assert (tmp_path / "passcode_key").stat().st_mode & 0o777 == 0o600
     assert vault.decrypt(first, vault.encrypt(first, "Mönchengladbach 7")) == "Mönchengladbach 7"
 

@@ -6,11 +6,13 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 
+from repair_portal.integrations import vault
 from repair_portal.models import AuditEvent, ShopSettings
 from repair_portal.services import audit, payment_settings
 from repair_portal.services.payment_settings import PaymentOptions, masked, save_payment_settings, stripe_keys
 
 from .. import factories
+from ..conftest import installation_keys
 
 OWNER = audit.Actor("staff", 1, "owner@example.com")
 OTHER = audit.Actor("staff", 2, "other@example.com")
@@ -133,6 +135,7 @@ def test_either_key_missing_is_no_keys(shop, write, read, live):
 def test_a_key_stored_with_another_vault_key_is_unreadable_not_a_crash(shop, write, read, live, tmp_path):
     _save(write, live, secret_key=SECRET, webhook_secret=WEBHOOK)
     (tmp_path / "passcode_key").unlink()  # a new installation key: the stored tokens no longer open
+    vault.create_key(tmp_path)
     assert _keys(read, live) is None
     with read() as s:
         assert payment_settings.settings_view(s, live).secret.source == "unreadable"
@@ -260,6 +263,7 @@ def test_two_editors_changing_different_options_both_keep_theirs(shop, write, re
 
 @pytest.fixture
 def env(monkeypatch, tmp_path):
+    installation_keys(tmp_path, secret_key_file=True)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     for name in ("DEMO_MODE", "SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"):
         monkeypatch.delenv(name, raising=False)

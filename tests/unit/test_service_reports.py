@@ -193,3 +193,16 @@ def test_the_pdf_carries_the_shop_the_report_and_its_photos(write, read, shop):
         assert expected in text
     assert "Battery 3000 mAh" in text and "Tess Tech" in text and "Olive Owner" in text and "DRAFT" not in text
     assert any(page.images for page in reader.pages)
+
+
+def test_a_photo_gone_from_disk_is_left_out_of_the_pdf_not_a_failed_download(write, read, shop):
+    from repair_portal.models import Attachment
+
+    report_id, _, _ = _save(write, shop, None, ReportForm(), ReportForm(findings="x", photo_ids=str(shop["shown"])))
+    with read() as s:
+        (shop["files"] / s.get(Attachment, shop["shown"]).storage_name).unlink()
+        info = service_report_document.report_info(s, s.get(ServiceReport, report_id), shop["files"])
+        body, _, _ = service_report_document.render(
+            s, s.get(ServiceReport, report_id), shop["files"], "http://shop.test", TEST_SECRET_KEY
+        )
+    assert info.photos == () and body.startswith(b"%PDF-")

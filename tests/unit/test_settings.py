@@ -4,9 +4,12 @@ import pytest
 
 from repair_portal.settings import SettingsError, load_settings
 
+from ..conftest import installation_keys
+
 
 @pytest.fixture
 def env(monkeypatch, tmp_path):
+    installation_keys(tmp_path, secret_key_file=True)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     for name in ("DEMO_MODE", "SECRET_KEY", "STAFF_SESSION_IDLE_MINUTES", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 
+from repair_portal.integrations import vault
 from repair_portal.models import AuditEvent, ShopSettings, SmsTemplateText
 from repair_portal.services import audit, sms_settings, sms_templates, text_settings
 from repair_portal.services.mail import LinkSettings
@@ -125,6 +126,7 @@ def test_the_masked_token_never_shows_the_whole_token(shop, write, read, setting
 def test_a_token_stored_with_another_installation_key_says_so(shop, write, read, settings, tmp_path):
     _connect(write, settings)
     other = replace(settings, data_dir=tmp_path / "elsewhere")
+    vault.create_key(other.data_dir)  # another installation's key
     view = _view(read, other)
     assert view.token_source == "unreadable" and not view.connected and view.missing == ("Auth token",)
 

@@ -91,6 +91,7 @@ def payments_card() -> rx.Component:
             S.can_record_payments,
             rx.form(
                 rx.vstack(
+                    rx.el.input(type="hidden", name="key", value=S.payment_key),
                     rx.flex(
                         rx.input(
                             name="amount",
