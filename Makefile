@@ -89,6 +89,7 @@ bench: setup
 	$(PY) bench/upload_loop_lag.py
 	$(PY) bench/account_lists.py
 	$(PY) bench/webhooks.py
+	$(PY) bench/pdf_first_byte.py
 
 clean:
 	rm -rf .web .states $(VENV) $(TOOLS)

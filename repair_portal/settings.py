@@ -77,6 +77,7 @@ class Settings:
     login_max_failures_per_ip: int = 20
     login_ip_window_minutes: int = 60
     log_format: str = "text"  # or "json": one JSON object a line
+    pdf_cache_mb: int = 256  # rendered PDFs kept in DATA_DIR/cache/pdf (least recently used go first)
     # Online payments: these win over the keys typed on Settings → Payments (services/payment_settings.py).
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
@@ -98,6 +99,11 @@ class Settings:
     def uploads_dir(self) -> Path:
         """Private customer files; never under Reflex's public upload folder."""
         return self.data_dir / "files"
+
+    @property
+    def pdf_cache_dir(self) -> Path:
+        """Rendered PDFs by content hash (api/common.pdf_cache); safe to delete at any time."""
+        return self.data_dir / "cache" / "pdf"
 
     @property
     def allowed_origins(self) -> list[str]:
@@ -204,6 +210,7 @@ def load_settings(*, keys_required: bool = True) -> Settings:
         staff_session_idle_minutes=_env_int("STAFF_SESSION_IDLE_MINUTES", 120),
         staff_session_absolute_hours=_env_int("STAFF_SESSION_ABSOLUTE_HOURS", 12),
         log_format=_env_choice("LOG_FORMAT", ("text", "json"), "text"),
+        pdf_cache_mb=_env_int("PDF_CACHE_MB", 256),
         stripe_secret_key=_env_stripe("STRIPE_SECRET_KEY", ("sk_", "rk_"), demo_mode),
         stripe_webhook_secret=_env_stripe("STRIPE_WEBHOOK_SECRET", ("whsec_",), demo_mode),
         stripe_api_base=_env_url("STRIPE_API_BASE"),

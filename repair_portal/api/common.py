@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from ..integrations.pdf_cache import PdfCache
 from ..services.ids import parse_id
 
 PDF_LAYOUTS = {"a4", "letter", "receipt80"}
+
+
+def pdf_cache() -> PdfCache:
+    """The PDF cache of this installation's data dir (one per process and folder)."""
+    from ..settings import get_settings
+
+    settings = get_settings()
+    return _pdf_cache(settings.pdf_cache_dir, settings.pdf_cache_mb)
+
+
+@lru_cache(maxsize=4)
+def _pdf_cache(root: Path, max_mb: int) -> PdfCache:
+    return PdfCache(root, max_bytes=max_mb * 1024 * 1024)
 
 
 def file_response(body: bytes, media_type: str, filename: str, *, inline: bool = True) -> Response:

@@ -1,36 +1,46 @@
-"""One table of document renderers for staff prints and customer downloads."""
+"""One table of document renderers for staff prints and customer downloads. PDFs come through the PDF cache
+(integrations/pdf_cache.py), keyed by the document's data and the shop's logos, loaded after the route's
+access check."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 Rendered = tuple[bytes, str, str]  # body, media type, file name
+Draw = Callable[..., bytes]  # draw(renderer, *args): the renderer's PDF, from the cache when unchanged
 
 
 def _context(order_id: int):
+    """(the order's document data, draw): blocking, call it in a worker thread."""
     from ..db import session_scope
+    from ..services.branding import logo_digests
     from ..services.documents import document_context
     from ..settings import get_settings
+    from .common import pdf_cache
 
     settings = get_settings()
     with session_scope() as session:
-        return document_context(session, order_id, settings.public_url, settings.secret_key)
+        doc = document_context(session, order_id, settings.public_url, settings.secret_key)
+        logos = logo_digests(session, settings.uploads_dir)
+    cache = pdf_cache()
+    return doc, lambda renderer, *args: cache.pdf(renderer, *args, extra=logos)
 
 
-def _ticket(doc, layout: str) -> Rendered:
+def _ticket(doc, layout: str, draw: Draw) -> Rendered:
     from ..integrations import pdf_ticket
 
-    return pdf_ticket.intake_ticket_pdf(doc, layout), "application/pdf", f"{doc.order.reference}-ticket-{layout}.pdf"
+    body = draw(pdf_ticket.intake_ticket_pdf, doc, layout)
+    return body, "application/pdf", f"{doc.order.reference}-ticket-{layout}.pdf"
 
 
-def _label(doc, _layout: str) -> Rendered:
+def _label(doc, _layout: str, draw: Draw) -> Rendered:
     from ..integrations import pdf_ticket
 
-    return pdf_ticket.device_label_pdf(doc), "application/pdf", f"{doc.order.reference}-label.pdf"
+    return draw(pdf_ticket.device_label_pdf, doc), "application/pdf", f"{doc.order.reference}-label.pdf"
 
 
 def _qr(box_size: int) -> Callable:
-    def render(doc, _layout: str) -> Rendered | None:
+    def render(doc, _layout: str, _draw: Draw) -> Rendered | None:
         from ..integrations import qr
 
         if not doc.tracking_url:
@@ -40,25 +50,29 @@ def _qr(box_size: int) -> Callable:
     return render
 
 
-def _quote(doc, _layout: str) -> Rendered | None:
+def _quote(doc, _layout: str, draw: Draw) -> Rendered | None:
     from ..integrations import pdf
 
-    return (pdf.quote_pdf(doc), "application/pdf", f"{doc.order.reference}-quote.pdf") if doc.quote else None
+    if not doc.quote:
+        return None
+    return draw(pdf.quote_pdf, doc), "application/pdf", f"{doc.order.reference}-quote.pdf"
 
 
-def _invoice(doc, _layout: str) -> Rendered | None:
+def _invoice(doc, _layout: str, draw: Draw) -> Rendered | None:
     from ..integrations import pdf
 
-    return (pdf.invoice_pdf(doc), "application/pdf", f"{doc.order.reference}-invoice.pdf") if doc.quote else None
+    if not doc.quote:
+        return None
+    return draw(pdf.invoice_pdf, doc), "application/pdf", f"{doc.order.reference}-invoice.pdf"
 
 
-def _signed(doc, _layout: str) -> Rendered | None:
+def _signed(doc, _layout: str, draw: Draw) -> Rendered | None:
     from ..integrations import pdf
 
     signed = [s for s in doc.signatures if s.document_kind == "quote"]
     if not signed:
         return None
-    body = pdf.signed_authorisation_pdf(doc, signed[-1])
+    body = draw(pdf.signed_authorisation_pdf, doc, signed[-1])
     return body, "application/pdf", f"{doc.order.reference}-signed-authorisation.pdf"
 
 
@@ -90,14 +104,15 @@ def render_signature(order_id: int, signature_id: int) -> Rendered | None:
     with session_scope() as session:
         if session.get(Order, order_id) is None:
             return None
-    doc = _context(order_id)
+    doc, draw = _context(order_id)
     found = [s for s in doc.signatures if s.id == signature_id]
     if not found:
         return None
     slug = found[0].purpose_label.lower().replace(" ", "-")
-    return pdf.signed_authorisation_pdf(doc, found[0]), "application/pdf", f"{doc.order.reference}-{slug}.pdf"
+    return draw(pdf.signed_authorisation_pdf, doc, found[0]), "application/pdf", f"{doc.order.reference}-{slug}.pdf"
 
 
 def render(table: dict[str, Callable], kind: str, order_id: int, layout: str = "a4") -> Rendered | None:
     """Blocking (PDF, PNG): call it in a worker thread."""
-    return table[kind](_context(order_id), layout)
+    doc, draw = _context(order_id)
+    return table[kind](doc, layout, draw)

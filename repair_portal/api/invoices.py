@@ -11,25 +11,30 @@ from starlette.responses import Response
 
 from ..db import session_scope, write_session
 from ..services import audit, invoice_views
+from ..services.branding import logo_digests
 from ..services.permissions import Action, can
 from ..services.portal_auth import PortalIdentity
 from ..services.portal_permissions import Perm
 from ..services.statements import StatementError
-from .common import client_of, denied, file_response, path_id
+from ..settings import get_settings
+from .common import client_of, denied, file_response, path_id, pdf_cache
 from .portal_request import portal_identity
 from .staff import staff_identity
 
 
 def _render_invoice(invoice_id: int) -> tuple[bytes, str, int] | None:
-    """(PDF, file name, the invoice's order id); None for no such invoice or a draft."""
+    """(PDF, file name, the invoice's order id); None for no such invoice or a draft. Blocking."""
     from ..integrations.pdf_invoice import invoice_pdf
     from ..models import Invoice
     from ..services.invoice_documents import invoice_document
 
     with session_scope() as session:
         doc = invoice_document(session, invoice_id)
-        order_id = session.get(Invoice, invoice_id).order_id if doc else 0
-    return (invoice_pdf(doc), f"{doc.number}.pdf", order_id) if doc else None
+        if doc is None:
+            return None
+        order_id = session.get(Invoice, invoice_id).order_id
+        logos = logo_digests(session, get_settings().uploads_dir)
+    return pdf_cache().pdf(invoice_pdf, doc, extra=logos), f"{doc.number}.pdf", order_id
 
 
 def _render_statement(customer_id: int, start: date, end: date) -> tuple[bytes, str]:
@@ -38,7 +43,9 @@ def _render_statement(customer_id: int, start: date, end: date) -> tuple[bytes, 
 
     with session_scope() as session:
         doc = statement_document(session, customer_id, start, end)
-    return statement_pdf(doc), f"statement-{start.isoformat()}-{end.isoformat()}.pdf"
+        logos = logo_digests(session, get_settings().uploads_dir)
+    body = pdf_cache().pdf(statement_pdf, doc, extra=logos)
+    return body, f"statement-{start.isoformat()}-{end.isoformat()}.pdf"
 
 
 def _range(request: Request) -> tuple[date, date] | None:

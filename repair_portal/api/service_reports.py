@@ -13,7 +13,7 @@ from ..services import audit
 from ..services.permissions import Action
 from ..services.portal_permissions import Perm
 from ..settings import get_settings
-from .common import client_of, denied, file_response, path_id
+from .common import client_of, denied, file_response, path_id, pdf_cache
 from .portal import portal_access_for
 from .portal_request import portal_identity
 from .staff import staff_order_request
@@ -39,7 +39,7 @@ def _render(order_id: int, report_id: int | None, *, customer: bool):
         if report is None:
             return None
         return service_report_document.render(
-            session, report, settings.uploads_dir, settings.public_url, settings.secret_key
+            session, report, settings.uploads_dir, settings.public_url, settings.secret_key, cache=pdf_cache()
         )
 
 

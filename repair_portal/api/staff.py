@@ -181,6 +181,18 @@ async def staff_order_request(request: Request, action: Action):
     return identity, order_id
 
 
+def _order_exists(order_id: int) -> bool:
+    from ..models import Order
+
+    with session_scope() as session:
+        return session.get(Order, order_id) is not None
+
+
+def _record_download(actor: audit.Actor, order_id: int, **detail) -> None:
+    with write_session() as session:
+        audit.record(session, actor, "document.downloaded", order_id=order_id, **detail)
+
+
 def staff_document(kind: str):
     async def endpoint(request: Request) -> Response:
         checked = await staff_order_request(request, Action.PRINT_DOCUMENTS)
@@ -190,25 +202,15 @@ def staff_document(kind: str):
         layout = request.query_params.get("layout", "a4")
         if layout not in PDF_LAYOUTS:
             layout = "a4"
-        from ..models import Order
-
-        with session_scope() as session:
-            if session.get(Order, order_id) is None:
-                return denied(404, "No such order")
+        if not await asyncio.to_thread(_order_exists, order_id):
+            return denied(404, "No such order")
         rendered = await asyncio.to_thread(render, STAFF_DOCUMENTS, kind, order_id, layout)
         if rendered is None:
             return denied(404, "Nothing to print yet")
         if kind == "qr":  # shown on every order page: not a print, not worth an audit row each time
             return file_response(*rendered)
-        ip, ua = client_of(request)
-        with write_session() as session:
-            audit.record(
-                session,
-                audit.Actor("staff", identity.user_id, identity.email, ip, ua),
-                "document.downloaded",
-                order_id=order_id,
-                kind=kind,
-            )
+        actor = audit.Actor("staff", identity.user_id, identity.email, *client_of(request))
+        await asyncio.to_thread(_record_download, actor, order_id, kind=kind)
         return file_response(*rendered)
 
     return endpoint
@@ -270,16 +272,8 @@ async def signature_record(request: Request) -> Response:
     rendered = await asyncio.to_thread(render_signature, order_id, signature_id)
     if rendered is None:
         return denied(404, "No such signature")
-    ip, ua = client_of(request)
-    with write_session() as session:
-        audit.record(
-            session,
-            audit.Actor("staff", identity.user_id, identity.email, ip, ua),
-            "document.downloaded",
-            order_id=order_id,
-            kind="signature",
-            signature_id=signature_id,
-        )
+    actor = audit.Actor("staff", identity.user_id, identity.email, *client_of(request))
+    await asyncio.to_thread(_record_download, actor, order_id, kind="signature", signature_id=signature_id)
     return file_response(*rendered)
 
 

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from .pdf_cache import PRINTED_DAY
 
 
 @dataclass(frozen=True)
@@ -133,4 +135,4 @@ class OrderDocument:
     balance: str
     balance_minor: int
     signatures: tuple[SignatureInfo, ...]
-    generated_at: str
+    generated_at: str = field(metadata=PRINTED_DAY)  # a cached copy is reused through its day

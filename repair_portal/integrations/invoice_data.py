@@ -4,9 +4,10 @@ fills it). `shop`, `location`, `customer`, `order` and `device` are what the sha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .document_data import CustomerInfo, DeviceInfo, LocationInfo, OrderInfo, ShopInfo
+from .pdf_cache import PRINTED_DAY
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class InvoiceDocument:
     due_minor: int
     void_reason: str
     voided_on: str
-    generated_at: str
+    generated_at: str = field(metadata=PRINTED_DAY)  # a cached copy is reused through its day
 
 
 @dataclass(frozen=True)
@@ -80,4 +81,4 @@ class StatementDocument:
     closing: str
     closing_minor: int
     credit_balance: str
-    generated_at: str
+    generated_at: str = field(metadata=PRINTED_DAY)  # a cached copy is reused through its day

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..integrations.images import ImageRejected, normalise_logo
+from ..integrations.pdf_cache import file_digest
 from ..models import Location, ShopSettings
 from . import audit
 
@@ -27,6 +28,15 @@ def logo_for(session: Session, location_id: int | None) -> str | None:
     if location is not None and location.logo_path:
         return location.logo_path
     return ShopSettings.current(session).logo_path or None
+
+
+def logo_digests(session: Session, files_dir: Path) -> tuple[str, ...]:
+    """The shop's and every location's logo by the SHA-256 of its bytes: part of a cached PDF's key, so a new
+    or replaced logo file is never printed stale (one small query; a file is re-read only when it changes)."""
+    rows = [("shop", ShopSettings.current(session).logo_path)]
+    locations = session.exec(select(Location.id, Location.logo_path).order_by(Location.id))
+    rows += [(f"location {location_id}", name) for location_id, name in locations]
+    return tuple(f"{owner}:{name}:{file_digest(files_dir / name)}" for owner, name in rows if name)
 
 
 def set_logo(

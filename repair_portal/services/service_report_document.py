@@ -7,9 +7,11 @@ from pathlib import Path
 from sqlmodel import Session
 
 from ..integrations.document_data import OrderDocument
+from ..integrations.pdf_cache import PdfCache
 from ..integrations.pdf_service_report import ReportPhoto, ServiceReportInfo
 from ..models import ReportStatus, ServiceReport
 from . import service_reports, timefmt
+from .branding import logo_digests
 from .documents import document_context
 
 
@@ -37,13 +39,23 @@ def report_info(session: Session, report: ServiceReport, files_dir: Path) -> Ser
 
 
 def render(
-    session: Session, report: ServiceReport, files_dir: Path, public_url: str, secret_key: str
+    session: Session,
+    report: ServiceReport,
+    files_dir: Path,
+    public_url: str,
+    secret_key: str,
+    cache: PdfCache | None = None,
 ) -> tuple[bytes, str, str]:
-    """(PDF, media type, file name) of one report; blocking (Pillow, fpdf2): call it in a worker thread."""
+    """(PDF, media type, file name) of one report; blocking (Pillow, fpdf2): call it in a worker thread.
+    With a cache, an unchanged report (text, photos' bytes, shop data, logos) is read back, not redrawn."""
     from ..integrations.pdf_service_report import service_report_pdf
 
     doc: OrderDocument = document_context(session, report.order_id, public_url, secret_key)
-    body = service_report_pdf(doc, report_info(session, report, files_dir))
+    info = report_info(session, report, files_dir)
+    if cache is None:
+        body = service_report_pdf(doc, info)
+    else:
+        body = cache.pdf(service_report_pdf, doc, info, extra=logo_digests(session, files_dir))
     suffix = f"-r{report.revision}" if report.revision > 1 else ""
     draft = "-draft" if report.status == ReportStatus.DRAFT.value else ""
     return body, "application/pdf", f"{doc.order.reference}-service-report{suffix}{draft}.pdf"

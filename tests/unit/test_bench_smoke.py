@@ -44,3 +44,17 @@ def test_the_webhook_benchmark_runs_and_records_each_payment_once():
     assert done.returncode == 0, done.stderr
     assert "payments recorded: 3 (expected 3" in done.stdout
     assert sum("median" in line for line in done.stdout.splitlines()) == 3
+
+
+def test_the_pdf_first_byte_benchmark_runs_every_pdf_route_cold_and_warm():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pdf_first_byte.py"), "--requests", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("staff:", "link:", "portal:"))]
+    assert len(rows) == 16 and not any("FAILED" in row for row in rows)
+    assert "cold p50 / p95 / worst" in done.stdout and "warm p50 / p95 / worst" in done.stdout
