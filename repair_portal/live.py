@@ -64,6 +64,12 @@ class _MemoryTopics:
     async def members(self, topic: str) -> list[str]:
         return list(self._tabs.get(topic, ()))
 
+    async def keep(self, topic: str) -> None:
+        """Nothing to do: memory topics don't expire."""
+
+    async def topics(self) -> list[str]:
+        return list(self._tabs)
+
 
 class _RedisTopics:
     def __init__(self, url: str) -> None:
@@ -85,6 +91,13 @@ class _RedisTopics:
 
     async def members(self, topic: str) -> list[str]:
         return [m.decode() if isinstance(m, bytes) else m for m in await self._redis.smembers(self._key(topic))]
+
+    async def keep(self, topic: str) -> None:
+        """A topic with open tabs lives on (a page left open all day keeps receiving)."""
+        await self._redis.expire(self._key(topic), TOPIC_TTL)
+
+    async def topics(self) -> list[str]:
+        return []  # Redis sets expire by themselves (TOPIC_TTL after the last registration or nudge)
 
 
 _topics: _MemoryTopics | _RedisTopics | None = None
@@ -112,6 +125,32 @@ async def watch(state: rx.State, kind: str, topic: str) -> None:
         await _registry().remove(previous, token)
     live._topics = {**live._topics, kind: topic}
     await _registry().add(topic, token)
+    global _watches
+    _watches += 1
+    if _watches % SWEEP_EVERY == 0:  # tabs closed on orders that never change again
+        _spawn(_sweep())
+
+
+_watches = 0
+SWEEP_EVERY = 500  # registrations between two sweeps of closed tabs out of the memory topics
+
+
+async def _sweep() -> None:
+    connected = _connections()
+    if connected is None:
+        return
+    for topic in await _registry().topics():
+        tokens = await _registry().members(topic)
+        gone = [t for t in tokens if not await connected.is_token_connected(t)]
+        if gone:
+            await _registry().remove(topic, *gone)
+
+
+def _connections():
+    """Reflex's record of connected tabs (None outside the running app)."""
+    from .repair_portal import app
+
+    return app.event_namespace._token_manager if app.event_namespace else None
 
 
 async def link_to_order(state: rx.State, order_id: int) -> None:
@@ -163,24 +202,25 @@ async def _publish(order_id: int, part: str) -> None:
     await asyncio.gather(_nudge(order_topic(order_id), "revision", part), _nudge(BOARD_TOPIC, "board"))
 
 
-last_nudge: dict[str, float] = {}  # topic → seconds the last nudge of every tab took (logged when slow)
-
-
 async def _nudge(topic: str, counter: str, part: str | None = None) -> None:
     """Move `counter` on every connected tab registered under `topic`; forget tabs that have gone."""
     from .repair_portal import app
 
+    connected = _connections()
+    if connected is None:  # not inside the running app: no tab can be listening (and none is forgotten)
+        return
     started = time.perf_counter()
     try:
         tokens = await _registry().members(topic)
-        connected = app.event_namespace._token_manager if app.event_namespace else None
-        gone = [t for t in tokens if connected is None or not await connected.is_token_connected(t)]
+        gone = [t for t in tokens if not await connected.is_token_connected(t)]
         if gone:
             await _registry().remove(topic, *gone)
+        if len(gone) < len(tokens):
+            await _registry().keep(topic)
         await asyncio.gather(*(_nudge_tab(app, t, counter, part) for t in tokens if t not in gone))
     except Exception:  # the change is saved; open pages catch up on their next load
         log.exception("live update of %s failed", topic)
-    last_nudge[topic] = took = time.perf_counter() - started
+    took = time.perf_counter() - started
     if took > 0.5:
         log.warning("live update of %s took %.0f ms", topic, took * 1000)
 
