@@ -217,6 +217,7 @@ def app_on(each_engine, monkeypatch, tmp_path: Path):
     from repair_portal import db
     from repair_portal import settings as settings_mod
 
+    installation_keys(tmp_path)
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", each_engine.url.render_as_string(hide_password=False))
     monkeypatch.setenv("SECRET_KEY", TEST_SECRET_KEY)
