@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..models import AuditEvent
 from . import clock
@@ -23,6 +24,27 @@ class Actor:
 
 
 SYSTEM = Actor(kind="system", label="system")
+
+
+VIEW_WINDOW = timedelta(minutes=10)
+
+
+def viewed_recently(session: Session, actor: Actor, action: str, order_id: int) -> bool:
+    """Whether this page view is already in the history: views are recorded once per order, address and
+    browser every VIEW_WINDOW, so a customer refreshing or coming back every few minutes is one line, and
+    most page loads cost a read, not a write."""
+    return (
+        session.exec(
+            select(AuditEvent.id)
+            .where(AuditEvent.order_id == order_id)
+            .where(AuditEvent.action == action)
+            .where(AuditEvent.at >= clock.now() - VIEW_WINDOW)
+            .where(AuditEvent.ip == actor.ip[:64])
+            .where(AuditEvent.user_agent == actor.user_agent[:400])
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def record(session: Session, actor: Actor, action: str, *, order_id: int | None = None, **detail) -> AuditEvent:

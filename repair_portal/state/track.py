@@ -228,13 +228,17 @@ class TrackState(rx.State):
                 return
             self._fill_view(session, order)
             self.status = "ok"
-        with write_session() as session:
-            if previewer is not None:
-                actor = audit.Actor("staff", previewer.user_id, previewer.email, ip, user_agent)
-                audit.record(session, actor, "order.viewed_as_customer", order_id=result.order_id)
-            else:
-                actor = audit.Actor("customer", None, "tracking link", ip, user_agent)
-                audit.record(session, actor, "portal.link_viewed", order_id=result.order_id)
+        if previewer is not None:
+            actor = audit.Actor("staff", previewer.user_id, previewer.email, ip, user_agent)
+            viewed = "order.viewed_as_customer"
+        else:
+            actor = audit.Actor("customer", None, "tracking link", ip, user_agent)
+            viewed = "portal.link_viewed"
+        with session_scope() as session:
+            seen = audit.viewed_recently(session, actor, viewed, result.order_id)
+        if not seen:
+            with write_session() as session:
+                audit.record(session, actor, viewed, order_id=result.order_id)
         if self.router.url.query_parameters.get("verified") == "1":
             # Just through the last-name check: the focus goes to the order's heading, the URL loses the flag.
             forget = (

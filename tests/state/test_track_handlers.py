@@ -54,7 +54,8 @@ def test_the_right_last_name_opens_the_order_and_is_remembered_on_the_device(sta
     assert other_phone.status == "gate"
     with write_session(engine) as s:
         viewed = s.exec(select(AuditEvent).where(AuditEvent.action == "portal.link_viewed")).all()
-        assert len(viewed) == 2 and all(v.order_id == order_id and v.ip == "203.0.113.9" for v in viewed)
+        # the second tab on the same phone within ten minutes is the same view: one line, no second write
+        assert len(viewed) == 1 and all(v.order_id == order_id and v.ip == "203.0.113.9" for v in viewed)
         for row in s.exec(select(AuditEvent)):  # tokens never written to logs or the audit trail
             assert code not in f"{row.detail}{row.actor_label}{row.user_agent}"
 

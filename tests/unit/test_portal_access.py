@@ -135,3 +135,19 @@ def test_a_live_stage_change_rereads_the_stage_once_for_every_open_page(write):
         assert portal_view.with_new_stage(s, before, order).stage_label == "served from the one reading"
         order.version += 1  # any later change to the order is a new reading
         assert portal_view.with_new_stage(s, before, order).stage_label == "Diagnosing"
+
+
+def test_a_page_view_is_recorded_once_per_device_every_ten_minutes(write, order, clock):
+    order_obj, _ = order
+    phone = audit.Actor("customer", None, "tracking link", "203.0.113.9", "Phone browser")
+    laptop = audit.Actor("customer", None, "tracking link", "203.0.113.9", "Laptop browser")
+    with write() as s:
+        assert not audit.viewed_recently(s, phone, "portal.link_viewed", order_obj.id)
+        audit.record(s, phone, "portal.link_viewed", order_id=order_obj.id)
+    with write() as s:
+        assert audit.viewed_recently(s, phone, "portal.link_viewed", order_obj.id)
+        assert not audit.viewed_recently(s, laptop, "portal.link_viewed", order_obj.id)  # another browser
+        assert not audit.viewed_recently(s, phone, "order.viewed_as_customer", order_obj.id)
+    clock.advance(minutes=11)
+    with write() as s:
+        assert not audit.viewed_recently(s, phone, "portal.link_viewed", order_obj.id)  # a new visit
