@@ -115,10 +115,12 @@ class PortalOrdersState(PortalSessionState):
         self.status = str(params.get("status", "all")) if params.get("status") in STATUSES else "all"
         self.date_field, self.date_from, self.date_to = "booked", "", ""
         self.can_request = identity.may(Perm.ORDERS_REQUEST) and not identity.preview
-        with session_scope() as session:
-            self.sites = [
-                Choice(str(i), name) for i, name in account_orders.site_choices(session, identity.customer_id)
-            ]
+        self.sites = []
+        if account_orders.may_list(identity):  # the list's site filter: not for a group that can't see the list
+            with session_scope() as session:
+                self.sites = [
+                    Choice(str(i), name) for i, name in account_orders.site_choices(session, identity.customer_id)
+                ]
         return self._refresh()
 
     @rx.event
