@@ -104,6 +104,18 @@ class AccountOrderState(TrackQuoteState):
         self.scheduled = timefmt.short(order.scheduled_at, timefmt.shop_timezone(session))
         self.tab = self._allowed_tab(self.tab)
 
+    def _load_quote(self, session, order: Order) -> None:
+        """The quote, what was signed and what is still to sign, only for a group that may decide quotes: the
+        quote tab and the signing card are absent without it, and so is their data."""
+        identity = CURRENT_PORTAL.get() or self._identity()
+        if identity is not None and identity.may(Perm.QUOTES_DECIDE):
+            super()._load_quote(session, order)
+            return
+        self.has_quote, self.quote_lines, self.signed, self._quote_sha = False, [], [], ""
+        self.quote_subtotal = self.quote_tax = self.quote_total = self.quote_notes = self.terms_text = ""
+        self.pending_purpose = self.pending_title = self.pending_text = ""
+        self.pending_more = 0
+
     def _view_of(self, session, order: Order):
         from ..services import portal_view
 

@@ -130,10 +130,12 @@ class PortalOrdersState(PortalSessionState):
         self.date_from, self.date_to = _day(params.get("from")), _day(params.get("to"))
         self.filters_key += 1  # the form shows these filters (its fields take their first values again)
         self.can_request = identity.may(Perm.ORDERS_REQUEST) and not identity.preview
-        with session_scope() as session:
-            self.sites = [
-                Choice(str(i), name) for i, name in account_orders.site_choices(session, identity.customer_id)
-            ]
+        self.sites = []
+        if account_orders.may_list(identity):  # the list's site filter: not for a group that can't see the list
+            with session_scope() as session:
+                self.sites = [
+                    Choice(str(i), name) for i, name in account_orders.site_choices(session, identity.customer_id)
+                ]
         return self._refresh()
 
     @rx.event

@@ -14,9 +14,18 @@ from repair_portal import cookies, routes
 from repair_portal.api import api_routes, security_headers
 from repair_portal.db import write_session
 from repair_portal.models import Customer, Role, ShopSettings
-from repair_portal.services import attachments, audit, consents, counter, portal_access, quotes, staff_auth
+from repair_portal.services import (
+    attachments,
+    audit,
+    consents,
+    counter,
+    portal_access,
+    portal_auth,
+    quotes,
+    staff_auth,
+)
 
-from .. import factories
+from .. import factories, portal_factories
 from ..unit.test_consents import _png
 
 CANARY = "Canary-Secret-Surname"
@@ -62,6 +71,8 @@ def world(app_env, engine):
     locked = staff_auth.sign_in(engine, app_env, email="owner@example.com", password=factories.STAFF_PASSWORD).token
     with write_session(engine) as s:
         staff_auth.sign_out(s, revoked)
+        admin = portal_factories.portal_user(s, email="admin@quay.test", password=None)  # an account's Admin
+        portal = portal_auth.open_session(s, app_env, admin, ip="", user_agent="", mfa_passed=True)
         assert s.get(ShopSettings, 1).show_photos
         locked_id = staff_auth.resolve_session(s, app_env, locked).session_id
         counter.start(s, locked_id, other.order.id, "data_consent", audit.SYSTEM)
@@ -74,6 +85,7 @@ def world(app_env, engine):
         "tokens": tokens,
         "revoked": revoked,
         "locked": locked,
+        "portal": portal,
         "signature_id": signature.id,
         "report_id": report_id,
         "file_id": file_id,
@@ -135,6 +147,8 @@ def _refused_identities(route: Route, w) -> dict[str, dict]:
         found["another order's customer"] = {cookies.DEVICE: OTHER_DEVICE}
     if route.path.startswith("/api/staff/orders/"):  # a browser handed to a customer at the counter
         found["owner's session locked to the counter screen"] = {cookies.STAFF_SESSION: w["locked"]}
+    if not route.path.startswith("/api/portal/"):  # (their own account's routes: test_portal_route_table.py)
+        found["a customer account's portal admin, signed in"] = {cookies.PORTAL_SESSION: w["portal"]}
     return found
 
 
