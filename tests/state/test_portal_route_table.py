@@ -20,7 +20,7 @@ from repair_portal.services import staff_auth
 from repair_portal.services.portal_permissions import Perm
 
 from .. import factories
-from ..conftest import TEST_SECRET_KEY
+from ..conftest import TEST_SECRET_KEY, installation_keys
 from . import portal_identities
 from .portal_identities import LACKING
 
@@ -36,6 +36,7 @@ def world(tmp_path_factory, _migrated_template):
     from repair_portal import settings as settings_mod
 
     tmp = tmp_path_factory.mktemp("portal-routes")
+    installation_keys(tmp)
     shutil.copyfile(_migrated_template, tmp / "routes.db")
     url = f"sqlite:///{tmp / 'routes.db'}"
     patch = pytest.MonkeyPatch()
