@@ -27,3 +27,19 @@ def together(workers: list[Callable[[], object]]) -> list:
         t.join(timeout=60)
     assert not any(t.is_alive() for t in threads), "a worker hung"
     return results
+
+
+def in_sessions(engine, workers: list[Callable], session_factory=None) -> list[Callable[[], object]]:
+    """Each `work(session)` as a worker of its own that opens its own session/transaction."""
+    from repair_portal.db import write_session
+
+    factory = session_factory or write_session
+
+    def one(work: Callable) -> Callable[[], object]:
+        def call():
+            with factory(engine) as session:
+                return work(session)
+
+        return call
+
+    return [one(w) for w in workers]

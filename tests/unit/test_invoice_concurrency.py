@@ -3,7 +3,6 @@ same moment: threads on SQLite, and on PostgreSQL when it runs (pg_engine)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -15,30 +14,14 @@ from repair_portal.services import invoices, store_credit
 
 from .. import factories
 from ..invoice_factories import ACTOR, account, approved_order
+from .race_helpers import in_sessions, together
 
 WORKERS = 6
 
 
 def _together(engine, workers: list[Callable]) -> list:
     """Every worker in its own thread and write transaction, started at the same moment."""
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(i: int, work: Callable) -> None:
-        barrier.wait()
-        try:
-            with write_session(engine) as s:
-                results[i] = work(s)
-        except Exception as exc:  # reported to the test, which asserts on it
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    return results
+    return together(in_sessions(engine, workers))
 
 
 def _drafts(engine, count: int) -> tuple[int, list[int]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -14,28 +13,12 @@ from repair_portal.models import Quote, Signature
 from repair_portal.services import quote_decisions, signatures
 
 from .quote_helpers import approve, count_audit, count_signatures, decline, shop_with_sent_quote
+from .race_helpers import in_sessions, together
 
 
 def _run_together(engine, workers: list[Callable], *, session_factory=write_session) -> list:
     """Start every worker at the same moment, each in its own session/transaction; collect results or errors."""
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(i: int, work: Callable) -> None:
-        barrier.wait()
-        try:
-            with session_factory(engine) as s:
-                results[i] = work(s)
-        except Exception as exc:  # reported to the test, which asserts on it
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a worker hung"
-    return results
+    return together(in_sessions(engine, workers, session_factory))
 
 
 def _prepared(engine) -> tuple[int, str]:
