@@ -107,12 +107,14 @@ def main() -> int:
     from repair_portal import cookies
     from repair_portal.api import api_routes, security_headers
     from repair_portal.db import get_engine, write_session
+    from repair_portal.keys import ensure_keys
     from repair_portal.migrations import upgrade_to_head
     from repair_portal.services import staff_auth
     from repair_portal.settings import get_settings
     from tests import factories, pdf_world
 
     upgrade_to_head(url)
+    ensure_keys(data, url, secret_in_env=True)  # the scratch shop's passcode_key, as `bootstrap` makes it
     settings = get_settings()
     with write_session() as session:
         world = pdf_world.seed(session, settings)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PIL import Image
 from playwright.sync_api import expect
@@ -90,6 +90,15 @@ def test_an_account_finds_a_past_job_writes_to_the_shop_and_adds_a_photo(live_ap
     desktop.fill("#order-search", "")
     desktop.click("#order-site")
     desktop.get_by_role("option", name="Ipswich office").click()
+    desktop.click("#order-search-submit")
+    expect(desktop.locator(".account-order-row")).to_have_count(1)
+    expect(desktop.locator(".account-order-row")).to_contain_text("Surface Pro")
+    # … and by when it was booked in: only the job of 40 days ago lies between 60 and 20 days back
+    desktop.click("#order-clear")
+    expect(desktop.locator(".account-order-row")).to_have_count(3)
+    today = date.today()
+    desktop.fill("#order-from", (today - timedelta(days=60)).isoformat())
+    desktop.fill("#order-to", (today - timedelta(days=20)).isoformat())
     desktop.click("#order-search-submit")
     expect(desktop.locator(".account-order-row")).to_have_count(1)
     expect(desktop.locator(".account-order-row")).to_contain_text("Surface Pro")
