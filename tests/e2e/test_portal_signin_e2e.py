@@ -77,6 +77,7 @@ def test_an_emailed_link_signs_in_once(live_app, desktop, browser):
     _user(live_app, "link@e2e.test", name="Lina Link")
     desktop.goto(live_app.url("/portal/sign-in"))
     expect(desktop.locator("h1")).to_have_text("Sign in to your account")
+    wait_until_ready(desktop)
     desktop.fill("#link-email", "link@e2e.test")
     desktop.click("#link-submit")
     expect(desktop.locator("#sign-in-notice")).to_contain_text("If that address has access, a link is on its way")
@@ -169,6 +170,7 @@ def test_an_account_that_requires_two_step_sign_in_enrols_after_the_password(liv
 def test_forgot_password_sends_a_link_that_sets_it_and_signs_in(live_app, desktop):
     _user(live_app, "forgot@e2e.test", name="Fay Forgot")
     desktop.goto(live_app.url("/portal/sign-in"))
+    wait_until_ready(desktop)  # a tab clicked before the page's state arrives is switched back
     desktop.click("#tab-password")
     desktop.click("#forgot-open")
     desktop.fill("#reset-email", "forgot@e2e.test")
