@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlmodel import Session, select
 
-from ..models import PortalSession, PortalToken, PortalUser
-from . import audit, clock, portal_signin
-from .portal_user_links import TEMPLATE_FOR
-from .portal_user_links import forget_sent_links as forget_set_password_links
-from .portal_users import PortalUserError, _authorise, _customer
+from ..models import PortalUser
+from . import audit, clock, portal_auth, portal_signin
+from .portal_users import PortalUserError, _authorise, _cancel_links, _customer
 
 
 @dataclass(frozen=True)
@@ -37,28 +34,10 @@ def set_portal_access(session: Session, customer_id: int, enabled: bool, actor: 
     ended = cancelled = 0
     if not enabled:
         now = clock.now()
-        users = select(PortalUser.id).where(PortalUser.customer_id == customer_id)
-        ended = (
-            session.execute(
-                update(PortalSession)
-                .where(PortalSession.portal_user_id.in_(users))
-                .where(PortalSession.revoked_at.is_(None))
-                .values(revoked_at=now)
-            ).rowcount
-            or 0
-        )
-        cancelled = (
-            session.execute(
-                update(PortalToken)
-                .where(PortalToken.portal_user_id.in_(users))
-                .where(PortalToken.used_at.is_(None))
-                .values(used_at=now)
-            ).rowcount
-            or 0
-        )
-        for email in session.exec(select(PortalUser.email).where(PortalUser.customer_id == customer_id)).all():
-            forget_set_password_links(session, email, list(TEMPLATE_FOR.values()))
-            portal_signin.forget_sent_links(session, email)
+        for user in session.exec(select(PortalUser).where(PortalUser.customer_id == customer_id)).all():
+            ended += portal_auth.revoke_all(session, user.id)
+            cancelled += _cancel_links(session, user, now)
+            portal_signin.forget_sent_links(session, user.email)
     audit.record(
         session,
         actor,

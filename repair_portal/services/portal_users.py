@@ -207,14 +207,16 @@ def save_user(
     return user
 
 
-def _cancel_links(session: Session, user: PortalUser, now: datetime) -> None:
-    session.execute(
+def _cancel_links(session: Session, user: PortalUser, now: datetime) -> int:
+    """Spend the user's unused links and blank them in unsent emails; returns how many were spent."""
+    spent = session.execute(
         update(PortalToken)
         .where(PortalToken.portal_user_id == user.id)
         .where(PortalToken.used_at.is_(None))
         .values(used_at=now)
-    )
+    ).rowcount
     forget_sent_links(session, user.email, list(TEMPLATE_FOR.values()))
+    return spent or 0
 
 
 def set_active(session: Session, customer_id: int, user_id: int | None, active: bool, actor: audit.Actor) -> int:
