@@ -21,7 +21,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: bench setup setup-dev run dev test test-fast lint migrate test-tools clean
+.PHONY: bench setup setup-dev run run-scaled dev test test-fast lint migrate test-tools clean
 
 $(VENV)/.runtime: requirements.txt constraints.txt
 	@$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -64,6 +64,16 @@ run: export DEMO_MODE ?= true
 run: setup
 	$(PY) -m repair_portal bootstrap
 	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT)
+
+# Several workers on PostgreSQL + Redis (README "Scale-out"): DATABASE_URL and REDIS_URL must be set.
+# A worker that dies is started again (repair_portal/supervision.py); run this under systemd or similar.
+WORKERS ?= 4
+run-scaled: export DEMO_MODE ?= false
+run-scaled: setup
+	@case "$$DATABASE_URL" in postgresql*) ;; *) echo "Set DATABASE_URL to a PostgreSQL database (README: Scale-out)"; exit 1;; esac
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. redis://127.0.0.1:6379/0 (README: Scale-out)"; exit 1; }
+	$(PY) -m repair_portal bootstrap
+	GRANIAN_WORKERS=$(WORKERS) $(VENV)/bin/reflex run --env prod --frontend-port $(PORT)
 
 # Hot reload for development (frontend :3000, backend :8000).
 dev: export DEMO_MODE ?= true

@@ -4,8 +4,10 @@ import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
 from repair_portal.settings import load_settings
+from repair_portal.supervision import respawn_dead_workers
 
 settings = load_settings(keys_required=False)  # the app itself checks the keys when it starts (settings.py)
+respawn_dead_workers()  # a backend worker that dies is started again (repair_portal/supervision.py)
 
 config = rx.Config(
     app_name="repair_portal",

@@ -9,6 +9,7 @@ sends the same frames, and — as the page's live element does when the live rev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -68,13 +69,25 @@ class StandInPage:
     reply_bytes: list[int] = field(default_factory=list)
     revisions: dict = field(default_factory=dict)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
+    reconnect: bool = False  # like a browser, connect again (and re-send its mount events) when dropped
     _sio: socketio.AsyncClient | None = None
+    _closing: bool = False
+    _reconnecting: asyncio.Task | None = None
+    _base: str = ""
+    _token: str = ""
 
     async def open(self, base_url: str) -> None:
+        self._base, self._token = base_url, str(uuid.uuid4())
+        await self._connect()
+
+    async def _connect(self) -> None:
         sio = self._sio = socketio.AsyncClient(reconnection=False)
         sio.on("event", self._on_event, namespace="/_event")
+        sio.on("new_token", self._on_new_token, namespace="/_event")
+        if self.reconnect:
+            sio.on("disconnect", self._on_disconnect, namespace="/_event")
         await sio.connect(
-            f"{base_url}?token={uuid.uuid4()}",
+            f"{self._base}?token={self._token}",
             socketio_path="_event",
             namespaces=["/_event"],
             transports=["websocket"],
@@ -84,6 +97,22 @@ class StandInPage:
         )
         for event in self.page.mount_events:
             await sio.emit("event", event, namespace="/_event")
+
+    async def _on_new_token(self, token) -> None:
+        """The server gave this tab another token (its old one still looked connected): as a browser does."""
+        self._token = str(token)
+
+    async def _on_disconnect(self, *_) -> None:
+        """Like a browser whose server went away: connect again and load the page's data again."""
+        if not self._closing:
+            self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        for _ in range(100):
+            await asyncio.sleep(0.2)  # a browser's retry delay
+            with contextlib.suppress(Exception):  # the server isn't back yet: try again
+                await self._connect()
+                return
 
     async def _on_event(self, update) -> None:
         self.reply_bytes.append(len(json.dumps(update)))
@@ -104,5 +133,6 @@ class StandInPage:
                 await self._sio.emit("event", event, namespace="/_event")
 
     async def close(self) -> None:
+        self._closing = True
         if self._sio is not None:
             await self._sio.disconnect()

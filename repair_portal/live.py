@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 
 import reflex as rx
@@ -26,6 +27,7 @@ log = logging.getLogger("repair_portal.live")
 ORDER, BOARD, ALERTS = "order", "board", "alerts"
 BOARD_TOPIC, ALERTS_TOPIC = "board", "alerts"
 TOPIC_TTL = 6 * 3600  # a Redis topic set outlives its last registration by this long (seconds)
+TIMING = os.environ.get("LIVE_TIMING") == "1"  # log each update's server time (bench/live_fanout.py reads it)
 
 
 class LiveState(rx.State):
@@ -198,12 +200,24 @@ def publish_alerts() -> None:
     _spawn(_nudge(ALERTS_TOPIC, "alerts"))
 
 
+# part → an async function (app, order id, tab tokens) that fills the changed part straight into the
+# tabs it can serve and returns the others (they get the ordinary nudge). See state/track_live.py.
+_FILLERS: dict = {}
+
+
+def fill_with(part: str, filler) -> None:
+    """Register `filler` for changes of `part` (one per part)."""
+    _FILLERS[part] = filler
+
+
 async def _publish(order_id: int, part: str) -> None:
-    await asyncio.gather(_nudge(order_topic(order_id), "revision", part), _nudge(BOARD_TOPIC, "board"))
+    await asyncio.gather(_nudge(order_topic(order_id), "revision", part, order_id), _nudge(BOARD_TOPIC, "board"))
 
 
-async def _nudge(topic: str, counter: str, part: str | None = None) -> None:
-    """Move `counter` on every connected tab registered under `topic`; forget tabs that have gone."""
+async def _nudge(topic: str, counter: str, part: str | None = None, order_id: int | None = None) -> None:
+    """Move `counter` on every connected tab registered under `topic`; forget tabs that have gone.
+
+    A part with a filler (a stage change) is first filled straight into the tabs that filler serves."""
     from .repair_portal import app
 
     connected = _connections()
@@ -217,10 +231,18 @@ async def _nudge(topic: str, counter: str, part: str | None = None) -> None:
             await _registry().remove(topic, *gone)
         if len(gone) < len(tokens):
             await _registry().keep(topic)
-        await asyncio.gather(*(_nudge_tab(app, t, counter, part) for t in tokens if t not in gone))
+        tokens = [t for t in tokens if t not in gone]
+        reached = len(tokens)
+        filler = _FILLERS.get(part) if order_id is not None else None
+        if filler is not None and tokens:
+            tokens = await filler(app, order_id, tokens)
+        await asyncio.gather(*(_nudge_tab(app, t, counter, part) for t in tokens))
     except Exception:  # the change is saved; open pages catch up on their next load
         log.exception("live update of %s failed", topic)
+        reached, tokens = 0, []
     took = time.perf_counter() - started
+    if TIMING:
+        log.info("live update of %s: %d tabs (%d filled) in %.1f ms", topic, reached, reached - len(tokens), took * 1e3)
     if took > 0.5:
         log.warning("live update of %s took %.0f ms", topic, took * 1000)
 

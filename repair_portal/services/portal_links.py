@@ -83,7 +83,7 @@ class Resolution:
     link_id: int | None = None
 
 
-def _expiry_days(session: Session) -> int:
+def link_expiry_days(session: Session) -> int:
     return ShopSettings.current(session).link_expiry_days
 
 
@@ -104,7 +104,7 @@ def resolve(session: Session, code: str) -> Resolution:
     order = session.get(Order, link.order_id)
     if order is None:
         return Resolution(LinkStatus.NOT_FOUND)
-    if order.collected_at is not None and clock.now() >= order.collected_at + timedelta(days=_expiry_days(session)):
+    if order.collected_at is not None and clock.now() >= order.collected_at + timedelta(days=link_expiry_days(session)):
         return Resolution(LinkStatus.EXPIRED, order.id, link.id)
     return Resolution(LinkStatus.OK, order.id, link.id)
 

@@ -232,11 +232,11 @@ _STAGE_PARTS: dict[tuple[int, int, int], tuple[float, dict]] = {}
 STAGE_PART_SECONDS = 5.0  # how long one reading serves every open page of the order
 
 
-def with_new_stage(session: Session, view: PortalView, order: Order) -> PortalView:
-    """`view` with only its stage and timeline read again (what a live stage change needs).
+def stage_part(session: Session, order: Order) -> dict:
+    """The order's stage and timeline fields of a view (what a live stage change needs).
 
-    Every open page of the order asks at once after a change, and the stage part is the same for all of
-    them: it is read once per order version and served to the others for a few seconds."""
+    Every open page of the order needs them at once after a change, and they are the same for all of them:
+    read once per order version and served to the others for a few seconds."""
     key, now = (order.id, order.version, order.stage_id), time.monotonic()
     hit = _STAGE_PARTS.get(key)
     if hit is None or now - hit[0] > STAGE_PART_SECONDS:
@@ -245,7 +245,12 @@ def with_new_stage(session: Session, view: PortalView, order: Order) -> PortalVi
         hit = _STAGE_PARTS[key] = (now, _stage_fields(session, order, status, shop.timezone))
         for old in [k for k, (at, _) in _STAGE_PARTS.items() if now - at > STAGE_PART_SECONDS]:
             del _STAGE_PARTS[old]
-    return replace(view, **hit[1])
+    return hit[1]
+
+
+def with_new_stage(session: Session, view: PortalView, order: Order) -> PortalView:
+    """`view` with only its stage and timeline read again."""
+    return replace(view, **stage_part(session, order))
 
 
 def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -> PortalView:

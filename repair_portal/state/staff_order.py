@@ -261,7 +261,7 @@ class StaffOrderState(StaffSessionState):
         actor, order_id, shown = self._actor(identity), self.current_order_id, self.stage_id
         stage_id = parse_id(form_data.get("stage_id"))
         outcome = await rx.run_in_thread(lambda: order_page.change_stage(order_id, stage_id, shown, actor))
+        await publish(outcome)  # open pages first: their update runs while this page re-reads in a thread
         if outcome.ok or outcome.stale:
-            self._reload()
-        await publish(outcome)
+            await rx.run_in_thread(self._reload)
         return toast_for(outcome)

@@ -13,6 +13,7 @@ from ...components.portal.screen import OrderScreen
 from ...components.portal.unavailable import portal_off_card
 from ...components.portal_shell import portal_layout, portal_page
 from ...components.ui import live_marker
+from ...state import track_live  # noqa: F401 - a stage change is filled straight into open pages
 from ...state.order_pay import TrackPayState
 from ...state.track import TrackState as T
 from ...state.track_quote import TrackQuoteState

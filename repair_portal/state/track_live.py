@@ -1,0 +1,89 @@
+"""A stage change filled straight into the order's open tracking pages.
+
+The ordinary live nudge makes each page send an event back and re-read under its own access check: one
+round trip and a few queries per page. For the commonest change, a stage move, the server instead reads
+once for the whole order — who may see it (`order_viewers`, the same answers as each page's own check) and
+the new stage and timeline — and fills them into each page whose link and device cookie still pass. Pages
+it can't serve this way (a staff preview, an account's order page, a page whose access has gone, one still
+loading) get the ordinary nudge and re-read as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+
+import reflex as rx
+from reflex.istate.manager.token import BaseStateToken
+from reflex.state import StateUpdate
+from reflex_base.event import Event
+
+from .. import live
+from ..db import session_scope
+from ..models import Order
+from ..services import order_viewers, portal_view
+from .track import TrackState
+
+log = logging.getLogger("repair_portal.live")
+
+
+def _read(order_id: int) -> tuple[order_viewers.OrderViewers, dict | None]:
+    with session_scope() as session:
+        order = session.get(Order, order_id)
+        if order is None:
+            return order_viewers.NOBODY, None
+        return order_viewers.read(session, order_id), portal_view.stage_part(session, order)
+
+
+async def fill_stage(app, order_id: int, tokens: list[str]) -> list[str]:
+    """Fill the new stage into every tracking page of `order_id` among `tokens`; the tokens left to nudge."""
+    try:
+        viewers, fields = await asyncio.to_thread(_read, order_id)  # the database off the event loop
+    except Exception:
+        log.exception("reading order %s for its open pages failed", order_id)
+        return tokens
+    if fields is None or viewers.order_id != order_id:  # nobody may see it now: each page finds out itself
+        return tokens
+    told: dict[str, list[Event]] = {}  # notice → its events, built once (every page gets the same one)
+    served = await asyncio.gather(*(_fill(app, token, order_id, viewers, fields, told) for token in tokens))
+    return [token for token, done in zip(tokens, served, strict=True) if not done]
+
+
+def fill_tab(track: TrackState, order_id: int, viewers: order_viewers.OrderViewers, fields: dict) -> str | None:
+    """Put the new stage into this tab if it shows `order_id` on its tracking page and may still see it.
+
+    None: not served (the tab gets the ordinary nudge). Else the notice to announce ("" when nothing shown
+    changed)."""
+    if not (track.router.url.path or "").startswith("/track/"):
+        return None
+    if track.status != "ok" or track.preview or track._order_id != order_id:
+        return None
+    if not viewers.may_view(track._code(), track._device()):
+        return None
+    before = track.view
+    track.view = dataclasses.replace(before, **fields)
+    part = portal_view.what_changed(before, track.view)
+    if part is None:
+        return ""
+    track.highlight = part
+    return portal_view.change_notice(part, track.view)
+
+
+async def _fill(app, token: str, order_id: int, viewers: order_viewers.OrderViewers, fields: dict, told) -> bool:
+    try:
+        async with app.modify_state(BaseStateToken(ident=token, cls=TrackState)) as root:
+            if not (root.router.url.path or "").startswith("/track/"):  # another page: no TrackState to load
+                return False
+            notice = fill_tab(await root.get_state(TrackState), order_id, viewers, fields)
+    except Exception:
+        log.exception("filling the stage into tab %s failed", token)
+        return False
+    if notice:  # told in the page's polite live region; the highlight fades as after a re-read
+        if notice not in told:
+            told[notice] = Event.from_event_type([rx.toast.info(notice), TrackState.clear_highlight])
+        await app.event_namespace.emit_update(StateUpdate(events=told[notice]), token)
+    return notice is not None
+
+
+live.fill_with("stage", fill_stage)

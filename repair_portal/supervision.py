@@ -1,0 +1,39 @@
+"""A backend worker that dies is started again.
+
+`reflex run --env prod` serves with Granian. Granian can restart a worker that exits or is killed
+(`respawn_failed_workers`), but Reflex doesn't ask it to, and without it the death of any one worker stops
+the whole server: every open page loses its connection and nothing comes back. `respawn_dead_workers()`
+(called from rxconfig.py, which the `reflex` command imports before it starts Granian) turns it on.
+
+While a worker is being restarted the others keep serving; pages that were connected to the dead one
+reconnect to another (with REDIS_URL their state is in Redis, so they carry on where they were). A worker
+that dies again within a few seconds of its restart is a crash loop: Granian then stops, and the process
+supervisor (systemd, see README "Scale-out") starts the whole service again.
+"""
+
+from __future__ import annotations
+
+import functools
+
+RESPAWN_INTERVAL = 1.0  # seconds between a worker's death and its replacement
+
+
+def respawn_dead_workers() -> bool:
+    """Make Granian restart dead workers by default. False when Granian isn't installed (nothing to do)."""
+    try:
+        from granian.server.common import AbstractServer
+    except ImportError:
+        return False
+    if getattr(AbstractServer.__init__, "_respawns", False):
+        return True
+    original = AbstractServer.__init__
+
+    @functools.wraps(original)
+    def init(self, *args, **kwargs):
+        kwargs.setdefault("respawn_failed_workers", True)
+        kwargs.setdefault("respawn_interval", RESPAWN_INTERVAL)
+        original(self, *args, **kwargs)
+
+    init._respawns = True
+    AbstractServer.__init__ = init
+    return True
