@@ -100,6 +100,8 @@ bench: setup
 	$(PY) bench/account_lists.py
 	$(PY) bench/webhooks.py
 	$(PY) bench/pdf_first_byte.py
+	$(PY) bench/live_fanout.py
+	$(PY) bench/scale_out.py
 
 clean:
 	rm -rf .web .states $(VENV) $(TOOLS)

@@ -122,6 +122,32 @@ def _pct(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * q) - 1))]
 
 
+async def open_order_pages(browser, app, url: str, last_name: str, reference: str):
+    """The customer's tracking page (past the last-name check, live) recording the frames it sends, and a
+    signed-in staff page on the same order. (customer context, customer page, staff page, sent frames)"""
+    customer_context = await browser.new_context()
+    customer = await customer_context.new_page()
+    sent: list[str] = []
+    customer.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(f if isinstance(f, str) else "")))
+    await customer.goto(url)
+    await customer.fill("#last-name", last_name)
+    await customer.click("#gate-submit")
+    await customer.wait_for_selector("#live-marker[data-live='on']", state="attached", timeout=30_000)
+
+    staff = await (await browser.new_context()).new_page()
+    email, password = app.staff_credentials()
+    await staff.goto(app.url("/staff/login"))
+    await staff.fill("#email", email)
+    await staff.fill("#password", password)
+    await staff.click("#sign-in")
+    await staff.wait_for_selector(".order-row")
+    await staff.fill("#order-search", reference)
+    await staff.wait_for_selector(f".order-row:has-text('{reference}')")
+    await staff.locator(".order-row a", has_text=reference).first.click()
+    await staff.wait_for_selector("#stage-select")
+    return customer_context, customer, staff, sent
+
+
 async def run(counts: list[int], repeats: int = 3) -> int:
     from playwright.async_api import async_playwright
 
@@ -131,28 +157,7 @@ async def run(counts: list[int], repeats: int = 3) -> int:
         print(f"app at {app.base_url}; order {reference}; pages open on its tracking link\n")
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path="/usr/bin/chromium")
-            customer_context = await browser.new_context()
-            customer = await customer_context.new_page()
-            sent: list[str] = []
-            customer.on(
-                "websocket", lambda ws: ws.on("framesent", lambda f: sent.append(f if isinstance(f, str) else ""))
-            )
-            await customer.goto(url)
-            await customer.fill("#last-name", last_name)
-            await customer.click("#gate-submit")
-            await customer.wait_for_selector("#live-marker[data-live='on']", state="attached", timeout=30_000)
-
-            staff = await (await browser.new_context()).new_page()
-            email, password = app.staff_credentials()
-            await staff.goto(app.url("/staff/login"))
-            await staff.fill("#email", email)
-            await staff.fill("#password", password)
-            await staff.click("#sign-in")
-            await staff.wait_for_selector(".order-row")
-            await staff.fill("#order-search", reference)
-            await staff.wait_for_selector(f".order-row:has-text('{reference}')")
-            await staff.locator(".order-row a", has_text=reference).first.click()
-            await staff.wait_for_selector("#stage-select")
+            customer_context, customer, staff, sent = await open_order_pages(browser, app, url, last_name, reference)
 
             on_open = list(sent)
             shown = await customer.inner_text("#stage-label")

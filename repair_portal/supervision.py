@@ -14,6 +14,8 @@ supervisor (systemd, see README "Scale-out") starts the whole service again.
 from __future__ import annotations
 
 import functools
+import os
+from pathlib import Path
 
 RESPAWN_INTERVAL = 1.0  # seconds between a worker's death and its replacement
 
@@ -37,3 +39,17 @@ def respawn_dead_workers() -> bool:
     init._respawns = True
     AbstractServer.__init__ = init
     return True
+
+
+def live_children(pid: int) -> set[int]:
+    """The running (not zombie) child processes of `pid`, from /proc: a server's workers."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry))
+    return found

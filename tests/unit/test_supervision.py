@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from repair_portal.settings import PROJECT_ROOT
+from repair_portal.supervision import live_children
 
 TINY_APP = """
 async def app(scope, receive, send):
@@ -42,19 +43,6 @@ def _port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.add(int(entry))
-    return found
 
 
 def _answers(port: int) -> bool:
@@ -84,7 +72,7 @@ def _serve(tmp_path: Path, *, supervised: bool):
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    assert _wait(lambda: _answers(port) and len(_children(proc.pid)) == 2), "the server did not start two workers"
+    assert _wait(lambda: _answers(port) and len(live_children(proc.pid)) == 2), "the server did not start two workers"
     return proc, port
 
 
@@ -98,12 +86,12 @@ def _stop(proc) -> None:
 def test_a_killed_worker_is_replaced_and_the_server_keeps_answering(tmp_path, supervised):
     proc, port = _serve(tmp_path, supervised=supervised)
     try:
-        first = _children(proc.pid)
+        first = live_children(proc.pid)
         victim = min(first)
         os.kill(victim, signal.SIGKILL)
         if supervised:
-            assert _wait(lambda: len(_children(proc.pid)) == 2 and victim not in _children(proc.pid))
-            assert _children(proc.pid) - first, "a new worker process took the dead one's place"
+            assert _wait(lambda: len(live_children(proc.pid)) == 2 and victim not in live_children(proc.pid))
+            assert live_children(proc.pid) - first, "a new worker process took the dead one's place"
             assert all(_answers(port) for _ in range(20))
             assert proc.poll() is None
         else:  # what Reflex's own settings do: the whole server stops with the one worker
