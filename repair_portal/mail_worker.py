@@ -37,8 +37,14 @@ def reminder_pass(settings: Settings) -> int:
     from .services import reminders
     from .services.mail import LinkSettings
 
-    with write_session() as session:
-        return reminders.send_due(session, LinkSettings(settings.public_url, settings.secret_key))
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with write_session() as session:
+            return reminders.send_due(session, LinkSettings(settings.public_url, settings.secret_key))
+    except IntegrityError:  # another worker's identical pass committed first: its reminders stand, once
+        log.info("reminders already queued by another worker")
+        return 0
 
 
 RECONCILE_SECONDS = 60.0  # how often checkouts whose webhook is late are asked about

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from repair_portal.models import Customer, CustomerAlert, OutboxMessage, Stage
@@ -58,3 +59,41 @@ def test_the_delivery_loop_s_reminder_pass_queues_what_is_due(app_env, engine, c
     with write_session(engine) as s:
         mail = s.exec(select(OutboxMessage).where(OutboxMessage.template == "quote_reminder")).one()
         assert "http://shop.test/track/" in mail.text_body
+
+
+@pytest.mark.parametrize("each_engine", ["postgresql"], indirect=True)  # SQLite runs one writer at a time
+def test_a_second_workers_identical_reminder_pass_rolls_back_quietly(app_on, clock, monkeypatch, caplog):
+    """Every worker runs the pass. The one that loses the race on the reminder's unique key rolls back all it
+    queued (the winner's reminders stand, once) and says so at INFO: it is not a failure."""
+    import logging
+
+    from repair_portal.db import write_session
+    from repair_portal.mail_worker import reminder_pass
+    from repair_portal.models import Order
+    from repair_portal.services import alerts
+    from repair_portal.services.alerts import AlertKind
+    from repair_portal.settings import get_settings
+
+    engine = app_on
+    with write_session(engine) as s:
+        shop_with_sent_quote(s)
+    clock.advance(days=4)
+    real_send_due = reminders.send_due
+
+    def racing_send_due(session, links, now=None):
+        queued = real_send_due(session, links, now)  # this worker's pass, not yet committed
+        (mine,) = _reminders(session)
+        with write_session(engine) as other:  # meanwhile the other worker's identical pass committed
+            other_order = other.get(Order, mine.order_id)
+            alerts.record(other, other_order, AlertKind.REMINDER, "the other worker's", dedupe_key="duplicate")
+        alerts.record(session, session.get(Order, mine.order_id), AlertKind.REMINDER, "mine", dedupe_key="duplicate")
+        return queued
+
+    monkeypatch.setattr(reminders, "send_due", racing_send_due)
+    with caplog.at_level(logging.INFO, logger="repair_portal.mail"):
+        assert reminder_pass(get_settings()) == 0
+    assert "already queued by another worker" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    with write_session(engine) as s:
+        assert [a.summary for a in _reminders(s)] == ["the other worker's"]  # this pass's own alert rolled back
+        assert s.exec(select(OutboxMessage).where(OutboxMessage.template == "quote_reminder")).all() == []
