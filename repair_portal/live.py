@@ -200,8 +200,9 @@ def publish_alerts() -> None:
     _spawn(_nudge(ALERTS_TOPIC, "alerts"))
 
 
-# part → an async function (app, order id, tab tokens) that fills the changed part straight into the
-# tabs it can serve and returns the others (they get the ordinary nudge). See state/track_live.py.
+# part → an async function (app, order id) that reads what changed once and returns an async function
+# (tab token) → whether it filled the change straight into that tab (else the tab gets the ordinary
+# nudge), or None when it can serve no tab. See state/track_live.py.
 _FILLERS: dict = {}
 
 
@@ -232,19 +233,26 @@ async def _nudge(topic: str, counter: str, part: str | None = None, order_id: in
         if len(gone) < len(tokens):
             await _registry().keep(topic)
         tokens = [t for t in tokens if t not in gone]
-        reached = len(tokens)
-        filler = _FILLERS.get(part) if order_id is not None else None
-        if filler is not None and tokens:
-            tokens = await filler(app, order_id, tokens)
-        await asyncio.gather(*(_nudge_tab(app, t, counter, part) for t in tokens))
+        filler = _FILLERS.get(part) if order_id is not None and tokens else None
+        fill = await filler(app, order_id) if filler is not None else None
+        filled = await asyncio.gather(*(_update_tab(app, t, counter, part, fill) for t in tokens))
     except Exception:  # the change is saved; open pages catch up on their next load
         log.exception("live update of %s failed", topic)
-        reached, tokens = 0, []
+        tokens, filled = [], []
     took = time.perf_counter() - started
     if TIMING:
-        log.info("live update of %s: %d tabs (%d filled) in %.1f ms", topic, reached, reached - len(tokens), took * 1e3)
+        log.info("live update of %s: %d tabs (%d filled) in %.1f ms", topic, len(tokens), sum(filled), took * 1e3)
     if took > 0.5:
         log.warning("live update of %s took %.0f ms", topic, took * 1000)
+
+
+async def _update_tab(app, token: str, counter: str, part: str | None, fill) -> bool:
+    """Fill the change straight into this tab when the filler can, else nudge it (each tab on its own: one
+    slow tab holds up no other). Whether it was filled."""
+    if fill is not None and await fill(token):
+        return True
+    await _nudge_tab(app, token, counter, part)
+    return False
 
 
 async def _nudge_tab(app, token: str, counter: str, part: str | None) -> None:

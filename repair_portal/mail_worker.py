@@ -33,17 +33,19 @@ def sender_for(settings: Settings) -> Sender:
 
 def reminder_pass(settings: Settings) -> int:
     """Queue the reminders that are due (services/reminders.py); several workers may run it at once."""
+    from sqlalchemy.exc import IntegrityError
+
     from .db import write_session
     from .services import reminders
     from .services.mail import LinkSettings
 
-    from sqlalchemy.exc import IntegrityError
-
     try:
         with write_session() as session:
             return reminders.send_due(session, LinkSettings(settings.public_url, settings.secret_key))
-    except IntegrityError:  # another worker's identical pass committed first: its reminders stand, once
-        log.info("reminders already queued by another worker")
+    except IntegrityError as exc:
+        if "dedupe_key" not in str(exc.orig):  # any other broken rule is a real failure
+            raise
+        log.info("reminders already queued by another worker")  # its identical pass committed first: once
         return 0
 
 

@@ -17,8 +17,6 @@ import functools
 import os
 from pathlib import Path
 
-RESPAWN_INTERVAL = 1.0  # seconds between a worker's death and its replacement
-
 
 def respawn_dead_workers() -> bool:
     """Make Granian restart dead workers by default. False when Granian isn't installed (nothing to do)."""
@@ -32,8 +30,7 @@ def respawn_dead_workers() -> bool:
 
     @functools.wraps(original)
     def init(self, *args, **kwargs):
-        kwargs.setdefault("respawn_failed_workers", True)
-        kwargs.setdefault("respawn_interval", RESPAWN_INTERVAL)
+        kwargs.setdefault("respawn_failed_workers", True)  # a crashed worker is replaced at once
         original(self, *args, **kwargs)
 
     init._respawns = True

@@ -76,6 +76,7 @@ class TrackState(rx.State):
     live: bool = False  # joined the order's live channel (browser tests wait for it)
     service_reports: list[ServiceReportView] = []
     _order_id: int = 0
+    _view_version: int = 0  # the order's version when `view` was read (a live fill never goes back in time)
 
     # --- helpers (not events) ---------------------------------------------------------------
 
@@ -144,14 +145,14 @@ class TrackState(rx.State):
 
     def _clear_order_data(self) -> None:
         self.reference, self.view, self.qr_src, self.docs_base = "", portal_view.PortalView(), "", ""
-        self.service_reports, self._order_id = [], 0
+        self.service_reports, self._order_id, self._view_version = [], 0, 0
 
     def _fill_view(self, session, order: Order) -> None:
         """The order as its customer sees it, less the parts the visitor group may not see (left out of
         the data itself)."""
         code = self._code()
         perms = self._part_perms(session)
-        self._order_id = order.id
+        self._order_id, self._view_version = order.id, order.version
         pay = pay_view.for_order(session, order, get_settings()) if order_parts.may_pay(perms) else None
         self.view = order_parts.limit_view(portal_view.portal_view(session, order.id), perms, pay)
         self.reference, self.accent_color = self.view.reference, self.view.accent
@@ -275,6 +276,7 @@ class TrackState(rx.State):
                 return type(self).load_tracking
             if parts == ["stage"] and self.status == "ok" and self._order_id == order.id:
                 self.view = portal_view.with_new_stage(session, self.view, order)
+                self._view_version = order.version
             else:
                 self._fill_view(session, order)
         followers = [] if parts == ["stage"] else [self._quote_loader()]

@@ -28,41 +28,50 @@ from .track import TrackState
 log = logging.getLogger("repair_portal.live")
 
 
-def _read(order_id: int) -> tuple[order_viewers.OrderViewers, dict | None]:
+def _read(order_id: int) -> tuple[order_viewers.OrderViewers, dict | None, int]:
     with session_scope() as session:
         order = session.get(Order, order_id)
         if order is None:
-            return order_viewers.NOBODY, None
-        return order_viewers.read(session, order_id), portal_view.stage_part(session, order)
+            return order_viewers.NOBODY, None, 0
+        return order_viewers.read(session, order_id), portal_view.stage_part(session, order), order.version
 
 
-async def fill_stage(app, order_id: int, tokens: list[str]) -> list[str]:
-    """Fill the new stage into every tracking page of `order_id` among `tokens`; the tokens left to nudge."""
+async def fill_stage(app, order_id: int):
+    """Read the order once for all its open pages; an async function (tab token) → whether the new stage
+    was filled into that tab, or None when no tab can be served this way."""
     try:
-        viewers, fields = await asyncio.to_thread(_read, order_id)  # the database off the event loop
+        viewers, fields, version = await asyncio.to_thread(_read, order_id)  # the database off the event loop
     except Exception:
         log.exception("reading order %s for its open pages failed", order_id)
-        return tokens
+        return None
     if fields is None or viewers.order_id != order_id:  # nobody may see it now: each page finds out itself
-        return tokens
+        return None
     told: dict[str, list[Event]] = {}  # notice → its events, built once (every page gets the same one)
-    served = await asyncio.gather(*(_fill(app, token, order_id, viewers, fields, told) for token in tokens))
-    return [token for token, done in zip(tokens, served, strict=True) if not done]
+
+    async def fill(token: str) -> bool:
+        return await _fill(app, token, order_id, viewers, (fields, version), told)
+
+    return fill
 
 
-def fill_tab(track: TrackState, order_id: int, viewers: order_viewers.OrderViewers, fields: dict) -> str | None:
-    """Put the new stage into this tab if it shows `order_id` on its tracking page and may still see it.
+def fill_tab(track: TrackState, order_id: int, viewers: order_viewers.OrderViewers, stage: tuple) -> str | None:
+    """Put the new stage (`stage`: its fields and the order version they were read at) into this tab if it
+    shows `order_id` on its tracking page and may still see it.
 
     None: not served (the tab gets the ordinary nudge). Else the notice to announce ("" when nothing shown
-    changed)."""
+    changed, or the tab already shows a later reading)."""
+    fields, version = stage
     if not (track.router.url.path or "").startswith("/track/"):
         return None
     if track.status != "ok" or track.preview or track._order_id != order_id:
         return None
     if not viewers.may_view(track._code(), track._device()):
         return None
+    if track._view_version > version:  # a later change reached this tab first: keep it
+        return ""
     before = track.view
     track.view = dataclasses.replace(before, **fields)
+    track._view_version = version
     part = portal_view.what_changed(before, track.view)
     if part is None:
         return ""
@@ -70,19 +79,19 @@ def fill_tab(track: TrackState, order_id: int, viewers: order_viewers.OrderViewe
     return portal_view.change_notice(part, track.view)
 
 
-async def _fill(app, token: str, order_id: int, viewers: order_viewers.OrderViewers, fields: dict, told) -> bool:
+async def _fill(app, token: str, order_id: int, viewers, stage: tuple, told: dict) -> bool:
     try:
         async with app.modify_state(BaseStateToken(ident=token, cls=TrackState)) as root:
             if not (root.router.url.path or "").startswith("/track/"):  # another page: no TrackState to load
                 return False
-            notice = fill_tab(await root.get_state(TrackState), order_id, viewers, fields)
+            notice = fill_tab(await root.get_state(TrackState), order_id, viewers, stage)
+        if notice:  # told in the page's polite live region; the highlight fades as after a re-read
+            if notice not in told:
+                told[notice] = Event.from_event_type([rx.toast.info(notice), TrackState.clear_highlight])
+            await app.event_namespace.emit_update(StateUpdate(events=told[notice]), token)
     except Exception:
         log.exception("filling the stage into tab %s failed", token)
         return False
-    if notice:  # told in the page's polite live region; the highlight fades as after a re-read
-        if notice not in told:
-            told[notice] = Event.from_event_type([rx.toast.info(notice), TrackState.clear_highlight])
-        await app.event_namespace.emit_update(StateUpdate(events=told[notice]), token)
     return notice is not None
 
 

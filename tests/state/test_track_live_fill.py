@@ -41,12 +41,29 @@ def test_an_open_page_that_may_see_the_order_gets_the_new_stage_and_its_notice(s
     pass_gate(page, "Lindqvist")
     assert page.status == "ok" and page.view.stage_label == "Booked in"
     _move(engine, order_id, "Diagnosing")
-    viewers, fields = track_live._read(order_id)
-    notice = track_live.fill_tab(page, order_id, viewers, fields)
+    viewers, *diagnosing = track_live._read(order_id)
+    notice = track_live.fill_tab(page, order_id, viewers, diagnosing)
     assert notice == "Status changed: Diagnosing"
     assert page.view.stage_label == "Diagnosing" and page.highlight == "stage"
     assert [s.state for s in page.view.steps][:2] == ["done", "current"]
-    assert track_live.fill_tab(page, order_id, viewers, fields) == ""  # nothing new the second time
+    assert track_live.fill_tab(page, order_id, viewers, diagnosing) == ""  # nothing new the second time
+
+
+def test_an_older_reading_arriving_late_never_takes_a_page_back(state_factory, engine):
+    """Two moves close together: the second one's fill reaches the page first; the first one's, late, is
+    ignored (the page keeps the later stage and says nothing)."""
+    code, order_id = _order(engine)
+    page = _open(state_factory, code)
+    pass_gate(page, "Lindqvist")
+    _move(engine, order_id, "Diagnosing")
+    viewers, *first = track_live._read(order_id)
+    _move(engine, order_id, "Repairing")
+    viewers, *second = track_live._read(order_id)
+    assert second[1] > first[1]
+    assert track_live.fill_tab(page, order_id, viewers, second) == "Status changed: Repair in progress"
+    page.highlight = ""
+    assert track_live.fill_tab(page, order_id, viewers, first) == ""
+    assert page.view.stage_label == "Repair in progress" and page.highlight == ""
 
 
 def test_pages_without_access_now_are_left_to_re_read_under_their_own_check(state_factory, engine):
@@ -57,9 +74,9 @@ def test_pages_without_access_now_are_left_to_re_read_under_their_own_check(stat
     other_order = _open(state_factory, other_code)
     pass_gate(other_order, "Berg")
     _move(engine, order_id, "Diagnosing")
-    viewers, fields = track_live._read(order_id)
-    assert stranger.status == "gate" and track_live.fill_tab(stranger, order_id, viewers, fields) is None
-    assert track_live.fill_tab(other_order, order_id, viewers, fields) is None  # shows another order
+    viewers, *stage = track_live._read(order_id)
+    assert stranger.status == "gate" and track_live.fill_tab(stranger, order_id, viewers, stage) is None
+    assert track_live.fill_tab(other_order, order_id, viewers, stage) is None  # shows another order
     assert other_order.view.stage_label == "Booked in"
 
     copied = _open(state_factory, code, device=device)  # same phone: passes now
@@ -67,8 +84,8 @@ def test_pages_without_access_now_are_left_to_re_read_under_their_own_check(stat
     _move(engine, order_id, "Awaiting parts")
     with write_session(engine) as s:  # the shop switches the link off: the phone loses the order
         portal_links.revoke(s, order_id, audit.SYSTEM)
-    viewers, fields = track_live._read(order_id)
-    assert track_live.fill_tab(copied, order_id, viewers, fields) is None
+    viewers, *stage = track_live._read(order_id)
+    assert track_live.fill_tab(copied, order_id, viewers, stage) is None
     assert copied.view.stage_label == "Diagnosing" and copied.highlight == ""
 
 
@@ -79,6 +96,6 @@ def test_nothing_is_filled_while_the_portal_is_off(state_factory, engine):
     with write_session(engine) as s:
         s.get(ShopSettings, 1).portal_enabled = False
     _move(engine, order_id, "Diagnosing")
-    viewers, fields = track_live._read(order_id)
-    assert track_live.fill_tab(page, order_id, viewers, fields) is None
+    viewers, *stage = track_live._read(order_id)
+    assert track_live.fill_tab(page, order_id, viewers, stage) is None
     assert page.view.stage_label == "Booked in"

@@ -97,3 +97,25 @@ def test_a_second_workers_identical_reminder_pass_rolls_back_quietly(app_on, clo
     with write_session(engine) as s:
         assert [a.summary for a in _reminders(s)] == ["the other worker's"]  # this pass's own alert rolled back
         assert s.exec(select(OutboxMessage).where(OutboxMessage.template == "quote_reminder")).all() == []
+
+
+@pytest.mark.parametrize("each_engine", ["postgresql"], indirect=True)
+def test_any_other_broken_rule_in_the_reminder_pass_is_a_failure_not_a_lost_race(app_on, clock, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from repair_portal.db import write_session
+    from repair_portal.mail_worker import reminder_pass
+    from repair_portal.models import CustomerAlert
+    from repair_portal.settings import get_settings
+
+    with write_session(app_on) as s:
+        shop_with_sent_quote(s)
+
+    def broken_send_due(session, links, now=None):
+        session.add(CustomerAlert(order_id=999_999, location_id=1, kind="reminder", summary="no such order"))
+        session.flush()  # a foreign key the database refuses
+        return 1
+
+    monkeypatch.setattr(reminders, "send_due", broken_send_due)
+    with pytest.raises(IntegrityError):
+        reminder_pass(get_settings())
