@@ -79,11 +79,6 @@ def _pgrp(pid: int) -> int:
         return -1
 
 
-def _cpu_of(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
 async def _change_stage(staff, label: str) -> float:
     await staff.click("#stage-select")
     await staff.get_by_role("option", name=label, exact=True).click()

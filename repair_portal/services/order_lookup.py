@@ -16,15 +16,14 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 
 from sqlmodel import Session, select
 
-from ..models import Customer, Order, PortalLink, ShopSettings
-from . import audit, clock, ratelimit
+from ..models import Customer, Order, PortalLink
+from . import audit, ratelimit
 from .portal_access import CODE_LIMIT, IP_LIMIT, blocked_message, normalise_name, remember
-from .portal_links import current_code
+from .portal_links import current_code, link_expired
 from .references import PREFIX
 
 MISMATCH = (
@@ -83,11 +82,6 @@ def _live_link(session: Session, order: Order | None) -> PortalLink | None:
     ).first()
 
 
-def _expired(session: Session, order: Order) -> bool:
-    days = ShopSettings.current(session).link_expiry_days
-    return order.collected_at is not None and clock.now() >= order.collected_at + timedelta(days=days)
-
-
 def look_up(
     session: Session,
     secret_key: str,
@@ -125,7 +119,8 @@ def look_up(
         return LookupResult(Outcome.MISMATCH)
     ratelimit.clear(session, CODE_LIMIT, order_key)
     ratelimit.release(session, counted)
-    code = current_code(session, secret_key, order.id) if link is not None and not _expired(session, order) else None
+    live = link is not None and not link_expired(session, order)
+    code = current_code(session, secret_key, order.id) if live else None
     if code is None:
         audit.record(session, actor, "portal.lookup_link_off", order_id=order.id)
         return LookupResult(Outcome.LINK_OFF, location_id=order.location_id)

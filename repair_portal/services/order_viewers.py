@@ -9,7 +9,6 @@ would (tests/unit/test_order_viewers.py holds the two to the same answers).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -40,8 +39,7 @@ def read(session: Session, order_id: int) -> OrderViewers:
     if order is None or portal_policy.portal_off(session) is not None:
         return NOBODY
     now = clock.now()
-    expiry = timedelta(days=portal_links.link_expiry_days(session))
-    if order.collected_at is not None and now >= order.collected_at + expiry:
+    if portal_links.link_expired(session, order, now):
         return NOBODY
     links = session.exec(
         select(PortalLink.token_hash).where(PortalLink.order_id == order_id).where(PortalLink.revoked_at.is_(None))

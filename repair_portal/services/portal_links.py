@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel import Session, select
@@ -87,6 +87,12 @@ def link_expiry_days(session: Session) -> int:
     return ShopSettings.current(session).link_expiry_days
 
 
+def link_expired(session: Session, order: Order, now: datetime | None = None) -> bool:
+    """Whether the order's links stopped working: collected, and the shop's link expiry has passed since."""
+    now = now or clock.now()
+    return order.collected_at is not None and now >= order.collected_at + timedelta(days=link_expiry_days(session))
+
+
 def resolve(session: Session, code: str) -> Resolution:
     """Map a code from a URL to its order. Opening a link changes nothing."""
     if not code or len(code) > MAX_CODE_LENGTH:
@@ -104,7 +110,7 @@ def resolve(session: Session, code: str) -> Resolution:
     order = session.get(Order, link.order_id)
     if order is None:
         return Resolution(LinkStatus.NOT_FOUND)
-    if order.collected_at is not None and clock.now() >= order.collected_at + timedelta(days=link_expiry_days(session)):
+    if link_expired(session, order):
         return Resolution(LinkStatus.EXPIRED, order.id, link.id)
     return Resolution(LinkStatus.OK, order.id, link.id)
 

@@ -54,6 +54,10 @@ async def fill_stage(app, order_id: int):
     return fill
 
 
+def _on_tracking_page(state) -> bool:
+    return (state.router.url.path or "").startswith("/track/")
+
+
 def fill_tab(track: TrackState, order_id: int, viewers: order_viewers.OrderViewers, stage: tuple) -> str | None:
     """Put the new stage (`stage`: its fields and the order version they were read at) into this tab if it
     shows `order_id` on its tracking page and may still see it.
@@ -61,7 +65,7 @@ def fill_tab(track: TrackState, order_id: int, viewers: order_viewers.OrderViewe
     None: not served (the tab gets the ordinary nudge). Else the notice to announce ("" when nothing shown
     changed, or the tab already shows a later reading)."""
     fields, version = stage
-    if not (track.router.url.path or "").startswith("/track/"):
+    if not _on_tracking_page(track):
         return None
     if track.status != "ok" or track.preview or track._order_id != order_id:
         return None
@@ -82,7 +86,7 @@ def fill_tab(track: TrackState, order_id: int, viewers: order_viewers.OrderViewe
 async def _fill(app, token: str, order_id: int, viewers, stage: tuple, told: dict) -> bool:
     try:
         async with app.modify_state(BaseStateToken(ident=token, cls=TrackState)) as root:
-            if not (root.router.url.path or "").startswith("/track/"):  # another page: no TrackState to load
+            if not _on_tracking_page(root):  # another page: no TrackState to load
                 return False
             notice = fill_tab(await root.get_state(TrackState), order_id, viewers, stage)
         if notice:  # told in the page's polite live region; the highlight fades as after a re-read
