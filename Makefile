@@ -101,6 +101,7 @@ bench: setup
 	$(PY) bench/webhooks.py
 	$(PY) bench/pdf_first_byte.py
 	$(PY) bench/live_fanout.py
+	$(PY) bench/blank_compare.py
 	$(PY) bench/scale_out.py
 
 clean:

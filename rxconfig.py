@@ -3,6 +3,7 @@
 import reflex as rx
 from reflex.plugins.sitemap import SitemapPlugin
 
+from repair_portal.bundling import GroupChunks
 from repair_portal.settings import load_settings
 from repair_portal.supervision import respawn_dead_workers
 
@@ -23,7 +24,8 @@ config = rx.Config(
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="teal", gray_color="slate", radius="medium", appearance="light")
-        )
+        ),
+        GroupChunks(),  # icons in one file, Radix parts in another (repair_portal/bundling.py)
     ],
     disable_plugins=[SitemapPlugin],
 )

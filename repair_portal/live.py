@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import time
 
 import reflex as rx
@@ -148,11 +149,16 @@ async def _sweep() -> None:
             await _registry().remove(topic, *gone)
 
 
+def _running_app():
+    """The app, when this process runs it; None in a script or test that only calls the actions (importing
+    the app there would build every page outside Reflex's compile)."""
+    return getattr(sys.modules.get(f"{__package__}.repair_portal"), "app", None)
+
+
 def _connections():
     """Reflex's record of connected tabs (None outside the running app)."""
-    from .repair_portal import app
-
-    return app.event_namespace._token_manager if app.event_namespace else None
+    app = _running_app()
+    return app.event_namespace._token_manager if app is not None and app.event_namespace else None
 
 
 async def link_to_order(state: rx.State, order_id: int) -> None:
@@ -182,12 +188,13 @@ def _spawn(coro) -> None:
     task.add_done_callback(_PENDING.discard)
 
 
-async def publish(order_id: int, part: str) -> None:
+async def publish(order_id: int, part: str, *, skip: str | None = None) -> None:
     """Tell every open page of this order that `part` changed (and the order boards). Never fails the caller.
 
-    The nudges run in their own task: the calling event holds its own tab's lock, and that tab may be one
-    of the order's pages."""
-    _spawn(_publish(order_id, part))
+    `skip`: the acting tab's token, when its own event has already shown it the change (it gets no nudge, so
+    no second read). The nudges run in their own task: the calling event holds its own tab's lock, and that
+    tab may be one of the order's pages."""
+    _spawn(_publish(order_id, part, skip))
 
 
 def publish_board() -> None:
@@ -211,16 +218,19 @@ def fill_with(part: str, filler) -> None:
     _FILLERS[part] = filler
 
 
-async def _publish(order_id: int, part: str) -> None:
-    await asyncio.gather(_nudge(order_topic(order_id), "revision", part, order_id), _nudge(BOARD_TOPIC, "board"))
+async def _publish(order_id: int, part: str, skip: str | None = None) -> None:
+    await asyncio.gather(
+        _nudge(order_topic(order_id), "revision", part, order_id, skip), _nudge(BOARD_TOPIC, "board", skip=skip)
+    )
 
 
-async def _nudge(topic: str, counter: str, part: str | None = None, order_id: int | None = None) -> None:
+async def _nudge(
+    topic: str, counter: str, part: str | None = None, order_id: int | None = None, skip: str | None = None
+) -> None:
     """Move `counter` on every connected tab registered under `topic`; forget tabs that have gone.
 
     A part with a filler (a stage change) is first filled straight into the tabs that filler serves."""
-    from .repair_portal import app
-
+    app = _running_app()
     connected = _connections()
     if connected is None:  # not inside the running app: no tab can be listening (and none is forgotten)
         return
@@ -232,7 +242,7 @@ async def _nudge(topic: str, counter: str, part: str | None = None, order_id: in
             await _registry().remove(topic, *gone)
         if len(gone) < len(tokens):
             await _registry().keep(topic)
-        tokens = [t for t in tokens if t not in gone]
+        tokens = [t for t in tokens if t not in gone and t != skip]
         filler = _FILLERS.get(part) if order_id is not None and tokens else None
         fill = await filler(app, order_id) if filler is not None else None
         filled = await asyncio.gather(*(_update_tab(app, t, counter, part, fill) for t in tokens))
@@ -266,11 +276,13 @@ async def _nudge_tab(app, token: str, counter: str, part: str | None) -> None:
         log.exception("live update of tab %s failed", token)
 
 
-def live_refresh(handler, counter: str = ORDER) -> rx.Component:
+def live_refresh(handler, counter: str = ORDER, *, on_first_mount: bool = True) -> rx.Component:
     """An invisible element mounted again whenever this tab's counter moves, which asks the page to re-read.
 
-    `counter`: ORDER (the order on the page), BOARD or ALERTS."""
+    `counter`: ORDER (the order on the page), BOARD or ALERTS. `on_first_mount=False`: no read when the page
+    first shows (for a page whose loader has just read everything); only once a change arrives."""
     value = {ORDER: LiveState.revision, BOARD: LiveState.board, ALERTS: LiveState.alerts}[counter]
     # The key sits on the parent: Reflex wraps a component's on_mount in its own memo
     # wrapper, so only a child of the keyed element mounts again when the key changes.
-    return rx.box(rx.box(on_mount=handler, display="none"), key=value.to(str), display="none")
+    refresher = rx.box(rx.box(on_mount=handler, display="none"), key=value.to(str), display="none")
+    return refresher if on_first_mount else rx.cond(value > 0, refresher)

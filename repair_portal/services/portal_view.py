@@ -122,6 +122,33 @@ class PortalView:
     progress_percent: int = 0
 
 
+@dataclass
+class StageView:
+    """The stage and timeline fields of a view: a page holds them in a var of their own, so a live stage
+    change sends only them."""
+
+    stage_label: str = ""
+    stage_explanation: str = ""
+    steps: list[Step] = field(default_factory=list)
+    stage_position: int = 0
+    progress_percent: int = 0
+
+
+STAGE_FIELDS = ("stage_label", "stage_explanation", "steps", "stage_position", "progress_percent")
+
+
+def split(view: PortalView) -> tuple[PortalView, StageView, list[messages.ThreadItem]]:
+    """The view as a page holds it: the rest, the stage part, the messages (each sent only when it changes)."""
+    stage = StageView(**{name: getattr(view, name) for name in STAGE_FIELDS})
+    rest = replace(view, thread=[], **{name: getattr(StageView(), name) for name in STAGE_FIELDS})
+    return rest, stage, list(view.thread)
+
+
+def join(rest: PortalView, stage: StageView, thread: list[messages.ThreadItem]) -> PortalView:
+    """The whole view again from the parts `split` made."""
+    return replace(rest, thread=list(thread), **{name: getattr(stage, name) for name in STAGE_FIELDS})
+
+
 def progress(steps: list[Step]) -> tuple[int, int]:
     """(position of the current step from 1, percent of the way) for the progress bar."""
     position = next((i for i, s in enumerate(steps, start=1) if s.state == "current"), len(steps))
@@ -332,6 +359,15 @@ def portal_view(session: Session, order_id: int, *, for_customer: bool = True) -
         paid=money.format_money(paid, currency),
         balance=money.format_money(total - paid, currency),
         has_total=billed is not None,
-        thread=messages.thread(session, order_id, tz) if shop.show_messages or not for_customer else [],
+        thread=_thread(session, order_id, shop, for_customer),
         contact=contact_view(location, shop.country),
     )
+
+
+def _thread(session: Session, order_id: int, shop: ShopSettings, for_customer: bool) -> list[messages.ThreadItem]:
+    return messages.thread(session, order_id, shop.timezone) if shop.show_messages or not for_customer else []
+
+
+def customer_thread(session: Session, order_id: int) -> list[messages.ThreadItem]:
+    """Only the messages part of the customer's view (a page that has just posted re-reads no more)."""
+    return _thread(session, order_id, ShopSettings.current(session), True)

@@ -82,27 +82,33 @@ class AccountOrderState(TrackQuoteState):
         identity = CURRENT_PORTAL.get() or self._identity()
         perms = identity.perms if identity is not None else frozenset()
         self._order_id = order.id
-        self.preview = bool(identity and identity.preview)
+        preview = bool(identity and identity.preview)
         # A preview sees no Pay button: paying is the user's own act, and a preview can't start one.
-        paying = order_parts.may_pay(perms) and not self.preview
+        paying = order_parts.may_pay(perms) and not preview
         pay = pay_view.for_order(session, order, get_settings()) if paying else None
-        self.view = order_parts.limit_view(self._view_of(session, order), perms, pay)
-        self.reference, self.accent_color = self.view.reference, self.view.accent
-        self.qr_src, self.docs_base = "", routes.portal_order_api(order.id)
-        self.service_reports = (
+        self._show(order_parts.limit_view(self._view_of(session, order), perms, pay))
+        reports = (
             service_reports.for_customer(
                 session, order.id, lambda report_id: routes.portal_service_report_pdf(order.id, report_id)
             )
             if Perm.FILES_VIEW in perms
             else []
         )
-        self.can_message = Perm.MESSAGES_SEND in perms
-        self.can_upload = Perm.FILES_UPLOAD in perms and not self.preview
-        self.po_number = order.po_number
         site = session.get(Site, order.site_id) if order.site_id else None
-        self.site_name = site.name if site is not None and site.customer_id == order.customer_id else ""
-        self.scheduled = timefmt.short(order.scheduled_at, timefmt.shop_timezone(session))
-        self.tab = self._allowed_tab(self.tab)
+        self._put(
+            preview=preview,
+            reference=self.view.reference,
+            accent_color=self.view.accent,
+            qr_src="",
+            docs_base=routes.portal_order_api(order.id),
+            service_reports=reports,
+            can_message=Perm.MESSAGES_SEND in perms,
+            can_upload=Perm.FILES_UPLOAD in perms and not preview,
+            po_number=order.po_number,
+            site_name=site.name if site is not None and site.customer_id == order.customer_id else "",
+            scheduled=timefmt.short(order.scheduled_at, timefmt.shop_timezone(session)),
+            tab=self._allowed_tab(self.tab),
+        )
 
     def _load_quote(self, session, order: Order) -> None:
         """The quote, what was signed and what is still to sign, only for a group that may decide quotes: the
@@ -143,7 +149,7 @@ class AccountOrderState(TrackQuoteState):
             self._fill_contact(session, order.id)
             self._fill_view(session, order)
             self.status = "ok"
-        return [type(self).start_live, type(self).load_quote]
+        return type(self).start_live  # which reads the quote too
 
     # Reflex binds an inherited handler to the parent state (the link's rules): every handler this page
     # uses is declared here, so it runs on this state, under the account's rules.
@@ -172,11 +178,6 @@ class AccountOrderState(TrackQuoteState):
 
     @rx.event
     @form_only
-    def set_tab(self, tab: str):
-        self.tab = self._allowed_tab(tab)
-
-    @rx.event
-    @form_only
     def open_form(self, which: str):
         return TrackQuoteState.open_form.fn(self, which)
 
@@ -198,12 +199,12 @@ class AccountOrderState(TrackQuoteState):
     @rx.event
     @portal_action(Perm.MESSAGES_SEND)
     async def handle_message(self, form_data: dict):
-        return await self._post(form_data.get("body", ""), is_feedback=False)
+        return await self._post(form_data.get("body", ""), is_feedback=False, field_id="message-body")
 
     @rx.event
     @portal_action(Perm.MESSAGES_SEND)
     async def handle_feedback(self, form_data: dict):
-        return await self._post(form_data.get("feedback", ""), is_feedback=True)
+        return await self._post(form_data.get("feedback", ""), is_feedback=True, field_id="feedback-body")
 
     @rx.event
     @portal_action(Perm.QUOTES_DECIDE)
@@ -246,5 +247,5 @@ class AccountOrderState(TrackQuoteState):
         self.upload_error = " ".join([outcome.detail, *extra]).strip()
         with session_scope() as session:
             self._fill_view(session, session.get(Order, order_id))
-        await publish(outcome)
+        await publish(outcome, shown_in=self)  # this page has just read its new files
         return toast_for(outcome)

@@ -26,13 +26,14 @@ from ..services import (
     service_reports,
 )
 from ..services.ids import is_digits
+from ..services.messages import ThreadItem
 from ..services.portal_links import LinkStatus
 from ..services.portal_permissions import Perm
 from ..services.service_reports import ServiceReportView
 from ..services.staff_auth import StaffIdentity, portal_previewer
 from ..settings import get_settings
 from .guard import CURRENT_ORDER, customer_action, form_only, public
-from .outcomes import publish, toast_for
+from .outcomes import publish, toast_keeping_typed
 from .script import focus_script
 from .staff_session import client_of, connection_cookie
 
@@ -47,7 +48,10 @@ class TrackState(rx.State):
     gate_error: str = ""
     notice: str = ""
     reference: str = ""  # shown on the gate too, before the order's view
-    view: portal_view.PortalView = portal_view.PortalView()  # the order as its customer may see it
+    # The order as its customer may see it, in three vars so that a change sends only its part:
+    view: portal_view.PortalView = portal_view.PortalView()  # the rest (its stage and messages left empty)
+    stage: portal_view.StageView = portal_view.StageView()  # the stage and timeline (a live stage change)
+    thread: list[ThreadItem] = []  # the messages (a new message)
     # The shop and the location to contact: on every page, a broken link's included.
     shop_name: str = ""
     accent_color: str = "#0f766e"
@@ -144,8 +148,24 @@ class TrackState(rx.State):
         self.contact = portal_view.contact_view(location, shop.country)
 
     def _clear_order_data(self) -> None:
-        self.reference, self.view, self.qr_src, self.docs_base = "", portal_view.PortalView(), "", ""
-        self.service_reports, self._order_id, self._view_version = [], 0, 0
+        self._show(portal_view.PortalView())
+        self._put(reference="", qr_src="", docs_base="", service_reports=[])
+        self._order_id, self._view_version = 0, 0
+
+    def _put(self, **values) -> None:
+        """Set these vars, each only if its value differs: Reflex sends every var set, changed or not."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
+    def _show(self, view: portal_view.PortalView) -> None:
+        """Put the order's view on the page, in its three parts, each sent only if it changed."""
+        rest, stage, thread = portal_view.split(view)
+        self._put(view=rest, stage=stage, thread=thread)
+
+    def _shown(self) -> portal_view.PortalView:
+        """The whole view the page shows."""
+        return portal_view.join(self.view, self.stage, self.thread)
 
     def _fill_view(self, session, order: Order) -> None:
         """The order as its customer sees it, less the parts the visitor group may not see (left out of
@@ -154,18 +174,22 @@ class TrackState(rx.State):
         perms = self._part_perms(session)
         self._order_id, self._view_version = order.id, order.version
         pay = pay_view.for_order(session, order, get_settings()) if order_parts.may_pay(perms) else None
-        self.view = order_parts.limit_view(portal_view.portal_view(session, order.id), perms, pay)
-        self.reference, self.accent_color = self.view.reference, self.view.accent
-        self.qr_src = routes.track_api(code, "/qr.png")
-        self.docs_base = routes.track_api(code)
-        self.service_reports = (
+        self._show(order_parts.limit_view(portal_view.portal_view(session, order.id), perms, pay))
+        reports = (
             service_reports.for_customer(
                 session, order.id, lambda report_id: routes.track_service_report_pdf(code, report_id)
             )
             if Perm.FILES_VIEW in perms
             else []
         )
-        self.tab = self._allowed_tab(self.tab)
+        self._put(
+            reference=self.view.reference,
+            accent_color=self.view.accent,
+            qr_src=routes.track_api(code, "/qr.png"),
+            docs_base=routes.track_api(code),
+            service_reports=reports,
+            tab=self._allowed_tab(self.tab),
+        )
 
     def _allowed_tab(self, tab: str) -> str:
         """Tabs of parts the shop switched off can't be opened, even with ?tab=."""
@@ -255,9 +279,13 @@ class TrackState(rx.State):
         """Join the order's live channel, only after the access check passed on the server."""
         with session_scope() as session:
             order = self._readable_order(session)
-        if order is not None:
-            await live.link_to_order(self, order.id)
-            self.live = True
+        if order is None:
+            return None
+        await live.link_to_order(self, order.id)
+        self.live = True
+        # Read again now that changes reach this tab: one made since the page's first read isn't missed
+        # (only what differs is sent), and the quote is read.
+        return self._reread([])
 
     @rx.event
     @customer_action(read_only=True)
@@ -268,23 +296,23 @@ class TrackState(rx.State):
         return self._reread(parts)
 
     def _reread(self, parts: list[str]):
-        before = self.view
+        before = self._shown()
         with session_scope() as session:
             checked = CURRENT_ORDER.get()  # this event's guard has just checked the access
             order = session.get(Order, checked) if checked else self._readable_order(session)
             if order is None:
                 return type(self).load_tracking
             if parts == ["stage"] and self.status == "ok" and self._order_id == order.id:
-                self.view = portal_view.with_new_stage(session, self.view, order)
+                self._show(portal_view.with_new_stage(session, self._shown(), order))
                 self._view_version = order.version
             else:
                 self._fill_view(session, order)
         followers = [] if parts == ["stage"] else [self._quote_loader()]
-        part = portal_view.what_changed(before, self.view) if self.status == "ok" else None
+        part = portal_view.what_changed(before, self._shown()) if self.status == "ok" else None
         if part is None:
             return followers or None
         self.highlight = part
-        message = portal_view.change_notice(part, self.view)
+        message = portal_view.change_notice(part, self._shown())
         return [rx.toast.info(message), type(self).clear_highlight, *followers]
 
     def _quote_loader(self):
@@ -300,19 +328,14 @@ class TrackState(rx.State):
             self.highlight = ""
 
     @rx.event
-    @form_only
-    def set_tab(self, tab: str):
-        self.tab = self._allowed_tab(tab)
-
-    @rx.event
     @customer_action(read_only=False, perm=Perm.MESSAGES_SEND)
     async def handle_message(self, form_data: dict):
-        return await self._post(form_data.get("body", ""), is_feedback=False)
+        return await self._post(form_data.get("body", ""), is_feedback=False, field_id="message-body")
 
     @rx.event
     @customer_action(read_only=False, perm=Perm.MESSAGES_SEND)
     async def handle_feedback(self, form_data: dict):
-        return await self._post(form_data.get("feedback", ""), is_feedback=True)
+        return await self._post(form_data.get("feedback", ""), is_feedback=True, field_id="feedback-body")
 
     def _client_of(self) -> portal.Client:
         return portal.Client(*self._client())
@@ -323,15 +346,15 @@ class TrackState(rx.State):
             order = self._authorised_order(session)
             return order.id if order is not None else None
 
-    async def _post(self, body, *, is_feedback: bool):
+    async def _post(self, body, *, is_feedback: bool, field_id: str):
         order_id, client = self._acting_order_id(), self._client_of()
         if order_id is None:
             return type(self).load_tracking
         outcome = await rx.run_in_thread(
             lambda: portal.post_message(order_id, str(body), client, is_feedback=is_feedback)
         )
-        if outcome.ok:
+        if outcome.ok:  # the guard allowed sending, which is what shows the thread: only the thread is re-read
             with session_scope() as session:
-                self._fill_view(session, session.get(Order, order_id))
-        await publish(outcome)
-        return toast_for(outcome)
+                self._put(thread=portal_view.customer_thread(session, order_id))
+        await publish(outcome, shown_in=self)  # this page has just read its new message
+        return toast_keeping_typed(outcome, field_id, str(body))

@@ -73,14 +73,14 @@ def fill_tab(track: TrackState, order_id: int, viewers: order_viewers.OrderViewe
         return None
     if track._view_version > version:  # a later change reached this tab first: keep it
         return ""
-    before = track.view
-    track.view = dataclasses.replace(before, **fields)
+    before = track._shown()
+    track._show(dataclasses.replace(before, **fields))  # only the stage part is sent
     track._view_version = version
-    part = portal_view.what_changed(before, track.view)
+    part = portal_view.what_changed(before, track._shown())
     if part is None:
         return ""
     track.highlight = part
-    return portal_view.change_notice(part, track.view)
+    return portal_view.change_notice(part, track._shown())
 
 
 async def _fill(app, token: str, order_id: int, viewers, stage: tuple, told: dict) -> bool:

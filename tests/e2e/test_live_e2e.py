@@ -15,6 +15,8 @@ from .test_foundation_e2e import open_verified
 def test_stage_change_and_messages_travel_live_both_ways(live_app, desktop, phone):
     _book_in(desktop, live_app, "Nakamura", "")
     tracking_url = shown_tracking_url(desktop)
+    sent: list[str] = []  # the events the customer's page sends (Socket.IO frames "42…")
+    phone.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(f if isinstance(f, str) else "")))
     open_verified(phone, tracking_url, "Nakamura")
     expect(phone.locator("#stage-label")).to_have_text("Booked in")
     wait_until_live(phone)
@@ -34,10 +36,15 @@ def test_stage_change_and_messages_travel_live_both_ways(live_app, desktop, phon
     expect(region).to_contain_text("Status changed: Diagnosing")
     expect(region.get_by_text("Status changed: Diagnosing")).to_have_count(1)  # once
 
+    mark = len(sent)
     phone.click("#tab-messages")
-    phone.fill("#message-body", "Is the data on it safe?")
+    phone.fill("#message-body", "Is the data on it safe?")  # the tab switched in the browser
     phone.click("#message-send")
+    expect(phone.locator(".message-bubble").last).to_contain_text("Is the data on it safe?")
     expect(desktop.locator(".staff-message").last).to_contain_text("Is the data on it safe?", timeout=10_000)
+    events = [f for f in sent[mark:] if f.startswith("42") and "clear_highlight" not in f]
+    # one event for the click: no tab event, and no second read of the page's own change
+    assert len(events) == 1 and "handle_message" in events[0], [e[:120] for e in events]
 
     desktop.fill("#staff-reply", "Yes, we don't touch your data.")
     desktop.click("#staff-reply-send")

@@ -17,7 +17,6 @@ TABLE = {
     "AccountOrderState.reload": ("portal", None, True, False),
     "AccountOrderState.load_quote": ("portal", None, True, False),
     "AccountOrderState.clear_highlight": ("form", None, False, False),
-    "AccountOrderState.set_tab": ("form", None, False, False),
     "AccountOrderState.open_form": ("form", None, False, False),
     "AccountOrderState.clear_errors": ("form", None, False, False),
     "AccountOrderState.prepare_approval": ("form", None, False, False),
@@ -322,7 +321,6 @@ TABLE = {
     "TrackState.handle_message": ("customer", "messages.send", False, False),
     "TrackState.load_tracking": ("public", None, False, False),
     "TrackState.reload": ("customer", None, True, False),
-    "TrackState.set_tab": ("form", None, False, False),
     "TrackState.start_live": ("customer", None, True, False),
     # Invoices, payments and store credit (issue 14). The account's money page loads for any signed-in portal
     # user and fills only the parts the group has; every other portal handler needs the part's permission.

@@ -39,13 +39,13 @@ def test_an_open_page_that_may_see_the_order_gets_the_new_stage_and_its_notice(s
     code, order_id = _order(engine)
     page = _open(state_factory, code)
     pass_gate(page, "Lindqvist")
-    assert page.status == "ok" and page.view.stage_label == "Booked in"
+    assert page.status == "ok" and page.stage.stage_label == "Booked in"
     _move(engine, order_id, "Diagnosing")
     viewers, *diagnosing = track_live._read(order_id)
     notice = track_live.fill_tab(page, order_id, viewers, diagnosing)
     assert notice == "Status changed: Diagnosing"
-    assert page.view.stage_label == "Diagnosing" and page.highlight == "stage"
-    assert [s.state for s in page.view.steps][:2] == ["done", "current"]
+    assert page.stage.stage_label == "Diagnosing" and page.highlight == "stage"
+    assert [s.state for s in page.stage.steps][:2] == ["done", "current"]
     assert track_live.fill_tab(page, order_id, viewers, diagnosing) == ""  # nothing new the second time
 
 
@@ -63,7 +63,7 @@ def test_an_older_reading_arriving_late_never_takes_a_page_back(state_factory, e
     assert track_live.fill_tab(page, order_id, viewers, second) == "Status changed: Repair in progress"
     page.highlight = ""
     assert track_live.fill_tab(page, order_id, viewers, first) == ""
-    assert page.view.stage_label == "Repair in progress" and page.highlight == ""
+    assert page.stage.stage_label == "Repair in progress" and page.highlight == ""
 
 
 def test_pages_without_access_now_are_left_to_re_read_under_their_own_check(state_factory, engine):
@@ -77,7 +77,7 @@ def test_pages_without_access_now_are_left_to_re_read_under_their_own_check(stat
     viewers, *stage = track_live._read(order_id)
     assert stranger.status == "gate" and track_live.fill_tab(stranger, order_id, viewers, stage) is None
     assert track_live.fill_tab(other_order, order_id, viewers, stage) is None  # shows another order
-    assert other_order.view.stage_label == "Booked in"
+    assert other_order.stage.stage_label == "Booked in"
 
     copied = _open(state_factory, code, device=device)  # same phone: passes now
     assert copied.status == "ok"
@@ -86,7 +86,7 @@ def test_pages_without_access_now_are_left_to_re_read_under_their_own_check(stat
         portal_links.revoke(s, order_id, audit.SYSTEM)
     viewers, *stage = track_live._read(order_id)
     assert track_live.fill_tab(copied, order_id, viewers, stage) is None
-    assert copied.view.stage_label == "Diagnosing" and copied.highlight == ""
+    assert copied.stage.stage_label == "Diagnosing" and copied.highlight == ""
 
 
 def test_nothing_is_filled_while_the_portal_is_off(state_factory, engine):
@@ -98,4 +98,4 @@ def test_nothing_is_filled_while_the_portal_is_off(state_factory, engine):
     _move(engine, order_id, "Diagnosing")
     viewers, *stage = track_live._read(order_id)
     assert track_live.fill_tab(page, order_id, viewers, stage) is None
-    assert page.view.stage_label == "Booked in"
+    assert page.stage.stage_label == "Booked in"

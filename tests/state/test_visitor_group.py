@@ -158,9 +158,8 @@ def test_without_messages_the_link_can_not_post_and_sees_no_thread(link, engine)
     assert _refused(run(state.handle_feedback({"feedback": "great"})))
     assert _count(engine, Message) == 1
     run(state.reload())
-    assert state.view.thread == [] and not state.view.show_messages and "7731" not in str(state.dict())
-    state.set_tab("messages")
-    assert state.tab == "status"
+    assert state.thread == [] and not state.view.show_messages and "7731" not in str(state.dict())
+    assert state._allowed_tab("messages") == "status"  # nor with ?tab=
 
 
 def test_without_quote_decisions_the_link_can_not_decide_and_gets_no_quote(link, engine):
@@ -228,8 +227,7 @@ def test_without_files_the_link_sees_no_photos_and_can_not_download_them(link, e
     state = _page(TrackState, link["code"])
     assert state.view.files == [] and not state.view.show_photos and not state.view.show_documents
     assert state.service_reports == []
-    state.set_tab("documents")
-    assert state.tab == "status"
+    assert state._allowed_tab("documents") == "status"  # nor with ?tab=
     assert _download(link, f"/files/{link['file']}") == 404
     assert _download(link, "/quote.pdf") == 200  # the quote belongs to the quote part too
     _without(engine, Perm.FILES_VIEW, Perm.QUOTES_DECIDE)
@@ -250,7 +248,7 @@ def test_a_staff_preview_of_the_link_shows_what_the_customer_would_see(link, eng
     preview = _page(TrackQuoteState, link["code"], preview_by=link["owner"])
     preview.load_quote()
     assert preview.preview
-    assert preview.view.files == [] and preview.view.thread == [] and not preview.view.show_quote
+    assert preview.view.files == [] and preview.thread == [] and not preview.view.show_quote
     assert not preview.has_quote and preview.quote_lines == []
     assert preview.view.payments  # what the group keeps, the preview shows
 

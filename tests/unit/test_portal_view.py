@@ -1,5 +1,7 @@
 """The portal's view object: progress and contact details are computed once, in the service."""
 
+import dataclasses
+
 from repair_portal.services import portal_view
 from repair_portal.services.portal_view import Step
 
@@ -68,3 +70,24 @@ def test_the_files_tab_says_documents_once_one_is_shared(session):
     assert portal_view.portal_view(session, new.order.id).files_tab == "Photos"
     share("document", "b.pdf")
     assert portal_view.portal_view(session, new.order.id).files_tab == "Photos & documents"
+
+
+def test_a_page_holds_the_view_in_three_parts_that_join_back_whole():
+    from repair_portal.services import portal_view
+    from repair_portal.services.messages import ThreadItem
+
+    steps = [portal_view.Step("Booked in", "", "current", "")]
+    view = portal_view.PortalView(
+        reference="R-1",
+        stage_label="Booked in",
+        steps=steps,
+        stage_position=1,
+        progress_percent=0,
+        thread=[ThreadItem(1, True, "Ann", "Hello", "today", False)],
+    )
+    rest, stage, thread = portal_view.split(view)
+    assert rest.stage_label == "" and rest.steps == [] and rest.thread == [] and rest.reference == "R-1"
+    assert (stage.stage_label, stage.steps, thread[0].body) == ("Booked in", steps, "Hello")
+    assert portal_view.join(rest, stage, thread) == view
+    # the stage part is exactly the fields a live stage change reads
+    assert set(portal_view.STAGE_FIELDS) == {f.name for f in dataclasses.fields(portal_view.StageView)}

@@ -58,7 +58,8 @@ def preview_banner(s: OrderScreen) -> rx.Component:
 
 def order_view(s: OrderScreen) -> rx.Component:
     return rx.vstack(
-        live_refresh(s.reload),  # it re-reads the quote too unless only the stage moved
+        # Re-reads once a change arrives (the quote too unless only the stage moved); the loader read the rest.
+        live_refresh(s.reload, on_first_mount=False),
         preview_banner(s),
         rx.cond(s.view.welcome != "", rx.text(s.view.welcome, size="3", color_scheme="gray")),
         hero(s),
@@ -102,8 +103,10 @@ def order_view(s: OrderScreen) -> rx.Component:
                 value="documents",
             ),
             rx.tabs.content(read_only(s, rx.box(messages(s), padding_top="1rem", width="100%")), value="messages"),
-            value=s.tab,
-            on_change=s.set_tab,
+            # Switched in the browser: no event, no reply. The page's loader picks the first tab (?tab=); keyed
+            # on it, so a tab state left from an earlier visit of this browser tab never picks it instead.
+            default_value=s.tab,
+            key=s.tab,
             width="100%",
         ),
         spacing="4",

@@ -12,13 +12,14 @@ from typing import Any
 
 @dataclass(frozen=True)
 class OrderScreen:
-    view: Any  # Var[services.portal_view.PortalView]: the order as its customer may see it
+    view: Any  # Var[services.portal_view.PortalView]: the order as its customer may see it, less its messages
+    stage: Any  # Var[services.portal_view.StageView]: its stage and timeline (a var of their own)
+    thread: Any  # Var[list[services.messages.ThreadItem]]: its messages (a var of their own)
     docs_base: Any  # Var[str]: where this page serves the order's files and PDFs (…/files/<id>, …/invoice.pdf)
     qr_src: Any  # Var[str]: the QR code image of this page's link ("" for none)
     highlight: Any  # Var[str]: the part a live update just changed (stage, files, payments, messages)
     preview: Any  # Var[bool]: a staff preview (every control switched off)
-    tab: Any  # Var[str] and its setter
-    set_tab: Any
+    tab: Any  # Var[str]: the tab shown first (from ?tab=); switching tabs happens in the browser
     reload: Any  # re-reads the view (the live channel calls it)
     on_message: Any  # form handlers: a message to the shop, feedback
     on_feedback: Any

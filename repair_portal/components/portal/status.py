@@ -35,13 +35,13 @@ def hero(s: OrderScreen) -> rx.Component:
                 rx.cond(s.view.device != "", rx.text(s.view.device, size="2", color_scheme="gray")),
                 width="100%",
             ),
-            rx.heading(s.view.stage_label, as_="h1", size="7", id="stage-label", tab_index=-1),
-            rx.cond(s.view.show_explanations, rx.text(s.view.stage_explanation, size="3", color_scheme="gray")),
+            rx.heading(s.stage.stage_label, as_="h1", size="7", id="stage-label", tab_index=-1),
+            rx.cond(s.view.show_explanations, rx.text(s.stage.stage_explanation, size="3", color_scheme="gray")),
             rx.vstack(
                 rx.box(
                     rx.box(
                         height="100%",
-                        width=s.view.progress_percent.to(str) + "%",
+                        width=s.stage.progress_percent.to(str) + "%",
                         background="var(--accent)",
                         border_radius="999px",
                         transition="width 0.6s ease",
@@ -52,7 +52,7 @@ def hero(s: OrderScreen) -> rx.Component:
                     border_radius="999px",
                     aria_hidden="true",
                 ),
-                rx.text("Step ", s.view.stage_position, " of ", s.view.steps.length(), size="2", color_scheme="gray"),
+                rx.text("Step ", s.stage.stage_position, " of ", s.stage.steps.length(), size="2", color_scheme="gray"),
                 spacing="2",
                 width="100%",
             ),
@@ -164,7 +164,7 @@ def timeline(s: OrderScreen) -> rx.Component:
         rx.vstack(
             section_title("Progress", id="timeline-title"),
             rx.el.ol(
-                rx.foreach(s.view.steps, lambda item: step(s, item)),
+                rx.foreach(s.stage.steps, lambda item: step(s, item)),
                 class_name="timeline",
                 id="timeline",
                 aria_labelledby="timeline-title",

@@ -70,12 +70,13 @@ def _upload() -> rx.Component:
 
 SCREEN = OrderScreen(
     view=A.view,
+    stage=A.stage,
+    thread=A.thread,
     docs_base=A.docs_base,
     qr_src=A.qr_src,
     highlight=A.highlight,
     preview=A.preview,
     tab=A.tab,
-    set_tab=A.set_tab,
     reload=A.reload,
     on_message=A.handle_message,
     on_feedback=A.handle_feedback,

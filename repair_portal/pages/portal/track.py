@@ -21,12 +21,13 @@ from ...state.track_texts import TrackTextsState
 
 SCREEN = OrderScreen(
     view=T.view,
+    stage=T.stage,
+    thread=T.thread,
     docs_base=T.docs_base,
     qr_src=T.qr_src,
     highlight=T.highlight,
     preview=T.preview,
     tab=T.tab,
-    set_tab=T.set_tab,
     reload=T.reload,
     on_message=T.handle_message,
     on_feedback=T.handle_feedback,
