@@ -272,6 +272,8 @@ def record_staff_approval(
     which optional items they want, the shop's note. A second click finds it already approved."""
     try:
         signatures.validate_signer_name(approver)
+    except signatures.SignerNameTooLong as exc:  # says the limit, rather than "type the name"
+        return Outcome(False, "", "form", errors={"approver": str(exc)})
     except signatures.SignatureError:
         return Outcome(False, "", "form", errors={"approver": "Type the name of the person who approved."})
     if channel not in STAFF_CHANNEL_LABELS:

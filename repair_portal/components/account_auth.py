@@ -107,7 +107,6 @@ def code_field(label, element_id: str, error, *, recovery=False, focus: bool = T
         input_mode=rx.cond(recovery, "text", "numeric"),
         error=error,
         required=True,
-        max_length=40,
         auto_focus=focus,
     )
 

@@ -63,7 +63,6 @@ def passkeys_section(section) -> rx.Component:
                     "Name this passkey",
                     "passkey-name",
                     name="name",
-                    max_length=100,
                     placeholder="e.g. My phone, work laptop",
                 ),
                 callout(K.passkey_error, tone="problem", element_id="passkey-error"),

@@ -25,7 +25,6 @@ def _attach_form(item: UnmatchedText) -> rx.Component:
                         name="reference",
                         id=field_id,
                         placeholder="R-10042",
-                        max_length=40,
                         auto_complete="off",
                         width="100%",
                         class_name="unmatched-reference",

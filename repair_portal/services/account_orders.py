@@ -16,6 +16,7 @@ from . import timefmt, tracking
 from .order_lookup import parse_reference
 from .portal_auth import PortalIdentity
 from .portal_permissions import Perm
+from .text_input import clean_text, text_problem
 
 PER_PAGE = 20
 STATUSES = {
@@ -25,6 +26,7 @@ STATUSES = {
     "all": "All",
 }
 DATE_FIELDS = {"booked": "Booked in", "scheduled": "Scheduled"}
+MAX_SEARCH = 100
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,12 @@ def may_list(identity: PortalIdentity) -> bool:
     return identity.may(Perm.ORDERS_VIEW_ALL) or identity.may(Perm.ORDERS_VIEW_MINE)
 
 
+def search_problem(text: str) -> str | None:
+    """What is wrong with a typed search (None: it can run). Longer than MAX_SEARCH is refused with a message,
+    never cut to what fits: the page says so and keeps what was typed."""
+    return text_problem(text, "The search", MAX_SEARCH, one_line=True)
+
+
 def _scoped(identity: PortalIdentity):
     """The account's orders, and only the user's own where the group sees no more."""
     statement = select(Order).where(Order.customer_id == identity.customer_id)
@@ -80,7 +88,7 @@ def _starts(column, text: str):
 
 
 def _text_filter(statement, text: str, customer_id: int):
-    text = " ".join(text.split())[:100]
+    text = clean_text(text, "The search", MAX_SEARCH, one_line=True)  # TextInputError when too long: never cut
     if not text:
         return statement
     reference = parse_reference(text)
@@ -130,7 +138,8 @@ def _date_filter(statement, query: OrderQuery, tz: str):
 
 
 def list_orders(session: Session, identity: PortalIdentity, query: OrderQuery, per_page: int = PER_PAGE) -> OrderPage:
-    """One page of the account's orders the user may see (raises orders.DateRangeError for a bad range)."""
+    """One page of the account's orders the user may see (raises orders.DateRangeError for a bad range,
+    text_input.TextInputError for an over-long search: `search_problem` says it first)."""
     if not may_list(identity):
         return OrderPage([], 0, 1, 1)
     tz = timefmt.shop_timezone(session)

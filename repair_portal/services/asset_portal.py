@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from ..models import AssetTest, DefectPhoto, DefectStatus, Device, Order, ShopSettings, Site
 from . import asset_fields, asset_records, assets, timefmt, tracking
 from .assets import show_date
+from .text_input import clean_text, text_problem
 
 MAX_LIST = 200
 MAX_SEARCH = 100
@@ -22,6 +23,12 @@ SEARCHABLE = ("asset_tag", "serial", "model", "customer_ref")
 # Asset status (the list's filter): by the latest test, and whether a defect is open.
 STATUSES = {"passed": "Passed last test", "failed": "Failed last test", "untested": "Not tested yet"}
 OPEN_DEFECTS = "open_defects"
+
+
+def search_problem(text: str) -> str | None:
+    """What is wrong with a typed search (None: it can run). Longer than MAX_SEARCH is refused with a message,
+    never cut to what fits: the page says so and keeps what was typed."""
+    return text_problem(text, "The search", MAX_SEARCH, one_line=True)
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,7 @@ def _card(device: Device, site: Site | None, view: View, last, defects: int) -> 
 
 
 def _search_filter(text: str, view: View):
-    words = " ".join(str(text or "").split())[:MAX_SEARCH].lower()
+    words = clean_text(text, "The search", MAX_SEARCH, one_line=True).lower()  # TextInputError when too long
     columns = [getattr(Device, key) for key in SEARCHABLE if view.shows(key)]
     if not words or not columns:
         return None

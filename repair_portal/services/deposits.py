@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..models import Location, ShopSettings
 from . import money
 from .shop_settings import format_rate_input
+from .text_input import too_long_message
 
 RULES = ("none", "percent", "fixed")
 RULE_LABELS = {"none": "No deposit", "percent": "A percentage of the quote", "fixed": "A fixed amount"}
@@ -26,6 +27,7 @@ LOCATION_RULE_CHOICES = {
 }
 REQUIRED_CHOICES = {INHERIT: "Use the shop's", "yes": "Yes", "no": "No"}
 MAX_BP = 10_000
+MAX_PERCENT_TEXT = 20  # what a percentage field may hold ("12.5 %" needs 6)
 _PERCENT = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?")
 
 
@@ -84,7 +86,10 @@ def deposit_amount(rule: DepositRule, total_minor: int) -> int:
 
 def parse_percent_bp(text: str) -> int:
     """'25' -> 2500, '12.5' -> 1250 basis points; 1 to 100 %, at most two decimals (ValueError: the message)."""
-    raw = str(text or "").strip()[:20].rstrip("%").strip()
+    raw = str(text or "").strip()
+    if len(raw) > MAX_PERCENT_TEXT:  # refused, never cut (a cut could read as another rate)
+        raise ValueError(too_long_message("The percentage", MAX_PERCENT_TEXT, len(raw)))
+    raw = raw.rstrip("%").strip()
     if not _PERCENT.fullmatch(raw):
         raise ValueError("Enter a percentage like 25 or 12.5 (at most two decimals).")
     whole, _, frac = raw.replace(",", ".").partition(".")

@@ -104,7 +104,7 @@ class IntakeForm:
             checked=tuple(sorted(str(k)[6:206] for k, v in data.items() if str(k).startswith("check:") and _ticked(v)))[
                 :50
             ],
-            passcode=str(data.get("passcode", "") or "")[: passcodes.MAX_LENGTH + 1],
+            passcode=str(data.get("passcode", "") or "")[:MAX_TYPED],  # not stripped: passcodes.clean does that
             deposit=text("deposit"),
             deposit_method=text("deposit_method") or PaymentMethod.CARD.value,
             # The checkbox reports through its ref (id f-sms_updates) as a boolean, else its hidden input.

@@ -20,6 +20,9 @@ PICK = "pay_"  # pay_<invoice id> = "on" (a ticked box)
 AMOUNT = "amount_"  # amount_<invoice id> = "12.50"
 MAX_INVOICES = 50
 MAX_FIELDS = 500  # a forged form bigger than any page makes is not read to its end
+# An amount as typed is clipped only far above money.MAX_AMOUNT_TEXT: parse_amount refuses an over-long one
+# with a message (a cut could read as another amount).
+MAX_TYPED_AMOUNT = 200
 
 
 class PayFormError(ValueError):
@@ -72,7 +75,7 @@ def chosen_from_form(form: Mapping, numbers: Mapping[int, str] | None = None) ->
         raise PayFormError(f"Choose at most {MAX_INVOICES} invoices at a time.")
     chosen = {}
     for invoice_id in picked:
-        text = str(form.get(amount_field(invoice_id), "") or "")[:32]
+        text = str(form.get(amount_field(invoice_id), "") or "")[:MAX_TYPED_AMOUNT]
         try:
             chosen[invoice_id] = money.parse_amount(text) if text.strip() else 0
         except money.AmountError as exc:

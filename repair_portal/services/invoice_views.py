@@ -16,6 +16,7 @@ from ..models.invoice import invoice_number_text
 from . import invoices, store_credit
 from .money import format_money, input_text
 from .payments import method_label
+from .text_input import clean_text, text_problem
 
 SHOW_CHOICES = ("all", "unpaid", "paid")
 MAX_SEARCH = 40
@@ -24,6 +25,12 @@ _NUMBER = re.compile(r"^(?:inv[-\s]?)?0*(\d{1,9})$", re.IGNORECASE)
 
 def day_text(day: date | None) -> str:
     return day.strftime("%-d %b %Y") if day else ""
+
+
+def search_problem(text: str) -> str | None:
+    """What is wrong with a typed search (None: it can run). Longer than MAX_SEARCH is refused with a message,
+    never cut to what fits: the page says so and keeps what was typed."""
+    return text_problem(text, "The search", MAX_SEARCH, one_line=True)
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ def row_of(invoice: Invoice, reference: str, paid: int, today: date) -> InvoiceR
 
 
 def _search_filter(text: str):
-    text = " ".join(str(text or "").split())[:MAX_SEARCH]
+    text = clean_text(text, "The search", MAX_SEARCH, one_line=True)  # TextInputError when too long: never cut
     if not text:
         return None
     found = _NUMBER.match(text)

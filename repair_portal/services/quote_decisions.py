@@ -449,6 +449,8 @@ def record_decision_by_staff(
         return done
     try:
         name = signatures.validate_signer_name(customer_name)
+    except signatures.SignerNameTooLong as exc:
+        raise InvalidDecision(str(exc)) from None
     except signatures.SignatureError:
         raise InvalidDecision("Type the name of the person who made the decision.") from None
     text = _clean_reason(reason, required=False) if not approved else ""

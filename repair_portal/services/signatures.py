@@ -28,6 +28,7 @@ HASH_FORMAT = 1  # bump (and branch in _canonical) if the hashed fields ever cha
 CHAIN_LOCK_KEY = 0x5349_474E  # "SIGN": pg_advisory_xact_lock key serialising chain appends
 
 MAX_PNG_BYTES = 300 * 1024
+MAX_NAME = 200  # a signer's typed full name
 MIN_SIZE = (50, 20)
 MAX_SIZE = (2000, 1000)
 MIN_INK_PIXELS = 50
@@ -80,6 +81,10 @@ class SignatureImageError(SignatureError):
     pass
 
 
+class SignerNameTooLong(SignatureError):
+    """A typed name over MAX_NAME characters: refused with a message that says so (never cut)."""
+
+
 def current_consent(purpose: str) -> tuple[str, str]:
     """(version, text) of the consent sentence to show for a purpose now."""
     version = CURRENT_CONSENT[SignaturePurpose(purpose).value]
@@ -90,14 +95,14 @@ def current_consent(purpose: str) -> tuple[str, str]:
 
 
 def validate_signer_name(name: str) -> str:
-    """A typed full name: trimmed, spaces collapsed, 2–200 characters, at least one letter."""
+    """A typed full name: trimmed, spaces collapsed, 2–MAX_NAME characters, at least one letter."""
     cleaned = " ".join(unicodedata.normalize("NFC", str(name or "")).split())
     if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
         raise SignatureError("Please type your name using letters only.")
     if len(cleaned) < 2 or not any(ch.isalpha() for ch in cleaned):
         raise SignatureError("Please type your full name.")
-    if len(cleaned) > 200:
-        raise SignatureError("That name is too long (200 characters at most).")
+    if len(cleaned) > MAX_NAME:
+        raise SignerNameTooLong(f"That name is too long ({MAX_NAME} characters at most).")
     return cleaned
 
 

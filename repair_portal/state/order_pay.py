@@ -20,6 +20,9 @@ from .track_quote import TrackQuoteState
 # Where "Back to your repair" goes from the return page: this tab remembers its own page (a link's address
 # stays in the browser; it never reaches our state or the provider).
 GO_PAY = "sessionStorage.setItem('rp_pay_back', window.location.pathname); window.location.assign(%s)"
+# A typed amount is clipped only far above what an amount may be (money.MAX_AMOUNT_TEXT): an over-long one is
+# refused with a message, never cut to something that reads as another amount.
+MAX_TYPED_AMOUNT = 200
 
 
 def _go(url: str):
@@ -33,7 +36,7 @@ class TrackPayState(TrackQuoteState):
     @rx.event
     @customer_action(read_only=False, perm=Perm.INVOICES_PAY)
     async def handle_pay(self, form_data: dict):
-        return await self._start("balance", str(form_data.get("amount", ""))[:20])
+        return await self._start("balance", str(form_data.get("amount", ""))[:MAX_TYPED_AMOUNT])
 
     @rx.event
     @customer_action(read_only=False, perm=Perm.INVOICES_PAY)
@@ -65,7 +68,7 @@ class AccountPayState(AccountOrderState):
     @rx.event
     @portal_action(Perm.INVOICES_PAY)
     async def handle_pay(self, form_data: dict):
-        return await self._start("balance", str(form_data.get("amount", ""))[:20])
+        return await self._start("balance", str(form_data.get("amount", ""))[:MAX_TYPED_AMOUNT])
 
     @rx.event
     @portal_action(Perm.INVOICES_PAY)

@@ -19,7 +19,7 @@ from .guard import form_only, portal_action
 from .portal_session import PortalSessionState
 
 ALL = "all"  # a filter's "any" (a select item can't have an empty value)
-MAX_SEARCH = asset_portal.MAX_SEARCH
+MAX_TYPED_SEARCH = 1000  # a search is clipped only far above its limit: the service refuses an over-long one
 
 
 @dataclasses.dataclass
@@ -99,7 +99,8 @@ class PortalAssetsState(PortalSessionState):
     shows_defects: bool = False
     cards: list[AssetCardView] = []
     assets_total: int = 0
-    asset_search: str = ""
+    asset_search: str = ""  # the search the list was read with (a refused one is never run)
+    asset_search_error: str = ""
     search_key: int = 0  # a new key redraws the (uncontrolled) search box empty after "Clear filters"
     site_filter: str = ALL
     kind_filter: str = ALL
@@ -110,6 +111,7 @@ class PortalAssetsState(PortalSessionState):
     assets_tab: str = "assets"  # assets, defects
     defect_rows: list[DefectView] = []
     defect_search: str = ""
+    defect_search_error: str = ""
     defect_status: str = "open"  # open, fixed, all
     assets_loaded: bool = False
 
@@ -156,6 +158,7 @@ class PortalAssetsState(PortalSessionState):
     @portal_action(Perm.ASSETS_VIEW, leave=True, read_only=True)
     def load_assets(self):
         self.asset_search, self.defect_search = "", ""
+        self.asset_search_error = self.defect_search_error = ""
         self.site_filter = self.kind_filter = self.status_filter = ALL
         self.defect_status = "open"
         wanted = self.router.url.query_parameters.get("tab", "")  # ?tab=defects: the defects list first
@@ -165,7 +168,11 @@ class PortalAssetsState(PortalSessionState):
     @rx.event
     @portal_action(Perm.ASSETS_VIEW, read_only=True)
     def handle_asset_search(self, value: str):
-        self.asset_search = str(value)[:MAX_SEARCH]
+        text = str(value)[:MAX_TYPED_SEARCH]
+        self.asset_search_error = asset_portal.search_problem(text) or ""
+        if self.asset_search_error:
+            return  # refused, never cut: the list stays as it was, the box keeps what was typed
+        self.asset_search = text
         self._reload()
 
     @rx.event
@@ -183,7 +190,7 @@ class PortalAssetsState(PortalSessionState):
     @rx.event
     @portal_action(Perm.ASSETS_VIEW, read_only=True)
     def clear_asset_filters(self):
-        self.asset_search = ""
+        self.asset_search = self.asset_search_error = ""
         self.search_key += 1
         self.site_filter = self.kind_filter = self.status_filter = ALL
         self._reload()
@@ -196,7 +203,11 @@ class PortalAssetsState(PortalSessionState):
     @rx.event
     @portal_action(Perm.ASSETS_VIEW, read_only=True)
     def handle_defect_search(self, value: str):
-        self.defect_search = str(value)[:MAX_SEARCH]
+        text = str(value)[:MAX_TYPED_SEARCH]
+        self.defect_search_error = asset_portal.search_problem(text) or ""
+        if self.defect_search_error:
+            return  # refused, never cut: the list stays as it was, the box keeps what was typed
+        self.defect_search = text
         self._reload()
 
     @rx.event

@@ -63,7 +63,7 @@ class PortalInvoicePayState(PortalInvoicesState):
             return
         key = str(invoice_id)
         if key in self.pay_amounts or len(self.pay_amounts) < invoice_pay.MAX_INVOICES:
-            self.pay_amounts = {**self.pay_amounts, key: str(value or "")[:20]}
+            self.pay_amounts = {**self.pay_amounts, key: str(value or "")[: invoice_pay.MAX_TYPED_AMOUNT]}
 
     @rx.event
     @portal_action(Perm.INVOICES_PAY)

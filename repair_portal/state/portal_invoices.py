@@ -23,6 +23,7 @@ from .portal_session import NO_PERMISSION, PortalSessionState
 from .script import scroll_script
 
 PAGE_SIZE = 20
+MAX_TYPED_SEARCH = 1000  # what the search box keeps; the service refuses more than its limit, never cuts
 
 
 class PortalInvoicesState(PortalSessionState):
@@ -34,7 +35,9 @@ class PortalInvoicesState(PortalSessionState):
     invoice_rows: list[InvoiceRow] = []
     invoice_total: int = 0
     invoice_page: int = 0
-    invoice_search: str = ""
+    invoice_search: str = ""  # what the search box shows
+    invoice_search_error: str = ""
+    _invoice_query: str = ""  # the search the list was read with (a refused one is never run)
     invoice_show: str = "all"
     payment_rows: list[PaymentRow] = []
     payment_total: int = 0
@@ -87,7 +90,7 @@ class PortalInvoicesState(PortalSessionState):
             self.invoice_rows, self.invoice_total = invoice_views.list_invoices(
                 session,
                 customer_id,
-                search=self.invoice_search,
+                search=self._invoice_query,
                 show=self.invoice_show,
                 limit=PAGE_SIZE,
                 offset=self.invoice_page * PAGE_SIZE,
@@ -111,6 +114,7 @@ class PortalInvoicesState(PortalSessionState):
         self.show_payments = identity.may(Perm.PAYMENTS_VIEW)
         self.invoice_rows, self.payment_rows, self.invoice_total, self.payment_total = [], [], 0, 0
         self.owed = self.credit = self.statement_from = self.statement_to = self.invoice_search = ""
+        self.invoice_search_error = self._invoice_query = ""
         self.invoice_show, self.invoice_page, self.payment_page, self.show_balances = "all", 0, 0, False
         if not (self.show_invoices or self.show_payments):
             return [rx.redirect(routes.PORTAL, replace=True), rx.toast.error(NO_PERMISSION)]
@@ -125,7 +129,11 @@ class PortalInvoicesState(PortalSessionState):
     @rx.event
     @portal_action(Perm.INVOICES_VIEW, read_only=True)
     def handle_invoice_search(self, value: str):
-        self.invoice_search, self.invoice_page = str(value or "")[: invoice_views.MAX_SEARCH], 0
+        self.invoice_search = str(value or "")[:MAX_TYPED_SEARCH]
+        self.invoice_search_error = invoice_views.search_problem(self.invoice_search) or ""
+        if self.invoice_search_error:
+            return  # refused, never cut: the list stays as it was, the box keeps what was typed
+        self._invoice_query, self.invoice_page = self.invoice_search, 0
         self._load_invoices()
 
     @rx.event

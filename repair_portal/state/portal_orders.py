@@ -15,8 +15,11 @@ from ..services.account_orders import DATE_FIELDS, STATUSES, OrderQuery
 from ..services.ids import parse_id
 from ..services.orders import DateRangeError
 from ..services.portal_permissions import Perm
+from ..services.text_input import TextInputError
 from .guard import portal_action
 from .portal_session import PortalSessionState
+
+MAX_TYPED = 1000  # a search is clipped only far above its limit: the service refuses an over-long one
 
 
 @dataclasses.dataclass
@@ -110,7 +113,7 @@ class PortalOrdersState(PortalSessionState):
         try:
             with session_scope() as session:
                 found = account_orders.list_orders(session, identity, self._query())
-        except DateRangeError as exc:
+        except (DateRangeError, TextInputError) as exc:
             self.error = str(exc)
             return None
         self.rows = [row_view(r) for r in found.rows]
@@ -141,7 +144,11 @@ class PortalOrdersState(PortalSessionState):
     @rx.event
     @portal_action(None, read_only=True)
     def handle_search(self, form_data: dict):
-        self.text = str(form_data.get("text", ""))[:100]
+        text = str(form_data.get("text", ""))[:MAX_TYPED]
+        if (problem := account_orders.search_problem(text)) is not None:
+            self.error = problem  # refused, never cut: the list stays as it was, the box keeps what was typed
+            return None
+        self.text = text
         site = str(form_data.get("site", "all"))
         self.site = site if site == "all" or any(c.value == site for c in self.sites) else "all"
         status = str(form_data.get("status", "all"))

@@ -7,7 +7,7 @@ import reflex as rx
 from ..actions import order_page
 from ..services.permissions import Action
 from .guard import staff_action
-from .outcomes import publish, toast_for
+from .outcomes import publish, toast_keeping_typed
 from .staff_order import StaffOrderState
 
 
@@ -21,4 +21,4 @@ class StaffOrderMessagesState(StaffOrderState):
         if outcome.ok:
             self._reload()
             await publish(outcome)
-        return toast_for(outcome)
+        return toast_keeping_typed(outcome, "staff-reply", body)

@@ -112,7 +112,7 @@ class StaffPriceListState(StaffSessionState):
         self.f_name = str(form_data.get("name", self.f_name))[:400]
         self.f_code = str(form_data.get("code", self.f_code))[:100]
         self.f_price = str(form_data.get("price", self.f_price))[:40]
-        self.f_sort_order = str(form_data.get("sort_order", self.f_sort_order))[:10]
+        self.f_sort_order = str(form_data.get("sort_order", self.f_sort_order))[:100]  # refused, never cut
         form = ItemForm(
             name=self.f_name,
             price=self.f_price,

@@ -121,6 +121,22 @@ def test_the_asset_list_and_defects_hold_only_the_accounts_own(world):
     assert THEIR_SECRET not in sent and "HB-1" not in sent and "Cracked theirs" not in sent
 
 
+def test_an_over_long_search_is_refused_with_a_message_not_cut(world):
+    state = _portal(PortalAssetsState, "/portal/assets", world["portal"]["admin"])
+    state.load_assets()
+    state.handle_asset_search("qw-1" + "x" * 97)  # the box has no maxlength: nothing cuts it
+    assert "at most 100 characters" in state.asset_search_error
+    assert [c.title for c in state.cards] == ["QW-1"] and state.asset_search == ""  # not run
+    state.handle_defect_search("qw-1" + "x" * 97)
+    assert "at most 100 characters" in state.defect_search_error
+    assert [d.description for d in state.defect_rows] == ["Cracked mine"]
+    state.set_defect_status("all")  # a later reload runs without the refused searches
+    state.handle_asset_search("hb-1")
+    assert state.asset_search_error == "" and state.cards == []
+    state.clear_asset_filters()
+    assert [c.title for c in state.cards] == ["QW-1"]
+
+
 def test_another_accounts_asset_id_shows_nothing(world):
     theirs = world["ids"]["theirs"]["asset"]
     for path in (f"/portal/assets/{theirs}", "/portal/assets/²", "/portal/assets/" + "9" * 40):

@@ -177,6 +177,20 @@ def test_the_portal_page_shows_only_this_accounts_invoices_and_payments(world):
     assert state.invoice_rows == []
 
 
+def test_an_over_long_invoice_search_is_refused_with_a_message_and_kept_in_the_box(world):
+    state = _portal_state(world["portal"]["admin"])
+    state.load_money()
+    shown = {r.id for r in state.invoice_rows}
+    typed = world["unpaid"].number_text + "x" * 40  # the box has no maxlength: nothing cuts it
+    state.handle_invoice_search(typed)
+    assert state.invoice_search == typed and "at most 40 characters" in state.invoice_search_error
+    assert {r.id for r in state.invoice_rows} == shown  # the list stays as it was
+    state.set_invoice_show("unpaid")  # the refused search is never run by a later reload either
+    assert {r.id for r in state.invoice_rows} == {world["unpaid"].id}
+    state.handle_invoice_search(world["unpaid"].number_text)
+    assert state.invoice_search_error == "" and [r.id for r in state.invoice_rows] == [world["unpaid"].id]
+
+
 def test_each_group_gets_only_its_part(world):
     payments_only = _portal_state(world["portal"]["payments"])
     payments_only.load_money()

@@ -165,3 +165,14 @@ def test_the_list_opens_with_a_links_status_and_ignores_anything_odd(world):
     odd.load_orders()
     assert (odd.status, odd.date_field, odd.date_from, odd.date_to, odd.error) == ("all", "booked", "", "", "")
     assert len(odd.rows) == 2
+
+
+def test_an_over_long_search_is_refused_with_a_message_not_cut(world):
+    listed = _portal(PortalOrdersState, "/portal/orders", world["portal"]["admin"])
+    listed.load_orders()
+    shown = [r.id for r in listed.rows]
+    assert listed.handle_search({"text": "R-" + "1" * 99, "status": "done"}) is None  # no maxlength cuts it
+    assert listed.error == "The search is too long: at most 100 characters (this one has 101)."
+    assert [r.id for r in listed.rows] == shown and (listed.text, listed.status) == ("", "all")  # nothing applied
+    listed.handle_search({"text": "", "status": "all"})
+    assert listed.error == "" and [r.id for r in listed.rows] == shown

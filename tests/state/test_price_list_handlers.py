@@ -103,6 +103,18 @@ def test_add_edit_search_deactivate_and_reactivate(state_factory, engine, shop):
     assert state.start_edit(10**9) is not None and not state.editor_open  # a toast, no editor
 
 
+def test_an_over_long_position_is_refused_not_cut_to_another_number(state_factory, engine, shop):
+    """A "5", nine spaces and a "0" were once cut to "5" (position 5) without a word; now the whole text is read."""
+    before = _items(engine)
+    state = _settings(state_factory, shop, Role.OWNER)
+    state.load_price_list()
+    state.start_add()
+    typed = "5" + " " * 9 + "0"
+    state.handle_save_item({"name": "Battery", "price": "49", "code": "", "sort_order": typed})
+    assert "0 to 9999" in state.sort_order_error and state.editor_open
+    assert state.f_sort_order == typed and _items(engine) == before  # kept as typed, nothing saved
+
+
 def test_a_second_editor_cannot_silently_overwrite_the_first(state_factory, engine, shop):
     owner, manager = _settings(state_factory, shop, Role.OWNER), _settings(state_factory, shop, Role.MANAGER)
     for state in (owner, manager):

@@ -12,6 +12,7 @@ from repair_portal.services import account_orders, audit, portal_auth, portal_pe
 from repair_portal.services.account_orders import OrderQuery
 from repair_portal.services.orders import DateRangeError, create_order
 from repair_portal.services.portal_permissions import Perm
+from repair_portal.services.text_input import TextInputError
 
 from .. import factories
 from ..conftest import TEST_SECRET_KEY
@@ -123,6 +124,15 @@ def test_search_by_reference_in_any_form(write, world):
     for typed in (reference, reference.lower(), reference.split("-")[1], " #" + reference.split("-")[1]):
         _, page = _refs(write, world["who"]["admin"], text=typed)
         assert [r.reference for r in page.rows] == [reference], typed
+
+
+def test_an_over_long_search_is_refused_with_a_message_not_cut(write, world):
+    """The search box has no maxlength: a search over the limit is refused (the page shows why), never cut."""
+    fits, over = "NW-000" + "x" * 94, "NW-000" + "x" * 95
+    assert account_orders.search_problem(fits) is None and _refs(write, world["who"]["admin"], text=fits)[1].total == 0
+    assert account_orders.search_problem(over) == "The search is too long: at most 100 characters (this one has 101)."
+    with pytest.raises(TextInputError, match="at most 100 characters"):
+        _refs(write, world["who"]["admin"], text=over)
 
 
 def test_site_status_and_date_filters(write, world):

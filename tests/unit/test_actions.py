@@ -170,6 +170,8 @@ def test_quote_drafts_sends_and_counter_decisions(order, engine):
     assert not order_page.record_staff_decision(order.id, 2, "phone-yes", STAFF).ok
     nameless = order_page.record_staff_approval(order.id, 2, "phone", " ", {}, "", STAFF)
     assert not nameless.ok and nameless.level == "form" and "name" in nameless.errors["approver"]
+    wordy = order_page.record_staff_approval(order.id, 2, "phone", "Ada " * 60, {}, "", STAFF)  # 239 characters
+    assert not wordy.ok and wordy.errors["approver"] == "That name is too long (200 characters at most)."
     odd = order_page.record_staff_approval(order.id, 2, "carrier pigeon", "Ada Nowak", {}, "", STAFF)
     assert not odd.ok and odd.level == "form"
     stale = order_page.record_staff_approval(order.id, 1, "phone", "Ada Nowak", {}, "", STAFF)  # v1 superseded

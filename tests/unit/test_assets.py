@@ -15,6 +15,7 @@ from repair_portal.services import asset_fields, asset_portal, asset_records, as
 from repair_portal.services.asset_records import DefectForm, RecordError, TestForm
 from repair_portal.services.assets import AssetError, AssetForm
 from repair_portal.services.sites import SiteError
+from repair_portal.services.text_input import TextInputError
 
 from .. import factories, portal_factories
 
@@ -250,6 +251,14 @@ def test_the_portal_list_searches_and_filters_only_the_accounts_assets(read, sho
             ("%", []),
         ):
             assert _titles(asset_portal.asset_list(s, shop["mine"], search=search)) == expected, search
+        # Over the search's limit: refused with a message (the page shows it and keeps what was typed), never cut.
+        assert asset_portal.search_problem("qw-1" + "x" * 96) is None
+        assert asset_portal.search_problem("qw-1" + "x" * 97) == (
+            "The search is too long: at most 100 characters (this one has 101)."
+        )
+        for find in (asset_portal.asset_list, asset_portal.defect_list):
+            with pytest.raises(TextInputError, match="at most 100 characters"):
+                find(s, shop["mine"], search="qw-1" + "x" * 97)
         assert _titles(asset_portal.asset_list(s, shop["mine"], site_id=fleet["depot"])) == ["QW-2", "QW-3"]
         assert _titles(asset_portal.asset_list(s, shop["mine"], kind="scanner")) == ["QW-2"]
         for status, expected in (

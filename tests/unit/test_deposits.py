@@ -37,6 +37,13 @@ def test_percentages_out_of_range_or_odd_are_refused(text):
         parse_percent_bp(text)
 
 
+def test_an_over_long_percentage_is_refused_not_cut():
+    """A "25" with a stray tail far to the right was once cut back to "25": now the whole text is read."""
+    with pytest.raises(ValueError, match="at most 20 characters"):
+        parse_percent_bp("25" + " " * 30 + "7")
+    assert parse_percent_bp("25" + " " * 17 + "%") == 2500  # 20 characters: still a percentage
+
+
 @pytest.mark.parametrize(
     ("rule", "total", "amount"),
     [

@@ -91,6 +91,17 @@ def test_odd_passcodes_are_refused_with_a_message(session):
     assert order.passcode_encrypted is None
 
 
+def test_a_passcode_is_kept_whole_or_refused_never_cut(session):
+    """Spaces around it used to count towards a cut made before they were trimmed: a 64-character passcode
+    pasted with two spaces in front lost its last character without a word."""
+    _, location = factories.shop(session)
+    order = _book(session, location, passcode="  " + "7" * 63 + "8")
+    assert passcodes.reveal(session, order, KEY, DESK) == "7" * 63 + "8"
+    with pytest.raises(IntakeError) as refused:
+        _book(session, location, passcode="  " + "7" * 64 + "8")
+    assert "too long" in refused.value.errors["passcode"]
+
+
 def test_the_key_file_is_private_and_stable(tmp_path):
     first = vault.create_key(tmp_path)
     assert vault.load_key(tmp_path) == first and vault.create_key(tmp_path) == first  # never replaced

@@ -43,6 +43,13 @@ def test_a_blank_amount_is_left_for_the_service_to_name_and_a_bad_one_names_its_
         chosen_from_form({"pay_99": "on", "amount_99": "1.234"}, NUMBERS)
 
 
+def test_an_over_long_amount_is_refused_not_cut_to_what_fits():
+    """The browser no longer cuts a pasted amount (no maxlength): the whole text is read, so a stray tail far
+    to the right is refused with a message instead of being dropped without a word."""
+    with pytest.raises(PayFormError, match=r"^INV-00012: That amount is too long"):
+        chosen_from_form({"pay_12": "on", "amount_12": "10.00" + " " * 30 + "9"}, NUMBERS)
+
+
 def test_at_most_fifty_invoices_and_nothing_from_what_is_not_a_form():
     fifty = {f"pay_{i}": "on" for i in range(1, 51)} | {f"amount_{i}": "1" for i in range(1, 51)}
     assert len(chosen_from_form(fifty)) == 50

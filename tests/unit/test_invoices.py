@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from repair_portal.models import AuditEvent, Invoice, InvoicePayment, Order
 from repair_portal.services import invoice_views, invoices, payments
+from repair_portal.services.text_input import TextInputError
 
 from .. import factories
 from ..invoice_factories import ACTOR, account, approved_order, issued_invoice
@@ -143,6 +144,10 @@ def test_the_portal_lists_never_show_drafts_and_search_and_filter(session, shop,
     reference = session.get(Order, paid.order_id).reference
     assert [r.id for r in invoice_views.list_invoices(session, customer.id, search=reference.lower())[0]] == [paid.id]
     assert invoice_views.list_invoices(session, customer.id, search="%")[1] == 0
+    # Over the search's limit: refused with a message (the page shows it and keeps what was typed), never cut.
+    assert invoice_views.search_problem(unpaid.number_text + "x" * 40) is not None
+    with pytest.raises(TextInputError, match="The search is too long: at most 40 characters"):
+        invoice_views.list_invoices(session, customer.id, search=unpaid.number_text + "x" * 40)
     page, count = invoice_views.list_invoices(session, customer.id, limit=1, offset=1)
     assert count == 2 and len(page) == 1
     row = next(r for r in rows if r.id == unpaid.id)

@@ -70,7 +70,7 @@ def _credit_form() -> rx.Component:
             ),
             rx.vstack(
                 field_label("Reason", "credit-reason", required=True),
-                rx.input(name="reason", id="credit-reason", required=True, max_length=500, width="100%"),
+                rx.input(name="reason", id="credit-reason", required=True, width="100%"),
                 spacing="1",
                 width="100%",
             ),

@@ -35,9 +35,9 @@ def user_dialog() -> rx.Component:
         on_change=S.set_user_group,
     )
     return dialog_form(
-        text("Name", "name", required=True, max_length=200, auto_focus=True),
-        text("Email — they sign in with it", "email", type="email", required=True, max_length=254),
-        text("Phone (optional)", "phone", type="tel", max_length=40),
+        text("Name", "name", required=True, auto_focus=True),
+        text("Email — they sign in with it", "email", type="email", required=True),
+        text("Phone (optional)", "phone", type="tel"),
         form_field(
             "Permission group",
             group,

@@ -100,7 +100,6 @@ def site_dialog() -> rx.Component:
         default_value=A.site_values.get("name", ""),
         key=A.site_key.to(str),
         required=True,
-        max_length=120,
         auto_focus=True,
         width="100%",
     )
@@ -109,7 +108,6 @@ def site_dialog() -> rx.Component:
         id="site-address",
         default_value=A.site_values.get("address", ""),
         key=A.site_key.to(str),
-        max_length=500,
         rows="3",
         width="100%",
     )
@@ -218,21 +216,20 @@ def asset_dialog() -> rx.Component:
         id="asset-description",
         default_value=A.asset_values.get("description", ""),
         key=A.asset_key.to(str),
-        max_length=1000,
         rows="3",
         width="100%",
     )
     row = {"gap": "0.75rem", "width": "100%", "direction": rx.breakpoints(initial="column", sm="row")}
     return dialog_form(
         rx.flex(
-            text(A.asset_label, "asset_tag", max_length=60, auto_focus=True),
-            text("Type", "kind", required=True, max_length=40, placeholder="Laptop, Scanner, Vehicle..."),
+            text(A.asset_label, "asset_tag", auto_focus=True),
+            text("Type", "kind", required=True, placeholder="Laptop, Scanner, Vehicle..."),
             **row,
         ),
-        rx.flex(text("Make", "make", max_length=100), text("Model", "model", max_length=100), **row),
+        rx.flex(text("Make", "make"), text("Model", "model"), **row),
         rx.flex(
-            text("Serial number", "serial", max_length=100),
-            text("Customer reference", "customer_ref", max_length=100),
+            text("Serial number", "serial"),
+            text("Customer reference", "customer_ref"),
             **row,
         ),
         rx.flex(

@@ -100,7 +100,6 @@ def _add_line_form() -> rx.Component:
                 name="description",
                 aria_label="Extra line",
                 placeholder="Extra line, e.g. Call-out charge",
-                max_length=500,
                 flex="1",
                 min_width="12rem",
                 size="2",
@@ -185,7 +184,7 @@ def _credit_form() -> rx.Component:
 
 
 def _void_dialog() -> rx.Component:
-    reason = rx.input(name="reason", id="invoice-void-reason", required=True, max_length=1000, width="100%")
+    reason = rx.input(name="reason", id="invoice-void-reason", required=True, width="100%")
     return dialog_form(
         form_field(
             "Reason",

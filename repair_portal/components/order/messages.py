@@ -60,7 +60,6 @@ def messages() -> rx.Component:
                     rows="2",
                     width="100%",
                     id="staff-reply",
-                    max_length=2000,
                 ),
                 rx.button(rx.icon("send", size=14), "Reply", type="submit", size="2", id="staff-reply-send"),
                 width="100%",

@@ -68,7 +68,6 @@ def approval_dialog() -> rx.Component:
                 name="approver",
                 default_value=A.approval_name,
                 required=True,
-                max_length=200,
                 width="100%",
             ),
             "approval-approver",
@@ -77,7 +76,7 @@ def approval_dialog() -> rx.Component:
         ),
         form_field(
             "Note (optional)",
-            rx.text_area(id="approval-note", name="note", rows="2", max_length=2000, width="100%"),
+            rx.text_area(id="approval-note", name="note", rows="2", width="100%"),
             "approval-note",
             "",
             hint="For the shop only; the customer doesn't see it.",

@@ -63,13 +63,12 @@ def _view() -> rx.Component:
     )
 
 
-def _area(field: str, rows: str, max_length: int) -> rx.Component:
+def _area(field: str, rows: str) -> rx.Component:
     return rx.text_area(
         name=field,
         id=f"report-{field}",
         default_value=R.report_values.get(field, ""),
         rows=rows,
-        max_length=max_length,
         width="100%",
     )
 
@@ -98,10 +97,10 @@ def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
             conflict_notice(R.report_conflict, element_id="report-conflict"),
-            _field("Findings", "findings", _area("findings", "3", 8000)),
-            _field("Work done", "work_done", _area("work_done", "3", 8000)),
-            _field("Tests performed", "tests_performed", _area("tests_performed", "2", 4000)),
-            _field("Parts used", "parts_used", _area("parts_used", "2", 4000), "One part per line."),
+            _field("Findings", "findings", _area("findings", "3")),
+            _field("Work done", "work_done", _area("work_done", "3")),
+            _field("Tests performed", "tests_performed", _area("tests_performed", "2")),
+            _field("Parts used", "parts_used", _area("parts_used", "2"), "One part per line."),
             _field(
                 "Technician",
                 "technician_id",

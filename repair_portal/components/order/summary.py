@@ -86,13 +86,12 @@ def _field(label: str, control: rx.Component, field: str, hint: str = "") -> rx.
     return form_field(label, control, f"edit-{field}", D.field_errors.get(field, ""), hint)
 
 
-def _area(field: str, rows: str, max_length: int) -> rx.Component:
+def _area(field: str, rows: str) -> rx.Component:
     return rx.text_area(
         name=field,
         id=f"edit-{field}",
         default_value=D.edit_values.get(field, ""),
         rows=rows,
-        max_length=max_length,
         width="100%",
     )
 
@@ -113,12 +112,10 @@ def _form() -> rx.Component:
     return rx.form(
         rx.vstack(
             conflict_notice(D.conflict_message, rx.foreach(D.conflicts, _conflict_row), element_id="edit-conflict"),
-            _field("Reported problem", _area("problem", "3", 4000), "problem"),
-            _field("Condition at intake", _area("intake_condition", "2", 4000), "intake_condition"),
-            _field(
-                "Note for the customer", _area("public_note", "2", 4000), "public_note", "Shown on the portal at once."
-            ),
-            _field("Internal note", _area("internal_note", "3", 8000), "internal_note", "Staff only."),
+            _field("Reported problem", _area("problem", "3"), "problem"),
+            _field("Condition at intake", _area("intake_condition", "2"), "intake_condition"),
+            _field("Note for the customer", _area("public_note", "2"), "public_note", "Shown on the portal at once."),
+            _field("Internal note", _area("internal_note", "3"), "internal_note", "Staff only."),
             rx.flex(
                 _field(
                     "Promised date",

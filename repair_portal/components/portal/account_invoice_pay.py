@@ -36,7 +36,6 @@ def pay_controls(row: InvoiceRow) -> rx.Component:
                     default_value=rx.cond(P.pay_amounts.contains(key), P.pay_amounts[key], row.due_input),
                     input_mode="decimal",
                     auto_complete="off",
-                    max_length=20,
                     size="3",
                     width="10rem",
                     aria_describedby="pay-max-" + key,

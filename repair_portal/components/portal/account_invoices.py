@@ -125,7 +125,14 @@ def _filters() -> rx.Component:
                 placeholder="e.g. INV-00042 or R-10042",
                 size="3",
                 width="100%",
-                max_length=40,
+                aria_invalid=rx.cond(S.invoice_search_error != "", "true", "false"),
+                aria_describedby="invoice-search-error",
+            ),
+            rx.cond(
+                S.invoice_search_error != "",
+                rx.text(
+                    S.invoice_search_error, color="var(--red-11)", size="3", role="alert", id="invoice-search-error"
+                ),
             ),
             spacing="1",
             flex="1",

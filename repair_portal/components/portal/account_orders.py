@@ -48,7 +48,6 @@ def filters() -> rx.Component:
                     name="text",
                     placeholder="e.g. R-10042, NW-0007 or PO-1234",
                     size="3",
-                    max_length=100,
                     width="100%",
                     style=TAP,
                 ),

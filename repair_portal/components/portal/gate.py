@@ -43,7 +43,6 @@ def gate() -> rx.Component:
                         id="last-name",
                         auto_complete="family-name",
                         required=True,
-                        max_length=200,
                     ),
                     rx.cond(
                         T.gate_error != "",

@@ -37,10 +37,8 @@ def messages(s: OrderScreen) -> rx.Component:
             rx.vstack(
                 section_title("Messages"),
                 rx.cond(
-                    s.view.thread.length() > 0,
-                    rx.flex(
-                        rx.foreach(s.view.thread, bubble), direction="column", gap="0.5rem", width="100%", id="thread"
-                    ),
+                    s.thread.length() > 0,
+                    rx.flex(rx.foreach(s.thread, bubble), direction="column", gap="0.5rem", width="100%", id="thread"),
                     rx.text("Ask us anything about your repair; we'll reply here.", size="2", color_scheme="gray"),
                 ),
                 rx.form(
@@ -51,7 +49,6 @@ def messages(s: OrderScreen) -> rx.Component:
                             rows="3",
                             width="100%",
                             id="message-body",
-                            max_length=2000,
                         ),
                         rx.button(
                             rx.icon("send", size=14),
@@ -85,7 +82,6 @@ def messages(s: OrderScreen) -> rx.Component:
                         rows="2",
                         width="100%",
                         id="feedback-body",
-                        max_length=2000,
                     ),
                     rx.button("Send feedback", type="submit", variant="soft", size="3", id="feedback-send"),
                     spacing="2",

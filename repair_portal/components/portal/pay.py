@@ -55,7 +55,6 @@ def pay_balance(s: OrderScreen) -> rx.Component:
                             input_mode="decimal",
                             size="3",
                             width="100%",
-                            max_length=20,
                             aria_describedby="pay-amount-hint",
                         ),
                         rx.text("Up to ", s.view.pay.balance, ".", size="2", color_scheme="gray", id="pay-amount-hint"),

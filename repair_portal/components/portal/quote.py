@@ -135,7 +135,6 @@ def _approve_form(s: OrderScreen) -> rx.Component:
                 id="signer-name",
                 on_blur=lambda _value: s.quote.clear_errors("name"),
                 auto_complete="name",
-                max_length=200,
             ),
             signature_pad(),
             rx.text(s.quote.consent_text, size="2", color_scheme="gray"),
@@ -173,7 +172,6 @@ def _decline_form(s: OrderScreen) -> rx.Component:
                 rows="3",
                 width="100%",
                 id="decline-reason",
-                max_length=2000,
             ),
             _buttons(
                 s,

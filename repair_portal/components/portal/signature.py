@@ -34,7 +34,6 @@ def pending_signature(s: OrderScreen) -> rx.Component:
                         aria_describedby=rx.cond(Q.sign_error != "", "sign-error", ""),
                         on_blur=lambda _value: Q.clear_errors("signer"),
                         auto_complete="name",
-                        max_length=200,
                     ),
                     signature_pad(),
                     rx.cond(

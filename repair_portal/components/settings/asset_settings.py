@@ -24,7 +24,6 @@ def asset_settings_card() -> rx.Component:
         value=S.asset_label_value,
         on_change=S.set_asset_label,
         id="asset-label",
-        max_length=40,
         width="100%",
         max_width="20rem",
     )

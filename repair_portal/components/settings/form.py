@@ -29,13 +29,12 @@ class SettingsForm:
             **props,
         )
 
-    def text_area(self, name: str, element_id: str, rows: str, max_length: int, **props) -> rx.Component:
+    def text_area(self, name: str, element_id: str, rows: str, **props) -> rx.Component:
         return rx.text_area(
             value=self.state.values.get(name, ""),
             on_change=lambda value: self.state.set_value(name, value),
             id=element_id,
             rows=rows,
-            max_length=max_length,
             width="100%",
             **props,
         )

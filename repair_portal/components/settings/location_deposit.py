@@ -25,7 +25,7 @@ def _choice_select(name: str, element_id: str, choices: dict[str, str]) -> rx.Co
 def deposit_fields() -> rx.Component:
     """The shop's deposit rule overridden here (owners only: the server ignores anyone else's change)."""
     rule = S.values.get("deposit_rule", INHERIT_CHOICE)
-    typed = F.text_input("deposit_value", "loc-deposit-value", max_length=12, input_mode="decimal")
+    typed = F.text_input("deposit_value", "loc-deposit-value", input_mode="decimal")
     value = rx.box(typed, width="10rem")
     return rx.vstack(
         rx.text("Deposit", size="2", weight="bold", color_scheme="gray", padding_top="0.5rem"),

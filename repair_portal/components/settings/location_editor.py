@@ -25,19 +25,17 @@ def _section_title(text: str) -> rx.Component:
 def _contact_fields() -> rx.Component:
     return rx.vstack(
         _section_title("Contact"),
-        F.field(
-            "Name", F.text_input("name", "loc-name", max_length=200, placeholder="High Street"), "name", "loc-name"
-        ),
+        F.field("Name", F.text_input("name", "loc-name", placeholder="High Street"), "name", "loc-name"),
         rx.grid(
             F.field(
                 "Phone",
-                F.text_input("phone", "loc-phone", max_length=40, type="tel", placeholder="020 7946 0123"),
+                F.text_input("phone", "loc-phone", type="tel", placeholder="020 7946 0123"),
                 "phone",
                 "loc-phone",
             ),
             F.field(
                 "Email",
-                F.text_input("email", "loc-email", max_length=254, type="email", placeholder="shop@example.com"),
+                F.text_input("email", "loc-email", type="email", placeholder="shop@example.com"),
                 "email",
                 "loc-email",
             ),
@@ -52,7 +50,6 @@ def _contact_fields() -> rx.Component:
                 on_change=lambda value: S.set_value("address", value),
                 id="loc-address",
                 rows="2",
-                max_length=500,
                 width="100%",
             ),
             "address",
@@ -166,7 +163,7 @@ def _branding_fields() -> rx.Component:
                     width="3rem",
                     padding="2px",
                 ),
-                F.text_input("accent_color", "loc-accent", max_length=7, font_family="var(--code-font-family)"),
+                F.text_input("accent_color", "loc-accent", font_family="var(--code-font-family)"),
                 spacing="2",
                 align="center",
             ),
@@ -205,7 +202,6 @@ def _branding_fields() -> rx.Component:
                 on_change=lambda value: S.set_value("welcome_message", value),
                 id="loc-welcome",
                 rows="2",
-                max_length=2000,
                 placeholder="Leave empty to use the shop's message",
                 width="100%",
             ),

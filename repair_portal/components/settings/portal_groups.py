@@ -122,7 +122,6 @@ def group_dialog() -> rx.Component:
         default_value=S.group_name,
         key=S.group_key.to(str),
         required=True,
-        max_length=80,
         auto_focus=True,
         width="100%",
     )

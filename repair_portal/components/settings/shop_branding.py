@@ -119,9 +119,7 @@ def branding_card() -> rx.Component:
             width="3rem",
             padding="2px",
         ),
-        F.text_input(
-            "accent_color", "shop-accent", max_length=7, placeholder="#0f766e", font_family="var(--code-font-family)"
-        ),
+        F.text_input("accent_color", "shop-accent", placeholder="#0f766e", font_family="var(--code-font-family)"),
         spacing="2",
         width="100%",
     )

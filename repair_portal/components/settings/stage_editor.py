@@ -50,7 +50,6 @@ def stage_editor() -> rx.Component:
             name="name",
             default_value=S.f_name,
             required=True,
-            max_length=100,
             auto_focus=True,
             width="100%",
         ),
@@ -71,7 +70,6 @@ def stage_editor() -> rx.Component:
             name="customer_label",
             default_value=S.f_label,
             placeholder=rx.cond(S.f_internal, "e.g. Waiting for a part – we'll update you", "Same as the staff name"),
-            max_length=100,
             width="100%",
         ),
         rx.cond(
@@ -86,7 +84,6 @@ def stage_editor() -> rx.Component:
                 name="explanation",
                 default_value=S.f_explanation,
                 rows="3",
-                max_length=2000,
                 width="100%",
             ),
             field_error(S.explanation_error, "stage-explanation"),

@@ -32,7 +32,8 @@ def _filter(label: str, name: str, element_id: str, value, options, everything: 
     )
 
 
-def _search(label: str, element_id: str, value, on_change, placeholder: str, key=None) -> rx.Component:
+def _search(label: str, element_id: str, value, on_change, placeholder: str, error, key=None) -> rx.Component:
+    """A search box; `error` says why what was typed wasn't searched (too long: refused, never cut)."""
     return rx.vstack(
         rx.el.label(label, html_for=element_id, font_weight="500"),
         rx.input(
@@ -42,11 +43,13 @@ def _search(label: str, element_id: str, value, on_change, placeholder: str, key
             default_value=value,
             on_change=on_change.debounce(300),
             placeholder=placeholder,
-            max_length=100,
             size="3",
             width="100%",
             key=key,
+            aria_invalid=rx.cond(error != "", "true", "false"),
+            aria_describedby=f"{element_id}-error",
         ),
+        rx.cond(error != "", rx.text(error, color="var(--red-11)", size="3", role="alert", id=f"{element_id}-error")),
         spacing="1",
         flex="2 1 16rem",
         min_width="0",
@@ -61,6 +64,7 @@ def _assets_panel() -> rx.Component:
             S.asset_search,
             S.handle_asset_search,
             "ID, serial, model, reference",
+            S.asset_search_error,
             key=S.search_key.to(str),
         ),
         rx.cond(S.shows_site, _filter("Site", "site", "asset-site-filter", S.site_filter, S.site_options, "All sites")),
@@ -113,7 +117,14 @@ def _defects_panel() -> rx.Component:
     )
     return rx.vstack(
         rx.flex(
-            _search("Search by asset", "defect-search", S.defect_search, S.handle_defect_search, "ID, serial, model"),
+            _search(
+                "Search by asset",
+                "defect-search",
+                S.defect_search,
+                S.handle_defect_search,
+                "ID, serial, model",
+                S.defect_search_error,
+            ),
             status,
             gap="0.75rem",
             wrap="wrap",

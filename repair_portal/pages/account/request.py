@@ -41,12 +41,11 @@ def _field(label: str, name: str, control: rx.Component, hint: str = "", *, erro
     )
 
 
-def _text(name: str, max_length: int, **props) -> rx.Component:
+def _text(name: str, **props) -> rx.Component:
     return rx.input(
         id=f"request-{name}",
         value=S.values.get(name, ""),
         on_change=lambda v: S.set_request_field(name, v),
-        max_length=max_length,
         size="3",
         width="100%",
         aria_invalid=rx.cond(S.errors.contains(name), "true", "false"),
@@ -96,10 +95,10 @@ def _device() -> rx.Component:
         rx.el.fieldset(
             rx.el.legend("The device", font_weight="600", font_size="1rem", padding="0 0.25rem"),
             rx.grid(
-                _field("Type", "new_kind", _text("new_kind", 40, placeholder="e.g. Laptop, printer")),
-                _field("Make", "new_make", _text("new_make", 100)),
-                _field("Model", "new_model", _text("new_model", 100)),
-                _field("Serial number", "new_serial", _text("new_serial", 100)),
+                _field("Type", "new_kind", _text("new_kind", placeholder="e.g. Laptop, printer")),
+                _field("Make", "new_make", _text("new_make")),
+                _field("Model", "new_model", _text("new_model")),
+                _field("Serial number", "new_serial", _text("new_serial")),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 gap="0.75rem",
                 width="100%",
@@ -175,7 +174,6 @@ def _form() -> rx.Component:
                     id="request-description",
                     value=S.values.get("description", ""),
                     on_change=lambda v: S.set_request_field("description", v),
-                    max_length=4000,
                     rows="5",
                     size="3",
                     width="100%",
@@ -189,10 +187,10 @@ def _form() -> rx.Component:
                 _field(
                     "Preferred date",
                     "preferred_date",
-                    _text("preferred_date", 10, type="date", min=S.first_day, max=S.last_day),
+                    _text("preferred_date", type="date", min=S.first_day, max=S.last_day),
                     "Optional. The shop confirms the date.",
                 ),
-                _field("Your PO number", "po_number", _text("po_number", 60), "Optional."),
+                _field("Your PO number", "po_number", _text("po_number"), "Optional."),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 gap="0.75rem",
                 width="100%",

@@ -8,7 +8,6 @@ from ... import routes
 from ...components.account_auth import callout, code_field, enrol_steps, field, primary_button, recovery_codes
 from ...components.account_passkeys import passkeys_section
 from ...components.account_shell import account_layout, account_page
-from ...services.passwords import MAX_LENGTH
 from ...services.portal_passwords import hint
 from ...state.portal_passkeys import PortalPasskeysState as K
 from ...state.portal_security import PortalSecurityState as S
@@ -35,7 +34,6 @@ def _change_password() -> rx.Component:
                 auto_complete="current-password",
                 error=S.errors.get("current", ""),
                 required=True,
-                max_length=1024,
             ),
             field(
                 "New password",
@@ -46,7 +44,6 @@ def _change_password() -> rx.Component:
                 error=S.errors.get("new", ""),
                 hint=rx.cond(S.password_mix, hint(True), hint(False)),
                 required=True,
-                max_length=MAX_LENGTH,
             ),
             field(
                 "Repeat the new password",
@@ -56,7 +53,6 @@ def _change_password() -> rx.Component:
                 auto_complete="new-password",
                 error=S.errors.get("confirm", ""),
                 required=True,
-                max_length=MAX_LENGTH,
             ),
             primary_button("Change password", "change-password-submit"),
             rx.text("Other browsers signed in to your account will be signed out.", size="2", color_scheme="gray"),

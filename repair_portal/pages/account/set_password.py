@@ -7,7 +7,7 @@ import reflex as rx
 from ... import routes
 from ...components.account_auth import branded, field, link_button, primary_button
 from ...components.registry import register
-from ...services.passwords import MAX_LENGTH, MIN_LENGTH
+from ...services.passwords import MIN_LENGTH
 from ...services.portal_passwords import hint
 from ...state.portal_set_password import PortalSetPasswordState as S
 
@@ -35,7 +35,6 @@ def _form() -> rx.Component:
                 hint=rx.cond(S.password_mix, hint(True), hint(False)),
                 required=True,
                 min_length=MIN_LENGTH,
-                max_length=MAX_LENGTH,
             ),
             field(
                 "Repeat the password",
@@ -45,7 +44,6 @@ def _form() -> rx.Component:
                 auto_complete="new-password",
                 error=S.confirm_error,
                 required=True,
-                max_length=MAX_LENGTH,
             ),
             primary_button("Save and sign in", "set-password-submit", busy=S.submitting),
             spacing="4",

@@ -83,7 +83,6 @@ def _sign_form() -> rx.Component:
                 width="100%",
                 id="counter-name",
                 auto_complete="off",
-                max_length=200,
             ),
             signature_pad("Sign with your finger, a stylus or the mouse"),
             field_error(C.sign_error, "counter-sign"),

@@ -126,13 +126,13 @@ def _contact_form() -> rx.Component:
         rx.vstack(
             _conflict(),
             _row(
-                _input("First name", "first_name", auto_complete="off", max_length=100),
-                _input("Last name", "last_name", required=True, auto_complete="off", max_length=100),
+                _input("First name", "first_name", auto_complete="off"),
+                _input("Last name", "last_name", required=True, auto_complete="off"),
             ),
-            _input("Company", "company", auto_complete="off", max_length=200),
+            _input("Company", "company", auto_complete="off"),
             _row(
-                _input("Email", "email", type="email", placeholder="name@example.com", max_length=254),
-                _input("Phone", "phone", type="tel", placeholder="07400 123456", max_length=40),
+                _input("Email", "email", type="email", placeholder="name@example.com"),
+                _input("Phone", "phone", type="tel", placeholder="07400 123456"),
             ),
             rx.text("Give at least an email or a phone number.", size="1", color_scheme="gray"),
             rx.flex(

@@ -65,7 +65,6 @@ def _counter_section() -> rx.Component:
             hint="Encrypted; staff see it only by revealing it (audited). Deleted when the device is collected.",
             auto_complete="off",
             spellcheck=False,
-            max_length=64,
         ),
         rx.cond(
             S.can_take_deposit,
@@ -226,7 +225,7 @@ def _form() -> rx.Component:
                         id="intake-checklist",
                     ),
                 ),
-                field("Left with the device", "accessories", placeholder="Case, charger, SIM card", max_length=1000),
+                field("Left with the device", "accessories", placeholder="Case, charger, SIM card"),
                 _row(
                     field("Promised by", "promised_date", type="date"),
                     field(

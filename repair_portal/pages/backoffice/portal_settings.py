@@ -51,7 +51,6 @@ def _off_url() -> rx.Component:
         id="portal-off-url",
         type="url",
         placeholder="https://www.your-shop.example/contact",
-        max_length=500,
         width="100%",
     )
     return rx.cond(

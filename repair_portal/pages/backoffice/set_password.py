@@ -23,7 +23,6 @@ def _password_field(label: str, element_id: str, name: str, error, hint: str = "
             auto_complete="new-password",
             required=True,
             min_length=MIN_LENGTH,
-            max_length=MAX_LENGTH,
             size="3",
             width="100%",
             aria_describedby=f"{element_id}-error",

@@ -132,9 +132,7 @@ def _add_folder() -> rx.Component:
         rx.vstack(
             field_label("New folder", "folder-name"),
             rx.hstack(
-                rx.input(
-                    name="folder_name", id="folder-name", placeholder="e.g. Certificates", max_length=100, width="100%"
-                ),
+                rx.input(name="folder_name", id="folder-name", placeholder="e.g. Certificates", width="100%"),
                 rx.button(rx.icon("folder-plus", size=14), "Add folder", type="submit", id="folder-add"),
                 width="100%",
             ),
@@ -237,7 +235,6 @@ def _rename_dialog() -> rx.Component:
                         name="folder_name",
                         id="rename-folder",
                         default_value=S.rename_name,
-                        max_length=100,
                         width="100%",
                     ),
                     field_error(S.folder_error, "rename-folder"),

@@ -67,12 +67,12 @@ def _shop_card() -> rx.Component:
     return section(
         "Shop",
         "Your name, money and clock, as customers see them on the portal, quotes and receipts.",
-        F.field("Shop name", F.text_input("name", "shop-name", max_length=200), "name", "shop-name"),
+        F.field("Shop name", F.text_input("name", "shop-name"), "name", "shop-name"),
         rx.grid(
             F.field("Currency", currency, "currency", "shop-currency", "Used for new quotes."),
             F.field(
                 "Tax name",
-                F.text_input("tax_label", "shop-tax-label", max_length=40, placeholder="VAT"),
+                F.text_input("tax_label", "shop-tax-label", placeholder="VAT"),
                 "tax_label",
                 "shop-tax-label",
                 "Printed next to the tax on quotes.",
@@ -190,7 +190,7 @@ def _portal_card() -> rx.Component:
         ),
         F.field(
             "Welcome message",
-            F.text_area("welcome_message", "shop-welcome", "3", 2000, placeholder="Thanks for choosing us…"),
+            F.text_area("welcome_message", "shop-welcome", "3", placeholder="Thanks for choosing us…"),
             "welcome_message",
             "shop-welcome",
             "Shown at the top of every tracking page. A location can have its own.",
@@ -244,7 +244,6 @@ def _widget_card() -> rx.Component:
                 "lookup_frame_origins",
                 "shop-widget-origins",
                 "3",
-                2000,
                 placeholder="https://www.myshop.co.uk",
                 spell_check=False,
             ),
@@ -288,7 +287,7 @@ def _terms_card() -> rx.Component:
         "Shown with quotes on the portal and printed on tickets and quotes.",
         F.field(
             "Terms",
-            F.text_area("terms_text", "shop-terms", "8", 20000),
+            F.text_area("terms_text", "shop-terms", "8"),
             "terms_text",
             "shop-terms",
         ),
@@ -301,14 +300,14 @@ def _intake_card() -> rx.Component:
         "What staff check on every device at the counter, and the kinds of job customers can request.",
         F.field(
             "Intake checklist",
-            F.text_area("intake_checklist", "shop-checklist", "6", 2000),
+            F.text_area("intake_checklist", "shop-checklist", "6"),
             "intake_checklist",
             "shop-checklist",
             "One item per line (e.g. Powers on, Screen cracked): staff tick them when booking a repair in.",
         ),
         F.field(
             "Job types",
-            F.text_area("job_types", "shop-job-types", "4", 1000),
+            F.text_area("job_types", "shop-job-types", "4"),
             "job_types",
             "shop-job-types",
             "One per line (e.g. Repair, Service, Installation): account customers choose one when they "

@@ -202,13 +202,13 @@ def _invite_dialog() -> rx.Component:
         _field(
             "Name",
             "invite-name",
-            rx.input(id="invite-name", name="name", required=True, max_length=200, auto_focus=True, width="100%"),
+            rx.input(id="invite-name", name="name", required=True, auto_focus=True, width="100%"),
             S.name_error,
         ),
         _field(
             "Email",
             "invite-email",
-            rx.input(id="invite-email", name="email", type="email", required=True, max_length=254, width="100%"),
+            rx.input(id="invite-email", name="email", type="email", required=True, width="100%"),
             S.email_error,
         ),
         rx.flex(

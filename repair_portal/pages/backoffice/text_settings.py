@@ -9,8 +9,8 @@ from ... import routes
 from ...components.settings.form import SettingsForm, section
 from ...components.staff_shell import staff_layout, staff_page
 from ...components.ui import conflict_notice, field_error, field_label, visually_hidden
-from ...services.sms_templates import SPECS
-from ...services.text_settings import MAX_DRAFT, TOKEN_INPUT
+from ...services.sms_templates import MAX_BODY, SPECS
+from ...services.text_settings import TOKEN_INPUT
 from ...state.staff_text_settings import TOKEN_ID, StaffTextSettingsState
 
 S = StaffTextSettingsState
@@ -46,7 +46,6 @@ def _text_field(name: str, label: str, placeholder: str, hint: str) -> rx.Compon
             on_change=lambda value: S.set_value(name, value),
             name=name,  # in the form's data too, though the handler reads the state's draft
             id=element_id,
-            max_length=64,
             spell_check=False,
             auto_complete="off",
             placeholder=placeholder,
@@ -80,7 +79,6 @@ def _token_field() -> rx.Component:
             type="password",
             auto_complete="off",
             spell_check=False,
-            max_length=255,
             placeholder=rx.cond(S.token_masked != "", "Leave empty to keep the current one", "32 characters"),
             width="100%",
             style=TAP,
@@ -223,7 +221,6 @@ def _template(key: str, label: str) -> rx.Component:
                 on_change=lambda value: S.edit_template(key, value),
                 id=element_id,
                 rows="3",
-                max_length=MAX_DRAFT,
                 width="100%",
                 aria_describedby=f"{element_id}-summary",
             ),
@@ -291,8 +288,9 @@ def _templates() -> rx.Component:
     return rx.vstack(
         rx.heading("What the texts say", as_="h2", size="4"),
         rx.text(
-            "Keep them short: one text is 160 plain characters, or 70 with an emoji or curly quotes. The preview "
-            "fills in a made-up order, with a link as long as a real one.",
+            "Keep them short: one text is 160 plain characters, or 70 with an emoji or curly quotes, and each "
+            f"wording holds at most {MAX_BODY} characters (three texts). The preview fills in a made-up order, "
+            "with a link as long as a real one.",
             size="2",
             color_scheme="gray",
         ),

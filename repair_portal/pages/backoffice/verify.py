@@ -25,7 +25,6 @@ def verify_page() -> rx.Component:
                     size="3",
                     width="100%",
                     auto_focus=True,
-                    max_length=32,
                     spell_check=False,
                     auto_capitalize="none",
                     aria_describedby="mfa-hint",

@@ -53,14 +53,12 @@ def lookup_form() -> rx.Component:
                         auto_complete="off",
                         auto_capitalize="characters",
                         spell_check=False,
-                        max_length=40,
                     ),
                     _field(
                         "Last name",
                         "lookup-last-name",
                         name="last_name",
                         auto_complete="family-name",
-                        max_length=200,
                     ),
                     rx.cond(
                         L.error != "",
