@@ -35,14 +35,18 @@ class LiveState(rx.State):
     """A tab's own live counters (never shared): a page's live element is keyed on one of them."""
 
     revision: int = 0  # the order this tab shows changed
+    read: int = 0  # the revision the order page has read up to (its live element shows while behind)
     board: int = 0  # the shop's order list changed
     alerts: int = 0  # the staff bells should re-count
     _topics: dict[str, str] = {}  # kind → the topic this tab is registered under
     _changed: list[str] = []  # parts of the order changed since the page last re-read them
 
     def _take_changed(self) -> list[str]:
-        """The parts changed since the last call (oldest first), forgotten once taken."""
+        """The parts changed since the last call (oldest first), forgotten once taken; the page has now read
+        up to this revision."""
         parts, self._changed = self._changed, []
+        if self.read != self.revision:
+            self.read = self.revision
         return parts
 
 
@@ -279,10 +283,14 @@ async def _nudge_tab(app, token: str, counter: str, part: str | None) -> None:
 def live_refresh(handler, counter: str = ORDER, *, on_first_mount: bool = True) -> rx.Component:
     """An invisible element mounted again whenever this tab's counter moves, which asks the page to re-read.
 
-    `counter`: ORDER (the order on the page), BOARD or ALERTS. `on_first_mount=False`: no read when the page
-    first shows (for a page whose loader has just read everything); only once a change arrives."""
+    `counter`: ORDER (the order on the page), BOARD or ALERTS. `on_first_mount=False` (ORDER only): no read
+    when the page first shows (its loader has just read everything and takes the changed parts, see
+    `LiveState._take_changed`); only once a change arrives that the page hasn't read."""
     value = {ORDER: LiveState.revision, BOARD: LiveState.board, ALERTS: LiveState.alerts}[counter]
     # The key sits on the parent: Reflex wraps a component's on_mount in its own memo
     # wrapper, so only a child of the keyed element mounts again when the key changes.
     refresher = rx.box(rx.box(on_mount=handler, display="none"), key=value.to(str), display="none")
-    return refresher if on_first_mount else rx.cond(value > 0, refresher)
+    if on_first_mount:
+        return refresher
+    assert counter == ORDER, "only an order page keeps track of what it has read"
+    return rx.cond(LiveState.revision != LiveState.read, refresher)

@@ -284,7 +284,8 @@ class TrackState(rx.State):
         await live.link_to_order(self, order.id)
         self.live = True
         # Read again now that changes reach this tab: one made since the page's first read isn't missed
-        # (only what differs is sent), and the quote is read.
+        # (only what differs is sent), and the quote is read. Whatever this tab was nudged about is read now.
+        (await self.get_state(LiveState))._take_changed()
         return self._reread([])
 
     @rx.event

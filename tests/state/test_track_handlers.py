@@ -126,7 +126,11 @@ def test_tab_deep_links_are_limited_to_known_tabs(state_factory, engine):
     )
     state.load_tracking()
     assert state.tab == "messages"
-    assert state._allowed_tab("admin") == "status"  # nor with ?tab=
+    state.router = state.router.__class__.from_router_data(
+        {"pathname": f"/track/{code}", "asPath": f"/track/{code}?tab=admin", "headers": {}, "ip": "1.2.3.4"}
+    )
+    state.load_tracking()
+    assert state.tab == "status"
 
 
 def _preview_state(state_factory, code, staff_token, *, path_query="?preview=staff"):
@@ -322,3 +326,17 @@ def test_an_over_long_message_is_refused_and_its_box_gets_all_of_it_back(state_f
     assert "2000" in sent.replace(",", "")  # the message says the limit
     assert "message_body" in sent and pasted.strip() in sent  # the box is filled again, nothing cut
     assert state.thread == []
+
+
+def test_a_page_reads_up_to_the_revision_it_was_nudged_to(state_factory, engine):
+    """The order page's live element shows (and asks for a re-read) only while the tab's revision is ahead of
+    what the page has read: not when a page first shows, nor again once it has read the change."""
+    from repair_portal.live import LiveState
+
+    code, _, _ = _order(engine, mode="link")
+    state = _open(state_factory, code)
+    live_state = _run(state.get_state(LiveState))
+    assert live_state.revision == live_state.read == 0
+    live_state.revision, live_state._changed = 3, ["messages"]  # three nudges arrived
+    _run(state.reload())
+    assert (live_state.read, live_state._changed) == (3, [])

@@ -42,8 +42,10 @@ def test_an_open_page_that_may_see_the_order_gets_the_new_stage_and_its_notice(s
     assert page.status == "ok" and page.stage.stage_label == "Booked in"
     _move(engine, order_id, "Diagnosing")
     viewers, *diagnosing = track_live._read(order_id)
+    page._clean()
     notice = track_live.fill_tab(page, order_id, viewers, diagnosing)
     assert notice == "Status changed: Diagnosing"
+    assert {v for v in page.dirty_vars if not v.startswith("_")} == {"stage", "highlight"}  # only the stage is sent
     assert page.stage.stage_label == "Diagnosing" and page.highlight == "stage"
     assert [s.state for s in page.stage.steps][:2] == ["done", "current"]
     assert track_live.fill_tab(page, order_id, viewers, diagnosing) == ""  # nothing new the second time

@@ -21,5 +21,8 @@ def test_a_config_without_one_group_list_is_left_as_it_is(caplog):
     assert "icons stay in separate files" in caplog.text
 
 
-def test_the_plugin_is_in_the_apps_config():
-    assert any(isinstance(p, bundling.GroupChunks) for p in config.plugins)
+def test_the_plugin_in_the_apps_config_asks_the_compile_to_group_the_build_config():
+    plugin = next(p for p in config.plugins if isinstance(p, bundling.GroupChunks))
+    asked = []
+    plugin.pre_compile(add_modify_task=lambda path, fn: asked.append((path, fn)), add_save_task=lambda *a: None)
+    assert asked == [("vite.config.js", bundling.group_chunks)]

@@ -67,3 +67,27 @@ def test_a_tab_whose_socket_has_gone_is_forgotten_at_the_next_change():
     finally:
         live._topics = original
     assert _run(topics.members("order7")) == []
+
+
+def test_the_acting_tab_is_not_nudged_about_what_it_has_just_shown(monkeypatch):
+    topics = live._MemoryTopics()
+    _run(topics.add("order8", "tab-that-posted"))
+    _run(topics.add("order8", "tab-also-open"))
+    nudged = []
+
+    class Connected:
+        async def is_token_connected(self, token):
+            return True
+
+    async def update(app, token, counter, part, fill):
+        nudged.append((token, counter, part))
+        return False
+
+    monkeypatch.setattr(live, "_topics", topics)
+    monkeypatch.setattr(live, "_connections", Connected)
+    monkeypatch.setattr(live, "_update_tab", update)
+    _run(live._nudge("order8", "revision", "messages", 8, skip="tab-that-posted"))
+    assert nudged == [("tab-also-open", "revision", "messages")]
+    nudged.clear()
+    _run(live._nudge("order8", "revision", "messages", 8))
+    assert sorted(t for t, _, _ in nudged) == ["tab-also-open", "tab-that-posted"]

@@ -57,6 +57,11 @@ def preview_banner(s: OrderScreen) -> rx.Component:
 
 
 def order_view(s: OrderScreen) -> rx.Component:
+    shows = {
+        "quote": s.view.show_quote,
+        "documents": s.view.show_photos | s.view.show_documents,
+        "messages": s.view.show_messages,
+    }
     return rx.vstack(
         # Re-reads once a change arrives (the quote too unless only the stage moved); the loader read the rest.
         live_refresh(s.reload, on_first_mount=False),
@@ -66,9 +71,9 @@ def order_view(s: OrderScreen) -> rx.Component:
         rx.tabs.root(
             rx.tabs.list(
                 tab_trigger("status", "Status"),
-                rx.cond(s.view.show_quote, tab_trigger("quote", "Quote")),
-                rx.cond(s.view.show_photos | s.view.show_documents, tab_trigger("documents", s.view.files_tab)),
-                rx.cond(s.view.show_messages, tab_trigger("messages", "Messages")),
+                rx.cond(shows["quote"], tab_trigger("quote", "Quote")),
+                rx.cond(shows["documents"], tab_trigger("documents", s.view.files_tab)),
+                rx.cond(shows["messages"], tab_trigger("messages", "Messages")),
                 size="2",
                 aria_label="Your repair",
             ),
@@ -90,23 +95,33 @@ def order_view(s: OrderScreen) -> rx.Component:
                 ),
                 value="status",
             ),
-            rx.tabs.content(read_only(s, rx.box(quote_panel(s), padding_top="1rem", width="100%")), value="quote"),
-            rx.tabs.content(
-                rx.vstack(
-                    documents(s),
-                    *([service_reports_card(s.reports)] if s.reports is not None else []),
-                    *([s.upload] if s.upload is not None else []),
-                    spacing="4",
-                    padding_top="1rem",
-                    width="100%",
-                ),
-                value="documents",
+            rx.cond(
+                shows["quote"],
+                rx.tabs.content(read_only(s, rx.box(quote_panel(s), padding_top="1rem", width="100%")), value="quote"),
             ),
-            rx.tabs.content(read_only(s, rx.box(messages(s), padding_top="1rem", width="100%")), value="messages"),
-            # Switched in the browser: no event, no reply. The page's loader picks the first tab (?tab=); keyed
-            # on it, so a tab state left from an earlier visit of this browser tab never picks it instead.
+            rx.cond(
+                shows["documents"],
+                rx.tabs.content(
+                    rx.vstack(
+                        documents(s),
+                        *([service_reports_card(s.reports)] if s.reports is not None else []),
+                        *([s.upload] if s.upload is not None else []),
+                        spacing="4",
+                        padding_top="1rem",
+                        width="100%",
+                    ),
+                    value="documents",
+                ),
+            ),
+            rx.cond(
+                shows["messages"],
+                rx.tabs.content(read_only(s, rx.box(messages(s), padding_top="1rem", width="100%")), value="messages"),
+            ),
+            # Switched in the browser: no event, no reply. The page's loader picks the first tab (?tab=). Keyed on
+            # it and on which parts show: a tab state left from an earlier visit of this browser tab never picks
+            # the tab instead, and a part the shop switches off while it is open closes (back to the first tab).
             default_value=s.tab,
-            key=s.tab,
+            key=s.tab + shows["quote"].to(str) + shows["documents"].to(str) + shows["messages"].to(str),
             width="100%",
         ),
         spacing="4",
