@@ -180,7 +180,7 @@ def what_changed(before: PortalView, after: PortalView) -> str | None:
     return None
 
 
-def change_notice(part: str, view: PortalView) -> str:
+def change_notice(part: str, view: PortalView | StageView) -> str:
     return CHANGE_NOTICES[part].format(stage=view.stage_label)
 
 

@@ -163,9 +163,14 @@ class TrackState(rx.State):
         rest, stage, thread = portal_view.split(view)
         self._put(view=rest, stage=stage, thread=thread)
 
+    def _value(self, name: str):
+        """A var's value itself (Reflex hands out lists and dataclasses wrapped, to track changes in place)."""
+        value = getattr(self, name)
+        return getattr(value, "__wrapped__", value)
+
     def _shown(self) -> portal_view.PortalView:
         """The whole view the page shows."""
-        return portal_view.join(self.view, self.stage, self.thread)
+        return portal_view.join(self._value("view"), self._value("stage"), self._value("thread"))
 
     def _fill_view(self, session, order: Order) -> None:
         """The order as its customer sees it, less the parts the visitor group may not see (left out of

@@ -11,7 +11,6 @@ loading) get the ordinary nudge and re-read as before.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 
 import reflex as rx
@@ -73,14 +72,15 @@ def fill_tab(track: TrackState, order_id: int, viewers: order_viewers.OrderViewe
         return None
     if track._view_version > version:  # a later change reached this tab first: keep it
         return ""
-    before = track._shown()
-    track._show(dataclasses.replace(before, **fields))  # only the stage part is sent
+    before, stage = track._value("stage"), portal_view.StageView(**fields)
     track._view_version = version
-    part = portal_view.what_changed(before, track._shown())
-    if part is None:
+    if stage == before:
         return ""
-    track.highlight = part
-    return portal_view.change_notice(part, track._shown())
+    track.stage = stage  # only the stage part is sent
+    if stage.stage_label == before.stage_label:  # the timeline moved, the stage shown didn't: nothing to say
+        return ""
+    track.highlight = "stage"
+    return portal_view.change_notice("stage", stage)
 
 
 async def _fill(app, token: str, order_id: int, viewers, stage: tuple, told: dict) -> bool:
