@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
 import signal
 import statistics
 import sys
@@ -121,7 +120,6 @@ async def run(workers: int, count: int) -> int:
         "DATABASE_URL": f"postgresql+psycopg2://postgres@127.0.0.1:5432/{database}",
         "REDIS_URL": REDIS_DB,
         "GRANIAN_WORKERS": str(workers),
-        "LIVE_TIMING": "1",  # each worker logs how many tabs an order's update reached (and filled)
     }
     try:
         with running_app(**env) as app:
@@ -139,7 +137,7 @@ async def run(workers: int, count: int) -> int:
 
                 print(
                     f"{'killed':>8} {'replaced in':>12} {'staff tries':>11} {'page saw next change':>21}"
-                    f" {'stand-ins saw it':>17} {'server reached':>15}"
+                    f" {'stand-ins saw it':>17}"
                     f" {'median':>8} {'p95':>8}"
                 )
                 turn, failures = 1, 0
@@ -155,7 +153,6 @@ async def run(workers: int, count: int) -> int:
                     turn += 1
                     for page in pages:
                         page.seen.clear()
-                    log_from = app.log_path.stat().st_size
                     before = await customer.inner_text("#stage-label")
                     started, tries = await _change_stage_patiently(staff, label)
                     shown = await _wait_for_change(customer, before, 60)
@@ -166,7 +163,7 @@ async def run(workers: int, count: int) -> int:
                     failures += (shown is None) + (replaced is None) + (missing > 0)
                     print(
                         f"{victim or '-':>8} {_ms(replaced):>12} {tries:>11} {_ms(shown):>21}"
-                        f" {len(arrived):>10}/{count:<6} {_server_reach(app.log_path, log_from):>15}"
+                        f" {len(arrived):>10}/{count:<6}"
                         f" {_ms(statistics.median(arrived) if arrived else None):>8}"
                         f" {_ms(_pct(arrived, 0.95) if arrived else None):>8}"
                     )
@@ -178,17 +175,6 @@ async def run(workers: int, count: int) -> int:
             return 1 if failures else 0
     finally:
         _drop_database(database)
-
-
-def _server_reach(log_path: Path, offset: int) -> str:
-    """How many open tabs the worker that published the change found, and how many it filled, as logged."""
-    with open(log_path) as log:
-        log.seek(offset)
-        found = re.findall(r"live update of order\d+: (\d+) tabs \((\d+) filled\)", log.read())
-    if not found:
-        return "-"
-    tabs, filled = max((int(t), int(f)) for t, f in found)
-    return f"{tabs} ({filled} filled)"
 
 
 async def _change_stage_patiently(staff, label: str) -> tuple[float, int]:
