@@ -102,6 +102,7 @@ bench: setup
 	$(PY) bench/pdf_first_byte.py
 	$(PY) bench/live_fanout.py
 	$(PY) bench/blank_compare.py
+	$(PY) bench/idle_connections.py
 	$(PY) bench/scale_out.py
 
 clean:
