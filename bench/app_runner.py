@@ -88,10 +88,18 @@ def running_app(**extra_env: str):
     if boot.returncode != 0:
         raise RuntimeError(boot.stderr)
     log_path = data_dir / "app.log"
+    with reflex_prod(ROOT, env, port, log_path, ("/api/health", "/staff/login/")) as (base, pid):
+        yield RunningApp(base, boot.stdout, data_dir, pid, log_path)
+
+
+@contextlib.contextmanager
+def reflex_prod(folder: Path, env: dict, port: int, log_path: Path, ready: tuple[str, ...]):
+    """`reflex run --env prod` of the app in `folder` until every path in `ready` answers 200:
+    (base URL, process id); stopped (its whole process group) on leaving."""
     log = open(log_path, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--frontend-port", str(port)],
-        cwd=ROOT,
+        cwd=folder,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -100,11 +108,11 @@ def running_app(**extra_env: str):
     base = f"http://localhost:{port}"
     try:
         deadline = time.monotonic() + 600
-        while not (_answers(base + "/api/health") and _answers(base + "/staff/login/")):
+        while not all(_answers(base + path) for path in ready):
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start:\n" + log_path.read_text()[-3000:])
+                raise RuntimeError(f"the app in {folder} did not start:\n" + log_path.read_text()[-3000:])
             time.sleep(1)  # waiting for start-up
-        yield RunningApp(base, boot.stdout, data_dir, proc.pid, log_path)
+        yield base, proc.pid
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)

@@ -22,21 +22,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from app_runner import _free_port, app_env, running_app
+from app_runner import _free_port, app_env, reflex_prod, running_app
 
 BENCH_PAGE = """
 
@@ -91,14 +88,6 @@ class Figures:
     tab_events: list[int] = field(default_factory=list)
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - our own http://localhost
-            return response.status == 200
-    except Exception:
-        return False
-
-
 @contextlib.contextmanager
 def blank_app():
     """`reflex init --template blank` in a scratch folder, the bench page added, run in production mode."""
@@ -116,40 +105,10 @@ def blank_app():
     if not app_file.exists():  # reflex names the app after the folder, made a valid identifier
         app_file = next(p for p in folder.glob("*/*.py") if p.name != "__init__.py")
     app_file.write_text(app_file.read_text() + BENCH_PAGE)
-    log_path = folder / "app.log"
-    log = open(log_path, "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "reflex"),
-            "run",
-            "--env",
-            "prod",
-            "--frontend-port",
-            str(port),
-        ],
-        cwd=folder,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + 600
-        while not _answers(base + "/bench/"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the blank app did not start:\n" + log_path.read_text()[-3000:])
-            time.sleep(1)  # waiting for the build
-        yield base
+        with reflex_prod(folder, env, port, folder / "app.log", ("/bench/",)) as (base, _pid):
+            yield base
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from app_runner import running_app
 from live_clients import StandInPage, record_frames
-from live_fanout import _open_pages, _pct, open_order_pages
+from live_fanout import _open_pages, _pct, _pgrp, open_order_pages
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 RELOAD = "reflex___state____state.repair_portal___state___track____track_state.reload"
@@ -33,15 +34,9 @@ def _rss_bytes(pgid: int) -> int:
     """Resident memory of every process in the app's process group (the server and its workers)."""
     total = 0
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) != pgid:  # field 5 of stat: the process group
-                continue
-            total += int(Path(f"/proc/{entry}/statm").read_text().split()[1]) * PAGE
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            continue  # gone meanwhile
+        if entry.isdigit() and _pgrp(int(entry)) == pgid:
+            with contextlib.suppress(OSError, IndexError, ValueError):  # gone meanwhile
+                total += int(Path(f"/proc/{entry}/statm").read_text().split()[1]) * PAGE
     return total
 
 

@@ -9,31 +9,15 @@ from sqlmodel import select
 
 from repair_portal.actions import online_payments as pay_actions
 from repair_portal.db import session_scope, write_session
-from repair_portal.integrations.stripe_gateway import Checkout
 from repair_portal.models import PaymentAttempt, Quote
 from repair_portal.services import audit, payment_settings, portal_access, quotes
 from repair_portal.state.order_pay import TrackPayState
 
 from .. import factories
 from .conftest import as_device, make_state, run
+from .test_invoice_pay_handlers import FakeGateway
 
 DEVICE = "device-verified-for-the-pay-order-0001"
-
-
-class FakeGateway:
-    """Just enough of the provider: every checkout is created (what was asked is kept)."""
-
-    demo = False
-
-    def __init__(self):
-        self.calls = []
-
-    def expire_checkout(self, session_id):
-        return None
-
-    def create_checkout(self, **kw):
-        self.calls.append(kw)
-        return Checkout("cs_test_1", "https://pay.example/cs_test_1")
 
 
 @pytest.fixture
