@@ -62,4 +62,4 @@ class LocalServer:
     def __exit__(self, *exc) -> None:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._server.stop)
-        self._thread.join(5)
+        self._thread.join(30)  # a loaded machine can take a while to stop it
