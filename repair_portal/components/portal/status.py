@@ -29,6 +29,7 @@ def hero(s: OrderScreen) -> rx.Component:
                     size="2",
                     weight="bold",
                     font_family="var(--code-font-family)",
+                    white_space="nowrap",  # "R-10007" never breaks at its hyphen on a phone
                     id="order-reference",
                 ),
                 rx.spacer(),
