@@ -56,6 +56,11 @@ def preview_banner(s: OrderScreen) -> rx.Component:
     )
 
 
+def shown_panel(shows: dict, value: str, content: rx.Component) -> rx.Component:
+    """A tab's panel, present only while its part shows (like its trigger)."""
+    return rx.cond(shows[value], rx.tabs.content(content, value=value))
+
+
 def order_view(s: OrderScreen) -> rx.Component:
     shows = {
         "quote": s.view.show_quote,
@@ -95,28 +100,20 @@ def order_view(s: OrderScreen) -> rx.Component:
                 ),
                 value="status",
             ),
-            rx.cond(
-                shows["quote"],
-                rx.tabs.content(read_only(s, rx.box(quote_panel(s), padding_top="1rem", width="100%")), value="quote"),
-            ),
-            rx.cond(
-                shows["documents"],
-                rx.tabs.content(
-                    rx.vstack(
-                        documents(s),
-                        *([service_reports_card(s.reports)] if s.reports is not None else []),
-                        *([s.upload] if s.upload is not None else []),
-                        spacing="4",
-                        padding_top="1rem",
-                        width="100%",
-                    ),
-                    value="documents",
+            shown_panel(shows, "quote", read_only(s, rx.box(quote_panel(s), padding_top="1rem", width="100%"))),
+            shown_panel(
+                shows,
+                "documents",
+                rx.vstack(
+                    documents(s),
+                    *([service_reports_card(s.reports)] if s.reports is not None else []),
+                    *([s.upload] if s.upload is not None else []),
+                    spacing="4",
+                    padding_top="1rem",
+                    width="100%",
                 ),
             ),
-            rx.cond(
-                shows["messages"],
-                rx.tabs.content(read_only(s, rx.box(messages(s), padding_top="1rem", width="100%")), value="messages"),
-            ),
+            shown_panel(shows, "messages", read_only(s, rx.box(messages(s), padding_top="1rem", width="100%"))),
             # Switched in the browser: no event, no reply. The page's loader picks the first tab (?tab=). Keyed on
             # it and on which parts show: a tab state left from an earlier visit of this browser tab never picks
             # the tab instead, and a part the shop switches off while it is open closes (back to the first tab).
